@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#ifndef LFP_HAZPTR_H
+#define LFP_HAZPTR_H
+
+/**
+ * @file
+ * lfpool hazard pointers: safe memory reclamation for lock-free structures
+ * that live in DPDK shared memory.
+ *
+ * This is Maged Michael's scheme ("Hazard Pointers: Safe Memory Reclamation
+ * for Lock-Free Objects", IEEE TPDS 2004). A reader publishes the pointer it
+ * is about to dereference in one of its record's hazard slots and re-reads
+ * the source to validate it; a writer that unlinks a node retires it, and the
+ * node is handed to its reclaimer only once no slot holds it.
+ *
+ * A *domain* is a named memzone (prefix "LFP_HP_") holding a fixed array of
+ * records, so that a secondary process finds it with lfp_hp_domain_lookup()
+ * and its threads protect and retire alongside the primary's. Each thread
+ * (EAL lcore, registered non-EAL thread, or any other thread) that touches
+ * protected memory owns one record, taken with lfp_hp_register().
+ *
+ * Reclaimers are functions, and function pointers are not valid across
+ * processes, so a node carries a reclaimer *id*: every process registers
+ * its reclaimers by name with lfp_hp_reclaimer_register(); the domain keeps
+ * the names, so the same name gets the same id in every process whatever
+ * the registration order.
+ *
+ * Synchronization (X: the caller must ensure these do not run concurrently
+ * on the same record; -: safe to run concurrently):
+ *
+ *   call                   | same record | other records | domain calls
+ *   -----------------------+-------------+---------------+-------------
+ *   lfp_hp_protect/clear   |      X      |       -       |      -
+ *   lfp_hp_retire/scan     |      X      |       -       |      -
+ *   lfp_hp_barrier         |      X      |       -       |      -
+ *   lfp_hp_register        |     n/a     |       -       |      -
+ *   lfp_hp_unregister      |      X      |       -       |      -
+ *   lfp_hp_*_stats         |      -      |       -       |      -
+ *   lfp_hp_domain_free     | no record may be in use: control path only
+ *
+ * Bound on unreclaimed memory: with N records in use and K slots each
+ * (H = N * K hazards), a record scans when its retired list reaches
+ * R = max(2 * H, LFP_HP_MIN_THRESHOLD); a scan leaves at most H nodes
+ * pending, so each record holds at most R nodes and the domain at most
+ * N * R plus the orphans of unregistered records, which the next scan of
+ * any record adopts. Scans cost O(H log H) and free at least R - H >= H
+ * nodes, so reclamation is amortised O(log H) per retired node.
+ *
+ * Memory order: lfp_hp_protect() publishes with a seq_cst store and
+ * validates with a seq_cst load; a scan issues a seq_cst fence before it
+ * reads the slots. The unlink that precedes lfp_hp_retire() therefore
+ * either happens before the reader's validating load (which fails), or the
+ * scan sees the reader's hazard.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "lfp_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Hazard slots per record (build option 'hazard_slots'). */
+#define LFP_HP_SLOTS_MAX LFP_HP_SLOTS
+/** Smallest scan threshold, so a lone record does not scan every retire. */
+#define LFP_HP_MIN_THRESHOLD 64
+/** Longest domain or reclaimer name, including the terminating NUL. */
+#define LFP_HP_NAMESIZE 32
+/** Reclaimers per domain. */
+#define LFP_HP_MAX_RECLAIMERS 16
+
+struct lfp_hp_domain;
+struct lfp_hp_record;
+
+/**
+ * Retirement link, embedded in the object to be reclaimed so that retiring
+ * never allocates (intrusive, as in Concurrency Kit's ck_hp).
+ */
+struct lfp_hp_node {
+	struct lfp_hp_node *next; /**< Link in a retired or orphan list. */
+	void *ptr;                /**< The protected address being retired. */
+	uint32_t reclaimer_id;    /**< From lfp_hp_reclaimer_register(). */
+};
+
+/**
+ * Reclaimer: called once for each retired node that no hazard protects,
+ * on the thread that ran the scan.
+ *
+ * @param node
+ *   The node given to lfp_hp_retire().
+ * @param arg
+ *   The argument given to lfp_hp_reclaimer_register() in this process.
+ */
+typedef void (*lfp_hp_reclaim_t)(struct lfp_hp_node *node, void *arg);
+
+/** Reclamation counters of a record, or summed over a domain. */
+struct lfp_hp_stats {
+	uint64_t retired;      /**< Nodes given to lfp_hp_retire(). */
+	uint64_t reclaimed;    /**< Nodes handed to their reclaimer. */
+	uint64_t pending;      /**< Retired, not yet reclaimed (incl. orphans). */
+	uint64_t scans;        /**< Scans run. */
+	uint64_t peak_pending; /**< Largest retired-list length seen. */
+	uint64_t orphans;      /**< Nodes waiting in the domain's orphan list. */
+	uint32_t records_used; /**< Records registered (domain stats only). */
+};
+
+/**
+ * Create a domain in shared memory. Primary process only.
+ *
+ * @param name
+ *   Domain name, unique among domains; at most LFP_HP_NAMESIZE - 1 chars.
+ * @param max_records
+ *   Records (threads) the domain can serve at once; at least 1.
+ * @param slots
+ *   Hazard slots per record, 1 to LFP_HP_SLOTS_MAX.
+ * @param socket_id
+ *   NUMA socket for the memzone, or SOCKET_ID_ANY.
+ * @return
+ *   The domain, or NULL with rte_errno set:
+ *   - EINVAL - NULL or over-long name, max_records 0, slots out of range.
+ *   - E_RTE_SECONDARY - called from a secondary process.
+ *   - EEXIST - a domain of that name exists.
+ *   - ENOMEM - no memory for the memzone.
+ */
+struct lfp_hp_domain *lfp_hp_domain_create(const char *name,
+		unsigned int max_records, unsigned int slots, int socket_id);
+
+/**
+ * Find a domain created by any process of this DPDK instance.
+ *
+ * @return
+ *   The domain, or NULL with rte_errno set:
+ *   - EINVAL - NULL name.
+ *   - ENOENT - no domain of that name.
+ */
+struct lfp_hp_domain *lfp_hp_domain_lookup(const char *name);
+
+/**
+ * Free a domain: reclaims every orphan, then releases the memzone.
+ * Primary process only, and no record may be registered.
+ *
+ * @return
+ *   0 on success; NULL is accepted and does nothing. Otherwise a negative
+ *   errno, also in rte_errno:
+ *   - -EBUSY - records are still registered.
+ *   - -E_RTE_SECONDARY - called from a secondary process.
+ */
+int lfp_hp_domain_free(struct lfp_hp_domain *d);
+
+/**
+ * Bind a reclaimer to a name in this process and return its id, the same
+ * id in every process that registers the same name.
+ *
+ * @return
+ *   The id (>= 0), or a negative errno, also in rte_errno:
+ *   - -EINVAL - NULL domain, name or function, or over-long name.
+ *   - -ENOSPC - LFP_HP_MAX_RECLAIMERS names already taken.
+ */
+int lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
+		lfp_hp_reclaim_t fn, void *arg);
+
+/**
+ * Take a free record of the domain for the calling thread. Lock-free:
+ * claims the first free record with a CAS. Control path.
+ *
+ * @return
+ *   The record, or NULL with rte_errno set:
+ *   - EINVAL - NULL domain.
+ *   - ENOSPC - every record is in use.
+ */
+struct lfp_hp_record *lfp_hp_register(struct lfp_hp_domain *d);
+
+/**
+ * Give a record back. Its slots are cleared, one scan is run, and the
+ * nodes it still cannot reclaim move to the domain's orphan list, where the
+ * next scan of any record adopts them: nothing leaks.
+ *
+ * @return
+ *   0, or -EINVAL (rte_errno EINVAL) for a NULL or unregistered record.
+ */
+int lfp_hp_unregister(struct lfp_hp_record *r);
+
+/**
+ * Read the pointer at *src and protect it in slot @p slot: publish, then
+ * re-read *src until it is stable. On return the pointer (if not NULL)
+ * cannot be reclaimed until the slot is cleared or overwritten, provided
+ * it was reachable from *src (not yet retired) when it was read.
+ *
+ * @param src
+ *   Location another thread may change atomically.
+ * @return
+ *   The protected pointer, which may be NULL. NULL with rte_errno EINVAL if
+ *   @p slot is out of range (a caller bug; the slot count is fixed).
+ */
+void *lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot,
+		void *const *src);
+
+/**
+ * Publish @p ptr in @p slot without validation, for a caller that already
+ * knows ptr is safe (for example, reached through a protected node).
+ * Full barrier included, as ck_hp_set_fence().
+ *
+ * @return
+ *   0, or -EINVAL if @p slot is out of range.
+ */
+int lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr);
+
+/** Clear one slot: the pointer it held may be reclaimed from now on. */
+void lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot);
+
+/**
+ * Retire @p ptr, already unlinked from every shared structure: queue it on
+ * the record and scan once the queue reaches the threshold.
+ *
+ * @param node
+ *   Link embedded in the retired object; owned by the library until the
+ *   reclaimer is called.
+ * @param ptr
+ *   The address readers protect (the object, not necessarily @p node).
+ * @param reclaimer_id
+ *   From lfp_hp_reclaimer_register().
+ * @return
+ *   0, or a negative errno, also in rte_errno:
+ *   - -EINVAL - NULL record, node or ptr, or unknown reclaimer id.
+ */
+int lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node,
+		void *ptr, uint32_t reclaimer_id);
+
+/**
+ * Reclaim every node of the record's retired list that no hazard protects.
+ *
+ * @return
+ *   Number of nodes reclaimed.
+ */
+unsigned int lfp_hp_scan(struct lfp_hp_record *r);
+
+/**
+ * Adopt the domain's orphans, then scan: reclaims everything that is safe
+ * at the time of the call. For shutdown and tests.
+ *
+ * @return
+ *   Number of nodes still pending on this record afterwards.
+ */
+unsigned int lfp_hp_barrier(struct lfp_hp_record *r);
+
+/** Counters of one record. @return 0, or -EINVAL for NULL arguments. */
+int lfp_hp_record_stats(const struct lfp_hp_record *r,
+		struct lfp_hp_stats *st);
+
+/** Counters summed over a domain. @return 0, or -EINVAL for NULL arguments. */
+int lfp_hp_domain_stats(const struct lfp_hp_domain *d,
+		struct lfp_hp_stats *st);
+
+/** Name of a domain, or NULL for a NULL domain. */
+const char *lfp_hp_domain_name(const struct lfp_hp_domain *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LFP_HAZPTR_H */

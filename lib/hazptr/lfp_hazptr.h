@@ -74,6 +74,13 @@ extern "C" {
 #define LFP_HP_NAMESIZE 32
 /** Reclaimers per domain. */
 #define LFP_HP_MAX_RECLAIMERS 16
+/**
+ * Longest domain name, without the NUL: the memzone name "LFP_HP_<name>"
+ * must fit in RTE_MEMZONE_NAMESIZE (32).
+ */
+#define LFP_HP_DOMAIN_NAME_MAX 24
+/** Most records a domain can have. */
+#define LFP_HP_MAX_RECORDS 4096
 
 struct lfp_hp_domain;
 struct lfp_hp_record;
@@ -107,6 +114,11 @@ struct lfp_hp_stats {
 	uint64_t scans;        /**< Scans run. */
 	uint64_t peak_pending; /**< Largest retired-list length seen. */
 	uint64_t orphans;      /**< Nodes waiting in the domain's orphan list. */
+	/**
+	 * Times a scan kept a node because its reclaimer id has no function
+	 * in the scanning process (adopted from another process's orphans).
+	 */
+	uint64_t unbound;
 	uint32_t records_used; /**< Records registered (domain stats only). */
 };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,16 +109,6 @@ stop_at_first(const char *dir, void *arg)
 	return 1;
 }
 
-static bool
-hugepages_usable(void)
-{
-	if (getenv(ENV_NO_HUGE) != NULL)
-		return false;
-	if (meminfo_value("HugePages_Free") < HUGE_PAGES_NEEDED)
-		return false;
-	return for_each_hugetlbfs(stop_at_first, NULL);
-}
-
 static int
 unlink_prefixed(const char *dir, void *arg)
 {
@@ -140,36 +131,85 @@ unlink_prefixed(const char *dir, void *arg)
 	return 0;
 }
 
+/* Empties and removes a runtime directory (DPDK leaves only files in it). */
 static void
-remove_runtime_dir(void)
+remove_dir(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
-	DIR *d;
+	DIR *d = opendir(dir);
 
-	if (runtime_dir[0] == '\0')
-		return;
-	d = opendir(runtime_dir);
 	if (d != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 ||
 					strcmp(e->d_name, "..") == 0)
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", runtime_dir,
+			snprintf(path, sizeof(path), "%.2047s/%.255s", dir,
 				e->d_name);
 			unlink(path);
 		}
 		closedir(d);
 	}
-	rmdir(runtime_dir);
+	rmdir(dir);
 }
 
 /* What DPDK leaves behind after a clean exit (DPDK-FACTS §2). */
 static void
 remove_leftovers(void)
 {
-	remove_runtime_dir();
+	if (runtime_dir[0] != '\0')
+		remove_dir(runtime_dir);
 	for_each_hugetlbfs(unlink_prefixed, file_prefix);
+}
+
+/*
+ * A test binary that crashed or was killed leaves its hugepage files, and
+ * they hold their pages until removed. Reap those of "lfp_<name>_<pid>"
+ * prefixes whose process is gone, so that later runs find pages free.
+ */
+static int
+reap_dead_prefixes(const char *dir, void *arg)
+{
+	char path[PATH_MAX], prefix[NAME_MAX + 1];
+	const char *pid_str, *map;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	long pid;
+
+	RTE_SET_USED(arg);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		map = strstr(e->d_name, "map_");
+		if (strncmp(e->d_name, "lfp_", 4) != 0 || map == NULL)
+			continue;
+		/* The pid is the number between the last '_' before "map_". */
+		snprintf(prefix, sizeof(prefix), "%.*s",
+			(int)(map - e->d_name), e->d_name);
+		pid_str = strrchr(prefix, '_');
+		if (pid_str == NULL)
+			continue;
+		pid = strtol(pid_str + 1, NULL, 10);
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%.2047s/%.255s", dir, e->d_name);
+		unlink(path);
+		snprintf(path, sizeof(path), "/var/run/dpdk/%.255s", prefix);
+		remove_dir(path);
+	}
+	closedir(d);
+	return 0;
+}
+
+static bool
+hugepages_usable(void)
+{
+	if (getenv(ENV_NO_HUGE) != NULL)
+		return false;
+	for_each_hugetlbfs(reap_dead_prefixes, NULL);
+	if (meminfo_value("HugePages_Free") < HUGE_PAGES_NEEDED)
+		return false;
+	return for_each_hugetlbfs(stop_at_first, NULL);
 }
 
 static unsigned int

@@ -1,0 +1,1198 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * lfpool hazard pointers: serial semantics, bad input, a multi-lcore stress
+ * on a Treiber stack, a registered non-EAL thread that leaves orphans, and a
+ * secondary process working on the primary's domain.
+ *
+ * The stress stack is a plain-pointer Treiber stack with no ABA tag: the
+ * hazard pointers themselves prevent ABA. A popper protects the head before
+ * it reads head->next, and a node only comes back onto the stack after it
+ * was reclaimed, which cannot happen while any popper still holds its
+ * hazard; so the head cannot go A -> B -> A under a popper's CAS.
+ *
+ * Reclaimed nodes are poisoned and parked in a per-thread stash before they
+ * are pushed back, so a node reclaimed too early is likely to be seen
+ * poisoned by a reader that still holds it. The node's canary and counters
+ * are plain fields on purpose: under ThreadSanitizer, a missing
+ * happens-before edge in the library shows up as a data race on them.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+#include <rte_pause.h>
+#include <rte_string_fns.h>
+
+#include "lfp_hazptr.h"
+#include "hazptr_private.h"
+#include "lfp_test.h"
+
+#define TEST_LCORES 4
+/* Slots the serial tests ask for: 2, or 1 with -Dhazard_slots=1. */
+#define TEST_SLOTS RTE_MIN(2, LFP_HP_SLOTS_MAX)
+
+#define CANARY_LIVE UINT64_C(0x11feface11feface)
+#define CANARY_POISON UINT64_C(0xdeaddeaddeaddead)
+#define NB_NODES 4096
+/* Reclaimed nodes a thread parks before pushing them back. */
+#define STASH_MAX 32
+/* Pops per thread in the stress tests; see stress_ops(). */
+#define STRESS_OPS 750000UL
+#define MP_DOMAIN "hp_test_mp"
+#define MP_ZONE "hp_test_mp_stack"
+/* Set in the fresh primary that runs the multi-process suite. */
+#define ENV_MP_CHILD "LFP_HP_TEST_MP_CHILD"
+
+/*
+ * Serial tests: a reclaimer that counts and remembers what it got.
+ */
+
+struct count_ctx {
+	unsigned int calls;
+	struct lfp_hp_node *last;
+};
+
+static void
+count_reclaim(struct lfp_hp_node *node, void *arg)
+{
+	struct count_ctx *c = arg;
+
+	c->calls++;
+	c->last = node;
+}
+
+struct serial_obj {
+	struct lfp_hp_node hp;
+	unsigned int reclaimed;
+};
+
+static void
+obj_reclaim(struct lfp_hp_node *node, void *arg)
+{
+	struct serial_obj *o = container_of(node, struct serial_obj, hp);
+	unsigned int *total = arg;
+
+	o->reclaimed++;
+	(*total)++;
+}
+
+/* A fresh domain with one "obj" reclaimer bound to obj_reclaim. */
+static struct lfp_hp_domain *
+serial_domain(const char *name, unsigned int records, unsigned int *total,
+	      int *id)
+{
+	struct lfp_hp_domain *d;
+
+	d = lfp_hp_domain_create(name, records, TEST_SLOTS, SOCKET_ID_ANY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	*id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, total);
+	CU_ASSERT_FATAL(*id >= 0);
+	return d;
+}
+
+static uint64_t
+scan_threshold_for(unsigned int records_used, unsigned int slots)
+{
+	return RTE_MAX(2ULL * records_used * slots,
+		(uint64_t)LFP_HP_MIN_THRESHOLD);
+}
+
+static void
+test_hp_domain_create_lookup_free(void)
+{
+	struct lfp_hp_domain *d, *found;
+
+	d = lfp_hp_domain_create("hp_t_life", 8, TEST_SLOTS, SOCKET_ID_ANY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_STRING_EQUAL(lfp_hp_domain_name(d), "hp_t_life");
+	found = lfp_hp_domain_lookup("hp_t_life");
+	CU_ASSERT_PTR_EQUAL(found, d);
+	CU_ASSERT_PTR_NOT_NULL(rte_memzone_lookup("LFP_HP_hp_t_life"));
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_life", 8, TEST_SLOTS,
+		SOCKET_ID_ANY), EEXIST);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup("hp_t_life"), ENOENT);
+	CU_ASSERT_PTR_NULL(rte_memzone_lookup("LFP_HP_hp_t_life"));
+}
+
+static void
+test_hp_protect_then_clear_allows_reclaim(void)
+{
+	unsigned int total = 0;
+	struct serial_obj obj = { .reclaimed = 0 };
+	void *src = &obj;
+	struct lfp_hp_record *r;
+	struct lfp_hp_domain *d;
+	int id;
+
+	d = serial_domain("hp_t_protect", 2, &total, &id);
+	r = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_PTR_EQUAL(lfp_hp_protect(r, 0, &src), &obj);
+	src = NULL; /* Unlinked. */
+	CU_ASSERT_EQUAL(lfp_hp_retire(r, &obj.hp, &obj, id), 0);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 0);
+	CU_ASSERT_EQUAL(obj.reclaimed, 0);
+	lfp_hp_clear(r, 0);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 1);
+	CU_ASSERT_EQUAL(obj.reclaimed, 1);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 0);
+	CU_ASSERT_EQUAL(total, 1);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* A source that changes between the first read and the publish: protect
+ * must return the value it validated, and NULL for an empty source.
+ */
+static void
+test_hp_protect_returns_validated_value(void)
+{
+	unsigned int total = 0;
+	struct serial_obj a, b;
+	void *src = &a;
+	struct lfp_hp_record *r;
+	struct lfp_hp_domain *d;
+	int id;
+
+	d = serial_domain("hp_t_valid", 1, &total, &id);
+	r = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_PTR_EQUAL(lfp_hp_protect(r, 0, &src), &a);
+	src = &b;
+	CU_ASSERT_PTR_EQUAL(lfp_hp_protect(r, 0, &src), &b);
+	CU_ASSERT_PTR_EQUAL(r->slots[0], &b);
+	src = NULL;
+	CU_ASSERT_PTR_NULL(lfp_hp_protect(r, 0, &src));
+	CU_ASSERT_PTR_NULL(r->slots[0]);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* Another record's hazard survives any number of threshold scans. */
+static void
+test_hp_retire_protected_not_freed(void)
+{
+	static struct serial_obj objs[300];
+	unsigned int total = 0, i;
+	void *src = &objs[7];
+	struct lfp_hp_record *reader, *writer;
+	struct lfp_hp_domain *d;
+	struct lfp_hp_stats st;
+	int id;
+
+	memset(objs, 0, sizeof(objs));
+	d = serial_domain("hp_t_protected", 2, &total, &id);
+	reader = lfp_hp_register(d);
+	writer = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reader);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(writer);
+	CU_ASSERT_PTR_EQUAL(lfp_hp_protect(reader, TEST_SLOTS - 1, &src),
+		&objs[7]);
+	src = NULL;
+	for (i = 0; i < RTE_DIM(objs); i++)
+		CU_ASSERT_EQUAL(lfp_hp_retire(writer, &objs[i].hp, &objs[i],
+			id), 0);
+	CU_ASSERT_EQUAL(objs[7].reclaimed, 0);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(writer), 1);
+	CU_ASSERT_EQUAL(total, RTE_DIM(objs) - 1);
+	for (i = 0; i < RTE_DIM(objs); i++)
+		CU_ASSERT_EQUAL(objs[i].reclaimed, i == 7 ? 0 : 1);
+	CU_ASSERT_EQUAL(lfp_hp_record_stats(writer, &st), 0);
+	CU_ASSERT_EQUAL(st.pending, 1);
+#if LFP_STATS
+	CU_ASSERT_EQUAL(st.retired, RTE_DIM(objs));
+	CU_ASSERT_EQUAL(st.reclaimed, RTE_DIM(objs) - 1);
+	CU_ASSERT(st.scans >= RTE_DIM(objs) / LFP_HP_MIN_THRESHOLD);
+#endif
+	lfp_hp_clear(reader, TEST_SLOTS - 1);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(writer), 0);
+	CU_ASSERT_EQUAL(objs[7].reclaimed, 1);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(reader), 0);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(writer), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* Retire R - 1 nodes: nothing reclaimed; the R-th triggers the scan. */
+static void
+check_threshold(unsigned int records_used)
+{
+	static struct serial_obj objs[1024];
+	struct lfp_hp_record *recs[64];
+	unsigned int total = 0, i;
+	struct lfp_hp_domain *d;
+	uint64_t threshold;
+	int id;
+
+	RTE_VERIFY(records_used <= RTE_DIM(recs));
+	memset(objs, 0, sizeof(objs));
+	d = serial_domain("hp_t_threshold", records_used, &total, &id);
+	for (i = 0; i < records_used; i++) {
+		recs[i] = lfp_hp_register(d);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);
+	}
+	threshold = scan_threshold_for(records_used, TEST_SLOTS);
+	RTE_VERIFY(threshold <= RTE_DIM(objs));
+	for (i = 0; i < threshold - 1; i++)
+		CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &objs[i].hp, &objs[i],
+			id), 0);
+	CU_ASSERT_EQUAL(total, 0);
+	CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &objs[i].hp, &objs[i], id), 0);
+	CU_ASSERT_EQUAL(total, threshold);
+	for (i = 0; i < records_used; i++)
+		CU_ASSERT_EQUAL(lfp_hp_unregister(recs[i]), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+static void
+test_hp_unprotected_reclaimed_at_threshold(void)
+{
+	check_threshold(1);  /* R = LFP_HP_MIN_THRESHOLD */
+	check_threshold(40); /* R = 2 * H */
+}
+
+/* lfp_hp_set() protects without validation; overwriting it releases. */
+static void
+test_hp_set_protects_until_overwritten(void)
+{
+	unsigned int total = 0;
+	struct serial_obj a = { .reclaimed = 0 }, b;
+	struct lfp_hp_record *r;
+	struct lfp_hp_domain *d;
+	int id;
+
+	d = serial_domain("hp_t_set", 1, &total, &id);
+	r = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(lfp_hp_set(r, 0, &a), 0);
+	CU_ASSERT_EQUAL(lfp_hp_retire(r, &a.hp, &a, id), 0);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_set(r, 0, &b), 0);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 1);
+	CU_ASSERT_EQUAL(a.reclaimed, 1);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* A reclaimer may retire more nodes on the record that scans. */
+struct parent_obj {
+	struct lfp_hp_node hp;
+	struct serial_obj *child;
+	struct lfp_hp_record *rec;
+	int child_id;
+};
+
+static void
+parent_reclaim(struct lfp_hp_node *node, void *arg)
+{
+	struct parent_obj *p = container_of(node, struct parent_obj, hp);
+	unsigned int *parents = arg;
+
+	(*parents)++;
+	CU_ASSERT_EQUAL(lfp_hp_retire(p->rec, &p->child->hp, p->child,
+		p->child_id), 0);
+}
+
+static void
+test_hp_reclaimer_may_retire(void)
+{
+	struct serial_obj child = { .reclaimed = 0 };
+	unsigned int total = 0, parents = 0;
+	struct parent_obj parent;
+	struct lfp_hp_record *r;
+	struct lfp_hp_domain *d;
+	int id, pid;
+
+	d = serial_domain("hp_t_nested", 1, &total, &id);
+	pid = lfp_hp_reclaimer_register(d, "parent", parent_reclaim,
+		&parents);
+	CU_ASSERT_FATAL(pid >= 0);
+	r = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	parent.child = &child;
+	parent.rec = r;
+	parent.child_id = id;
+	CU_ASSERT_EQUAL(lfp_hp_retire(r, &parent.hp, &parent, pid), 0);
+	CU_ASSERT_EQUAL(lfp_hp_scan(r), 1);
+	CU_ASSERT_EQUAL(parents, 1);
+	CU_ASSERT_EQUAL(child.reclaimed, 0);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(r), 0);
+	CU_ASSERT_EQUAL(child.reclaimed, 1);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* Unregister with a protected node pending: it becomes an orphan, and the
+ * barrier of another record reclaims it once the hazard is gone.
+ */
+static void
+test_hp_unregister_leaves_orphans_for_barrier(void)
+{
+	unsigned int total = 0;
+	struct serial_obj obj = { .reclaimed = 0 };
+	struct lfp_hp_record *pin, *leaver, *adopter;
+	struct lfp_hp_domain *d;
+	struct lfp_hp_stats st;
+	int id;
+
+	d = serial_domain("hp_t_orphans", 3, &total, &id);
+	pin = lfp_hp_register(d);
+	leaver = lfp_hp_register(d);
+	adopter = lfp_hp_register(d);
+	CU_ASSERT_FATAL(pin != NULL && leaver != NULL && adopter != NULL);
+	CU_ASSERT_EQUAL(lfp_hp_set(pin, 0, &obj), 0);
+	CU_ASSERT_EQUAL(lfp_hp_retire(leaver, &obj.hp, &obj, id), 0);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(leaver), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(d, &st), 0);
+	CU_ASSERT_EQUAL(st.orphans, 1);
+	CU_ASSERT_EQUAL(st.pending, 1);
+	CU_ASSERT_EQUAL(st.records_used, 2);
+	/* Adopted but still protected. */
+	CU_ASSERT_EQUAL(lfp_hp_barrier(adopter), 1);
+	CU_ASSERT_EQUAL(obj.reclaimed, 0);
+	lfp_hp_clear(pin, 0);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(adopter), 0);
+	CU_ASSERT_EQUAL(obj.reclaimed, 1);
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(d, &st), 0);
+	CU_ASSERT_EQUAL(st.orphans, 0);
+	CU_ASSERT_EQUAL(st.pending, 0);
+#if LFP_STATS
+	CU_ASSERT_EQUAL(st.retired, 1);
+	CU_ASSERT_EQUAL(st.reclaimed, 1);
+#endif
+	CU_ASSERT_EQUAL(lfp_hp_unregister(pin), 0);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(adopter), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+/* Orphans left at free time go to their reclaimer. */
+static void
+test_hp_domain_free_reclaims_orphans(void)
+{
+	unsigned int total = 0;
+	struct serial_obj obj = { .reclaimed = 0 };
+	struct lfp_hp_record *pin, *leaver;
+	struct lfp_hp_domain *d;
+	int id;
+
+	d = serial_domain("hp_t_free_orph", 2, &total, &id);
+	pin = lfp_hp_register(d);
+	leaver = lfp_hp_register(d);
+	CU_ASSERT_FATAL(pin != NULL && leaver != NULL);
+	CU_ASSERT_EQUAL(lfp_hp_set(pin, 0, &obj), 0);
+	CU_ASSERT_EQUAL(lfp_hp_retire(leaver, &obj.hp, &obj, id), 0);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(leaver), 0);
+	LFP_ASSERT_ERRNO(lfp_hp_domain_free(d), EBUSY);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(pin), 0);
+	CU_ASSERT_EQUAL(obj.reclaimed, 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+	CU_ASSERT_EQUAL(obj.reclaimed, 1);
+}
+
+/*
+ * A node whose reclaimer id has no function in this process, as a
+ * secondary's orphan would look to the primary. Planted on the orphan list
+ * directly (white box): the barrier must keep it and count it, never call
+ * anything, and domain_free must refuse to drop it.
+ */
+static void
+test_hp_unbound_reclaimer_kept_pending(void)
+{
+	struct lfp_hp_node foreign = { .ptr = &foreign };
+	struct count_ctx c = { 0, NULL };
+	struct lfp_hp_record *r;
+	struct lfp_hp_domain *d;
+	struct lfp_hp_stats st;
+	int id;
+
+	d = lfp_hp_domain_create("hp_t_unbound", 1, TEST_SLOTS,
+		SOCKET_ID_ANY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	id = lfp_hp_reclaimer_register(d, "counted", count_reclaim, &c);
+	CU_ASSERT_EQUAL_FATAL(id, 0);
+	/* Claim name 1 in the shared table only, as another process would. */
+	rte_strlcpy(d->reclaimer_names[1], "elsewhere", LFP_HP_NAMESIZE);
+	foreign.reclaimer_id = 1;
+	d->orphans = &foreign;
+	d->nb_orphans = 1;
+	r = lfp_hp_register(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &foreign, &foreign, 1), EINVAL);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(r), 1);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(r), 1);
+	CU_ASSERT_EQUAL(c.calls, 0);
+	CU_ASSERT_EQUAL(lfp_hp_record_stats(r, &st), 0);
+	CU_ASSERT_EQUAL(st.pending, 1);
+#if LFP_STATS
+	CU_ASSERT_EQUAL(st.unbound, 2);
+#endif
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	LFP_ASSERT_ERRNO(lfp_hp_domain_free(d), EBUSY);
+	/* Still there, untouched; take it back so the domain can go. */
+	CU_ASSERT_PTR_EQUAL(d->orphans, &foreign);
+	CU_ASSERT_PTR_NULL(foreign.next);
+	d->orphans = NULL;
+	d->nb_orphans = 0;
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+static void
+test_hp_reclaimer_names_share_ids(void)
+{
+	struct count_ctx c1 = { 0, NULL }, c2 = { 0, NULL };
+	char name[LFP_HP_NAMESIZE];
+	struct lfp_hp_domain *d;
+	int a, b, i;
+
+	d = lfp_hp_domain_create("hp_t_names", 1, TEST_SLOTS, SOCKET_ID_ANY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	a = lfp_hp_reclaimer_register(d, "a", count_reclaim, &c1);
+	b = lfp_hp_reclaimer_register(d, "b", count_reclaim, &c2);
+	CU_ASSERT_EQUAL(a, 0);
+	CU_ASSERT_EQUAL(b, 1);
+	/* The same binding again is idempotent; another one is refused. */
+	CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, "a", count_reclaim, &c1),
+		a);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "a", count_reclaim,
+		&c2), EEXIST);
+	for (i = 2; i < LFP_HP_MAX_RECLAIMERS; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, name,
+			count_reclaim, &c1), i);
+	}
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "one_too_many",
+		count_reclaim, &c1), ENOSPC);
+	CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, "b", count_reclaim,
+		&c2), b);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+}
+
+static void
+test_hp_bad_input(void)
+{
+	struct count_ctx c = { 0, NULL };
+	char long_name[LFP_HP_NAMESIZE + 8];
+	struct lfp_hp_record *recs[2], *r;
+	struct lfp_hp_domain *d;
+	struct lfp_hp_node node;
+	struct lfp_hp_stats st;
+	void *src = &node;
+	int id;
+
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	/* Creation. */
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create(NULL, 1, 1, SOCKET_ID_ANY),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("", 1, 1, SOCKET_ID_ANY),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create(long_name, 1, 1,
+		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 0, 1,
+		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad",
+		LFP_HP_MAX_RECORDS + 1, 1, SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 1, 0,
+		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 1,
+		LFP_HP_SLOTS_MAX + 1, SOCKET_ID_ANY), EINVAL);
+	/* Lookup. */
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup(NULL), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup("hp_t_nowhere"), ENOENT);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup(long_name), ENOENT);
+	/* NULL domain everywhere. */
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_register(NULL), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(NULL, "x", count_reclaim,
+		&c), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_domain_stats(NULL, &st), EINVAL);
+	CU_ASSERT_PTR_NULL(lfp_hp_domain_name(NULL));
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(NULL), 0);
+
+	d = lfp_hp_domain_create("hp_t_bad", 2, TEST_SLOTS, SOCKET_ID_ANY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, NULL, count_reclaim,
+		&c), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "", count_reclaim, &c),
+		EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, long_name,
+		count_reclaim, &c), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "x", NULL, &c), EINVAL);
+	id = lfp_hp_reclaimer_register(d, "x", count_reclaim, &c);
+	CU_ASSERT_EQUAL_FATAL(id, 0);
+	LFP_ASSERT_ERRNO(lfp_hp_domain_stats(d, NULL), EINVAL);
+
+	/* Too many records. */
+	recs[0] = lfp_hp_register(d);
+	recs[1] = lfp_hp_register(d);
+	CU_ASSERT_FATAL(recs[0] != NULL && recs[1] != NULL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_register(d), ENOSPC);
+	r = recs[0];
+
+	/* Slots out of range. */
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_protect(r, TEST_SLOTS, &src), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_protect(r, UINT32_MAX, &src), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_protect(NULL, 0, &src), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_protect(r, 0, NULL), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_set(r, TEST_SLOTS, &node), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_set(NULL, 0, &node), EINVAL);
+	CU_ASSERT_EQUAL(lfp_hp_set(r, 0, &node), 0);
+	rte_errno = 0;
+	lfp_hp_clear(r, TEST_SLOTS);
+	CU_ASSERT_EQUAL(rte_errno, EINVAL);
+	CU_ASSERT_PTR_EQUAL(r->slots[0], &node); /* Untouched. */
+	lfp_hp_clear(NULL, 0);
+	lfp_hp_clear(r, 0);
+
+	/* Retire. */
+	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &node, NULL, id), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_retire(r, NULL, &node, id), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_retire(NULL, &node, &node, id), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &node, &node, id + 1), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &node, &node,
+		LFP_HP_MAX_RECLAIMERS), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_record_stats(r, NULL), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_hp_record_stats(NULL, &st), EINVAL);
+	CU_ASSERT_EQUAL(lfp_hp_record_stats(r, &st), 0);
+	CU_ASSERT_EQUAL(st.pending, 0); /* Refused retires queued nothing. */
+	rte_errno = 0;
+	CU_ASSERT_EQUAL(lfp_hp_scan(NULL), 0);
+	CU_ASSERT_EQUAL(rte_errno, EINVAL);
+	rte_errno = 0;
+	CU_ASSERT_EQUAL(lfp_hp_barrier(NULL), 0);
+	CU_ASSERT_EQUAL(rte_errno, EINVAL);
+
+	/* Unregister and free. */
+	LFP_ASSERT_ERRNO(lfp_hp_domain_free(d), EBUSY);
+	LFP_ASSERT_ERRNO(lfp_hp_unregister(NULL), EINVAL);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(recs[0]), 0);
+	LFP_ASSERT_ERRNO(lfp_hp_unregister(recs[0]), EINVAL);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(recs[1]), 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+	CU_ASSERT_EQUAL(c.calls, 0);
+}
+
+/*
+ * Stress: a Treiber stack of nodes in shared memory.
+ */
+
+enum tnode_state {
+	TNODE_LIVE,    /* On the stack or held by its popper. */
+	TNODE_RETIRED, /* Retired, not yet reclaimed. */
+	TNODE_POISON,  /* Reclaimed, parked in a stash. */
+};
+
+struct tnode {
+	struct tnode *next;     /* Stack link; written while private. */
+	struct lfp_hp_node hp;
+	uint64_t canary;        /* Plain: ordered by the hazard protocol. */
+	uint32_t state;         /* Atomic: read by readers holding it. */
+	uint32_t retires;       /* Plain: popper, then reclaimer. */
+	uint32_t reclaims;
+} __rte_cache_aligned;
+
+/* Shared by every thread and process of a stress run. */
+struct tstack {
+	void *head;                  /* struct tnode *, as protect wants. */
+	uint32_t reclaimer_id;
+	uint32_t stop;               /* Set when the workers must finish. */
+	uint32_t ready;              /* Workers started. */
+	uint32_t done;               /* Workers finished. */
+	uint64_t errors;             /* Invariant violations seen. */
+	uint64_t retires;
+	uint64_t reclaims;
+	struct lfp_hp_domain *domain;
+	struct lfp_hp_node *pinned;  /* Retired last by the non-EAL thread. */
+	struct tnode nodes[NB_NODES];
+};
+
+struct stash {
+	struct tnode *head;
+	unsigned int n;
+};
+
+static __thread struct stash stash;
+
+static void
+count_error(struct tstack *s, const char *what)
+{
+	/* relaxed: a counter, read after the workers are joined. */
+	if (__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED) < 5)
+		printf("\n    stress error: %s\n", what);
+}
+
+static void
+stack_push(struct tstack *s, struct tnode *n)
+{
+	/* relaxed: a first guess of the head, checked by the CAS. */
+	void *head = __atomic_load_n(&s->head, __ATOMIC_RELAXED);
+
+	do {
+		n->next = head;
+		/* release: the node's fields are visible to the popper's
+		 * protect (seq_cst load of head). Failure relaxed: retry.
+		 */
+	} while (!__atomic_compare_exchange_n(&s->head, &head, n, true,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
+
+static struct tnode *
+stack_pop(struct tstack *s, struct lfp_hp_record *r)
+{
+	struct tnode *top;
+	void *expected;
+
+	for (;;) {
+		top = lfp_hp_protect(r, 0, &s->head);
+		if (top == NULL)
+			return NULL;
+		if (top->canary != CANARY_LIVE)
+			count_error(s, "protected node is poisoned");
+		/* relaxed: we only check it; the hazard keeps it readable. */
+		if (__atomic_load_n(&top->state, __ATOMIC_RELAXED) ==
+				TNODE_POISON)
+			count_error(s, "protected node was reclaimed");
+		expected = top;
+		/* acquire: pairs with the release CAS in stack_push() that
+		 * published top; relaxed failure: we retry from the protect.
+		 */
+		if (__atomic_compare_exchange_n(&s->head, &expected, top->next,
+				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
+	}
+	lfp_hp_clear(r, 0);
+	return top;
+}
+
+static void
+stash_flush(struct tstack *s)
+{
+	struct tnode *n;
+
+	while ((n = stash.head) != NULL) {
+		stash.head = n->next;
+		n->canary = CANARY_LIVE;
+		/* relaxed: published by the release push. */
+		__atomic_store_n(&n->state, TNODE_LIVE, __ATOMIC_RELAXED);
+		stack_push(s, n);
+	}
+	stash.n = 0;
+}
+
+static void
+tnode_reclaim(struct lfp_hp_node *hp, void *arg)
+{
+	struct tnode *n = container_of(hp, struct tnode, hp);
+	struct tstack *s = arg;
+
+	/* relaxed: only its retirer or an adopter reaches here. */
+	if (__atomic_load_n(&n->state, __ATOMIC_RELAXED) != TNODE_RETIRED)
+		count_error(s, "reclaimed a node that is not retired");
+	n->reclaims++;
+	if (n->reclaims != n->retires)
+		count_error(s, "reclaims differ from retires");
+	n->canary = CANARY_POISON;
+	/* relaxed: readers that could see it would be a bug we report. */
+	__atomic_store_n(&n->state, TNODE_POISON, __ATOMIC_RELAXED);
+	/* relaxed: a counter, read after the workers are joined. */
+	__atomic_fetch_add(&s->reclaims, 1, __ATOMIC_RELAXED);
+	n->next = stash.head;
+	stash.head = n;
+	if (++stash.n >= STASH_MAX)
+		stash_flush(s);
+}
+
+static unsigned long
+stress_ops(unsigned long base)
+{
+	const char *env = getenv("LFP_HP_STRESS_OPS");
+
+	if (env != NULL)
+		return strtoul(env, NULL, 0);
+#if defined(__SANITIZE_THREAD__)
+	return base / 25;
+#elif defined(__SANITIZE_ADDRESS__)
+	return base / 4;
+#else
+	return base;
+#endif
+}
+
+/* Pop, check, retire: @p ops times, or until s->stop if ops is 0. */
+static void
+stress_loop(struct tstack *s, struct lfp_hp_record *r, unsigned long ops)
+{
+	unsigned long i;
+	struct tnode *n;
+
+	/* relaxed: a stop request; nothing is published through it. */
+	for (i = 0; ops == 0 ? !__atomic_load_n(&s->stop, __ATOMIC_RELAXED) :
+			i < ops; i++) {
+		n = stack_pop(s, r);
+		if (n == NULL) {
+			stash_flush(s);
+			continue;
+		}
+		/* relaxed: we own the node now; others only read it. */
+		if (__atomic_load_n(&n->state, __ATOMIC_RELAXED) != TNODE_LIVE)
+			count_error(s, "popped a node that is not live");
+		__atomic_store_n(&n->state, TNODE_RETIRED, __ATOMIC_RELAXED);
+		n->retires++;
+		/* relaxed: a counter, read after the workers are joined. */
+		__atomic_fetch_add(&s->retires, 1, __ATOMIC_RELAXED);
+		if (lfp_hp_retire(r, &n->hp, n, s->reclaimer_id) != 0)
+			count_error(s, "retire refused");
+	}
+}
+
+static void
+stress_wait_ready(struct tstack *s, unsigned int nb)
+{
+	/* relaxed: a start line only; the stack was built before launch. */
+	__atomic_fetch_add(&s->ready, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&s->ready, __ATOMIC_RELAXED) < nb)
+		rte_pause();
+}
+
+/* One thread's share: own record, loop, leave orphans behind. */
+static int
+stress_worker(struct tstack *s, unsigned long ops, unsigned int nb)
+{
+	struct lfp_hp_record *r = lfp_hp_register(s->domain);
+
+	if (r == NULL) {
+		count_error(s, "register failed");
+		return -1;
+	}
+	stress_wait_ready(s, nb);
+	stress_loop(s, r, ops);
+	lfp_hp_barrier(r);
+	if (lfp_hp_unregister(r) != 0)
+		count_error(s, "unregister failed");
+	stash_flush(s);
+	/* release: this thread's work happens before the checker's acquire
+	 * in stress_join(); rte_eal_wait_lcore() orders it too, but inside
+	 * DPDK, where ThreadSanitizer cannot see it.
+	 */
+	__atomic_fetch_add(&s->done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Wait for @p nb workers' stress_worker() to finish. */
+static void
+stress_join(struct tstack *s, unsigned int nb)
+{
+	/* acquire: pairs with the release in stress_worker(). */
+	while (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE) < nb)
+		rte_pause();
+}
+
+struct lcore_arg {
+	struct tstack *s;
+	unsigned long ops;
+	unsigned int nb;
+};
+
+static int
+stress_lcore(void *arg)
+{
+	struct lcore_arg *a = arg;
+
+	return stress_worker(a->s, a->ops, a->nb);
+}
+
+static struct tstack *
+tstack_create(struct lfp_hp_domain *d)
+{
+	const struct rte_memzone *mz;
+	struct tstack *s;
+	unsigned int i;
+	int id;
+
+	mz = rte_memzone_reserve_aligned(MP_ZONE, sizeof(*s), SOCKET_ID_ANY,
+		0, RTE_CACHE_LINE_SIZE);
+	if (mz == NULL)
+		return NULL;
+	s = mz->addr;
+	memset(s, 0, sizeof(*s));
+	s->domain = d;
+	id = lfp_hp_reclaimer_register(d, "tnode", tnode_reclaim, s);
+	if (id < 0) {
+		rte_memzone_free(mz);
+		return NULL;
+	}
+	s->reclaimer_id = id;
+	for (i = 0; i < NB_NODES; i++) {
+		s->nodes[i].canary = CANARY_LIVE;
+		stack_push(s, &s->nodes[i]);
+	}
+	return s;
+}
+
+/* After the run: everything is back on the stack, each retire reclaimed. */
+static void
+tstack_check_and_free(struct tstack *s)
+{
+	struct lfp_hp_record *r = lfp_hp_register(s->domain);
+	struct lfp_hp_stats st;
+	unsigned int i, on_stack = 0, bad = 0;
+	struct tnode *n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(lfp_hp_barrier(r), 0);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
+	stash_flush(s);
+	for (n = s->head; n != NULL && on_stack <= NB_NODES; n = n->next)
+		on_stack++;
+	for (i = 0; i < NB_NODES; i++)
+		bad += s->nodes[i].retires != s->nodes[i].reclaims ||
+			s->nodes[i].canary != CANARY_LIVE;
+	printf("\n    %" PRIu64 " retires, %" PRIu64 " reclaims, %" PRIu64
+		" errors ", s->retires, s->reclaims, s->errors);
+	CU_ASSERT_EQUAL(s->errors, 0);
+	CU_ASSERT(s->retires > 0);
+	CU_ASSERT_EQUAL(s->retires, s->reclaims);
+	CU_ASSERT_EQUAL(on_stack, NB_NODES);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(s->domain, &st), 0);
+	CU_ASSERT_EQUAL(st.pending, 0);
+	CU_ASSERT_EQUAL(st.orphans, 0);
+	CU_ASSERT_EQUAL(st.records_used, 0);
+#if LFP_STATS
+	CU_ASSERT_EQUAL(st.retired, s->retires);
+	CU_ASSERT_EQUAL(st.reclaimed, s->reclaims);
+	printf("scans %" PRIu64 ", peak pending %" PRIu64 " ", st.scans,
+		st.peak_pending);
+#endif
+	CU_ASSERT_EQUAL(lfp_hp_domain_free(s->domain), 0);
+	CU_ASSERT_EQUAL(rte_memzone_free(rte_memzone_lookup(MP_ZONE)), 0);
+}
+
+static struct tstack *
+stress_setup(unsigned int max_records)
+{
+	struct lfp_hp_domain *d;
+	struct tstack *s;
+
+	d = lfp_hp_domain_create(MP_DOMAIN, max_records, LFP_HP_SLOTS_MAX,
+		SOCKET_ID_ANY);
+	if (d == NULL)
+		return NULL;
+	s = tstack_create(d);
+	if (s == NULL)
+		lfp_hp_domain_free(d);
+	return s;
+}
+
+static void
+test_hp_stress_treiber_lcores(void)
+{
+	struct lcore_arg a;
+
+	if (rte_lcore_count() < 2) {
+		lfp_test_skip(__func__, "needs 2 lcores");
+		return;
+	}
+	a.s = stress_setup(RTE_MAX_LCORE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a.s);
+	a.ops = stress_ops(STRESS_OPS);
+	a.nb = rte_lcore_count();
+	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_lcore, &a,
+		CALL_MAIN), 0);
+	rte_eal_mp_wait_lcore();
+	stress_join(a.s, a.nb);
+	tstack_check_and_free(a.s);
+}
+
+/*
+ * A registered non-EAL thread takes part, and retires last a node that the
+ * main lcore pins with a hazard; its unregister must leave that node as an
+ * orphan, which a later barrier on another record reclaims.
+ */
+static void *
+non_eal_thread(void *arg)
+{
+	struct lcore_arg *a = arg;
+	struct lfp_hp_record *r;
+	struct tnode *pinned;
+	long ok = -1;
+
+	if (rte_thread_register() != 0 || rte_lcore_id() == LCORE_ID_ANY) {
+		count_error(a->s, "rte_thread_register failed");
+		return (void *)ok;
+	}
+	r = lfp_hp_register(a->s->domain);
+	if (r != NULL) {
+		stress_wait_ready(a->s, a->nb);
+		stress_loop(a->s, r, a->ops);
+		pinned = container_of(a->s->pinned, struct tnode, hp);
+		pinned->retires++;
+		/* relaxed: a counter, read after the thread is joined. */
+		__atomic_fetch_add(&a->s->retires, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&pinned->state, TNODE_RETIRED,
+			__ATOMIC_RELAXED);
+		if (lfp_hp_retire(r, &pinned->hp, pinned,
+				a->s->reclaimer_id) == 0 &&
+				lfp_hp_unregister(r) == 0)
+			ok = 0;
+	}
+	stash_flush(a->s);
+	rte_thread_unregister();
+	return (void *)ok;
+}
+
+static void
+test_hp_non_eal_thread_orphans_reclaimed(void)
+{
+	struct lfp_hp_record *pin;
+	struct lfp_hp_stats st;
+	struct lcore_arg a;
+	struct tnode *pinned;
+	pthread_t tid;
+	void *ret = NULL;
+
+	a.s = stress_setup(RTE_MAX_LCORE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a.s);
+	a.ops = stress_ops(STRESS_OPS) / 2;
+	a.nb = rte_lcore_count() + 1;
+	/* Keep one node off the stack, pinned by the main lcore. */
+	pin = lfp_hp_register(a.s->domain);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pin);
+	pinned = stack_pop(a.s, pin);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pinned);
+	CU_ASSERT_EQUAL(lfp_hp_set(pin, 0, pinned), 0);
+	a.s->pinned = &pinned->hp;
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&tid, NULL, non_eal_thread, &a),
+		0);
+	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_lcore, &a,
+		CALL_MAIN), 0);
+	rte_eal_mp_wait_lcore();
+	CU_ASSERT_EQUAL(pthread_join(tid, &ret), 0);
+	CU_ASSERT_PTR_NULL(ret);
+	stress_join(a.s, a.nb - 1); /* The lcores; the thread was joined. */
+
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(a.s->domain, &st), 0);
+	CU_ASSERT(st.orphans >= 1);
+	CU_ASSERT_EQUAL(pinned->reclaims, 0);
+	lfp_hp_clear(pin, 0);
+	/* pin is the only record left; its barrier adopts and reclaims. */
+	CU_ASSERT_EQUAL(lfp_hp_barrier(pin), 0);
+	CU_ASSERT_EQUAL(pinned->reclaims, 1);
+	CU_ASSERT_EQUAL(lfp_hp_unregister(pin), 0);
+	tstack_check_and_free(a.s);
+}
+
+/*
+ * Secondary process: it works on the primary's stack and domain while the
+ * primary's lcores do the same.
+ */
+static int
+secondary_stress(int argc, char **argv)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(MP_ZONE);
+	struct lfp_hp_domain *d = lfp_hp_domain_lookup(MP_DOMAIN);
+	unsigned long ops = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000;
+	struct tstack *s;
+	int id;
+
+	if (mz == NULL || d == NULL) {
+		fprintf(stderr, "secondary: no stack or domain\n");
+		return 1;
+	}
+	s = mz->addr;
+	/* Control calls a secondary may not make. */
+	rte_errno = 0;
+	if (lfp_hp_domain_create("hp_t_sec", 1, 1, SOCKET_ID_ANY) != NULL ||
+			rte_errno != E_RTE_SECONDARY ||
+			lfp_hp_domain_free(d) != -E_RTE_SECONDARY) {
+		fprintf(stderr, "secondary: create/free not refused\n");
+		return 1;
+	}
+	/* The same name gets the primary's id, bound to our function. */
+	id = lfp_hp_reclaimer_register(d, "tnode", tnode_reclaim, s);
+	if (id < 0 || (uint32_t)id != s->reclaimer_id) {
+		fprintf(stderr, "secondary: reclaimer id %d, primary %u\n",
+			id, s->reclaimer_id);
+		return 1;
+	}
+	if (stress_worker(s, ops, 0) != 0)
+		return 1;
+	/* relaxed: read after the secondary exited (waitpid orders it). */
+	return __atomic_load_n(&s->errors, __ATOMIC_RELAXED) != 0;
+}
+
+static int
+stress_until_stopped(void *arg)
+{
+	struct lcore_arg *a = arg;
+
+	return stress_worker(a->s, 0, 0);
+}
+
+/*
+ * rte_thread_register() disables multi-process for good in the process
+ * that calls it, and fails once a secondary has attached. So the
+ * multi-process suite runs in a fresh primary: this binary re-executed with
+ * ENV_MP_CHILD set, which runs that suite only.
+ */
+static int
+run_mp_child(void)
+{
+	char self[PATH_MAX];
+	ssize_t len;
+	int status;
+	pid_t pid;
+
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0)
+		return -1;
+	self[len] = '\0';
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		setenv(ENV_MP_CHILD, "1", 1);
+		execl(self, self, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void
+test_hp_secondary_concurrent(void)
+{
+	char ops[32];
+	struct lcore_arg a;
+	int pid, status;
+
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(__func__, "needs hugepages");
+		return;
+	}
+	if (getenv(ENV_MP_CHILD) == NULL) {
+		printf("\n    (re-executed as a fresh primary)\n");
+		CU_ASSERT_EQUAL(run_mp_child(), 0);
+		return;
+	}
+	a.s = stress_setup(RTE_MAX_LCORE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a.s);
+	a.ops = 0;
+	a.nb = 0;
+	snprintf(ops, sizeof(ops), "%lu", stress_ops(STRESS_OPS) / 2);
+	pid = lfp_test_spawn_secondary("stress", ops);
+	CU_ASSERT_FATAL(pid > 0);
+	/* The workers run for as long as the secondary does. */
+	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_until_stopped, &a,
+		SKIP_MAIN), 0);
+	status = lfp_test_wait_secondary(pid);
+	/* relaxed: stop request; the join below orders the rest. */
+	__atomic_store_n(&a.s->stop, 1, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	CU_ASSERT_EQUAL(status, 0);
+	if (status == 0) /* The workers, and the secondary's. */
+		stress_join(a.s, rte_lcore_count());
+	tstack_check_and_free(a.s);
+}
+
+static CU_TestInfo serial_tests[] = {
+	{ "domain_create_lookup_free", test_hp_domain_create_lookup_free },
+	{ "protect_then_clear_allows_reclaim",
+		test_hp_protect_then_clear_allows_reclaim },
+	{ "protect_returns_validated_value",
+		test_hp_protect_returns_validated_value },
+	{ "retire_protected_not_freed", test_hp_retire_protected_not_freed },
+	{ "unprotected_reclaimed_at_threshold",
+		test_hp_unprotected_reclaimed_at_threshold },
+	{ "set_protects_until_overwritten",
+		test_hp_set_protects_until_overwritten },
+	{ "reclaimer_may_retire", test_hp_reclaimer_may_retire },
+	{ "unregister_leaves_orphans_for_barrier",
+		test_hp_unregister_leaves_orphans_for_barrier },
+	{ "domain_free_reclaims_orphans",
+		test_hp_domain_free_reclaims_orphans },
+	{ "unbound_reclaimer_kept_pending",
+		test_hp_unbound_reclaimer_kept_pending },
+	{ "reclaimer_names_share_ids", test_hp_reclaimer_names_share_ids },
+	{ "bad_input", test_hp_bad_input },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo stress_tests[] = {
+	{ "stress_treiber_lcores", test_hp_stress_treiber_lcores },
+	{ "non_eal_thread_orphans_reclaimed",
+		test_hp_non_eal_thread_orphans_reclaimed },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo mp_tests[] = {
+	{ "secondary_concurrent", test_hp_secondary_concurrent },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "hazptr_serial", NULL, NULL, NULL, NULL, serial_tests },
+	{ "hazptr_stress", NULL, NULL, NULL, NULL, stress_tests },
+	{ "hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+static CU_SuiteInfo mp_child_suites[] = {
+	{ "hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+static const struct lfp_test_secondary secondaries[] = {
+	{ "stress", secondary_stress },
+	{ NULL, NULL },
+};
+
+/*
+ * Under ASan, DPDK's default base address (4 GiB) lies in ASan's shadow, so
+ * the primary maps its hugepages at a random address that the secondary
+ * (with its own ASan layout) may already use. Pick a base in ASan's high
+ * application range instead.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+static const char *const extra_eal_args[] = {
+	"--base-virtaddr=0x200000000000",
+	NULL,
+};
+#else
+static const char *const extra_eal_args[] = { NULL };
+#endif
+
+int
+main(int argc, char **argv)
+{
+	const struct lfp_test_conf conf = {
+		.name = "hazptr",
+		.lcores = TEST_LCORES,
+		.extra_eal_args = extra_eal_args,
+		.suites = getenv(ENV_MP_CHILD) != NULL ? mp_child_suites :
+			suites,
+		.secondaries = secondaries,
+	};
+
+	return lfp_test_main(argc, argv, &conf);
+}

@@ -29,8 +29,11 @@
 
 RTE_LOG_REGISTER(hp_logtype, lib.lfpool.hazptr, NOTICE);
 
-/* Hazards a scan sorts in its stack buffer (8 KiB); beyond, linear search. */
-#define HP_SNAPSHOT_MAX 1024
+RTE_INIT(hazptr_init)
+{
+	hp_telemetry_register();
+}
+
 /* Domains one process can bind reclaimers for at the same time. */
 #define HP_MAX_BINDINGS 32
 
@@ -56,7 +59,6 @@ struct hp_snapshot {
 	bool partial; /* More hazards than HP_SNAPSHOT_MAX were published. */
 	void *ptrs[HP_SNAPSHOT_MAX];
 };
-
 
 /* Owner-only counters: a load and a store, no locked RMW on the fast path. */
 static inline uint64_t
@@ -278,7 +280,7 @@ lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
 static void
 mz_name_make(char mz_name[RTE_MEMZONE_NAMESIZE], const char *name)
 {
-	snprintf(mz_name, RTE_MEMZONE_NAMESIZE, "%s%.*s", HP_MZ_PREFIX,
+	snprintf(mz_name, RTE_MEMZONE_NAMESIZE, "%s%.*s", LFP_HP_MZ_PREFIX,
 		LFP_HP_DOMAIN_NAME_MAX, name);
 }
 
@@ -293,8 +295,8 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	size_t size;
 	unsigned int i;
 
-	RTE_BUILD_BUG_ON(sizeof(HP_MZ_PREFIX) - 1 + LFP_HP_DOMAIN_NAME_MAX >=
-		RTE_MEMZONE_NAMESIZE);
+	RTE_BUILD_BUG_ON(sizeof(LFP_HP_MZ_PREFIX) - 1 +
+		LFP_HP_DOMAIN_NAME_MAX >= RTE_MEMZONE_NAMESIZE);
 	RTE_BUILD_BUG_ON(LFP_HP_DOMAIN_NAME_MAX >= LFP_HP_NAMESIZE);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		HP_LOG(ERR, "domains are created by the primary process");
@@ -463,10 +465,15 @@ hazards_walk(const struct lfp_hp_domain *d,
 	     bool (*fn)(void *p, void *arg), void *arg)
 {
 	const struct lfp_hp_record *rec;
-	unsigned int i, k;
+	unsigned int i, k, n;
 	void *p;
 
-	for (i = 0; i < d->max_records; i++) {
+	/* acquire: pairs with the seq_cst raise in hwm_raise(). A record
+	 * raised the mark before its owner's first publish, so after the
+	 * scan's fence every record with a hazard we must see is below it.
+	 */
+	n = __atomic_load_n(&d->records_hwm, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++) {
 		rec = &d->records[i];
 		/* acquire: pairs with the release in lfp_hp_unregister(). A
 		 * free record has NULL slots; a claim (seq_cst CAS) precedes
@@ -718,6 +725,23 @@ invalid:
  * Records.
  */
 
+/* Raise the records high-water mark to at least @p n; never lowered. */
+static void
+hwm_raise(struct lfp_hp_domain *d, uint32_t n)
+{
+	/* acquire: a mark already high enough was raised by a seq_cst CAS
+	 * that must precede our first publish; this load orders it so.
+	 */
+	uint32_t cur = __atomic_load_n(&d->records_hwm, __ATOMIC_ACQUIRE);
+
+	/* seq_cst: precedes our first publish in the total order read by
+	 * scan()'s fence (hazards_walk()); failure acquire, as above.
+	 */
+	while (cur < n && !__atomic_compare_exchange_n(&d->records_hwm, &cur,
+			n, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+		;
+}
+
 struct lfp_hp_record *
 lfp_hp_register(struct lfp_hp_domain *d)
 {
@@ -746,6 +770,7 @@ lfp_hp_register(struct lfp_hp_domain *d)
 		 */
 		if (__atomic_compare_exchange_n(&r->in_use, &expected, 1,
 				false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+			hwm_raise(d, i + 1);
 			/* relaxed: sizes the scan threshold only. */
 			__atomic_fetch_add(&d->records_used, 1,
 				__ATOMIC_RELAXED);
@@ -864,8 +889,8 @@ lfp_hp_domain_free(struct lfp_hp_domain *d)
  * Statistics.
  */
 
-void
-hp_record_read_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st)
+static void
+record_read_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st)
 {
 	st->retired = counter_get(&r->retired_cnt);
 	st->reclaimed = counter_get(&r->reclaimed);
@@ -884,7 +909,7 @@ lfp_hp_record_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st)
 		return -EINVAL;
 	}
 	memset(st, 0, sizeof(*st));
-	hp_record_read_stats(r, st);
+	record_read_stats(r, st);
 	return 0;
 }
 
@@ -902,7 +927,7 @@ lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* Counters are cumulative, so free records count too. */
 	for (i = 0; i < d->max_records; i++) {
-		hp_record_read_stats(&d->records[i], &rs);
+		record_read_stats(&d->records[i], &rs);
 		st->retired += rs.retired;
 		st->reclaimed += rs.reclaimed;
 		st->pending += rs.pending;

@@ -30,8 +30,9 @@ extern int hp_logtype;
 	rte_log(RTE_LOG_ ## level, hp_logtype, "%s(): " fmt "\n", \
 		__func__, ##__VA_ARGS__)
 
-/** Memzone name prefix of a domain. */
-#define HP_MZ_PREFIX "LFP_HP_"
+/* Hazards a scan sorts in its stack buffer (8 KiB); beyond, linear search. */
+#define HP_SNAPSHOT_MAX 1024
+
 /** Domain header magic, checked by lookup ("LFPHAZP1"). */
 #define HP_MAGIC UINT64_C(0x4c465048415a5031)
 
@@ -95,19 +96,28 @@ struct lfp_hp_domain {
 	char reclaimer_names[LFP_HP_MAX_RECLAIMERS][LFP_HP_NAMESIZE];
 
 	/*
-	 * Read on every retire (records_used) and every scan (orphans), written
-	 * on register/unregister only: read-mostly, on a line of its own.
+	 * Read on every retire (records_used) and every scan (records_hwm,
+	 * orphans), written on register/unregister only: read-mostly, on a
+	 * line of its own.
 	 */
 	uint32_t records_used __rte_cache_aligned;
+	/* Records ever claimed: 1 + highest index; scans stop there. */
+	uint32_t records_hwm;
 	struct lfp_hp_node *orphans;   /* Treiber stack of retired chains. */
 	uint64_t nb_orphans;           /* Nodes in it (stats). */
 
 	struct lfp_hp_record records[] __rte_cache_aligned;
 } __rte_cache_aligned;
 
-/* Per-process reclaimer lookup (hazptr.c), also used by the telemetry. */
+/* True if @p d is a live domain (hazptr.c); also used by the telemetry. */
 bool hp_domain_valid(const struct lfp_hp_domain *d);
-void hp_record_read_stats(const struct lfp_hp_record *r,
-		struct lfp_hp_stats *st);
+
+/*
+ * Register the /lfpool/hazptr/ telemetry commands (hazptr_telemetry.c).
+ * Called from a constructor in hazptr.c: a constructor of its own in
+ * hazptr_telemetry.o would be dropped by the linker, as nothing else in
+ * that object of the static library is referenced.
+ */
+void hp_telemetry_register(void);
 
 #endif /* HAZPTR_PRIVATE_H */

@@ -31,15 +31,21 @@
  * Synchronization (X: the caller must ensure these do not run concurrently
  * on the same record; -: safe to run concurrently):
  *
- *   call                   | same record | other records | domain calls
- *   -----------------------+-------------+---------------+-------------
- *   lfp_hp_protect/clear   |      X      |       -       |      -
- *   lfp_hp_retire/scan     |      X      |       -       |      -
- *   lfp_hp_barrier         |      X      |       -       |      -
- *   lfp_hp_register        |     n/a     |       -       |      -
- *   lfp_hp_unregister      |      X      |       -       |      -
- *   lfp_hp_*_stats         |      -      |       -       |      -
- *   lfp_hp_domain_free     | no record may be in use: control path only
+ *   call                     | same record | other records | domain calls
+ *   -------------------------+-------------+---------------+-------------
+ *   lfp_hp_protect/set/clear |      X      |       -       |      -
+ *   lfp_hp_retire/scan       |      X      |       -       |      -
+ *   lfp_hp_barrier           |      X      |       -       |      -
+ *   lfp_hp_register          |     n/a     |       -       |      -
+ *   lfp_hp_unregister        |      X      |       -       |      -
+ *   lfp_hp_reclaimer_register|     n/a     |       -       |      -
+ *   lfp_hp_*_stats           |      -      |       -       |      -
+ *   lfp_hp_domain_free       | no record may be in use: control path only
+ *
+ * A record belongs to the thread that registered it until that thread
+ * unregisters it; the record pointer must not be used afterwards (the
+ * record may already serve another thread). Record counters are
+ * cumulative over the record's successive owners.
  *
  * Bound on unreclaimed memory: with N records in use and K slots each
  * (H = N * K hazards), a record scans when its retired list reaches
@@ -47,7 +53,20 @@
  * pending, so each record holds at most R nodes and the domain at most
  * N * R plus the orphans of unregistered records, which the next scan of
  * any record adopts. Scans cost O(H log H) and free at least R - H >= H
- * nodes, so reclamation is amortised O(log H) per retired node.
+ * nodes, so reclamation is amortised O(log H) per retired node. A scan
+ * also walks the records up to the highest index ever registered, so keep
+ * max_records near the number of threads that really register.
+ *
+ * One exception to the bound: a node whose reclaimer was registered in
+ * another process only (an adopted orphan) cannot be reclaimed here. It
+ * stays pending, is counted in lfp_hp_stats.unbound, does not count
+ * towards R, and goes back to the orphan list when its record unregisters,
+ * for a process that has the reclaimer.
+ *
+ * Multi-process: DPDK disables multi-process for good in a process that
+ * calls rte_thread_register(), and that call fails once a secondary has
+ * attached; so non-EAL threads and secondaries do not mix in one DPDK
+ * instance (an EAL constraint, not this library's).
  *
  * Memory order: lfp_hp_protect() publishes with a seq_cst store and
  * validates with a seq_cst load; a scan issues a seq_cst fence before it
@@ -74,9 +93,11 @@ extern "C" {
 #define LFP_HP_NAMESIZE 32
 /** Reclaimers per domain. */
 #define LFP_HP_MAX_RECLAIMERS 16
+/** Prefix of a domain's memzone name: "LFP_HP_<name>". */
+#define LFP_HP_MZ_PREFIX "LFP_HP_"
 /**
- * Longest domain name, without the NUL: the memzone name "LFP_HP_<name>"
- * must fit in RTE_MEMZONE_NAMESIZE (32).
+ * Longest domain name, without the NUL: the memzone name
+ * LFP_HP_MZ_PREFIX "<name>" must fit in RTE_MEMZONE_NAMESIZE (32).
  */
 #define LFP_HP_DOMAIN_NAME_MAX 24
 /** Most records a domain can have. */
@@ -126,19 +147,24 @@ struct lfp_hp_stats {
  * Create a domain in shared memory. Primary process only.
  *
  * @param name
- *   Domain name, unique among domains; at most LFP_HP_NAMESIZE - 1 chars.
+ *   Domain name, unique among domains; 1 to LFP_HP_DOMAIN_NAME_MAX chars.
+ *   The memzone is named LFP_HP_MZ_PREFIX "<name>".
  * @param max_records
- *   Records (threads) the domain can serve at once; at least 1.
+ *   Records (threads) the domain can serve at once; 1 to
+ *   LFP_HP_MAX_RECORDS. A record takes 128 bytes of the memzone when
+ *   LFP_HP_SLOTS_MAX <= 5, 192 up to 13, 256 up to 16.
  * @param slots
  *   Hazard slots per record, 1 to LFP_HP_SLOTS_MAX.
  * @param socket_id
  *   NUMA socket for the memzone, or SOCKET_ID_ANY.
  * @return
  *   The domain, or NULL with rte_errno set:
- *   - EINVAL - NULL or over-long name, max_records 0, slots out of range.
+ *   - EINVAL - NULL, empty or over-long name, max_records or slots out
+ *     of range.
  *   - E_RTE_SECONDARY - called from a secondary process.
- *   - EEXIST - a domain of that name exists.
+ *   - EEXIST - a domain (or memzone) of that name exists.
  *   - ENOMEM - no memory for the memzone.
+ *   - ENOSPC - no free memzone descriptor.
  */
 struct lfp_hp_domain *lfp_hp_domain_create(const char *name,
 		unsigned int max_records, unsigned int slots, int socket_id);
@@ -149,30 +175,40 @@ struct lfp_hp_domain *lfp_hp_domain_create(const char *name,
  * @return
  *   The domain, or NULL with rte_errno set:
  *   - EINVAL - NULL name.
- *   - ENOENT - no domain of that name.
+ *   - ENOENT - no domain of that name (also for names no domain can have).
  */
 struct lfp_hp_domain *lfp_hp_domain_lookup(const char *name);
 
 /**
  * Free a domain: reclaims every orphan, then releases the memzone.
- * Primary process only, and no record may be registered.
+ * Primary process only, and no record may be registered. Reclaimer
+ * bindings of other processes are not told: they must not use the domain
+ * any more.
  *
  * @return
  *   0 on success; NULL is accepted and does nothing. Otherwise a negative
  *   errno, also in rte_errno:
- *   - -EBUSY - records are still registered.
+ *   - -EBUSY - records are still registered, or an orphan's reclaimer is
+ *     not registered in this process (then nothing is reclaimed or freed).
  *   - -E_RTE_SECONDARY - called from a secondary process.
+ *   - -EINVAL - not a live domain.
  */
 int lfp_hp_domain_free(struct lfp_hp_domain *d);
 
 /**
  * Bind a reclaimer to a name in this process and return its id, the same
- * id in every process that registers the same name.
+ * id in every process that registers the same name. The name table is in
+ * the domain (names are never released); the function and argument are
+ * kept per process. Registering the same name with the same function and
+ * argument again returns the same id. Control path (takes locks).
  *
  * @return
  *   The id (>= 0), or a negative errno, also in rte_errno:
- *   - -EINVAL - NULL domain, name or function, or over-long name.
- *   - -ENOSPC - LFP_HP_MAX_RECLAIMERS names already taken.
+ *   - -EINVAL - NULL domain, name or function, or empty or over-long name.
+ *   - -ENOSPC - LFP_HP_MAX_RECLAIMERS names already taken, or this process
+ *     has reclaimers in too many (32) domains.
+ *   - -EEXIST - the name is bound in this process to another function or
+ *     argument.
  */
 int lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
 		lfp_hp_reclaim_t fn, void *arg);
@@ -189,12 +225,14 @@ int lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
 struct lfp_hp_record *lfp_hp_register(struct lfp_hp_domain *d);
 
 /**
- * Give a record back. Its slots are cleared, one scan is run, and the
- * nodes it still cannot reclaim move to the domain's orphan list, where the
- * next scan of any record adopts them: nothing leaks.
+ * Give a record back, from its owner thread. Its slots are cleared, one
+ * scan is run, and the nodes it still cannot reclaim move to the domain's
+ * orphan list, where the next scan of any record adopts them: nothing
+ * leaks.
  *
  * @return
- *   0, or -EINVAL (rte_errno EINVAL) for a NULL or unregistered record.
+ *   0, or -EINVAL (rte_errno EINVAL) for a NULL, foreign or unregistered
+ *   record.
  */
 int lfp_hp_unregister(struct lfp_hp_record *r);
 
@@ -205,10 +243,13 @@ int lfp_hp_unregister(struct lfp_hp_record *r);
  * it was reachable from *src (not yet retired) when it was read.
  *
  * @param src
- *   Location another thread may change atomically.
+ *   Location another thread may change atomically; it is read with
+ *   __atomic loads, so it should be declared as a void * object (another
+ *   pointer type read through a cast is type punning).
  * @return
  *   The protected pointer, which may be NULL. NULL with rte_errno EINVAL if
- *   @p slot is out of range (a caller bug; the slot count is fixed).
+ *   @p r or @p src is NULL or @p slot is out of range (a caller bug; the
+ *   slot count is fixed), logged at DEBUG level only.
  */
 void *lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot,
 		void *const *src);
@@ -223,7 +264,10 @@ void *lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot,
  */
 int lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr);
 
-/** Clear one slot: the pointer it held may be reclaimed from now on. */
+/**
+ * Clear one slot: the pointer it held may be reclaimed from now on. A NULL
+ * record or a slot out of range changes nothing and sets rte_errno EINVAL.
+ */
 void lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot);
 
 /**
@@ -238,17 +282,20 @@ void lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot);
  * @param reclaimer_id
  *   From lfp_hp_reclaimer_register().
  * @return
- *   0, or a negative errno, also in rte_errno:
- *   - -EINVAL - NULL record, node or ptr, or unknown reclaimer id.
+ *   0, or a negative errno, also in rte_errno (nothing is queued):
+ *   - -EINVAL - NULL record, node or ptr, or a reclaimer id that has no
+ *     function in this process.
  */
 int lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node,
 		void *ptr, uint32_t reclaimer_id);
 
 /**
- * Reclaim every node of the record's retired list that no hazard protects.
+ * Adopt the domain's orphans, then reclaim every node of the record's
+ * retired list that no hazard protects. Reclaimers run on the calling
+ * thread and may retire further nodes on the same record.
  *
  * @return
- *   Number of nodes reclaimed.
+ *   Number of nodes reclaimed; 0 with rte_errno EINVAL for a NULL record.
  */
 unsigned int lfp_hp_scan(struct lfp_hp_record *r);
 
@@ -257,15 +304,24 @@ unsigned int lfp_hp_scan(struct lfp_hp_record *r);
  * at the time of the call. For shutdown and tests.
  *
  * @return
- *   Number of nodes still pending on this record afterwards.
+ *   Number of nodes still pending on this record afterwards; 0 with
+ *   rte_errno EINVAL for an invalid record.
  */
 unsigned int lfp_hp_barrier(struct lfp_hp_record *r);
 
-/** Counters of one record. @return 0, or -EINVAL for NULL arguments. */
+/**
+ * Counters of one record, read with relaxed loads: exact when the owner
+ * is idle, approximate while it runs. With the build option stats=false
+ * only pending is kept. @return 0, or -EINVAL for NULL arguments.
+ */
 int lfp_hp_record_stats(const struct lfp_hp_record *r,
 		struct lfp_hp_stats *st);
 
-/** Counters summed over a domain. @return 0, or -EINVAL for NULL arguments. */
+/**
+ * Counters summed over every record of a domain, plus the orphans (also in
+ * pending); peak_pending is the largest of one record. @return 0, or
+ * -EINVAL for NULL arguments.
+ */
 int lfp_hp_domain_stats(const struct lfp_hp_domain *d,
 		struct lfp_hp_stats *st);
 

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#ifndef LFP_MEMPOOL_H
+#define LFP_MEMPOOL_H
+
+/**
+ * @file
+ * lfpool: a lock-free mempool driver (ops name "lfpool") with per-lcore
+ * magazine caches in front of a common depot, for DPDK 22.11.
+ *
+ * Use it like any mempool driver: rte_pktmbuf_pool_create_by_ops(...,
+ * LFP_MEMPOOL_OPS_NAME), rte_mempool_set_ops_byname(mp, "lfpool", cfg), or
+ * EAL's --mbuf-pool-ops-name lfpool with the plug-in loaded by -d.
+ *
+ * Design
+ * ------
+ * Objects travel in *magazines*: arrays of up to LFP_MAG_SIZE 32-bit
+ * compressed references, ref = (obj - base) >> 3, where base is fixed at the
+ * first populate (first chunk minus 16 GiB, floored at 0). Every chunk of a
+ * pool must lie in the 32 GiB window [base, base + 32 GiB); populate refuses
+ * other chunks with -ERANGE. A full 64-slot magazine costs 16 + 256 bytes,
+ * 4.25 bytes per object, about half the cache traffic of pointer arrays.
+ *
+ * The depot, shared by every lcore and process, holds
+ * - a lock-free stack of FULL magazines (exactly "capacity" objects each),
+ * - a lock-free stack of EMPTY magazines,
+ * - one exchange-only "partial" slot with at most one partly filled
+ *   magazine, taken by an atomic exchange and put back by a CAS from empty;
+ *   partial magazines are merged on the way in, so they never pile up.
+ *
+ * Each lcore with a cache (EAL lcores of the primary at creation, and
+ * non-EAL threads registered later with rte_thread_register()) owns a
+ * "loaded" and a "previous" magazine (Bonwick's magazine layer): gets and
+ * puts hit them with no atomic read-modify-write; a full or empty magazine is
+ * exchanged with the depot only once per capacity objects. Other threads
+ * (LCORE_ID_ANY, secondary processes' lcores) work on the depot directly.
+ * When a registered thread unregisters, its DPDK mempool cache and its
+ * driver cache are flushed to the depot, so no object is stranded.
+ *
+ * ABA: a stack head is {pointer, version}, replaced by a 16-byte CAS; the
+ * version holds a 40-bit tag bumped by every successful CAS and the 24-bit
+ * depth (so get_count needs no other shared counter). Magazines move between
+ * the two stacks without being retired, so the tag, not reclamation, is what
+ * rules out ABA: a stale {pointer, version} can only match after 2^40
+ * operations on that stack while one thread is stalled between two
+ * instructions. Creation fails with -ENOTSUP where 16-byte CAS is missing.
+ *
+ * Reclamation: magazines allocated on demand (a put found no empty magazine)
+ * are freed again when the empty stack holds more than the spare target.
+ * A popper dereferences head->next, so every pop protects the head with a
+ * hazard pointer (lib/hazptr, domain "lfpool", one record per thread, taken
+ * on first use and released at thread exit) and the magazine is retired,
+ * not freed, once unlinked. Magazines allocated by populate live in slabs
+ * and are kept until the pool is freed.
+ *
+ * Progress: get, put and get_count are lock-free: a thread stalled anywhere
+ * (even between protecting a head and its CAS) never stops the others; a
+ * failed CAS means another thread's CAS succeeded. The one exception is a put
+ * that finds no empty magazine, cannot allocate one (heap exhausted) and
+ * finds no partial magazine to fill: it waits for one with rte_pause().
+ * Populate, free and thread registration are control-path calls.
+ *
+ * Limits and documented behaviours
+ * - get is all-or-nothing: when the caller's cache and the depot together
+ *   hold fewer than n objects, the magazines taken are given back, the
+ *   object table is left untouched (DPDK's mempool cache relies on it) and
+ *   -ENOBUFS is returned. Objects cached by other lcores, or moving through
+ *   another thread's get/put at that instant, are not reachable (as with
+ *   DPDK's own mempool cache), so a nearly empty pool may refuse a get that
+ *   would fit.
+ * - get_count is exact when no get/put runs: full magazines x capacity +
+ *   the partial magazine + every cache's count.
+ * - An lcore id must not be used by two processes at once (DPDK's rule for
+ *   mempool caches); lcores of a secondary process never use a driver cache.
+ * - Pools of more than 2^24 magazines (about 10^9 objects) are refused.
+ *
+ * Synchronization (liburcu style; "-": may run concurrently with anything,
+ * including the same call on other threads and processes; "owner": only the
+ * thread that owns the lcore id, "ctl": control path, not concurrent with
+ * itself on the same pool):
+ *
+ *   operation                              | concurrency
+ *   ---------------------------------------+------------------------------
+ *   dequeue/enqueue (rte_mempool_get/put)  | -   (cached path: owner)
+ *   get_count (rte_mempool_avail_count)    | -
+ *   lfp_mempool_stats_get, telemetry       | -
+ *   populate                               | ctl, concurrent with get/put
+ *   alloc, free                            | ctl, no other user of the pool
+ *   lcore init/uninit callbacks (EAL)      | owner (serialised by EAL)
+ *   lfp_mempool_set_test_hook              | -   (test only)
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mempool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Name of the driver's ops, for rte_mempool_set_ops_byname() & co. */
+#define LFP_MEMPOOL_OPS_NAME "lfpool"
+
+/** Largest magazine capacity (objects per magazine, and per depot batch). */
+#define LFP_MAG_SIZE 64
+
+/**
+ * Optional settings, passed as the pool_config argument of
+ * rte_mempool_set_ops_byname(). The driver reads them when the pool is
+ * allocated, which DPDK does at the first populate: the structure must stay
+ * valid until then. A NULL pool_config selects the defaults.
+ */
+struct lfp_mempool_config {
+	/**
+	 * Objects per magazine, 1 to LFP_MAG_SIZE; 0 picks the largest power
+	 * of two <= size / (4 * lcores), capped at LFP_MAG_SIZE. A request
+	 * with 2 * mag_size * lcores > size is refused (-EINVAL): the caches
+	 * alone could hold the whole pool.
+	 */
+	uint32_t mag_size;
+	/**
+	 * Empty magazines the depot keeps before it frees extra ones; 0 means
+	 * 2 per cache + 8.
+	 */
+	uint32_t spare_target;
+};
+
+/**
+ * Counters of one lcore, of the shared slot used by threads without a
+ * cache, or their total. Counters are monotonic; the last six fields are
+ * pool-wide values filled in the total only (zero per lcore).
+ */
+struct lfp_mempool_stats {
+	uint64_t get_bulk;      /**< Successful dequeue calls. */
+	uint64_t get_objs;      /**< Objects returned by them. */
+	uint64_t get_fail_bulk; /**< Dequeue calls that returned -ENOBUFS. */
+	uint64_t get_fail_objs; /**< Objects asked for by those calls. */
+	uint64_t put_bulk;      /**< Enqueue calls. */
+	uint64_t put_objs;      /**< Objects enqueued. */
+	uint64_t cache_hits;    /**< Cached calls served by the lcore alone. */
+	uint64_t cache_misses;  /**< Cached calls that reached the depot. */
+	uint64_t depot_gets;    /**< Magazines taken from the depot. */
+	uint64_t depot_puts;    /**< Magazines given to the depot. */
+	uint64_t mag_allocs;    /**< Magazines allocated on demand. */
+	uint64_t mag_frees;     /**< Magazines retired (freed when unprotected). */
+	uint64_t hp_fallbacks;  /**< Slow paths run without a hazard record. */
+	/* Pool-wide values, in the total only. */
+	uint64_t populated;     /**< Objects populated so far. */
+	uint64_t avail;         /**< Same value as rte_mempool_avail_count(). */
+	uint64_t in_use;        /**< populated - avail (0 if negative). */
+	/**
+	 * Largest (populated - objects in the depot) seen when a cache or a
+	 * cacheless get refilled from the depot. It counts objects held by the
+	 * application and by the per-lcore caches, sampled once per magazine
+	 * taken: an upper bound of the application's peak at those instants,
+	 * which can miss a peak reached between two samples.
+	 */
+	uint64_t peak_in_use;
+	uint64_t magazines;      /**< Magazines alive (slabs + on demand). */
+	uint64_t metadata_bytes; /**< Driver memory: pool, caches, magazines. */
+};
+
+/**
+ * Read a pool's statistics. Lock-free; counters are read with relaxed loads
+ * while other lcores may be updating them, so the total is a snapshot of
+ * monotonic counters, not an atomic one.
+ *
+ * @param mp
+ *   A pool using LFP_MEMPOOL_OPS_NAME.
+ * @param[out] total
+ *   Sum over every lcore and the shared slot, plus the pool-wide values.
+ *   May be NULL.
+ * @param[out] per_lcore
+ *   NULL, or an array of RTE_MAX_LCORE entries: entry i gets lcore i's
+ *   counters (zero for lcores without a cache).
+ * @return
+ *   0 on success, or a negative errno, also in rte_errno:
+ *   - -EINVAL - NULL mp, or mp does not use the lfpool driver.
+ */
+int lfp_mempool_stats_get(const struct rte_mempool *mp,
+		struct lfp_mempool_stats *total,
+		struct lfp_mempool_stats *per_lcore);
+
+/**
+ * Test hook: called inside the depot's stack pop, after the head magazine
+ * is protected by a hazard pointer and before its successor is read and
+ * the CAS that unlinks it: a test can stall a thread there while others
+ * pop, push and free magazines.
+ *
+ * @param mp
+ *   Pool being popped.
+ * @param arg
+ *   The argument given to lfp_mempool_set_test_hook().
+ */
+typedef void (*lfp_mempool_test_hook_t)(const struct rte_mempool *mp,
+		void *arg);
+
+/**
+ * @warning For tests only: lets a test stop a thread in the middle of a
+ * depot pop (the preemption test). Per process; NULL removes the hook. The
+ * hook only runs on slow paths (a magazine exchange), never on a cache hit.
+ */
+void lfp_mempool_set_test_hook(lfp_mempool_test_hook_t fn, void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LFP_MEMPOOL_H */

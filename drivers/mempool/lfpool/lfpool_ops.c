@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * The lfpool mempool ops: control path (alloc, free, populate, get_count)
+ * and the ops table. The fast path is in lfpool_cache.c, the depot in
+ * lfpool_depot.c.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cpuflags.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
+#include "lfpool_private.h"
+
+RTE_LOG_REGISTER(lfpool_logtype, mempool.lfpool, NOTICE);
+
+pid_t lfpool_pid;
+
+RTE_INIT(lfpool_pid_init)
+{
+	lfpool_pid = getpid();
+}
+
+bool
+lfpool_is_lfpool(const struct rte_mempool *mp)
+{
+	if (mp == NULL || mp->ops_index < 0 ||
+			mp->ops_index >= RTE_MEMPOOL_MAX_OPS_IDX)
+		return false;
+	return strcmp(rte_mempool_get_ops(mp->ops_index)->name,
+		LFP_MEMPOOL_OPS_NAME) == 0;
+}
+
+/*
+ * The depot's 16-byte CAS. GCC routes it through libatomic, which uses
+ * cmpxchg16b (x86_64) or LDXP/STXP/CASP (aarch64) when the CPU has them;
+ * __atomic_is_lock_free(16) says no on x86_64 all the same (libatomic's
+ * 16-byte *load* is a CAS), so ask the CPU.
+ */
+static bool
+cas16_available(void)
+{
+#if defined(RTE_ARCH_X86_64)
+	return rte_cpu_get_flag_enabled(RTE_CPUFLAG_CMPXCHG16B) > 0;
+#elif defined(RTE_ARCH_ARM64)
+	return true; /* Exclusive pairs are part of every ARMv8-A. */
+#else
+	return false;
+#endif
+}
+
+/* Lcores that may own a cache: every lcore known now. */
+static uint32_t
+cache_lcores(void)
+{
+	return RTE_MAX(rte_lcore_count(), 1u);
+}
+
+/*
+ * Magazine capacity: the requested one, else the largest power of two such
+ * that the caches (two magazines per lcore) hold at most half the pool.
+ */
+static int
+pool_capacity(const struct rte_mempool *mp,
+		const struct lfp_mempool_config *cfg, uint32_t lcores,
+		uint32_t *cap)
+{
+	uint32_t per_lcore = mp->size / (4 * lcores);
+
+	if (cfg == NULL || cfg->mag_size == 0) {
+		if (per_lcore >= LFP_MAG_SIZE)
+			*cap = LFP_MAG_SIZE;
+		else
+			*cap = per_lcore == 0 ? 1 :
+				rte_align32prevpow2(per_lcore);
+		return 0;
+	}
+	if (cfg->mag_size > LFP_MAG_SIZE) {
+		LFPOOL_LOG(ERR, "%s: magazine size %u above the maximum %u",
+			mp->name, cfg->mag_size, LFP_MAG_SIZE);
+		return -EINVAL;
+	}
+	if ((uint64_t)cfg->mag_size * 2 * lcores > mp->size) {
+		LFPOOL_LOG(ERR, "%s: pool of %u objects too small for %u caches "
+			"of 2 x %u objects; lower the magazine size",
+			mp->name, mp->size, lcores, cfg->mag_size);
+		return -EINVAL;
+	}
+	*cap = cfg->mag_size;
+	return 0;
+}
+
+static int
+pool_setup(struct rte_mempool *mp, struct lfpool *pool)
+{
+	const struct lfp_mempool_config *cfg = mp->pool_config;
+	uint32_t lcores = cache_lcores();
+	uint64_t mags;
+	int ret;
+
+	ret = pool_capacity(mp, cfg, lcores, &pool->cap);
+	if (ret < 0)
+		return ret;
+	pool->spare_target = cfg != NULL && cfg->spare_target != 0 ?
+		cfg->spare_target : 2 * lcores + 8;
+	mags = mp->size / pool->cap + 2ULL * lcores + 1 + pool->spare_target;
+	if (mags > LFPOOL_MAX_MAGS) {
+		LFPOOL_LOG(ERR, "%s: %" PRIu64 " magazines of %u objects exceed "
+			"the depot's limit of %u", mp->name, mags, pool->cap,
+			(unsigned int)LFPOOL_MAX_MAGS);
+		return -EINVAL;
+	}
+	/* Room for a retirement link once the magazine is empty. */
+	pool->mag_bytes = RTE_ALIGN_CEIL(sizeof(struct lfpool_mag) +
+		RTE_MAX(pool->cap * sizeof(uint32_t),
+			sizeof(struct lfp_hp_node)), sizeof(uint64_t));
+	pool->mp = mp;
+	pool->socket_id = mp->socket_id;
+	return 0;
+}
+
+static int
+lfpool_alloc(struct rte_mempool *mp)
+{
+	struct lfpool *pool;
+	int ret;
+
+	if (!cas16_available()) {
+		LFPOOL_LOG(ERR, "%s: needs a lock-free 16-byte CAS "
+			"(x86_64 with cmpxchg16b, or aarch64)", mp->name);
+		rte_errno = ENOTSUP;
+		return -ENOTSUP;
+	}
+	ret = lfpool_hp_attach(true);
+	if (ret < 0)
+		return ret;
+	pool = rte_zmalloc_socket("lfpool", sizeof(*pool), RTE_CACHE_LINE_SIZE,
+		mp->socket_id);
+	if (pool == NULL) {
+		ret = -ENOMEM;
+		goto no_pool;
+	}
+	pool->metadata_bytes = sizeof(*pool);
+	ret = pool_setup(mp, pool);
+	if (ret < 0)
+		goto bad_config;
+	/* The caches' magazines and the partial one, up front. */
+	ret = lfpool_slab_add(pool, 2 * cache_lcores() + 1);
+	if (ret < 0)
+		goto no_slab;
+	mp->pool_data = pool;
+	pool->lcore_cb = rte_lcore_callback_register(mp->name,
+		lfpool_lcore_init, lfpool_lcore_uninit, mp);
+	if (pool->lcore_cb == NULL) {
+		ret = -ENOMEM;
+		goto no_callback;
+	}
+	LFPOOL_LOG(DEBUG, "%s: %u objects, magazines of %u, spare %u",
+		mp->name, mp->size, pool->cap, pool->spare_target);
+	return 0;
+
+no_callback:
+	mp->pool_data = NULL;
+	lfpool_caches_free(pool);
+no_slab:
+	lfpool_mags_free_all(pool);
+bad_config:
+	rte_free(pool);
+no_pool:
+	if (ret == -ENOMEM)
+		LFPOOL_LOG(ERR, "%s: out of memory", mp->name);
+	rte_errno = -ret;
+	return ret;
+}
+
+static void
+lfpool_free(struct rte_mempool *mp)
+{
+	struct lfpool *pool = mp->pool_data;
+
+	if (pool == NULL)
+		return;
+	/* Relaxed: read by the uninit callbacks run below by this thread. */
+	__atomic_store_n(&pool->freeing, 1, __ATOMIC_RELAXED);
+	if (pool->lcore_cb != NULL)
+		rte_lcore_callback_unregister(pool->lcore_cb);
+	lfpool_caches_free(pool);
+	lfpool_mags_free_all(pool);
+	rte_free(pool);
+	mp->pool_data = NULL;
+}
+
+/*
+ * Check the chunk against the reference window, add magazines for the
+ * objects it can hold, then let DPDK slice it (which enqueues each object).
+ */
+static int
+lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
+		rte_iova_t iova, size_t len,
+		rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
+{
+	struct lfpool *pool = mp->pool_data;
+	size_t total = mp->header_size + mp->elt_size + mp->trailer_size;
+	uint64_t objs;
+	int ret;
+
+	if (!pool->base_set) {
+		pool->base = lfpool_window_base((uintptr_t)vaddr);
+		pool->base_set = 1;
+	}
+	ret = lfpool_chunk_check(pool->base, (uintptr_t)vaddr, len,
+		mp->header_size, total);
+	if (ret == -ERANGE)
+		LFPOOL_LOG(ERR, "%s: chunk %p+%zu outside the 32 GiB window "
+			"at 0x%" PRIxPTR " set by the first chunk", mp->name,
+			vaddr, len, pool->base);
+	else if (ret < 0)
+		LFPOOL_LOG(ERR, "%s: objects of chunk %p (header %u, size %zu) "
+			"are not 8-byte aligned", mp->name, vaddr,
+			mp->header_size, total);
+	if (ret < 0) {
+		rte_errno = -ret;
+		return ret;
+	}
+	objs = RTE_MIN((uint64_t)max_objs, (uint64_t)(len / total));
+	if (objs > 0) {
+		ret = lfpool_slab_add(pool,
+			(uint32_t)((objs + pool->cap - 1) / pool->cap));
+		if (ret < 0) {
+			LFPOOL_LOG(ERR, "%s: no memory for magazines",
+				mp->name);
+			rte_errno = -ret;
+			return ret;
+		}
+	}
+	ret = rte_mempool_op_populate_default(mp, max_objs, vaddr, iova, len,
+		obj_cb, obj_cb_arg);
+	if (ret > 0)
+		/* Relaxed: statistics (in_use); orders nothing. */
+		__atomic_fetch_add(&pool->populated, (uint64_t)ret,
+			__ATOMIC_RELAXED);
+	return ret;
+}
+
+unsigned int
+lfpool_get_count(const struct rte_mempool *mp)
+{
+	const struct lfpool *pool = mp->pool_data;
+	uint64_t n = lfpool_depot_count(pool) +
+		lfpool_caches_count(pool, NULL);
+
+	/* Concurrent moves may count a magazine twice for an instant. */
+	return (unsigned int)RTE_MIN(n, (uint64_t)mp->size);
+}
+
+static const struct rte_mempool_ops ops_lfpool = {
+	.name = LFP_MEMPOOL_OPS_NAME,
+	.alloc = lfpool_alloc,
+	.free = lfpool_free,
+	.enqueue = lfpool_enqueue,
+	.dequeue = lfpool_dequeue,
+	.get_count = lfpool_get_count,
+	.populate = lfpool_populate,
+};
+
+RTE_MEMPOOL_REGISTER_OPS(ops_lfpool);

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#ifndef LFPOOL_PRIVATE_H
+#define LFPOOL_PRIVATE_H
+
+/*
+ * Internals of the lfpool mempool driver, shared by its .c files and by the
+ * white-box tests. Not installed.
+ *
+ * Everything reachable from mp->pool_data lives in DPDK shared memory
+ * (rte_zmalloc_socket on the pool's socket), at the same address in every
+ * process. Per process are only: the hazard-pointer domain handle and the
+ * reclaimer id (lfpool_depot.c), each thread's hazard record (TLS) and the
+ * test hook.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "lfp_config.h"
+#include "lfp_hazptr.h"
+#include "lfp_mempool.h"
+
+extern int lfpool_logtype;
+#define LFPOOL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, lfpool_logtype, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/* --- Compressed object references ------------------------------------- */
+
+/* Objects are 8-byte aligned, so a reference drops the 3 low bits. */
+#define LFPOOL_REF_SHIFT 3
+/* 2^32 references of 8 bytes: a 32 GiB window. */
+#define LFPOOL_WINDOW_SIZE (UINT64_C(1) << (32 + LFPOOL_REF_SHIFT))
+
+/* Reference of an object inside the window starting at base. */
+static inline uint32_t
+lfpool_ref(uintptr_t base, const void *obj)
+{
+	return (uint32_t)(((uintptr_t)obj - base) >> LFPOOL_REF_SHIFT);
+}
+
+/* Object of a reference. */
+static inline void *
+lfpool_obj(uintptr_t base, uint32_t ref)
+{
+	return (void *)(base + ((uintptr_t)ref << LFPOOL_REF_SHIFT));
+}
+
+/*
+ * Window base for a pool whose first chunk starts at vaddr: centred on it,
+ * so later chunks may lie up to 16 GiB below or above.
+ */
+static inline uintptr_t
+lfpool_window_base(uintptr_t vaddr)
+{
+	uintptr_t half = (uintptr_t)(LFPOOL_WINDOW_SIZE / 2);
+	uintptr_t base = vaddr > half ? vaddr - half : 0;
+
+	return RTE_ALIGN_FLOOR(base, (uintptr_t)1 << LFPOOL_REF_SHIFT);
+}
+
+/*
+ * Can a chunk [vaddr, vaddr + len) hold objects of this pool? Every object
+ * (vaddr + k * total_size + header_size, or page-aligned offsets of it)
+ * must be 8-byte aligned and inside the window.
+ * Returns 0, -ERANGE (outside the window) or -EINVAL (misaligned).
+ */
+static inline int
+lfpool_chunk_check(uintptr_t base, uintptr_t vaddr, size_t len,
+		size_t header_size, size_t total_size)
+{
+	uintptr_t mask = ((uintptr_t)1 << LFPOOL_REF_SHIFT) - 1;
+
+	if ((vaddr & mask) != 0 || (header_size & mask) != 0 ||
+			(total_size & mask) != 0)
+		return -EINVAL;
+	if (vaddr < base || len > LFPOOL_WINDOW_SIZE ||
+			vaddr - base > LFPOOL_WINDOW_SIZE - len)
+		return -ERANGE;
+	return 0;
+}
+
+/* --- Magazines ---------------------------------------------------------- */
+
+/* Part of a slab allocated by alloc/populate: never freed on its own. */
+#define LFPOOL_MAG_F_SLAB 0x1
+
+/*
+ * A magazine. Only its owner (the thread that popped, took or allocated it)
+ * reads or writes count and slots; ownership passes through the release CAS
+ * that pushes it and the acquire CAS/exchange that takes it.
+ */
+struct lfpool_mag {
+	/*
+	 * Link in the full or empty stack. Written by the pusher before its
+	 * release CAS, read by concurrent poppers (atomic relaxed on both
+	 * sides: a stale popper reads it while the owner may rewrite it).
+	 */
+	struct lfpool_mag *next;
+	uint32_t count;   /* Objects in slots[0, count). */
+	uint32_t flags;   /* LFPOOL_MAG_F_*. */
+	/*
+	 * Compressed references, LIFO: slots[count - 1] is the hottest.
+	 * Once a magazine is empty and retired, the first bytes hold its
+	 * struct lfp_hp_node: no room is spent on it in live magazines.
+	 */
+	uint32_t slots[];
+};
+
+/* Retirement link of an (empty) magazine. */
+static inline struct lfp_hp_node *
+lfpool_mag_node(struct lfpool_mag *m)
+{
+	return (struct lfp_hp_node *)(void *)m->slots;
+}
+
+/* A run of magazines allocated together by alloc or populate. */
+struct lfpool_slab {
+	struct lfpool_slab *next; /* Control path only (populate, free). */
+	uint32_t nb_mags;
+	uint32_t pad;
+	/* Magazines follow, pool->mag_bytes each. */
+};
+
+/* --- Depot ---------------------------------------------------------------- */
+
+/*
+ * Lock-free stack head, replaced as a whole by a 16-byte CAS and read as
+ * two 8-byte loads (a torn pair makes the CAS fail).
+ * ver = tag << LFPOOL_DEPTH_BITS | depth: every successful CAS adds
+ * LFPOOL_TAG_ONE to the tag and +1/-1 to the depth, in one addition.
+ */
+#define LFPOOL_DEPTH_BITS 24
+#define LFPOOL_DEPTH_MASK ((UINT64_C(1) << LFPOOL_DEPTH_BITS) - 1)
+#define LFPOOL_TAG_ONE (UINT64_C(1) << LFPOOL_DEPTH_BITS)
+/* Magazines a pool may have at most, so that a depth never overflows. */
+#define LFPOOL_MAX_MAGS (LFPOOL_DEPTH_MASK - RTE_MAX_LCORE * 4)
+
+union lfpool_head {
+	unsigned __int128 raw;
+	struct {
+		struct lfpool_mag *ptr;
+		uint64_t ver;
+	};
+} __rte_aligned(16);
+
+/* The partial slot: {magazine, its count}, exchanged as a whole. */
+union lfpool_partial {
+	unsigned __int128 raw;
+	struct {
+		struct lfpool_mag *ptr;
+		uint64_t count;
+	};
+} __rte_aligned(16);
+
+/* --- Per-lcore caches ----------------------------------------------------- */
+
+/*
+ * An lcore's cache. Written only by the thread owning the lcore id, except
+ * owner (set by the init callback, cleared by uninit); read by get_count and
+ * statistics from any thread (relaxed loads of the counts and counters).
+ * Kept, once allocated, until the pool is freed (a later thread with the
+ * same lcore id reuses it): readers never race with its release.
+ */
+struct lfpool_cache {
+	struct lfpool_mag *loaded;   /* Owner only. */
+	struct lfpool_mag *previous; /* Owner only; full or empty. */
+	uint32_t loaded_count;       /* Owner stores, others load: relaxed. */
+	uint32_t prev_count;         /* 0 or capacity; same rule. */
+	/* Process of the owning thread, 0 while no thread owns the cache. */
+	pid_t owner;
+	uint32_t lcore_id;
+	/* Owner's counters: relaxed stores by the owner, relaxed loads. */
+	struct lfp_mempool_stats st __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/* --- Pool ------------------------------------------------------------------- */
+
+struct lfpool {
+	/* Set by alloc (base: first populate), read-only afterwards. */
+	struct rte_mempool *mp;
+	uintptr_t base;        /* Window base of compressed references. */
+	uint32_t cap;          /* Objects per magazine. */
+	uint32_t mag_bytes;    /* Bytes per magazine. */
+	uint32_t spare_target; /* Empty magazines kept before freeing. */
+	int socket_id;
+	uint32_t base_set;     /* 1 once base is fixed (first populate). */
+	/* Primary only: EAL lcore callback handle, and 1 while freeing. */
+	void *lcore_cb;
+	uint32_t freeing;
+	struct lfpool_slab *slabs; /* Control path only. */
+
+	/* Depot: each head on its own cache line. */
+	union lfpool_head full __rte_cache_aligned;
+	union lfpool_head empty __rte_cache_aligned;
+	union lfpool_partial partial __rte_cache_aligned;
+
+	/* Pool-wide slow-path counters: atomic RMW, relaxed. */
+	uint64_t populated __rte_cache_aligned;
+	uint64_t peak_in_use;
+	uint64_t magazines;
+	uint64_t metadata_bytes;
+
+	/* Counters of threads without a cache: shared, atomic RMW. */
+	struct lfp_mempool_stats uncached __rte_cache_aligned;
+
+	/* Caches by lcore id; NULL where none was ever allocated. */
+	struct lfpool_cache *caches[RTE_MAX_LCORE] __rte_cache_aligned;
+};
+
+/*
+ * Where a get/put runs: the pool, the counters it updates and whether
+ * other threads update the same counters.
+ */
+struct lfpool_ctx {
+	struct lfpool *pool;
+	struct lfp_mempool_stats *st;
+	bool shared;
+};
+
+/* Compress n objects into m->slots[pos, pos + n). */
+static inline void
+lfpool_copy_in(const struct lfpool *pool, struct lfpool_mag *m, uint32_t pos,
+		void * const *objs, uint32_t n)
+{
+	uint32_t *slot = &m->slots[pos];
+	uintptr_t base = pool->base;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		slot[i] = lfpool_ref(base, objs[i]);
+}
+
+/* Take n objects off a magazine holding pos, hottest (top) first. */
+static inline void
+lfpool_copy_out(const struct lfpool *pool, const struct lfpool_mag *m,
+		uint32_t pos, void **objs, uint32_t n)
+{
+	const uint32_t *top = &m->slots[pos];
+	uintptr_t base = pool->base;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		objs[i] = lfpool_obj(base, top[-1 - (int32_t)i]);
+}
+
+/* The process's pid, compared with lfpool_cache.owner. */
+extern pid_t lfpool_pid;
+
+/* Counter update: no RMW for a single writer, atomic RMW when shared. */
+#if LFP_STATS
+static inline void
+lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
+{
+	if (shared)
+		/* Several threads share the slot; a counter orders nothing. */
+		__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+	else
+		/* Single writer: a relaxed store keeps readers untorn. */
+		__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+#define LFPOOL_STAT_ADD(ctx, field, n) \
+	lfpool_stat_add_(&(ctx)->st->field, (ctx)->shared, (n))
+#else
+#define LFPOOL_STAT_ADD(ctx, field, n) do { } while (0)
+#endif
+
+/* lfpool_depot.c: magazines, stacks, partial slot, cacheless paths. */
+int lfpool_hp_attach(bool create);
+struct lfpool_mag *lfpool_stack_pop(struct lfpool_ctx *ctx,
+		union lfpool_head *head);
+void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m);
+uint32_t lfpool_stack_depth(const union lfpool_head *head);
+struct lfpool_mag *lfpool_partial_take(struct lfpool *pool);
+uint32_t lfpool_partial_count(const struct lfpool *pool);
+struct lfpool_mag *lfpool_mag_get_empty(struct lfpool_ctx *ctx);
+void lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m);
+void lfpool_mags_free_all(struct lfpool *pool);
+int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags);
+/*
+ * Take magazines from the depot until they hold at least need objects,
+ * chained through next in order of arrival (lfpool_chain_next()), so all
+ * but the last are needed whole; all or nothing: -ENOBUFS after giving
+ * them back.
+ */
+int lfpool_depot_gather(struct lfpool_ctx *ctx, unsigned int need,
+		struct lfpool_mag **chain);
+struct lfpool_mag *lfpool_chain_next(const struct lfpool_mag *m);
+int lfpool_depot_dequeue(struct lfpool_ctx *ctx, void **objs, unsigned int n);
+void lfpool_depot_enqueue(struct lfpool_ctx *ctx, void * const *objs,
+		unsigned int n);
+uint64_t lfpool_depot_count(const struct lfpool *pool);
+void lfpool_sample_in_use(struct lfpool *pool);
+
+/* lfpool_cache.c: per-lcore caches and the ops' enqueue/dequeue. */
+int lfpool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n);
+int lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n);
+int lfpool_lcore_init(unsigned int lcore_id, void *arg);
+void lfpool_lcore_uninit(unsigned int lcore_id, void *arg);
+uint64_t lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches);
+void lfpool_caches_free(struct lfpool *pool);
+
+/* lfpool_stats.c: counters by name (telemetry), snapshots and sums. */
+struct lfpool_stat_field {
+	const char *name;
+	size_t offset; /* In struct lfp_mempool_stats. */
+};
+/* Per-thread counters, then pool-wide values (totals only). */
+extern const struct lfpool_stat_field lfpool_stat_fields[];
+extern const unsigned int lfpool_stat_nb_counters;
+extern const unsigned int lfpool_stat_nb_fields;
+
+static inline uint64_t
+lfpool_stat_value(const struct lfp_mempool_stats *st, unsigned int field)
+{
+	return *(const uint64_t *)(const void *)((const char *)st +
+		lfpool_stat_fields[field].offset);
+}
+
+/* lfpool_ops.c */
+bool lfpool_is_lfpool(const struct rte_mempool *mp);
+unsigned int lfpool_get_count(const struct rte_mempool *mp);
+
+#endif /* LFPOOL_PRIVATE_H */

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * Statistics: per-lcore counters live in each cache (written by the owner
+ * with relaxed stores), the cacheless threads share one slot (relaxed
+ * atomic adds); readers sum relaxed loads. One table names the fields for
+ * lfp_mempool_stats_get() and the telemetry.
+ */
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_mempool.h>
+
+#include "lfpool_private.h"
+
+#define FIELD(f) { #f, offsetof(struct lfp_mempool_stats, f) }
+
+const struct lfpool_stat_field lfpool_stat_fields[] = {
+	FIELD(get_bulk),
+	FIELD(get_objs),
+	FIELD(get_fail_bulk),
+	FIELD(get_fail_objs),
+	FIELD(put_bulk),
+	FIELD(put_objs),
+	FIELD(cache_hits),
+	FIELD(cache_misses),
+	FIELD(depot_gets),
+	FIELD(depot_puts),
+	FIELD(mag_allocs),
+	FIELD(mag_frees),
+	FIELD(hp_fallbacks),
+	/* Pool-wide values from here on. */
+	FIELD(populated),
+	FIELD(avail),
+	FIELD(in_use),
+	FIELD(peak_in_use),
+	FIELD(magazines),
+	FIELD(metadata_bytes),
+};
+
+const unsigned int lfpool_stat_nb_counters =
+	offsetof(struct lfp_mempool_stats, populated) / sizeof(uint64_t);
+const unsigned int lfpool_stat_nb_fields = RTE_DIM(lfpool_stat_fields);
+
+/* Every field is listed, in order. */
+static_assert(sizeof(struct lfp_mempool_stats) ==
+	RTE_DIM(lfpool_stat_fields) * sizeof(uint64_t),
+	"lfpool_stat_fields must list every field of lfp_mempool_stats");
+
+/* Add a relaxed snapshot of src's counters to dst (and copy it to one). */
+static void
+counters_add(struct lfp_mempool_stats *dst, struct lfp_mempool_stats *one,
+		const struct lfp_mempool_stats *src)
+{
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst, *o = (uint64_t *)one;
+	uint64_t v;
+	unsigned int i;
+
+	for (i = 0; i < lfpool_stat_nb_counters; i++) {
+		/* Relaxed: monotonic counters, read as a snapshot. */
+		v = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+		if (d != NULL)
+			d[i] += v;
+		if (o != NULL)
+			o[i] = v;
+	}
+}
+
+static void
+pool_values(const struct rte_mempool *mp, const struct lfpool *pool,
+		struct lfp_mempool_stats *t)
+{
+	/* Relaxed: statistics, each read on its own. */
+	t->populated = __atomic_load_n(&pool->populated, __ATOMIC_RELAXED);
+	t->avail = lfpool_get_count(mp);
+	t->in_use = t->populated > t->avail ? t->populated - t->avail : 0;
+	/* Relaxed: same. */
+	t->peak_in_use = __atomic_load_n(&pool->peak_in_use,
+		__ATOMIC_RELAXED);
+	/* Relaxed: same. */
+	t->magazines = __atomic_load_n(&pool->magazines, __ATOMIC_RELAXED);
+	/* Relaxed: same. */
+	t->metadata_bytes = __atomic_load_n(&pool->metadata_bytes,
+		__ATOMIC_RELAXED);
+}
+
+int
+lfp_mempool_stats_get(const struct rte_mempool *mp,
+		struct lfp_mempool_stats *total,
+		struct lfp_mempool_stats *per_lcore)
+{
+	const struct lfpool *pool;
+	const struct lfpool_cache *c;
+	unsigned int i;
+
+	if (!lfpool_is_lfpool(mp)) {
+		rte_errno = EINVAL;
+		return -EINVAL;
+	}
+	if (total != NULL)
+		memset(total, 0, sizeof(*total));
+	if (per_lcore != NULL)
+		memset(per_lcore, 0, sizeof(*per_lcore) * RTE_MAX_LCORE);
+	pool = mp->pool_data;
+	if (pool == NULL)
+		return 0; /* Not populated yet. */
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		/* Acquire: pairs with the release in lfpool_lcore_init(). */
+		c = __atomic_load_n(&pool->caches[i], __ATOMIC_ACQUIRE);
+		if (c != NULL)
+			counters_add(total,
+				per_lcore != NULL ? &per_lcore[i] : NULL,
+				&c->st);
+	}
+	if (total != NULL) {
+		counters_add(total, NULL, &pool->uncached);
+		pool_values(mp, pool, total);
+	}
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#ifndef LFP_BENCH_MAIN_H
+#define LFP_BENCH_MAIN_H
+
+/**
+ * @file
+ * Parts of lfpool-bench that the malloc program does not need: the machine
+ * description, the targets of issue 4, the plots.
+ */
+
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "bench.h"
+
+/** How busy the machine was around the run (other processes' CPU use). */
+struct bench_load {
+	double loadavg[2];       /**< 1-minute load average, before/after. */
+	double busy_s[2];        /**< CPU seconds of all (/proc/stat). */
+	double self_s[2];        /**< CPU seconds used by us and children. */
+	struct timespec wall[2];
+	double other_share;      /**< Others' share of all CPUs in the run. */
+};
+
+void bench_load_begin(struct bench_load *l);
+void bench_load_end(struct bench_load *l);
+
+/** Machine, DPDK and timer facts, as a JSON object (new reference). */
+json_t *bench_machine_json(const struct bench_platform *p,
+	const struct bench_load *l);
+void bench_machine_print(FILE *f, json_t *machine);
+
+/** Evaluate G1..G8, print them, return them as a JSON array. */
+json_t *bench_targets_eval(FILE *f, const struct bench_conf *c);
+
+/** Write the plot data and PNGs into dir (created if missing). */
+int bench_plot(const struct bench_conf *c, const char *dir);
+
+#endif /* LFP_BENCH_MAIN_H */

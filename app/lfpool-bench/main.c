@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * lfpool-bench: lfpool beside DPDK's mempool drivers and the common
+ * mallocs, in one run, on the same workloads; the issue-4 targets are
+ * computed as ratios of figures taken in that run.
+ *
+ *   lfpool-bench [EAL options] -- [--quick] [--json F] [--plot DIR] ...
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <jansson.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "bench.h"
+#include "bench_main.h"
+
+extern char **environ;
+
+#define MAX_TARGETS (BENCH_MAX_ALLOCS * BENCH_MAX_LIST)
+/* Exit status of lfpool-bench-malloc when its library is not there. */
+#define EXIT_NOT_LOADED 77
+
+static struct bench_platform plat;
+
+/* What a worker lcore runs, and the handshake TSan is told about. */
+static struct {
+	int (*fn)(void *);
+	void *arg;
+} lcore_job[RTE_MAX_LCORE];
+static int tsan_launch, tsan_done;
+
+static int
+eal_entry(void *arg)
+{
+	unsigned int i = (unsigned int)(uintptr_t)arg;
+
+	BENCH_TSAN_ACQUIRE(&tsan_launch);
+	lcore_job[i].fn(lcore_job[i].arg);
+	BENCH_TSAN_RELEASE(&tsan_done);
+	return 0;
+}
+
+/* Lcore i of a measurement is the i-th enabled lcore, main first. */
+static int
+eal_run_lcores(unsigned int n, int (*const fns[])(void *),
+	void *const args[])
+{
+	unsigned int lcore, i = 1;
+
+	/* All or none: a worker launched alone would wait at the barrier. */
+	if (n > rte_lcore_count())
+		return -ENODEV;
+	BENCH_TSAN_RELEASE(&tsan_launch);
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i == n)
+			break;
+		lcore_job[i].fn = fns[i];
+		lcore_job[i].arg = args[i];
+		/* Cannot fail: every worker is idle between measurements. */
+		rte_eal_remote_launch(eal_entry, (void *)(uintptr_t)i, lcore);
+		i++;
+	}
+	fns[0](args[0]);
+	rte_eal_mp_wait_lcore();
+	BENCH_TSAN_ACQUIRE(&tsan_done);
+	return 0;
+}
+
+static int
+eal_thread_register(void)
+{
+	return rte_thread_register();
+}
+
+static void
+eal_thread_unregister(void)
+{
+	rte_thread_unregister();
+}
+
+/* The CPUs under the enabled lcores, each once, main lcore's first. */
+static void
+platform_init(void)
+{
+	unsigned int lcore, cpu, i;
+	rte_cpuset_t set;
+
+	plat.tsc_hz = (double)rte_get_tsc_hz();
+	plat.n_lcores = rte_lcore_count();
+	plat.run_lcores = eal_run_lcores;
+	plat.thread_register = eal_thread_register;
+	plat.thread_unregister = eal_thread_unregister;
+	RTE_LCORE_FOREACH(lcore) {
+		set = rte_lcore_cpuset(lcore);
+		for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+			if (!CPU_ISSET(cpu, &set))
+				continue;
+			for (i = 0; i < plat.n_cpus; i++)
+				if (plat.cpus[i] == cpu)
+					break;
+			if (i == plat.n_cpus && i < BENCH_MAX_THREADS)
+				plat.cpus[plat.n_cpus++] = cpu;
+		}
+	}
+	plat.timer_overhead = bench_timer_overhead();
+	plat.tsc_resolution = bench_tsc_resolution();
+}
+
+static void
+run_mempools(const struct bench_conf *c)
+{
+	static struct bench_target t[MAX_TARGETS];
+	unsigned int s, r, n;
+
+	for (s = 0; s < c->n_sizes; s++) {
+		n = bench_mempool_targets(c, c->sizes[s], t, MAX_TARGETS);
+		for (r = 0; r < c->runs && n > 0; r++) {
+			fprintf(stderr, "lfpool-bench: %u B objects, run "
+				"%u/%u\n", c->sizes[s], r + 1, c->runs);
+			bench_run_size(c, &plat, t, n, r);
+		}
+		bench_mempool_targets_free(t, n);
+	}
+}
+
+/* The library LD_PRELOAD names for a family (found by the loader). */
+static const char *
+family_library(const char *family)
+{
+	if (strcmp(family, "jemalloc") == 0)
+		return "libjemalloc.so.2";
+	if (strcmp(family, "tcmalloc") == 0)
+		return "libtcmalloc_minimal.so.4";
+	if (strcmp(family, "mimalloc") == 0)
+		return "libmimalloc.so.2";
+	return NULL;
+}
+
+static const char *
+family_package(const char *family)
+{
+	if (strcmp(family, "jemalloc") == 0)
+		return "libjemalloc2";
+	if (strcmp(family, "tcmalloc") == 0)
+		return "libtcmalloc-minimal4";
+	return "libmimalloc2.0";
+}
+
+/* environ plus LD_PRELOAD=lib (replacing any LD_PRELOAD). */
+static char **
+child_env(const char *lib, char *preload, size_t len)
+{
+	static char *env[512];
+	unsigned int i, n = 0;
+
+	for (i = 0; environ[i] != NULL && n < RTE_DIM(env) - 2; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+			env[n++] = environ[i];
+	if (lib != NULL) {
+		snprintf(preload, len, "LD_PRELOAD=%s", lib);
+		env[n++] = preload;
+	}
+	env[n] = NULL;
+	return env;
+}
+
+static int
+spawn_wait(const char *path, char **argv, char **env)
+{
+	pid_t pid;
+	int rc, status;
+
+	rc = posix_spawn(&pid, path, NULL, NULL, argv, env);
+	if (rc != 0)
+		return -rc;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -EINTR;
+}
+
+static void
+note_family(const char *family, const char *fmt, const char *what)
+{
+	struct bench_target t = { .family = "malloc", .cache = -1 };
+	struct bench_key k;
+
+	snprintf(t.name, sizeof(t.name), "%s", family);
+	bench_key_init(&k, "memory", &t, 0, 0, "");
+	bench_rec_note(&k, fmt, what);
+	fprintf(stderr, "lfpool-bench: %s: ", family);
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+}
+
+/* Run lfpool-bench-malloc for one family and merge its results. */
+static void
+run_family(const struct bench_conf *c, const char *exe, const char *family)
+{
+	char json[PATH_MAX], buf[4096], preload[256];
+	char *argv[64];
+	const char *lib = family_library(family);
+	int rc, n;
+
+	snprintf(json, sizeof(json), "%s/lfpool-bench-%s-%d.json",
+		getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", family,
+		(int)getpid());
+	argv[0] = (char *)(uintptr_t)exe;
+	n = bench_opts_child_args(c, family, json, &plat, argv,
+		RTE_DIM(argv), buf, sizeof(buf));
+	if (n < 0) {
+		note_family(family, "%s", "too many options for the child");
+		return;
+	}
+	fprintf(stderr, "lfpool-bench: %s (%s%s)\n", family,
+		lib ? "LD_PRELOAD=" : "", lib ? lib : "no preload");
+	rc = spawn_wait(exe, argv, child_env(lib, preload, sizeof(preload)));
+	if (rc == EXIT_NOT_LOADED)
+		note_family(family, "not installed (apt-get install %s)",
+			family_package(family));
+	else if (rc != 0)
+		note_family(family, "%s", "lfpool-bench-malloc failed");
+	else if (bench_report_load_json(json) != 0)
+		note_family(family, "%s", "unreadable report");
+	unlink(json);
+}
+
+static void
+run_mallocs(const struct bench_conf *c)
+{
+	char self[PATH_MAX], exe[PATH_MAX + 32];
+	unsigned int a;
+	ssize_t len;
+
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0)
+		return;
+	self[len] = '\0';
+	snprintf(exe, sizeof(exe), "%s/lfpool-bench-malloc", dirname(self));
+	for (a = 0; a < c->n_allocs; a++)
+		if (!bench_mempool_is_ops(c->allocs[a]))
+			run_family(c, exe, c->allocs[a]);
+}
+
+static int
+finish(const struct bench_conf *c, struct bench_load *load)
+{
+	json_t *machine, *targets;
+	int rc = 0;
+
+	bench_load_end(load);
+	machine = bench_machine_json(&plat, load);
+	bench_machine_print(stdout, machine);
+	bench_report_print(stdout, c);
+	targets = bench_targets_eval(stdout, c);
+	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir) != 0)
+		rc = -EIO;
+	if (c->json_path != NULL) {
+		if (bench_report_write_json(c->json_path, machine, c,
+				targets) != 0) {
+			fprintf(stderr, "lfpool-bench: cannot write %s\n",
+				c->json_path);
+			rc = -EIO;
+		}
+	} else {
+		json_decref(machine);
+		json_decref(targets);
+	}
+	return rc;
+}
+
+/* EAL leaves its runtime directory behind; remove it when it is empty. */
+static void
+eal_cleanup(void)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_load load;
+	struct bench_conf c;
+	int ret;
+
+	bench_load_begin(&load);
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "EAL init failed: %s\n",
+			rte_strerror(rte_errno));
+	argc -= ret;
+	argv += ret;
+	ret = bench_opts_parse(&c, argc, argv, false);
+	if (ret != 0) {
+		eal_cleanup();
+		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	platform_init();
+	run_mempools(&c);
+	run_mallocs(&c);
+	ret = finish(&c, &load);
+	bench_rec_free_all();
+	eal_cleanup();
+	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * lfpool-bench-malloc: scenarios 1 to 6 with malloc()/free() of whichever
+ * allocator is preloaded, on pinned pthreads, without EAL. lfpool-bench
+ * runs it once per family (LD_PRELOAD=libjemalloc.so.2 and so on) and
+ * merges its JSON report. Built with -fno-builtin-malloc/-free so that
+ * the compiler cannot pair up and drop the calls it measures.
+ */
+
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+
+#include "bench.h"
+
+static inline int
+alloc_get(void *ctx, void **objs, unsigned int n)
+{
+	size_t size = (size_t)(uintptr_t)ctx;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = malloc(size);
+		if (unlikely(objs[i] == NULL)) {
+			while (i-- > 0)
+				free(objs[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static inline void
+alloc_put(void *ctx, void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	RTE_SET_USED(ctx);
+	for (i = 0; i < n; i++)
+		free(objs[i]);
+}
+
+#include "bench_loops.h"
+
+/* Exit status when the family asked for is not the one loaded. */
+#define EXIT_NOT_LOADED 77
+
+static struct bench_platform plat;
+
+static void *
+lcore_thread(void *arg)
+{
+	void *const *a = arg;
+	int (*fn)(void *);
+
+	memcpy(&fn, &a[0], sizeof(fn));
+	fn(a[1]);
+	return NULL;
+}
+
+/* Lcore i is a pthread pinned to CPU i; lcore 0 is the caller. */
+static int
+pthread_run_lcores(unsigned int n, int (*const fns[])(void *),
+	void *const args[])
+{
+	void *a[BENCH_MAX_THREADS][2];
+	pthread_t th[BENCH_MAX_THREADS];
+	pthread_attr_t attr;
+	cpu_set_t set;
+	unsigned int i, started;
+	int rc = 0;
+
+	for (started = 1; started < n && rc == 0; started++) {
+		memcpy(&a[started][0], &fns[started], sizeof(a[0][0]));
+		a[started][1] = args[started];
+		CPU_ZERO(&set);
+		CPU_SET(plat.cpus[started], &set);
+		pthread_attr_init(&attr);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		rc = pthread_create(&th[started], &attr, lcore_thread,
+			a[started]);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "pthread_create: %s\n", strerror(rc));
+		exit(EXIT_FAILURE);
+	}
+	fns[0](args[0]);
+	for (i = 1; i < n; i++)
+		pthread_join(th[i], NULL);
+	return 0;
+}
+
+/* Which allocator really serves malloc() in this process. */
+static int
+check_family(const char *family)
+{
+	static const struct { const char *family, *symbol; } marks[] = {
+		{ "jemalloc", "mallctl" },
+		{ "tcmalloc", "tc_malloc" },
+		{ "mimalloc", "mi_malloc" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(marks); i++) {
+		if (strcmp(family, marks[i].family) != 0)
+			continue;
+		if (dlsym(RTLD_DEFAULT, marks[i].symbol) != NULL)
+			return 0;
+		fprintf(stderr, "lfpool-bench-malloc: %s is not loaded (no "
+			"%s): preload it with LD_PRELOAD\n", family,
+			marks[i].symbol);
+		return -ENOENT;
+	}
+	/* glibc: none of the others may be there. */
+	for (i = 0; i < RTE_DIM(marks); i++)
+		if (dlsym(RTLD_DEFAULT, marks[i].symbol) != NULL)
+			return -EEXIST;
+	return 0;
+}
+
+/*
+ * Scenario 6 for a malloc: resident memory grown by holding pool_size
+ * touched objects. The objects of every size are kept until all sizes
+ * are measured, so no size reuses another's freed memory.
+ */
+static void
+memory_scenario(const struct bench_conf *c, const char *family)
+{
+	static const struct bench_loops none;
+	void **held[BENCH_MAX_LIST] = { NULL };
+	struct bench_target t;
+	struct bench_key k;
+	unsigned int s, i;
+	long r0, r1;
+
+	for (s = 0; s < c->n_sizes; s++) {
+		memset(&t, 0, sizeof(t));
+		snprintf(t.name, sizeof(t.name), "%s", family);
+		t.family = "malloc";
+		t.cache = -1;
+		t.size = c->sizes[s];
+		t.loops = &none;
+		bench_key_init(&k, "memory", &t, 0, 0, "");
+		held[s] = calloc(c->pool_size, sizeof(void *));
+		r0 = bench_rss_bytes();
+		for (i = 0; held[s] != NULL && i < c->pool_size; i++) {
+			held[s][i] = malloc(t.size);
+			if (held[s][i] == NULL)
+				break;
+			memset(held[s][i], 0x5a, t.size);
+		}
+		r1 = bench_rss_bytes();
+		if (held[s] == NULL || i < c->pool_size || r0 < 0 || r1 < 0) {
+			bench_rec_note(&k, "could not hold %u objects",
+				c->pool_size);
+			continue;
+		}
+		bench_rec_add(&k, "bytes_per_obj", (double)(r1 - r0) /
+			c->pool_size);
+		bench_rec_add(&k, "meta_per_obj", (double)(r1 - r0) /
+			c->pool_size - t.size);
+	}
+	for (s = 0; s < c->n_sizes; s++) {
+		for (i = 0; held[s] != NULL && i < c->pool_size; i++)
+			free(held[s][i]);
+		free(held[s]);
+	}
+}
+
+static int
+platform_init(struct bench_conf *c)
+{
+	int n;
+
+	plat.tsc_hz = c->tsc_hz > 0 ? c->tsc_hz : bench_tsc_calibrate();
+	if (c->n_cpus == 0) {
+		n = bench_online_cpus(c->cpus, BENCH_MAX_THREADS);
+		if (n <= 0)
+			return -EINVAL;
+		c->n_cpus = (unsigned int)n;
+	}
+	plat.n_cpus = c->n_cpus;
+	memcpy(plat.cpus, c->cpus, c->n_cpus * sizeof(c->cpus[0]));
+	plat.n_lcores = plat.n_cpus;
+	plat.run_lcores = pthread_run_lcores;
+	/* Lcore 0 is this thread, on the first CPU. */
+	return bench_pin_self(plat.cpus[0]);
+}
+
+static void
+run_all(const struct bench_conf *c, const char *family)
+{
+	struct bench_target t[BENCH_MAX_LIST];
+	unsigned int s, r;
+
+	if (c->scenarios & BENCH_S_MEMORY)
+		memory_scenario(c, family);
+	plat.timer_overhead = bench_timer_overhead();
+	plat.tsc_resolution = bench_tsc_resolution();
+	for (s = 0; s < c->n_sizes; s++) {
+		memset(&t[s], 0, sizeof(t[s]));
+		snprintf(t[s].name, sizeof(t[s].name), "%s", family);
+		t[s].family = "malloc";
+		t[s].ctx = (void *)(uintptr_t)c->sizes[s];
+		t[s].cache = -1;
+		t[s].size = c->sizes[s];
+		t[s].caps = BENCH_CAP_MT | BENCH_CAP_NONEAL | BENCH_CAP_SPSC;
+		t[s].loops = &bench_loops_impl;
+	}
+	for (s = 0; s < c->n_sizes; s++)
+		for (r = 0; r < c->runs; r++)
+			bench_run_size(c, &plat, &t[s], 1, r);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_conf c;
+	const char *family;
+	int rc;
+
+	rc = bench_opts_parse(&c, argc, argv, true);
+	if (rc != 0)
+		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	family = c.family != NULL ? c.family : "glibc";
+	rc = check_family(family);
+	if (rc != 0)
+		return rc == -ENOENT ? EXIT_NOT_LOADED : EXIT_FAILURE;
+	if (platform_init(&c) != 0) {
+		fprintf(stderr, "lfpool-bench-malloc: cannot use CPU %u\n",
+			c.cpus[0]);
+		return EXIT_FAILURE;
+	}
+	run_all(&c, family);
+	if (c.json_path != NULL &&
+			bench_report_write_json(c.json_path, NULL, &c, NULL)) {
+		fprintf(stderr, "lfpool-bench-malloc: cannot write %s\n",
+			c.json_path);
+		return EXIT_FAILURE;
+	}
+	if (c.json_path == NULL)
+		bench_report_print(stdout, &c);
+	bench_rec_free_all();
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "engine.h"
+
+/* Symbol table. */
+
+#define NAME_LEN 4
+#define NAME_SPACE (26 * 26 * 26 * 26)
+/* Prime, so i * NAME_STRIDE mod 26^4 is a permutation: names look random
+ * but are distinct. */
+#define NAME_STRIDE 104729
+
+struct symtab_slot {
+	uint64_t symbol;
+	uint32_t idx1;		/* index + 1; 0: empty */
+};
+
+struct gw_symtab {
+	uint32_t n;
+	uint32_t mask;
+	uint64_t *symbols;
+	struct symtab_slot *slots;
+};
+
+static_assert(GW_SYMTAB_MAX <= NAME_SPACE, "enough names");
+
+static inline uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+uint32_t
+gw_symtab_shard(uint64_t symbol, uint32_t nshards)
+{
+	return (uint32_t)((mix(symbol) >> 32) % nshards);
+}
+
+static uint64_t
+make_name(uint32_t i)
+{
+	uint32_t v = (uint32_t)(((uint64_t)i * NAME_STRIDE) % NAME_SPACE);
+	char s[NAME_LEN + 1];
+	int k;
+
+	for (k = NAME_LEN - 1; k >= 0; k--) {
+		s[k] = (char)('A' + v % 26);
+		v /= 26;
+	}
+	s[NAME_LEN] = '\0';
+	return gw_symbol_pack(s);
+}
+
+struct gw_symtab *
+gw_symtab_create(uint32_t n, int socket)
+{
+	struct gw_symtab *t;
+	uint32_t i, h;
+
+	if (n == 0 || n > GW_SYMTAB_MAX) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t = rte_zmalloc_socket("gw_symtab", sizeof(*t), 0, socket);
+	if (t == NULL)
+		goto no_mem;
+	t->n = n;
+	t->mask = rte_align32pow2(n * 2) - 1;
+	t->symbols = rte_zmalloc_socket("gw_symtab_names",
+		n * sizeof(*t->symbols), RTE_CACHE_LINE_SIZE, socket);
+	t->slots = rte_zmalloc_socket("gw_symtab_slots",
+		(t->mask + 1) * sizeof(*t->slots), RTE_CACHE_LINE_SIZE,
+		socket);
+	if (t->symbols == NULL || t->slots == NULL)
+		goto no_tables;
+	for (i = 0; i < n; i++) {
+		t->symbols[i] = make_name(i);
+		h = (uint32_t)mix(t->symbols[i]) & t->mask;
+		while (t->slots[h].idx1 != 0)
+			h = (h + 1) & t->mask;
+		t->slots[h] = (struct symtab_slot){ t->symbols[i], i + 1 };
+	}
+	return t;
+
+no_tables:
+	gw_symtab_free(t);
+no_mem:
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+gw_symtab_free(struct gw_symtab *t)
+{
+	if (t == NULL)
+		return;
+	rte_free(t->symbols);
+	rte_free(t->slots);
+	rte_free(t);
+}
+
+uint32_t
+gw_symtab_count(const struct gw_symtab *t)
+{
+	return t->n;
+}
+
+uint64_t
+gw_symtab_symbol(const struct gw_symtab *t, uint32_t idx)
+{
+	return t->symbols[idx];
+}
+
+int
+gw_symtab_find(const struct gw_symtab *t, uint64_t symbol)
+{
+	uint32_t h = (uint32_t)mix(symbol) & t->mask;
+
+	while (t->slots[h].idx1 != 0) {
+		if (t->slots[h].symbol == symbol)
+			return (int)t->slots[h].idx1 - 1;
+		h = (h + 1) & t->mask;
+	}
+	return -1;
+}
+
+/* Engine. */
+
+/*
+ * Counters have one writer, the engine's lcore: a relaxed store of the
+ * new value is enough (no read-modify-write), and it pairs with the
+ * relaxed loads of the statistics readers, which need no ordering with
+ * anything else.
+ */
+static inline void
+stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static void
+count_response(struct gw_engine *e, const struct gw_msg *m)
+{
+	stat_add(&e->st.responses, 1);
+	switch (m->type) {
+	case GW_MSG_ACCEPTED:
+		stat_add(&e->st.accepted, 1);
+		break;
+	case GW_MSG_REJECTED:
+		stat_add(&e->st.rejected, 1);
+		stat_add(&e->st.rejects[m->reason], 1);
+		break;
+	case GW_MSG_EXECUTED:
+		stat_add(&e->st.executions, 1);
+		if (m->liquidity == GW_LIQ_TAKER)
+			stat_add(&e->st.trades, 1);
+		break;
+	default:
+		stat_add(&e->st.cancelled, 1);
+		break;
+	}
+}
+
+/* A book's message: number it in its book, address it, send it. */
+static void
+engine_emit(void *ctx, struct gw_msg *m)
+{
+	struct gw_engine *e = ctx;
+	const struct gw_endpoint *dst;
+
+	m->seq = ++e->seq[e->cur_sym];
+	dst = m->session == e->cur_session ? e->cur_peer :
+		&e->sessions[m->session];
+	count_response(e, m);
+	e->out(e->out_ctx, m, dst);
+}
+
+/* A request refused before any book saw it: seq 0, back to the sender. */
+static void
+reject_unbooked(struct gw_engine *e, const struct gw_msg *req,
+		uint16_t reason, const struct gw_endpoint *peer)
+{
+	struct gw_msg m = {
+		.type = GW_MSG_REJECTED,
+		.session = req->session,
+		.order_id = req->order_id,
+		.symbol = req->symbol,
+		.reason = reason,
+		.req_type = req->type,
+		.ref_seq = req->seq,
+	};
+
+	count_response(e, &m);
+	e->out(e->out_ctx, &m, peer);
+}
+
+void
+gw_engine_frame(struct gw_engine *e, const void *frame, uint32_t len,
+		uint64_t ts)
+{
+	struct gw_endpoint peer;
+	struct gw_msg req;
+	void *book;
+	int idx;
+
+	stat_add(&e->st.frames, 1);
+	switch (gw_proto_parse(frame, len, &e->local, &req, &peer)) {
+	case GW_PARSE_DROP:
+		stat_add(&e->st.drops[req.reason], 1);
+		return;
+	case GW_PARSE_REJECT:
+		reject_unbooked(e, &req, req.reason, &peer);
+		return;
+	default:
+		break;
+	}
+	e->sessions[req.session] = peer;
+	idx = gw_symtab_find(e->symtab, req.symbol);
+	if (idx < 0) {
+		reject_unbooked(e, &req, GW_REJ_UNKNOWN_SYMBOL, &peer);
+		return;
+	}
+	book = e->books[idx];
+	if (book == NULL) {
+		reject_unbooked(e, &req, GW_REJ_WRONG_SHARD, &peer);
+		return;
+	}
+	stat_add(&e->st.requests[req.type], 1);
+	e->cur_sym = (uint32_t)idx;
+	e->cur_session = req.session;
+	e->cur_peer = &peer;
+	if (req.type == GW_MSG_NEW)
+		e->ops->new_order(book, &req, ts, &e->sink);
+	else if (req.type == GW_MSG_CANCEL)
+		e->ops->cancel(book, &req, ts, &e->sink);
+	else
+		e->ops->replace(book, &req, ts, &e->sink);
+}
+
+int
+gw_engine_init(struct gw_engine *e, const struct gw_engine_conf *conf)
+{
+	uint32_t n;
+
+	if (conf->symtab == NULL || conf->ops == NULL || conf->out == NULL) {
+		rte_errno = EINVAL;
+		return -EINVAL;
+	}
+	memset(e, 0, sizeof(*e));
+	n = gw_symtab_count(conf->symtab);
+	e->books = rte_zmalloc_socket("gw_engine_books", n * sizeof(void *),
+		RTE_CACHE_LINE_SIZE, conf->socket);
+	e->seq = rte_zmalloc_socket("gw_engine_seq", n * sizeof(uint32_t),
+		RTE_CACHE_LINE_SIZE, conf->socket);
+	if (e->books == NULL || e->seq == NULL) {
+		gw_engine_fini(e);
+		rte_errno = ENOMEM;
+		return -ENOMEM;
+	}
+	e->symtab = conf->symtab;
+	e->ops = conf->ops;
+	e->out = conf->out;
+	e->out_ctx = conf->out_ctx;
+	e->local = conf->local;
+	e->sink.emit = engine_emit;
+	e->sink.ctx = e;
+	return 0;
+}
+
+void
+gw_engine_fini(struct gw_engine *e)
+{
+	rte_free(e->books);
+	rte_free(e->seq);
+	e->books = NULL;
+	e->seq = NULL;
+}
+
+void
+gw_engine_set_book(struct gw_engine *e, uint32_t idx, void *book)
+{
+	e->books[idx] = book;
+}
+
+static inline uint64_t
+load(const uint64_t *c)
+{
+	/* Pairs with stat_add(): a value, no ordering needed. */
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+void
+gw_engine_stats_add(struct gw_engine_stats *dst,
+		const struct gw_engine_stats *src)
+{
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst;
+	unsigned int i;
+
+	/* The struct is made of uint64_t counters only. */
+	for (i = 0; i < sizeof(*src) / sizeof(uint64_t); i++)
+		d[i] += load(&s[i]);
+}

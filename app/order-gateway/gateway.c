@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+#define _GNU_SOURCE		/* RUSAGE_THREAD */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "gateway.h"
+#include "lfp_alloc_counter.h"
+
+/*
+ * The counting shim of tests/tradepool, when it is preloaded (the
+ * end-to-end test does so): weak, so the gateway runs without it.
+ */
+#pragma weak lfp_alloc_counter_active
+#pragma weak lfp_alloc_counter_read_thread
+#pragma weak lfp_alloc_counter_total
+
+/* One writer per counter: see stat_add() in engine.c. */
+static inline void
+stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static void
+tx_flush(struct gw_worker *w)
+{
+	uint16_t sent = 0, n = w->tx_n;
+	unsigned int idle = 0;
+
+	gw_handover_release(w->tx, n);
+	while (sent < n) {
+		uint16_t k = rte_eth_tx_burst(w->cur.port, w->cur.queue,
+			w->tx + sent, n - sent);
+
+		sent += k;
+		/* A full TX ring: wait a little for the peer, then drop. */
+		if (k == 0 && ++idle > GW_TX_RETRIES)
+			break;
+	}
+	if (sent < n) {
+		rte_pktmbuf_free_bulk(w->tx + sent, n - sent);
+		stat_add(&w->st.tx_dropped, n - sent);
+	}
+	stat_add(&w->st.tx_pkts, sent);
+	w->tx_n = 0;
+}
+
+/* The engine's output: one response, encoded in a fresh mbuf. */
+static void
+worker_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
+{
+	struct gw_worker *w = ctx;
+	struct rte_mbuf *mb = rte_pktmbuf_alloc(w->mbuf_pool);
+
+	if (unlikely(mb == NULL)) {
+		stat_add(&w->st.tx_nombuf, 1);
+		return;
+	}
+	/* The pools' data room is checked at start-up: this cannot fail. */
+	gw_proto_encode_mbuf(mb, &w->engine.local, dst, m);
+	w->tx[w->tx_n++] = mb;
+	if (w->tx_n == GW_TX_BUF)
+		tx_flush(w);
+}
+
+static void
+record_burst(struct gw_worker *w, uint64_t cycles, unsigned int n)
+{
+	unsigned int i;
+
+	/* Every request of the burst waited from RX to this TX. */
+	for (i = 0; i < n; i++)
+		lfp_lat_hist_record(&w->hist, cycles);
+	stat_add(&w->st.rx_pkts, n);
+	stat_add(&w->st.rx_bursts, 1);
+	stat_add(&w->st.busy_cycles, cycles);
+}
+
+unsigned int
+gw_worker_poll(struct gw_worker *w)
+{
+	struct rte_mbuf *pkts[GW_BURST];
+	unsigned int q, i, n, total = 0;
+	uint64_t t0;
+
+	for (q = 0; q < w->nb_rxq; q++) {
+		n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts,
+			GW_BURST);
+		if (n == 0)
+			continue;
+		t0 = rte_rdtsc();
+		gw_handover_acquire(pkts, n);
+		w->cur = w->rxq[q];
+		for (i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
+					void *));
+			gw_engine_frame(&w->engine,
+				rte_pktmbuf_mtod(pkts[i], void *),
+				rte_pktmbuf_data_len(pkts[i]), t0);
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+		tx_flush(w);
+		record_burst(w, rte_rdtsc() - t0, n);
+		total += n;
+	}
+	return total;
+}
+
+int
+gw_worker_main(void *arg)
+{
+	struct gw_worker *w = arg;
+	uint32_t done;
+
+	gw_worker_probe_begin(w);
+	for (;;) {
+		/* A hint from the signal handler: no ordering needed. */
+		if (__atomic_load_n(&gw_app.stop, __ATOMIC_RELAXED))
+			break;
+		/* Pairs with the release store after the client's last
+		 * enqueue: an empty poll after this load means all is read.
+		 */
+		done = __atomic_load_n(&gw_app.input_done, __ATOMIC_ACQUIRE);
+		if (gw_worker_poll(w) == 0 && done)
+			break;
+	}
+	gw_worker_probe_end(w);
+	gw_worker_purge(w);
+	/* Pairs with the acquire load in main: the worker's last TX and its
+	 * purge happen before the main lcore drains and checks the pools.
+	 */
+	__atomic_store_n(&w->exited, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+uint32_t
+gw_worker_purge(struct gw_worker *w)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < w->nb_books; i++)
+		n += gw_book_purge(w->books[i]);
+	return n;
+}
+
+static int
+create_books(struct gw_worker *w, const struct gw_app *app)
+{
+	uint32_t nsym = gw_symtab_count(app->symtab), i;
+	struct gw_book_conf conf = {
+		.max_levels = app->opt.max_levels,
+		.socket = w->socket,
+	};
+	struct gw_book *b;
+
+	w->books = rte_zmalloc_socket("gw_books", nsym * sizeof(*w->books),
+		0, w->socket);
+	if (w->books == NULL)
+		return -ENOMEM;
+	for (i = 0; i < nsym; i++) {
+		conf.symbol = gw_symtab_symbol(app->symtab, i);
+		if (gw_symtab_shard(conf.symbol, app->nb_workers) != w->index)
+			continue;
+		conf.sym_idx = i;
+		b = gw_book_create(&conf, w->map, &w->alloc);
+		if (b == NULL)
+			return -rte_errno;
+		w->books[w->nb_books++] = b;
+		gw_engine_set_book(&w->engine, i, b);
+	}
+	return 0;
+}
+
+struct gw_worker *
+gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore);
+	struct gw_engine_conf ec = {
+		.symtab = app->symtab,
+		.local = app->opt.local,
+		.ops = &gw_book_ops,
+		.out = worker_out,
+		.socket = socket,
+	};
+	struct gw_worker *w;
+	unsigned int p;
+
+	w = rte_zmalloc_socket("gw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+		socket);
+	if (w == NULL)
+		return NULL;
+	w->lcore = lcore;
+	w->index = index;
+	w->socket = socket;
+	w->mbuf_pool = app->mbuf_pool[socket];
+	lfp_lat_hist_init(&w->hist);
+	gw_alloc_tp_init(&w->alloc, app->pools);
+	ec.out_ctx = w;
+	/* Each worker may hold every order of its socket's pool. */
+	w->map = gw_ordmap_create(app->opt.pool_orders, socket);
+	if (w->map == NULL || gw_engine_init(&w->engine, &ec) < 0 ||
+			create_books(w, app) < 0) {
+		GW_LOG(ERR, "worker %u (lcore %u): %s", index, lcore,
+			rte_strerror(rte_errno));
+		gw_worker_free(w);
+		return NULL;
+	}
+	for (p = 0; p < app->nb_ports; p++)
+		w->rxq[w->nb_rxq++] = (struct gw_rxq){
+			.port = app->ports[p], .queue = (uint16_t)index,
+		};
+	return w;
+}
+
+void
+gw_worker_free(struct gw_worker *w)
+{
+	uint32_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nb_books; i++)
+		gw_book_free(w->books[i]);
+	rte_free(w->books);
+	gw_engine_fini(&w->engine);
+	gw_ordmap_free(w->map);
+	rte_free(w);
+}
+
+/* The loop probe: what the worker's thread asked of the kernel. */
+
+struct probe_snap {
+	uint64_t heap;
+	uint64_t syscr;
+	uint64_t syscw;
+	uint64_t nvcsw;
+	uint64_t minflt;
+};
+
+static uint64_t
+io_field(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p != NULL ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/* No stdio: fopen() would allocate and show up in the counts. */
+static void
+snap(struct probe_snap *s)
+{
+	struct lfp_alloc_counts c;
+	struct rusage ru;
+	char buf[512];
+	ssize_t n = -1;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	fd = open("/proc/thread-self/io", O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n > 0) {
+		buf[n] = '\0';
+		s->syscr = io_field(buf, "syscr: ");
+		s->syscw = io_field(buf, "syscw: ");
+	}
+	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+		s->nvcsw = (uint64_t)ru.ru_nvcsw;
+		s->minflt = (uint64_t)ru.ru_minflt;
+	}
+	if (lfp_alloc_counter_read_thread != NULL) {
+		lfp_alloc_counter_read_thread(&c);
+		s->heap = lfp_alloc_counter_total(&c);
+	}
+}
+
+/*
+ * Two snapshots back to back give the cost of taking one (its own read
+ * syscall); the loop's figures are the difference minus that cost.
+ */
+static struct probe_snap probe_base[RTE_MAX_LCORE];
+static struct probe_snap probe_cost[RTE_MAX_LCORE];
+
+void
+gw_worker_probe_begin(struct gw_worker *w)
+{
+	struct probe_snap a;
+
+	w->probe.alloc_shim = lfp_alloc_counter_active != NULL &&
+		lfp_alloc_counter_active();
+	snap(&a);
+	snap(&probe_base[w->lcore]);
+	probe_cost[w->lcore] = (struct probe_snap){
+		.heap = probe_base[w->lcore].heap - a.heap,
+		.syscr = probe_base[w->lcore].syscr - a.syscr,
+		.syscw = probe_base[w->lcore].syscw - a.syscw,
+	};
+}
+
+void
+gw_worker_probe_end(struct gw_worker *w)
+{
+	const struct probe_snap *b = &probe_base[w->lcore];
+	const struct probe_snap *k = &probe_cost[w->lcore];
+	struct probe_snap e;
+
+	snap(&e);
+	w->probe.heap_calls = e.heap - b->heap - k->heap;
+	w->probe.read_syscalls = e.syscr - b->syscr - k->syscr;
+	w->probe.write_syscalls = e.syscw - b->syscw - k->syscw;
+	w->probe.voluntary_switches = e.nvcsw - b->nvcsw;
+	w->probe.minor_faults = e.minflt - b->minflt;
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The lfpool authors
+"""Smoke run of lfpool-bench: '--quick' must finish and its JSON report
+must be complete and consistent. Nothing about timing is asserted.
+
+Usage: check_quick.py PATH/TO/lfpool-bench
+Exit status: 0 pass, 1 fail, 77 skipped (tool not built).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+# Every scenario of --quick yields at least one of these record kinds.
+SCENARIOS = {"same", "pipeline", "oversub", "stop", "latency", "steady",
+             "memory"}
+STATUSES = {"MET", "MISSED", "N/A", "INFO"}
+
+
+def eal_args():
+    """Two lcores: on two CPUs when there are, else both on one CPU.
+    No hugepages and no shared files: the tool removes its (then empty)
+    runtime directory at exit."""
+    cpus = sorted(os.sched_getaffinity(0))
+    second = cpus[1] if len(cpus) >= 2 else cpus[0]
+    return ["--lcores", "0@%d,1@%d" % (cpus[0], second), "--no-huge",
+            "-m", "512", "--no-shconf", "--file-prefix",
+            "bench_quick_%d" % os.getpid(), "--no-pci", "--no-telemetry",
+            "--log-level", "lib.eal:error"]
+
+
+def check_metric(rec, name, m, errors):
+    runs = m.get("runs", [])
+    if not runs:
+        errors.append("%s/%s: no runs" % (rec["scenario"], name))
+        return
+    lo, hi, med = m["min"], m["max"], m["median"]
+    if not lo <= med <= hi or min(runs) != lo or max(runs) != hi:
+        errors.append("%s %s %s: median %g outside [%g, %g]" %
+                      (rec["scenario"], rec["allocator"], name, med, lo, hi))
+
+
+def check_report(report):
+    errors = []
+    machine = report.get("machine", {})
+    for key in ("cpu_model", "cpus_online", "dpdk_version", "hugepages",
+                "date_utc", "tsc_hz", "timer_overhead_cycles"):
+        if key not in machine:
+            errors.append("machine: no %s" % key)
+    results = report.get("results", [])
+    seen = {r["scenario"] for r in results if r.get("metrics")}
+    for missing in sorted(SCENARIOS - seen):
+        errors.append("no measured record for scenario %s" % missing)
+    for rec in results:
+        for name, m in rec.get("metrics", {}).items():
+            check_metric(rec, name, m, errors)
+        if not rec.get("metrics") and not rec.get("note"):
+            errors.append("%s %s: neither figures nor a note" %
+                          (rec["scenario"], rec["allocator"]))
+    if not any(r["family"] == "malloc" and r.get("metrics")
+               for r in results):
+        errors.append("no malloc family was measured")
+    targets = report.get("targets", [])
+    ids = {t["id"] for t in targets}
+    for g in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"):
+        if g not in ids:
+            errors.append("target %s missing" % g)
+    for t in targets:
+        if t.get("status") not in STATUSES:
+            errors.append("target %s: bad status %r" % (t["id"],
+                                                        t.get("status")))
+    return errors
+
+
+def main():
+    exe = sys.argv[1]
+    if not os.access(exe, os.X_OK):
+        print("lfpool-bench not built: skipped")
+        return SKIP
+    with tempfile.TemporaryDirectory(prefix="lfpool-bench-") as tmp:
+        out = os.path.join(tmp, "quick.json")
+        cmd = [exe] + eal_args() + ["--", "--quick", "--json", out]
+        print(" ".join(cmd), flush=True)
+        proc = subprocess.run(cmd, timeout=540)
+        if proc.returncode != 0:
+            print("lfpool-bench exited with %d" % proc.returncode)
+            return 1
+        with open(out) as f:
+            report = json.load(f)
+    errors = check_report(report)
+    for e in errors:
+        print("FAIL:", e)
+    print("%d records, %d targets, %d problems" %
+          (len(report["results"]), len(report["targets"]), len(errors)))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -103,7 +103,7 @@ run_suites() {
 	local dir=$1; shift
 	local args=() s
 	for s in "${concurrent_suites[@]}"; do
-		meson test -C "$dir" --list 2>/dev/null | grep -q "^$s / " && args+=(--suite "$s")
+		meson test -C "$dir" --list 2>/dev/null | grep -qE "(^|:)$s / " && args+=(--suite "$s")
 	done
 	[ ${#args[@]} -eq 0 ] && { log "no concurrent suites in $dir"; return 1; }
 	meson test -C "$dir" --no-rebuild --print-errorlogs "${args[@]}" "$@"

@@ -206,6 +206,13 @@ hugepages_usable(void)
 {
 	if (getenv(ENV_NO_HUGE) != NULL)
 		return false;
+#if defined(__SANITIZE_THREAD__)
+	/* EAL's hugepage init and cleanup take about a minute per process
+	 * under TSan here, and TSan cannot observe a secondary anyway.
+	 */
+	printf("lfp_test: ThreadSanitizer build: --no-huge\n");
+	return false;
+#endif
 	for_each_hugetlbfs(reap_dead_prefixes, NULL);
 	if (meminfo_value("HugePages_Free") < HUGE_PAGES_NEEDED)
 		return false;
@@ -296,6 +303,13 @@ boot_eal(int argc, char **argv, const struct lfp_test_conf *conf,
 		eal_argv[n++] = "-m";
 		eal_argv[n++] = NO_HUGE_MEM_MB;
 	}
+#if defined(__SANITIZE_ADDRESS__)
+	/* DPDK's default base address (4 GiB) lies in ASan's shadow, so the
+	 * primary would map at an address the secondary's own ASan layout may
+	 * hold. A base in ASan's high application range works for both.
+	 */
+	eal_argv[n++] = "--base-virtaddr=0x200000000000";
+#endif
 	for (i = 0; conf->extra_eal_args != NULL &&
 			conf->extra_eal_args[i] != NULL && n < MAX_EAL_ARGS - 1;
 			i++)

@@ -1373,28 +1373,12 @@ static const struct lfp_test_secondary secondaries[] = {
 	{ NULL, NULL },
 };
 
-/*
- * Under ASan, DPDK's default base address (4 GiB) lies in ASan's shadow, so
- * the primary maps its hugepages at a random address that the secondary
- * (with its own ASan layout) may already use. Pick a base in ASan's high
- * application range instead.
- */
-#if defined(__SANITIZE_ADDRESS__)
-static const char *const extra_eal_args[] = {
-	"--base-virtaddr=0x200000000000",
-	NULL,
-};
-#else
-static const char *const extra_eal_args[] = { NULL };
-#endif
-
 int
 main(int argc, char **argv)
 {
 	const struct lfp_test_conf conf = {
 		.name = "hazptr",
 		.lcores = TEST_LCORES,
-		.extra_eal_args = extra_eal_args,
 		.suites = getenv(ENV_MP_CHILD) != NULL ? mp_child_suites :
 			suites,
 		.secondaries = secondaries,

@@ -103,7 +103,7 @@ run_suites() {
 	local dir=$1; shift
 	local args=() s
 	for s in "${concurrent_suites[@]}"; do
-		meson test -C "$dir" --list 2>/dev/null | grep -qE "(^|:)$s / " && args+=(--suite "$s")
+		meson test -C "$dir" --list 2>/dev/null | grep -qE "(^|:)$s / " && args+=(--suite "lfpool:$s")
 	done
 	[ ${#args[@]} -eq 0 ] && { log "no concurrent suites in $dir"; return 1; }
 	meson test -C "$dir" --no-rebuild --print-errorlogs "${args[@]}" "$@"
@@ -119,12 +119,12 @@ cmd_test() {
 	meson test -C build --no-rebuild --print-errorlogs || status=1
 
 	log "2/3 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
-	build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+	build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suites build-asan || status=1
 
 	log "3/3 ThreadSanitizer build, concurrent suites"
-	build build-tsan -Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false
+	build build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run_suites build-tsan || status=1
 

@@ -21,10 +21,15 @@
  * lcore frees it. Buffer classes are lib/numa's size classes.
  *
  * Threading: the constructors and _free() functions may run concurrently
- * on any EAL lcore and on registered non-EAL threads. Like rte_mempool they
- * are not preemption-safe: two unregistered threads (no lcore id) share one
- * cacheless path and one counter slot updated with atomics, so they work
- * but cost more. Counters are per lcore, written only by their lcore.
+ * on any EAL lcore and on registered non-EAL threads; each lcore uses its
+ * mempool cache and its own counter row (relaxed stores, no atomic
+ * read-modify-write). Threads without an lcore id work too, without a
+ * cache, sharing one counter row under a spinlock: slower, not for the
+ * trading path. Like rte_mempool, the fast path must not be preempted in
+ * the middle by another thread of the same lcore.
+ *
+ * The pools and their registry live in this process: secondary processes
+ * cannot look them up.
  *
  *   call                         | concurrent with fast path | control path
  *   -----------------------------+---------------------------+-------------
@@ -36,7 +41,8 @@
  *   lfp_tp_create / lfp_tp_free  | no object may be in use   |     --
  *
  * Objects are plain C structs; their fields belong to the application
- * after construction, except those marked "internal".
+ * after construction, except those marked "internal" (tp_slot, which the
+ * matching free reads to find the pool: do not memset a whole object).
  */
 
 #include <stdbool.h>
@@ -217,7 +223,7 @@ _Static_assert(LFP_TP_TYPE_BUF_4096 - LFP_TP_TYPE_BUF_64 + 1 ==
 
 /** Size and per-lcore cache of one object type's pools. */
 struct lfp_tp_type_conf {
-	uint32_t count;      /**< Objects per socket; 0: no pool of this type. */
+	uint32_t count;      /**< Objects per socket; 0: no such pool. */
 	uint32_t cache_size; /**< Per-lcore cache, or LFP_TP_CACHE_AUTO. */
 };
 
@@ -256,7 +262,7 @@ struct lfp_tp_type_stats {
 	uint64_t allocs;          /**< Successful constructor/get calls. */
 	uint64_t frees;
 	uint64_t failures;        /**< Exhaustion (ENOBUFS) events. */
-	double alloc_rate;        /**< Allocs/s since the previous stats call. */
+	double alloc_rate;        /**< Allocs/s since the last stats call. */
 	/**
 	 * % of the pool's resident pages that the kernel reports on its
 	 * socket; -1 when no page is resident (nothing touched yet).
@@ -308,9 +314,11 @@ void lfp_tp_conf_init(struct lfp_tp_conf *conf);
  *   The configuration; NULL for the defaults.
  * @return
  *   The pools, or NULL with rte_errno set:
- *   - EINVAL - bad name, count, cache size, socket mask or policy.
- *   - ENODEV - a served socket has no lcore, or no socket to serve.
- *   - ENOMEM - no memory on a socket (LOCAL_ONLY) or not enough of it.
+ *   - EINVAL - bad name, count, cache size, socket mask or policy, or
+ *     an lcore on no node of the NUMA topology.
+ *   - ENODEV - a socket in the mask has no enabled lcore.
+ *   - ENOMEM - an lcore's node has no memory and the policy allows no
+ *     other (LOCAL_ONLY), or there is not enough memory.
  *   - EEXIST - pools or a mempool of that name already exist.
  *   - ENOENT - the ops name is not registered.
  *   - Any other errno the mempool ops returned when populating.

@@ -367,7 +367,9 @@ map_lcores(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
 
 	memset(p->lcore_slot, UINT8_MAX, sizeof(p->lcore_slot));
 	RTE_LCORE_FOREACH(lcore) {
-		if ((mask & (UINT64_C(1) << rte_lcore_to_socket_id(lcore))) == 0)
+		unsigned int socket = rte_lcore_to_socket_id(lcore);
+
+		if ((mask & (UINT64_C(1) << socket)) == 0)
 			continue;
 		node = lcore_node(m->topo, lcore);
 		if (node < 0) {

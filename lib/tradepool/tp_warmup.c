@@ -123,6 +123,12 @@ warm_prefill(void *arg)
 	return ret;
 }
 
+static bool
+lcore_idle(unsigned int lcore)
+{
+	return rte_eal_get_lcore_state(lcore) == WAIT;
+}
+
 /*
  * Run @fn on the main lcore and on every idle worker, each with its own
  * job. Returns the number of workers that were busy and skipped.
@@ -135,7 +141,7 @@ run_phase(lcore_function_t *fn, struct warm_job *jobs)
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		TP_TSAN_RELEASE(&jobs[lcore]);
-		if (rte_eal_get_lcore_state(lcore) != WAIT ||
+		if (!lcore_idle(lcore) ||
 				rte_eal_remote_launch(fn, &jobs[lcore],
 					lcore) != 0) {
 			busy++;
@@ -174,8 +180,7 @@ plan_touch(struct lfp_tp_pools *p, struct warm_job *jobs)
 		if (p->lcore_slot[main_lcore] != s)
 			RTE_LCORE_FOREACH_WORKER(lcore)
 				if (p->lcore_slot[lcore] == s &&
-						rte_eal_get_lcore_state(lcore) ==
-						WAIT) {
+						lcore_idle(lcore)) {
 					chosen = lcore;
 					break;
 				}

@@ -443,6 +443,40 @@ static const struct kind kinds[] = {
 	{ LFP_TP_TYPE_BUF_512, mk_buf, rm_buf },
 };
 
+static void *
+thread_create_free(void *arg)
+{
+	struct lfp_tp_pools *p = arg;
+	struct lfp_order *o = mk_order(p, 7);
+	uintptr_t ok = o != NULL && o->id == 7 &&
+		rte_lcore_id() == LCORE_ID_ANY;
+
+	lfp_tp_order_free(p, o);
+	return (void *)ok;
+}
+
+static void
+test_tp_create_free_from_non_eal_thread(void)
+{
+	struct lfp_tp_pools *p = obj_pools;
+	struct lfp_tp_stats before, after;
+	const struct lfp_tp_type_stats *b, *a;
+	pthread_t th;
+	void *ok = NULL;
+
+	CU_ASSERT_EQUAL(lfp_tp_stats_get(p, &before), 0);
+	CU_ASSERT_EQUAL(pthread_create(&th, NULL, thread_create_free, p), 0);
+	CU_ASSERT_EQUAL(pthread_join(th, &ok), 0);
+	CU_ASSERT_PTR_EQUAL(ok, (void *)1);
+	CU_ASSERT_EQUAL(lfp_tp_stats_get(p, &after), 0);
+	b = &before.socket[0].type[LFP_TP_TYPE_ORDER];
+	a = &after.socket[0].type[LFP_TP_TYPE_ORDER];
+	/* Counted in the shared row of threads without an lcore id. */
+	CU_ASSERT_EQUAL(a->allocs, b->allocs + 1);
+	CU_ASSERT_EQUAL(a->frees, b->frees + 1);
+	CU_ASSERT(lfp_tp_full(p));
+}
+
 #define EXH_COUNT 256
 #define EXH_FAILS 3
 
@@ -634,7 +668,8 @@ test_tp_create_rejects_bad_conf(void)
 		conf.type[t].count = 0;
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_create(&conf), EINVAL);
 	conf_small(&conf, "tpbad");
-	conf.type[LFP_TP_TYPE_TRADE].cache_size = RTE_MEMPOOL_CACHE_MAX_SIZE + 1;
+	conf.type[LFP_TP_TYPE_TRADE].cache_size =
+		RTE_MEMPOOL_CACHE_MAX_SIZE + 1;
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_create(&conf), EINVAL);
 	/* Four lcores with caches of 64 can hold 4 x 96 objects: 128 is
 	 * too few, and the message names the pool. */
@@ -866,7 +901,8 @@ test_tp_warmup_leaves_no_page_faults(void)
 #else
 	CU_ASSERT_EQUAL(after - before, 0);
 	if (after != before)
-		printf("\n    %lu minor faults after warm-up\n", after - before);
+		printf("\n    %lu minor faults after warm-up\n",
+			after - before);
 #endif
 	CU_ASSERT(lfp_tp_full(p));
 	lfp_tp_free(dry);
@@ -1486,6 +1522,8 @@ static CU_TestInfo object_tests[] = {
 		test_tp_node_and_level_create_validate },
 	{ "buf_get_picks_smallest_class",
 		test_tp_buf_get_picks_smallest_class },
+	{ "create_free_from_non_eal_thread",
+		test_tp_create_free_from_non_eal_thread },
 	{ "exhaustion_and_recovery", test_tp_exhaustion_and_recovery },
 	{ "scoped_release_at_block_end", test_tp_scoped_release_at_block_end },
 	{ "scoped_release_on_early_return",

@@ -48,9 +48,10 @@
  *                  (required)
  *   - mem=M,M,..   memory per node in MiB (required)
  *   - free=F,F,..  free memory per node in MiB, <= mem (default: mem)
- *   - sockets=S,.. EAL socket id whose memory backs each node
- *                  (default: the node index); several nodes may share one
- *                  socket, so a two-node what-if runs on a one-node machine
+ *   - sockets=S,.. EAL socket id whose memory backs each node, -1 for
+ *                  none (default: the node index); several nodes may share
+ *                  one socket, so a two-node what-if runs on a one-node
+ *                  machine
  *
  * Threads: the caller's node is the node of its lcore (from EAL's socket
  * id of the lcore, or from the lcore's CPUs for an injected topology); a

@@ -13,7 +13,7 @@
  *   - the page map (numa_registry.c) sends any address inside it to the
  *     pool, and nothing else does;
  *   - objects sit at first + i * stride, which is checked once after
- *     population: lfp_numa_free() recovers i with one multiplication and
+ *     population: lfp_numa_free() recovers i with a reciprocal multiply and
  *     refuses interior and foreign pointers without reading them.
  */
 

@@ -55,7 +55,8 @@ ninja -C "$build" tests/numa/test_numa tests/numa/numa_bench >/dev/null
 # The guest image has DPDK and libnuma but not CUnit: lend it the host's.
 guest_lib=$build/numa-guest-lib
 mkdir -p "$guest_lib"
-cunit=$(ldconfig -p | awk '$1 == "libcunit.so.1" { print $NF; exit }')
+# (awk reads all of ldconfig's output: an early exit would SIGPIPE it)
+cunit=$(ldconfig -p | awk '$1 == "libcunit.so.1" && !found { print $NF; found = 1 }')
 [ -n "$cunit" ] || { echo "run-two-node.sh: libcunit.so.1 not found on the host" >&2; exit 2; }
 cp -L "$cunit" "$guest_lib/"
 

@@ -93,6 +93,7 @@ struct bench_conf {
 	bool cpu_time;                /**< Show rates per CPU-second used. */
 	const char *json_path;
 	const char *plot_dir;
+	const char *from_json;        /**< Re-render a report, no run. */
 	/* lfpool-bench-malloc only. */
 	const char *family;           /**< Name recorded for the results. */
 	double tsc_hz;                /**< 0: calibrate. */
@@ -114,6 +115,8 @@ struct bench_loops {
 	int (*pipe_get)(void *worker); /**< pipeline stage A. */
 	int (*pipe_put)(void *worker); /**< pipeline stage B. */
 	int (*latency)(void *worker);  /**< timed single calls (5). */
+	/** Free what a stopped window loop left in worker->left. */
+	void (*put_back)(struct bench_worker *worker);
 };
 
 /** One allocator configuration under test. */
@@ -167,6 +170,8 @@ struct bench_worker {
 	uint64_t sink;                 /**< Reads of the objects, kept. */
 	int err;                       /**< Registration failure (-errno). */
 	pthread_t thread;
+	unsigned int n_left;           /**< Objects left when stopped... */
+	void *left[BENCH_WINDOW_MAX];  /**< ...freed by the controller. */
 } __rte_cache_aligned;
 
 /** Fields a constructor writes, as an Order's would (first cache line). */
@@ -313,6 +318,7 @@ struct json_t;
 int bench_report_write_json(const char *path, struct json_t *machine,
 	const struct bench_conf *c, struct json_t *targets);
 int bench_report_load_json(const char *path);
+struct json_t *bench_report_reload(const char *path, struct bench_conf *c);
 void bench_report_print(FILE *f, const struct bench_conf *c);
 
 #endif /* LFP_BENCH_H */

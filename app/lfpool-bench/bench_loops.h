@@ -20,6 +20,8 @@
  * under test would not have in an application.
  */
 
+#include <string.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
@@ -52,13 +54,20 @@ loops_over(const struct bench_worker *w, uint64_t start, uint64_t now)
 		__ATOMIC_RELAXED);
 }
 
-/* Get up to w->window objects in bulks, constructing each; return count. */
+/*
+ * Get up to w->window objects in bulks, constructing each; return count.
+ * Stops early when told to: with more threads than CPUs, a driver that
+ * makes threads wait for a preempted one can take a time slice per call.
+ */
 static inline unsigned int
 loops_fill(struct bench_worker *w, void **objs, uint64_t seq)
 {
 	unsigned int held, i;
 
 	for (held = 0; held < w->window; held += w->bulk) {
+		/* Relaxed: a flag polled, nothing is published with it. */
+		if (unlikely(__atomic_load_n(w->stop, __ATOMIC_RELAXED)))
+			break;
 		if (unlikely(alloc_get(w->t->ctx, objs + held, w->bulk) != 0)) {
 			w->fails++;
 			break;
@@ -69,30 +78,58 @@ loops_fill(struct bench_worker *w, void **objs, uint64_t seq)
 	return held;
 }
 
+/*
+ * Free what loops_fill() got, in bulks; on a stop, leave the rest to the
+ * controller (w->left), which frees it once the threads are joined.
+ */
+static inline unsigned int
+loops_drain(struct bench_worker *w, void **objs, unsigned int held)
+{
+	uint64_t sink = 0;
+	unsigned int i;
+
+	for (i = 0; i < held; i += w->bulk) {
+		/* Relaxed: a flag polled, nothing is published with it. */
+		if (unlikely(__atomic_load_n(w->stop, __ATOMIC_RELAXED))) {
+			memcpy(w->left, objs + i, (held - i) * sizeof(*objs));
+			w->n_left = held - i;
+			break;
+		}
+		sink += bench_obj_consume(objs[i]);
+		alloc_put(w->t->ctx, objs + i, w->bulk);
+	}
+	w->sink += sink;
+	return i;
+}
+
+/* Free the objects a stopped worker left (called after it is joined). */
+static void
+loops_put_back(struct bench_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n_left; i += w->bulk)
+		alloc_put(w->t->ctx, w->left + i, w->bulk);
+	w->n_left = 0;
+}
+
 /* Scenarios 1, 3, 4: hold a window of objects, then free them. */
 static int
 loops_window(void *arg)
 {
 	struct bench_worker *w = arg;
 	void *objs[BENCH_WINDOW_MAX];
-	uint64_t done = 0, sink = 0, start, now;
-	unsigned int held, i;
+	uint64_t done = 0, start, now;
 
 	bench_worker_wait_start(w);
 	start = rte_rdtsc();
 	do {
-		held = loops_fill(w, objs, done);
-		for (i = 0; i < held; i += w->bulk) {
-			sink += bench_obj_consume(objs[i]);
-			alloc_put(w->t->ctx, objs + i, w->bulk);
-		}
-		done += held;
+		done += loops_drain(w, objs, loops_fill(w, objs, done));
 		/* Relaxed: a counter the controller samples; no data. */
 		__atomic_store_n(&w->progress, done, __ATOMIC_RELAXED);
 		now = rte_rdtsc();
 	} while (!loops_over(w, start, now));
 	w->elapsed = now - start;
-	w->sink = sink;
 	return 0;
 }
 
@@ -276,6 +313,7 @@ static const struct bench_loops bench_loops_impl = {
 	.pipe_get = loops_pipe_get,
 	.pipe_put = loops_pipe_put,
 	.latency = loops_latency,
+	.put_back = loops_put_back,
 };
 
 #endif /* LFP_BENCH_LOOPS_H */

@@ -32,7 +32,7 @@ enum {
 	OPT_QUICK = 256, OPT_JSON, OPT_PLOT, OPT_SCEN, OPT_ALLOCS, OPT_RUNS,
 	OPT_DURATION, OPT_SIZES, OPT_BULKS, OPT_CACHES, OPT_WINDOW,
 	OPT_POOL, OPT_THREADS, OPT_STOPS, OPT_FAMILY, OPT_TSC, OPT_CPUS,
-	OPT_CPU_TIME,
+	OPT_CPU_TIME, OPT_FROM_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "stops", required_argument, NULL, OPT_STOPS },
 	{ "cpu-time", no_argument, NULL, OPT_CPU_TIME },
+	{ "from-json", required_argument, NULL, OPT_FROM_JSON },
 	{ "family", required_argument, NULL, OPT_FAMILY },
 	{ "tsc-hz", required_argument, NULL, OPT_TSC },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -66,7 +67,8 @@ bench_opts_usage(const char *prog, bool malloc_child)
 		malloc_child ? "" : " [EAL options] --");
 	printf(
 "  --quick            small subset in seconds (1 run, 10 ms, 64 B, bulk 1\n"
-"                     and 32, lfpool/ring_mp_mc/glibc unless -a is given)\n"
+"                     and 32; lfpool, ring_mp_mc and glibc unless\n"
+"                     --allocators is given)\n"
 "  --json FILE        write every result, the machine and the targets\n"
 "  --plot DIR         write PNG plots (gnuplot) and their data into DIR\n"
 "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory or 1-6\n"
@@ -86,6 +88,8 @@ bench_opts_usage(const char *prog, bool malloc_child)
 "  --cpu-time         show rates per second of CPU time the measured\n"
 "                     threads got, not of wall-clock time (both are in\n"
 "                     the JSON): steadier on a machine shared with others\n"
+"  --from-json FILE   no run: print, evaluate and plot the report FILE\n"
+"                     (with its sizes, bulks and caches)\n"
 "  -v, --verbose      print each measurement as it starts\n"
 "  -h, --help         this text\n");
 	if (malloc_child)
@@ -255,6 +259,7 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
 	case 'v': c->verbose = true; return 0;
 	case OPT_QUICK: c->quick = true; return 0;
 	case OPT_CPU_TIME: c->cpu_time = true; return 0;
+	case OPT_FROM_JSON: c->from_json = arg; return 0;
 	case OPT_JSON: c->json_path = arg; return 0;
 	case OPT_PLOT: c->plot_dir = arg; return 0;
 	case OPT_FAMILY: c->family = arg; return 0;

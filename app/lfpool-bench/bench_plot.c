@@ -168,8 +168,9 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	chart_init(&ch[2], "oversub", "Scenario 3: 2 threads per CPU",
 		c->cpu_time ? "million objects per CPU-second (sum)" :
 		"million objects/s (sum)");
-	chart_init(&ch[3], "stop", "Scenario 4: others' rate while one "
-		"thread is parked (worst park)", "% of the rate before");
+	chart_init(&ch[3], "stop", "Scenario 4: others' rate per CPU-second "
+		"while one thread is parked (median park)",
+		"% of the rate before");
 	chart_init(&ch[4], "latency", "Scenario 5: latency of one call, "
 		"bulk 1 (p50: the median, or the mean of back-to-back calls "
 		"where the TSC cannot resolve it)", "ns (log scale)");
@@ -191,7 +192,7 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	bar_set(&ch[2], "oversub", 0, "unregistered", lo, rate, 1,
 		"unregistered threads");
 	snprintf(t, sizeof(t), "bulk %u", lo);
-	bar_set(&ch[3], "stop", 0, NULL, lo, "kept_min", 100, t);
+	bar_set(&ch[3], "stop", 0, NULL, lo, "kept_median", 100, t);
 	bar_set(&ch[4], "latency", 0, NULL, 1, "get_typical_ns", 1,
 		"get p50 (typical)");
 	bar_set(&ch[4], "latency", 0, NULL, 1, "get_p99_ns", 1, "get p99");
@@ -206,7 +207,10 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	return 5;
 }
 
-/* plot.gp: next to the binary (copied by meson), else in the sources. */
+/*
+ * plot.gp: next to the binary (build tree), else where it is installed,
+ * else in the sources.
+ */
 static void
 script_path(char *buf, size_t len)
 {
@@ -219,7 +223,9 @@ script_path(char *buf, size_t len)
 		if (access(buf, R_OK) == 0)
 			return;
 	}
-	snprintf(buf, len, "%s", LFP_BENCH_SRCDIR "/plot.gp");
+	snprintf(buf, len, "%s", LFP_BENCH_DATADIR "/lfpool-bench-plot.gp");
+	if (access(buf, R_OK) != 0)
+		snprintf(buf, len, "%s", LFP_BENCH_SRCDIR "/plot.gp");
 }
 
 static int

@@ -302,7 +302,9 @@ bench_report_write_json(const char *path, json_t *machine,
 		"targets", targets ? targets : json_array());
 	if (root == NULL)
 		return -ENOMEM;
-	rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_SORT_KEYS);
+	/* Compact, 6 significant digits: a full run stays a few hundred KB. */
+	rc = json_dump_file(root, path, JSON_COMPACT | JSON_SORT_KEYS |
+		JSON_REAL_PRECISION(6));
 	json_decref(root);
 	return rc == 0 ? 0 : -EIO;
 }
@@ -328,21 +330,26 @@ key_from_json(struct bench_key *k, json_t *o)
 		json_string_value(json_object_get(o, "variant")));
 }
 
-/* Merge the results of another report (the malloc program's). */
-int
-bench_report_load_json(const char *path)
+static json_t *
+load_file(const char *path)
 {
 	json_error_t err;
-	json_t *root = json_load_file(path, 0, &err), *res, *o, *m, *v;
+	json_t *root = json_load_file(path, 0, &err);
+
+	if (root == NULL)
+		fprintf(stderr, "lfpool-bench: %s:%d: %s\n", path, err.line,
+			err.text);
+	return root;
+}
+
+static void
+load_results(json_t *root)
+{
+	json_t *res, *o, *m, *v;
 	const char *name, *note;
 	struct bench_key k;
 	size_t i, j;
 
-	if (root == NULL) {
-		fprintf(stderr, "lfpool-bench: %s:%d: %s\n", path, err.line,
-			err.text);
-		return -EINVAL;
-	}
 	res = json_object_get(root, "results");
 	json_array_foreach(res, i, o) {
 		key_from_json(&k, o);
@@ -353,6 +360,54 @@ bench_report_load_json(const char *path)
 		if (note != NULL)
 			bench_rec_note(&k, "%s", note);
 	}
+}
+
+/* Merge the results of another report (the malloc program's). */
+int
+bench_report_load_json(const char *path)
+{
+	json_t *root = load_file(path);
+
+	if (root == NULL)
+		return -EINVAL;
+	load_results(root);
 	json_decref(root);
 	return 0;
+}
+
+static void
+uint_list_load(json_t *a, unsigned int *v, unsigned int *n)
+{
+	json_t *x;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return;
+	*n = 0;
+	json_array_foreach(a, i, x)
+		if (*n < BENCH_MAX_LIST)
+			v[(*n)++] = (unsigned int)json_integer_value(x);
+}
+
+/*
+ * Load a whole report to show it again: its results, the lists its tables
+ * run over (into c), and its machine description (returned, a new
+ * reference; NULL on error).
+ */
+json_t *
+bench_report_reload(const char *path, struct bench_conf *c)
+{
+	json_t *root = load_file(path), *conf, *machine;
+
+	if (root == NULL)
+		return NULL;
+	load_results(root);
+	conf = json_object_get(root, "config");
+	uint_list_load(json_object_get(conf, "sizes"), c->sizes, &c->n_sizes);
+	uint_list_load(json_object_get(conf, "bulks"), c->bulks, &c->n_bulks);
+	uint_list_load(json_object_get(conf, "caches"), c->caches,
+		&c->n_caches);
+	machine = json_incref(json_object_get(root, "machine"));
+	json_decref(root);
+	return machine;
 }

@@ -291,8 +291,10 @@ threads_start(const struct bench_platform *p, unsigned int n,
 	}
 	if (rc == 0)
 		return 0;
-	/* Let the ones started go: they meet a barrier that cannot fill. */
-	meas.start = BENCH_MAX_THREADS;
+	/* Relaxed, both: open the barrier the threads started wait at, and
+	 * stop them; joining them orders everything else.
+	 */
+	__atomic_store_n(&meas.start, BENCH_MAX_THREADS, __ATOMIC_RELAXED);
 	__atomic_store_n(&meas.stop, true, __ATOMIC_RELAXED);
 	while (--i > 0)
 		pthread_join(meas.w[i - 1].thread, NULL);
@@ -311,6 +313,8 @@ threads_join(unsigned int n)
 		pthread_join(meas.w[i].thread, NULL);
 		if (meas.w[i].err != 0)
 			err = meas.w[i].err;
+		if (meas.w[i].n_left > 0)
+			meas.w[i].t->loops->put_back(&meas.w[i]);
 	}
 	return err;
 }
@@ -479,8 +483,10 @@ park_victim(pthread_t victim)
 {
 	unsigned int waited;
 
-	/* Relaxed: the signal delivery orders it before the handler runs. */
-	__atomic_store_n(&park.hold, 1, __ATOMIC_RELAXED);
+	/* Release: set before the signal is sent; pairs with the handler's
+	 * acquire load of the hold.
+	 */
+	__atomic_store_n(&park.hold, 1, __ATOMIC_RELEASE);
 	if (pthread_kill(victim, SIGUSR1) != 0)
 		return -ESRCH;
 	for (waited = 0; waited < STOP_PARK_TIMEOUT_MS; waited++) {
@@ -531,7 +537,7 @@ stop_measure(const struct bench_conf *c, const struct bench_platform *p,
 			kept_wall[nk++] = during.wall / before.wall;
 		}
 		/* Let a stalled thread catch up before the next "before". */
-		bench_sleep_ms(ms / 2 + 1);
+		bench_sleep_ms(5);
 	}
 	if (rc != 0)
 		return rc;
@@ -588,8 +594,8 @@ scen_stop(const struct bench_conf *c, const struct bench_platform *p,
 
 /*
  * The mean of back-to-back calls (batch), and the typical call: the
- * per-call median, or the batch mean where the median is below what the
- * TSC can resolve here (it then reads 0 or one step).
+ * per-call median, or the batch mean where that median is not above one
+ * TSC step (it then only says "less than a step").
  */
 static void
 add_typical(const struct bench_key *k, const struct bench_platform *p,
@@ -606,7 +612,8 @@ add_typical(const struct bench_key *k, const struct bench_platform *p,
 	snprintf(name, sizeof(name), "%s_batch_ns", op);
 	bench_rec_add(k, name, cycles_to_ns(p, b));
 	snprintf(name, sizeof(name), "%s_typical_ns", op);
-	bench_rec_add(k, name, cycles_to_ns(p, RTE_MAX(b, m)));
+	bench_rec_add(k, name, cycles_to_ns(p,
+		m > (double)p->tsc_resolution ? m : b));
 }
 
 /* Scenario 5: per-call latency on the calling lcore, after a warm-up. */

@@ -182,7 +182,7 @@ print_size(FILE *f, const struct bench_conf *c, unsigned int size)
 	static const char *const mem[] = { "bytes_per_obj", "hdr_per_obj",
 		"meta_per_obj", "design_per_obj", "per_lcore_bytes",
 		"cache_per_lcore", "once_bytes", NULL };
-	static const char *const mem_h[] = { "total B", "mp hdr B", "meta B",
+	static const char *const mem_h[] = { "total B", "hdr+pad", "meta B",
 		"design B", "lcore B", "mpcache B", "once B", NULL };
 	unsigned int all = max_threads("same");
 	struct bench_view v = { .size = size };
@@ -220,8 +220,8 @@ print_size(FILE *f, const struct bench_conf *c, unsigned int size)
 	v.variant = NULL;
 	v.scen = "stop";
 	print_by_bulk(f, c, &v, "Scenario 4: others' rate per CPU-second "
-		"while one thread is parked, % of before (worst park)",
-		"kept_min", 100);
+		"while one thread is parked, % of before (median park)",
+		"kept_median", 100);
 	v.scen = "latency";
 	print_by_metric(f, &v, 1, "Scenario 5: latency per call (ns, TSC, "
 		"timer overhead subtracted; batch: mean of back-to-back "

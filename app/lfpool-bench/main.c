@@ -96,7 +96,7 @@ eal_thread_unregister(void)
 	rte_thread_unregister();
 }
 
-/* The CPUs under the enabled lcores, each once, main lcore's first. */
+/* The CPUs under the enabled lcores, each once (pthreads are pinned there). */
 static void
 platform_init(void)
 {
@@ -262,14 +262,13 @@ run_mallocs(const struct bench_conf *c)
 			run_family(c, exe, c->allocs[a]);
 }
 
+/* Print, evaluate, plot and save; takes the reference to machine. */
 static int
-finish(const struct bench_conf *c, struct bench_load *load)
+finish(const struct bench_conf *c, json_t *machine)
 {
-	json_t *machine, *targets;
+	json_t *targets;
 	int rc = 0;
 
-	bench_load_end(load);
-	machine = bench_machine_json(&plat, load);
 	bench_machine_print(stdout, machine);
 	bench_report_print(stdout, c);
 	targets = bench_targets_eval(stdout, c);
@@ -289,15 +288,18 @@ finish(const struct bench_conf *c, struct bench_load *load)
 	return rc;
 }
 
-/* EAL leaves its runtime directory behind; remove it when it is empty. */
-static void
-eal_cleanup(void)
-{
-	char dir[PATH_MAX];
+/*
+ * EAL leaves its runtime directory behind. Remove it at exit when it is
+ * empty: registered before rte_eal_init(), this runs after the telemetry
+ * library's own exit handler has removed its socket from it.
+ */
+static char runtime_dir[PATH_MAX];
 
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(dir);
+static void
+runtime_dir_remove(void)
+{
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
 }
 
 int
@@ -305,25 +307,35 @@ main(int argc, char **argv)
 {
 	struct bench_load load;
 	struct bench_conf c;
+	json_t *machine;
 	int ret;
 
 	bench_load_begin(&load);
+	atexit(runtime_dir_remove);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL init failed: %s\n",
 			rte_strerror(rte_errno));
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		rte_eal_get_runtime_dir());
 	argc -= ret;
 	argv += ret;
 	ret = bench_opts_parse(&c, argc, argv, false);
 	if (ret != 0) {
-		eal_cleanup();
+		rte_eal_cleanup();
 		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
-	platform_init();
-	run_mempools(&c);
-	run_mallocs(&c);
-	ret = finish(&c, &load);
+	if (c.from_json != NULL) {
+		machine = bench_report_reload(c.from_json, &c);
+	} else {
+		platform_init();
+		run_mempools(&c);
+		run_mallocs(&c);
+		bench_load_end(&load);
+		machine = bench_machine_json(&plat, &load);
+	}
+	ret = machine != NULL ? finish(&c, machine) : -EINVAL;
 	bench_rec_free_all();
-	eal_cleanup();
+	rte_eal_cleanup();
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -127,18 +127,22 @@ check_family(const char *family)
 }
 
 /*
- * Scenario 6 for a malloc: resident memory grown by holding pool_size
- * touched objects. The objects of every size are kept until all sizes
- * are measured, so no size reuses another's freed memory.
+ * Scenario 6 for a malloc: resident memory grown by holding touched
+ * objects, at least pool_size of them and at least 4 MiB, so that pages
+ * the allocator had already faulted in weigh little. The objects of every
+ * size are kept until all sizes are measured, so no size reuses another's
+ * freed memory.
  */
+#define MEMORY_MIN_BYTES (4u << 20)
 static void
 memory_scenario(const struct bench_conf *c, const char *family)
 {
 	static const struct bench_loops none;
 	void **held[BENCH_MAX_LIST] = { NULL };
+	unsigned int count[BENCH_MAX_LIST] = { 0 };
 	struct bench_target t;
 	struct bench_key k;
-	unsigned int s, i;
+	unsigned int s, i, n;
 	long r0, r1;
 
 	for (s = 0; s < c->n_sizes; s++) {
@@ -149,27 +153,27 @@ memory_scenario(const struct bench_conf *c, const char *family)
 		t.size = c->sizes[s];
 		t.loops = &none;
 		bench_key_init(&k, "memory", &t, 0, 0, "");
-		held[s] = calloc(c->pool_size, sizeof(void *));
+		n = RTE_MAX(c->pool_size, MEMORY_MIN_BYTES / t.size);
+		held[s] = calloc(n, sizeof(void *));
 		r0 = bench_rss_bytes();
-		for (i = 0; held[s] != NULL && i < c->pool_size; i++) {
+		for (i = 0; held[s] != NULL && i < n; i++) {
 			held[s][i] = malloc(t.size);
 			if (held[s][i] == NULL)
 				break;
 			memset(held[s][i], 0x5a, t.size);
 		}
+		count[s] = i;
 		r1 = bench_rss_bytes();
-		if (held[s] == NULL || i < c->pool_size || r0 < 0 || r1 < 0) {
-			bench_rec_note(&k, "could not hold %u objects",
-				c->pool_size);
+		if (held[s] == NULL || i < n || r0 < 0 || r1 < 0) {
+			bench_rec_note(&k, "could not hold %u objects", n);
 			continue;
 		}
-		bench_rec_add(&k, "bytes_per_obj", (double)(r1 - r0) /
-			c->pool_size);
-		bench_rec_add(&k, "meta_per_obj", (double)(r1 - r0) /
-			c->pool_size - t.size);
+		bench_rec_add(&k, "bytes_per_obj", (double)(r1 - r0) / n);
+		bench_rec_add(&k, "meta_per_obj", (double)(r1 - r0) / n -
+			t.size);
 	}
 	for (s = 0; s < c->n_sizes; s++) {
-		for (i = 0; held[s] != NULL && i < c->pool_size; i++)
+		for (i = 0; i < count[s]; i++)
 			free(held[s][i]);
 		free(held[s]);
 	}

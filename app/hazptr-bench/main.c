@@ -55,23 +55,23 @@ struct bnode {
 };
 
 struct bench_ctx {
-	unsigned int nb;            /* lcores taking part: 1 or 2. */
-	uint64_t iters;             /* Timed loop length (non-blocking). */
-	uint64_t sync_iters;        /* Timed loop length (blocking calls). */
-	unsigned int repeat;        /* Runs per figure; the fastest is kept. */
+	unsigned int nb;     /* lcores taking part: 1 or 2. */
+	uint64_t iters;	     /* Timed loop length (non-blocking). */
+	uint64_t sync_iters; /* Timed loop length (blocking calls). */
+	unsigned int repeat; /* Runs per figure; the fastest is kept. */
 	struct lfp_hp_domain *domain;
 	int reclaimer_id;
 	struct rte_rcu_qsbr *qsbr;
-	void *src;                  /* What protect reads. */
+	void *src; /* What protect reads. */
 	struct bnode *nodes[BENCH_LCORES_MAX];
 	void (*fn)(struct bench_ctx *c, unsigned int idx);
-	uint32_t ready;             /* Start line. */
-	uint32_t finished;          /* Finish line. */
-	uint32_t writer_done;       /* Readers of blocking benches stop. */
-	uint32_t run;               /* Number of the current run. */
+	uint32_t ready;	      /* Start line. */
+	uint32_t finished;    /* Finish line. */
+	uint32_t writer_done; /* Readers of blocking benches stop. */
+	uint32_t run;	      /* Number of the current run. */
 	uint32_t run_done[BENCH_LCORES_MAX]; /* Last run each lcore ended. */
 	uint64_t errors;
-	uint64_t dq_stalls;         /* Full defer queue: waited for readers. */
+	uint64_t dq_stalls; /* Full defer queue: waited for readers. */
 	uint64_t cycles[BENCH_LCORES_MAX];
 	uint64_t ops[BENCH_LCORES_MAX]; /* 0: not timed (a helper reader). */
 };
@@ -393,7 +393,7 @@ bench_run(struct bench_ctx *c, const struct bench *b, unsigned int nb)
 		rte_eal_wait_lcore(worker);
 		/* acquire: pairs with the release in bench_lcore(). */
 		while (__atomic_load_n(&c->run_done[1], __ATOMIC_ACQUIRE) !=
-				c->run)
+			c->run)
 			rte_pause();
 	}
 	for (i = 0; i < nb; i++) {
@@ -417,14 +417,15 @@ bench_setup(struct bench_ctx *c)
 		LFP_HP_SLOTS_MAX, SOCKET_ID_ANY);
 	if (c->domain == NULL)
 		return -rte_errno;
-	c->reclaimer_id = lfp_hp_reclaimer_register(c->domain, "bnode",
-		bnode_reclaim, NULL);
+	c->reclaimer_id = lfp_hp_reclaimer_register(
+		c->domain, "bnode", bnode_reclaim, NULL);
 	if (c->reclaimer_id < 0)
 		return c->reclaimer_id;
 	c->src = c; /* Any stable non-NULL address. */
 	for (i = 0; i < BENCH_LCORES_MAX; i++) {
-		c->nodes[i] = rte_zmalloc(NULL, BENCH_NODES *
-			sizeof(struct bnode), RTE_CACHE_LINE_SIZE);
+		c->nodes[i] = rte_zmalloc(NULL,
+			BENCH_NODES * sizeof(struct bnode),
+			RTE_CACHE_LINE_SIZE);
 		if (c->nodes[i] == NULL)
 			return -ENOMEM;
 		for (j = 0; j < BENCH_NODES; j++)
@@ -508,23 +509,25 @@ print_table(const struct bench *benches, unsigned int n)
 
 static int
 write_json(const char *path, const struct bench *benches, unsigned int n,
-	   const char *cpu, const struct bench_ctx *c)
+	const char *cpu, const struct bench_ctx *c)
 {
 	FILE *f = fopen(path, "w");
 	unsigned int i;
 
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "{\n  \"tool\": \"hazptr-bench\",\n  \"cpu\": \"%s\",\n"
+	fprintf(f,
+		"{\n  \"tool\": \"hazptr-bench\",\n  \"cpu\": \"%s\",\n"
 		"  \"tsc_hz\": %" PRIu64 ",\n  \"hugepages\": %s,\n"
 		"  \"lcores\": %u,\n  \"repeat\": %u,\n"
 		"  \"iterations\": %" PRIu64 ",\n"
 		"  \"sync_iterations\": %" PRIu64 ",\n"
 		"  \"hazard_slots\": %u,\n  \"dq_stalls\": %" PRIu64 ",\n"
-		"  \"results\": [\n", cpu,
-		rte_get_tsc_hz(), rte_eal_has_hugepages() ? "true" : "false",
-		rte_lcore_count(), c->repeat, c->iters, c->sync_iters,
-		LFP_HP_SLOTS_MAX, c->dq_stalls);
+		"  \"results\": [\n",
+		cpu, rte_get_tsc_hz(),
+		rte_eal_has_hugepages() ? "true" : "false", rte_lcore_count(),
+		c->repeat, c->iters, c->sync_iters, LFP_HP_SLOTS_MAX,
+		c->dq_stalls);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "    {\"name\": \"%s\", \"ns_per_op_1lcore\": ",
 			benches[i].name);
@@ -541,19 +544,20 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n"
-		"  -i, --iterations N       operations per timed loop "
-		"(default %llu)\n"
-		"  -s, --sync-iterations N  grace periods per blocking QSBR "
-		"loop\n"
-		"                           (default iterations / 100, at "
-		"least 10)\n"
-		"  -r, --repeat N           runs per figure, the fastest is "
-		"kept (default %u)\n"
-		"  -j, --json FILE          also write the results as JSON\n"
-		"  -h, --help               this text\n"
-		"Runs on the main lcore, then on the main lcore and the first "
-		"worker at once\n(give EAL 2 lcores, e.g. -l 0-1, for the "
-		"second column).\n", prog, DEFAULT_ITERATIONS, DEFAULT_REPEAT);
+	       "  -i, --iterations N       operations per timed loop "
+	       "(default %llu)\n"
+	       "  -s, --sync-iterations N  grace periods per blocking QSBR "
+	       "loop\n"
+	       "                           (default iterations / 100, at "
+	       "least 10)\n"
+	       "  -r, --repeat N           runs per figure, the fastest is "
+	       "kept (default %u)\n"
+	       "  -j, --json FILE          also write the results as JSON\n"
+	       "  -h, --help               this text\n"
+	       "Runs on the main lcore, then on the main lcore and the first "
+	       "worker at once\n(give EAL 2 lcores, e.g. -l 0-1, for the "
+	       "second column).\n",
+		prog, DEFAULT_ITERATIONS, DEFAULT_REPEAT);
 }
 
 /* Returns 0, 1 for --help, or -1 on a bad option. */
@@ -561,12 +565,12 @@ static int
 parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 {
 	static const struct option opts[] = {
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "sync-iterations", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"iterations", required_argument, NULL, 'i'},
+		{"sync-iterations", required_argument, NULL, 's'},
+		{"repeat", required_argument, NULL, 'r'},
+		{"json", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	char *end;
 	int opt;
@@ -576,14 +580,14 @@ parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 	c->iters = DEFAULT_ITERATIONS;
 	c->sync_iters = 0;
 	*json = NULL;
-	while ((opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) !=
-			-1) {
+	while ((opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 		case 's':
 		case 'r':
-			num = opt == 'i' ? &c->iters :
-				opt == 's' ? &c->sync_iters : &repeat;
+			num = opt == 'i'   ? &c->iters :
+				opt == 's' ? &c->sync_iters :
+					     &repeat;
 			errno = 0;
 			*num = strtoull(optarg, &end, 0);
 			if (errno != 0 || *end != '\0' || optarg[0] == '\0')
@@ -610,12 +614,12 @@ int
 main(int argc, char **argv)
 {
 	struct bench benches[] = {
-		{ "hp_protect_clear", bench_hp_protect, { NAN, NAN } },
-		{ "hp_retire_amortised", bench_hp_retire, { NAN, NAN } },
-		{ "qsbr_quiescent", bench_qsbr_quiescent, { NAN, NAN } },
-		{ "qsbr_start_check_blocking", bench_qsbr_check, { NAN, NAN } },
-		{ "qsbr_synchronize", bench_qsbr_synchronize, { NAN, NAN } },
-		{ "qsbr_dq_enqueue_amortised", bench_qsbr_dq, { NAN, NAN } },
+		{"hp_protect_clear", bench_hp_protect, {NAN, NAN}},
+		{"hp_retire_amortised", bench_hp_retire, {NAN, NAN}},
+		{"qsbr_quiescent", bench_qsbr_quiescent, {NAN, NAN}},
+		{"qsbr_start_check_blocking", bench_qsbr_check, {NAN, NAN}},
+		{"qsbr_synchronize", bench_qsbr_synchronize, {NAN, NAN}},
+		{"qsbr_dq_enqueue_amortised", bench_qsbr_dq, {NAN, NAN}},
 	};
 	static struct bench_ctx ctx;
 	const char *json;
@@ -637,15 +641,15 @@ main(int argc, char **argv)
 	}
 	ret = bench_setup(&ctx);
 	if (ret < 0)
-		rte_exit(EXIT_FAILURE, "setup failed: %s\n",
-			rte_strerror(-ret));
+		rte_exit(
+			EXIT_FAILURE, "setup failed: %s\n", rte_strerror(-ret));
 
 	cpu_model(cpu, sizeof(cpu));
 	max_nb = RTE_MIN(rte_lcore_count(), (unsigned int)BENCH_LCORES_MAX);
 	printf("hazptr-bench: CPU %s, TSC %" PRIu64 " Hz, hugepages %s, "
-		"%u lcore(s), %" PRIu64 " iterations (%" PRIu64
-		" for blocking calls), best of %u, %u hazard slots\n", cpu,
-		rte_get_tsc_hz(), rte_eal_has_hugepages() ? "yes" : "no",
+	       "%u lcore(s), %" PRIu64 " iterations (%" PRIu64
+	       " for blocking calls), best of %u, %u hazard slots\n",
+		cpu, rte_get_tsc_hz(), rte_eal_has_hugepages() ? "yes" : "no",
 		rte_lcore_count(), ctx.iters, ctx.sync_iters, ctx.repeat,
 		LFP_HP_SLOTS_MAX);
 	/* A full defer queue logs each refused enqueue; dq_stalls counts. */
@@ -667,8 +671,8 @@ main(int argc, char **argv)
 		printf("ERROR: %" PRIu64 " failed operations\n", ctx.errors);
 		ret = EXIT_FAILURE;
 	}
-	if (json != NULL && write_json(json, benches, RTE_DIM(benches), cpu,
-			&ctx) != 0) {
+	if (json != NULL &&
+		write_json(json, benches, RTE_DIM(benches), cpu, &ctx) != 0) {
 		printf("ERROR: cannot write %s\n", json);
 		ret = EXIT_FAILURE;
 	}

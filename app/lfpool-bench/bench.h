@@ -27,7 +27,7 @@
 #include "lat_hist.h"
 
 #define BENCH_NAME_LEN 32
-#define BENCH_MAX_LIST 8        /* sizes, bulks, caches given on the line */
+#define BENCH_MAX_LIST 8 /* sizes, bulks, caches given on the line */
 #define BENCH_MAX_ALLOCS 16
 #define BENCH_MAX_THREADS 64
 #define BENCH_MAX_RUNS 16
@@ -65,10 +65,10 @@ void __tsan_release(void *addr);
 
 /** Scenarios, as bits of bench_conf.scenarios (numbers as in issue 4). */
 enum bench_scenario {
-	BENCH_S_SAME = 1 << 0,     /**< 1: same lcore, window, 1 and all. */
+	BENCH_S_SAME = 1 << 0,	   /**< 1: same lcore, window, 1 and all. */
 	BENCH_S_PIPELINE = 1 << 1, /**< 2: A allocates, B frees via a ring. */
 	BENCH_S_OVERSUB = 1 << 2,  /**< 3: more threads than CPUs. */
-	BENCH_S_STOP = 1 << 3,     /**< 4: one thread parked mid-loop. */
+	BENCH_S_STOP = 1 << 3,	   /**< 4: one thread parked mid-loop. */
 	BENCH_S_LATENCY = 1 << 4,  /**< 5: per-call latency, steady state. */
 	BENCH_S_MEMORY = 1 << 5,   /**< 6: bytes per object, per lcore. */
 };
@@ -84,25 +84,25 @@ struct bench_conf {
 	unsigned int n_caches, caches[BENCH_MAX_LIST];
 	unsigned int runs;
 	unsigned int duration_ms;     /**< One measurement. */
-	unsigned int window;          /**< Objects held per loop (scen. 1). */
-	unsigned int pool_size;       /**< Objects per mempool. */
+	unsigned int window;	      /**< Objects held per loop (scen. 1). */
+	unsigned int pool_size;	      /**< Objects per mempool. */
 	unsigned int oversub_threads; /**< Scenario 3; 0: 2 x CPUs. */
-	unsigned int stops;           /**< Scenario 4: parks per run. */
+	unsigned int stops;	      /**< Scenario 4: parks per run. */
 	bool quick;
 	bool verbose;
-	bool cpu_time;                /**< Show rates per CPU-second used. */
+	bool cpu_time; /**< Show rates per CPU-second used. */
 	const char *json_path;
 	const char *plot_dir;
-	const char *from_json;        /**< Re-render a report, no run. */
+	const char *from_json; /**< Re-render a report, no run. */
 	/* lfpool-bench-malloc only. */
-	const char *family;           /**< Name recorded for the results. */
-	double tsc_hz;                /**< 0: calibrate. */
+	const char *family; /**< Name recorded for the results. */
+	double tsc_hz;	    /**< 0: calibrate. */
 	unsigned int n_cpus, cpus[BENCH_MAX_THREADS]; /**< Threads' CPUs. */
 };
 
 /** Capabilities of an allocator: where its contract allows it to run. */
 enum bench_caps {
-	BENCH_CAP_MT = 1 << 0,     /**< Several threads may get (or put). */
+	BENCH_CAP_MT = 1 << 0,	   /**< Several threads may get (or put). */
 	BENCH_CAP_NONEAL = 1 << 1, /**< Callable from non-EAL threads. */
 	BENCH_CAP_SPSC = 1 << 2,   /**< One getter and one putter at once. */
 };
@@ -121,27 +121,27 @@ struct bench_loops {
 
 /** One allocator configuration under test. */
 struct bench_target {
-	char name[BENCH_NAME_LEN];     /**< "ring_mp_mc", "jemalloc". */
-	const char *family;            /**< "mempool" or "malloc". */
-	void *ctx;                     /**< struct rte_mempool *, or size. */
-	int cache;                     /**< Mempool cache size, -1: none. */
-	unsigned int size;             /**< Object size asked for. */
-	unsigned int caps;             /**< enum bench_caps. */
+	char name[BENCH_NAME_LEN]; /**< "ring_mp_mc", "jemalloc". */
+	const char *family;	   /**< "mempool" or "malloc". */
+	void *ctx;		   /**< struct rte_mempool *, or size. */
+	int cache;		   /**< Mempool cache size, -1: none. */
+	unsigned int size;	   /**< Object size asked for. */
+	unsigned int caps;	   /**< enum bench_caps. */
 	const struct bench_loops *loops;
 };
 
 /** The program's way of running threads (EAL lcores or pthreads). */
 struct bench_platform {
 	double tsc_hz;
-	uint64_t timer_overhead;       /**< Cycles of an empty timed pair. */
-	uint64_t tsc_resolution;       /**< Smallest step the TSC shows. */
-	unsigned int n_lcores;         /**< Lcores for scenarios 1 and 2. */
+	uint64_t timer_overhead; /**< Cycles of an empty timed pair. */
+	uint64_t tsc_resolution; /**< Smallest step the TSC shows. */
+	unsigned int n_lcores;	 /**< Lcores for scenarios 1 and 2. */
 	/**
 	 * Run fns[i](args[i]) on lcore i for i < n, the caller being lcore
 	 * 0, and return when all have returned.
 	 */
-	int (*run_lcores)(unsigned int n, int (*const fns[])(void *),
-		void *const args[]);
+	int (*run_lcores)(
+		unsigned int n, int (*const fns[])(void *), void *const args[]);
 	/** Make a pthread an lcore (NULL: the program has no lcores). */
 	int (*thread_register)(void);
 	void (*thread_unregister)(void);
@@ -154,24 +154,24 @@ struct bench_worker {
 	const struct bench_platform *p;
 	unsigned int bulk;
 	unsigned int window;
-	uint64_t cycles;               /**< Run length; UINT64_MAX: *stop. */
-	unsigned int *start;           /**< Start barrier (threads arrive). */
-	unsigned int nthreads;         /**< Threads the barrier waits for. */
-	bool *stop;                    /**< Set by the controller/producer. */
-	struct rte_ring *ring;         /**< Pipeline. */
+	uint64_t cycles;       /**< Run length; UINT64_MAX: *stop. */
+	unsigned int *start;   /**< Start barrier (threads arrive). */
+	unsigned int nthreads; /**< Threads the barrier waits for. */
+	bool *stop;	       /**< Set by the controller/producer. */
+	struct rte_ring *ring; /**< Pipeline. */
 	struct lfp_lat_hist *get_hist, *put_hist;
 	struct lfp_lat_hist *get_batch_hist, *put_batch_hist;
-	bool do_register;              /**< pthreads: rte_thread_register. */
+	bool do_register; /**< pthreads: rte_thread_register. */
 	/* Outputs. */
-	uint64_t progress;             /**< Objects done, read while running. */
-	uint64_t fails;                /**< Gets refused (pool empty). */
-	uint64_t elapsed;              /**< Cycles from the start barrier. */
-	uint64_t cpu_ns;               /**< CPU time it got meanwhile. */
-	uint64_t sink;                 /**< Reads of the objects, kept. */
-	int err;                       /**< Registration failure (-errno). */
+	uint64_t progress; /**< Objects done, read while running. */
+	uint64_t fails;	   /**< Gets refused (pool empty). */
+	uint64_t elapsed;  /**< Cycles from the start barrier. */
+	uint64_t cpu_ns;   /**< CPU time it got meanwhile. */
+	uint64_t sink;	   /**< Reads of the objects, kept. */
+	int err;	   /**< Registration failure (-errno). */
 	pthread_t thread;
-	unsigned int n_left;           /**< Objects left when stopped... */
-	void *left[BENCH_WINDOW_MAX];  /**< ...freed by the controller. */
+	unsigned int n_left;	      /**< Objects left when stopped... */
+	void *left[BENCH_WINDOW_MAX]; /**< ...freed by the controller. */
 } __rte_cache_aligned;
 
 /** Fields a constructor writes, as an Order's would (first cache line). */
@@ -210,8 +210,8 @@ bench_obj_consume(const void *obj)
 }
 
 /* bench_opts.c */
-int bench_opts_parse(struct bench_conf *c, int argc, char **argv,
-	bool malloc_child);
+int bench_opts_parse(
+	struct bench_conf *c, int argc, char **argv, bool malloc_child);
 void bench_opts_usage(const char *prog, bool malloc_child);
 int bench_opts_child_args(const struct bench_conf *c, const char *family,
 	const char *json, const struct bench_platform *p, char **argv,
@@ -220,9 +220,8 @@ bool bench_conf_wants(const struct bench_conf *c, const char *alloc);
 
 /* bench_scen.c */
 void bench_worker_wait_start(struct bench_worker *w);
-void bench_run_size(const struct bench_conf *c,
-	const struct bench_platform *p, const struct bench_target *t,
-	unsigned int n, unsigned int run);
+void bench_run_size(const struct bench_conf *c, const struct bench_platform *p,
+	const struct bench_target *t, unsigned int n, unsigned int run);
 uint64_t bench_timer_overhead(void);
 uint64_t bench_tsc_resolution(void);
 int bench_steady_check(const struct bench_conf *c,
@@ -252,14 +251,14 @@ void bench_mempool_targets_free(struct bench_target *t, unsigned int n);
 
 /* bench_report.c: results, keyed by scenario and configuration. */
 struct bench_key {
-	char scen[16];     /**< same, pipeline, oversub, stop, latency, ... */
+	char scen[16]; /**< same, pipeline, oversub, stop, latency, ... */
 	char alloc[BENCH_NAME_LEN];
-	char family[8];    /**< mempool, malloc. */
-	int cache;         /**< -1: not applicable. */
+	char family[8]; /**< mempool, malloc. */
+	int cache;	/**< -1: not applicable. */
 	unsigned int size;
 	unsigned int bulk; /**< 0: not applicable. */
 	unsigned int threads;
-	char variant[16];  /**< registered, unregistered, or empty. */
+	char variant[16]; /**< registered, unregistered, or empty. */
 };
 
 struct bench_metric {
@@ -284,8 +283,8 @@ void bench_rec_note(const struct bench_key *k, const char *fmt, ...)
 const struct bench_rec *bench_rec_find(const struct bench_key *k);
 unsigned int bench_rec_count(void);
 const struct bench_rec *bench_rec_at(unsigned int i);
-const struct bench_metric *bench_rec_metric(const struct bench_rec *r,
-	const char *name);
+const struct bench_metric *bench_rec_metric(
+	const struct bench_rec *r, const char *name);
 double bench_median(const double *v, unsigned int n);
 double bench_min(const double *v, unsigned int n);
 double bench_max(const double *v, unsigned int n);
@@ -308,8 +307,8 @@ struct bench_view {
 	const char *variant;
 };
 
-unsigned int bench_view_rows(const struct bench_view *v,
-	struct bench_row *rows);
+unsigned int bench_view_rows(
+	const struct bench_view *v, struct bench_row *rows);
 const struct bench_rec *bench_view_find(const struct bench_view *v,
 	const struct bench_row *r, unsigned int bulk);
 void bench_row_label(char *buf, size_t len, const struct bench_row *r);

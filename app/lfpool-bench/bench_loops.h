@@ -50,8 +50,8 @@ static inline bool
 loops_over(const struct bench_worker *w, uint64_t start, uint64_t now)
 {
 	/* Relaxed: a flag polled once per window, nothing is published. */
-	return now - start >= w->cycles || __atomic_load_n(w->stop,
-		__ATOMIC_RELAXED);
+	return now - start >= w->cycles ||
+		__atomic_load_n(w->stop, __ATOMIC_RELAXED);
 }
 
 /*
@@ -152,16 +152,17 @@ loops_pipe_get(void *arg)
 			t0 = rte_rdtsc_precise();
 		rc = alloc_get(w->t->ctx, objs, w->bulk);
 		if (timed && rc == 0)
-			lfp_lat_hist_record(w->get_hist, loops_net(t0,
-				rte_rdtsc_precise(), w->p->timer_overhead));
+			lfp_lat_hist_record(w->get_hist,
+				loops_net(t0, rte_rdtsc_precise(),
+					w->p->timer_overhead));
 		if (unlikely(rc != 0)) {
 			w->fails++;
 			rte_pause();
 		} else {
 			for (i = 0; i < w->bulk; i++)
 				bench_obj_construct(objs[i], done + i);
-			while (rte_ring_sp_enqueue_bulk(w->ring, objs, w->bulk,
-					NULL) == 0)
+			while (rte_ring_sp_enqueue_bulk(
+				       w->ring, objs, w->bulk, NULL) == 0)
 				rte_pause();
 			done += w->bulk;
 		}
@@ -188,13 +189,13 @@ loops_pipe_put(void *arg)
 	bench_worker_wait_start(w);
 	start = rte_rdtsc();
 	for (;;) {
-		if (rte_ring_sc_dequeue_bulk(w->ring, objs, w->bulk,
-				NULL) == 0) {
+		if (rte_ring_sc_dequeue_bulk(w->ring, objs, w->bulk, NULL) ==
+			0) {
 			/* Acquire: pairs with stage A's release of the end, so
 			 * the emptiness seen next is final.
 			 */
 			if (__atomic_load_n(w->stop, __ATOMIC_ACQUIRE) &&
-					rte_ring_empty(w->ring))
+				rte_ring_empty(w->ring))
 				break;
 			rte_pause();
 			continue;
@@ -204,8 +205,9 @@ loops_pipe_put(void *arg)
 		if (loops_sampled(calls++)) {
 			t0 = rte_rdtsc_precise();
 			alloc_put(w->t->ctx, objs, w->bulk);
-			lfp_lat_hist_record(w->put_hist, loops_net(t0,
-				rte_rdtsc_precise(), w->p->timer_overhead));
+			lfp_lat_hist_record(w->put_hist,
+				loops_net(t0, rte_rdtsc_precise(),
+					w->p->timer_overhead));
 		} else {
 			alloc_put(w->t->ctx, objs, w->bulk);
 		}
@@ -299,7 +301,7 @@ loops_latency(void *arg)
 	start = rte_rdtsc();
 	do {
 		done += batch ? loops_lat_batch(w, objs, done) :
-			loops_lat_calls(w, objs, done);
+				loops_lat_calls(w, objs, done);
 		batch = !batch;
 		now = rte_rdtsc();
 	} while (now - start < w->cycles);

@@ -46,7 +46,7 @@ loadavg(void)
 static double
 busy_seconds(void)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[8] = {0};
 	double busy = -1;
 	FILE *f = fopen("/proc/stat", "r");
 
@@ -54,7 +54,7 @@ busy_seconds(void)
 		return -1;
 	/* user nice system idle iowait irq softirq steal */
 	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-			&v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+		    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
 		busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
 			(double)sysconf(_SC_CLK_TCK);
 	fclose(f);
@@ -69,9 +69,10 @@ self_seconds(void)
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
 	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
-		kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+		       kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
 		(double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-		kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+			kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) /
+		1e6;
 }
 
 static void
@@ -101,7 +102,8 @@ bench_load_end(struct bench_load *l)
 		(double)(l->wall[1].tv_nsec - l->wall[0].tv_nsec) / 1e9;
 	other = (l->busy_s[1] - l->busy_s[0]) - (l->self_s[1] - l->self_s[0]);
 	l->other_share = wall > 0 && cpus > 0 ?
-		RTE_MAX(other, 0.0) / (wall * (double)cpus) : 0;
+		RTE_MAX(other, 0.0) / (wall * (double)cpus) :
+		0;
 }
 
 static void
@@ -135,8 +137,8 @@ numa_nodes(void)
 	if (d == NULL)
 		return 1;
 	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, "node", 4) == 0 &&
-				e->d_name[4] >= '0' && e->d_name[4] <= '9')
+		if (strncmp(e->d_name, "node", 4) == 0 && e->d_name[4] >= '0' &&
+			e->d_name[4] <= '9')
 			n++;
 	closedir(d);
 	return n > 0 ? n : 1;
@@ -165,29 +167,21 @@ bench_machine_json(const struct bench_platform *p, const struct bench_load *l)
 	uname(&u);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	return json_pack("{s:s, s:i, s:i, s:o, s:i, s:s, s:s, s:s, s:b, s:f,"
-		" s:i, s:f, s:i, s:f, s:s, s:s, s:f, s:f, s:f, s:b}",
-		"cpu_model", model,
-		"cpus_online", (int)sysconf(_SC_NPROCESSORS_ONLN),
-		"lcores", (int)p->n_lcores,
-		"cpus_used", cpus_json(p),
-		"numa_nodes", numa_nodes(),
-		"kernel", u.release,
-		"date_utc", date,
-		"dpdk_version", rte_version(),
-		"hugepages", rte_eal_has_hugepages() != 0,
-		"tsc_hz", p->tsc_hz,
+			 " s:i, s:f, s:i, s:f, s:s, s:s, s:f, s:f, s:f, s:b}",
+		"cpu_model", model, "cpus_online",
+		(int)sysconf(_SC_NPROCESSORS_ONLN), "lcores", (int)p->n_lcores,
+		"cpus_used", cpus_json(p), "numa_nodes", numa_nodes(), "kernel",
+		u.release, "date_utc", date, "dpdk_version", rte_version(),
+		"hugepages", rte_eal_has_hugepages() != 0, "tsc_hz", p->tsc_hz,
 		"timer_overhead_cycles", (int)p->timer_overhead,
-		"timer_overhead_ns", (double)p->timer_overhead * 1e9 /
-			p->tsc_hz,
+		"timer_overhead_ns",
+		(double)p->timer_overhead * 1e9 / p->tsc_hz,
 		"tsc_resolution_cycles", (int)p->tsc_resolution,
-		"tsc_resolution_ns", (double)p->tsc_resolution * 1e9 /
-			p->tsc_hz,
-		"compiler", __VERSION__,
-		"buildtype", LFP_BENCH_BUILDTYPE,
-		"loadavg_before", l->loadavg[0],
-		"loadavg_after", l->loadavg[1],
-		"other_cpu_share", l->other_share,
-		"preliminary", busy);
+		"tsc_resolution_ns",
+		(double)p->tsc_resolution * 1e9 / p->tsc_hz, "compiler",
+		__VERSION__, "buildtype", LFP_BENCH_BUILDTYPE, "loadavg_before",
+		l->loadavg[0], "loadavg_after", l->loadavg[1],
+		"other_cpu_share", l->other_share, "preliminary", busy);
 }
 
 static const char *
@@ -207,15 +201,19 @@ jnum(json_t *o, const char *k)
 void
 bench_machine_print(FILE *f, json_t *m)
 {
-	fprintf(f, "lfpool-bench: %s, %d CPUs online (%d lcores used), "
-		"%d NUMA node(s), Linux %s\n", jstr(m, "cpu_model"),
-		(int)jnum(m, "cpus_online"), (int)jnum(m, "lcores"),
-		(int)jnum(m, "numa_nodes"), jstr(m, "kernel"));
+	fprintf(f,
+		"lfpool-bench: %s, %d CPUs online (%d lcores used), "
+		"%d NUMA node(s), Linux %s\n",
+		jstr(m, "cpu_model"), (int)jnum(m, "cpus_online"),
+		(int)jnum(m, "lcores"), (int)jnum(m, "numa_nodes"),
+		jstr(m, "kernel"));
 	fprintf(f, "%s, %s, %s build (gcc %s), %s\n", jstr(m, "dpdk_version"),
 		json_is_true(json_object_get(m, "hugepages")) ?
-		"hugepages" : "no hugepages (--no-huge)",
+			"hugepages" :
+			"no hugepages (--no-huge)",
 		jstr(m, "buildtype"), jstr(m, "compiler"), jstr(m, "date_utc"));
-	fprintf(f, "TSC %.3f GHz, steps of %.0f cycles (%.1f ns); latency "
+	fprintf(f,
+		"TSC %.3f GHz, steps of %.0f cycles (%.1f ns); latency "
 		"samples are rte_rdtsc_precise() pairs around one call, less "
 		"the timer's own cost (median of 1e5 empty pairs: %.0f cycles "
 		"= %.1f ns), so single-call figures are multiples of the step; "
@@ -223,10 +221,12 @@ bench_machine_print(FILE *f, json_t *m)
 		jnum(m, "tsc_hz") / 1e9, jnum(m, "tsc_resolution_cycles"),
 		jnum(m, "tsc_resolution_ns"), jnum(m, "timer_overhead_cycles"),
 		jnum(m, "timer_overhead_ns"));
-	fprintf(f, "Load: 1-min load average %.2f before, %.2f after; other "
+	fprintf(f,
+		"Load: 1-min load average %.2f before, %.2f after; other "
 		"processes used %.0f %% of the CPUs during the run%s\n",
 		jnum(m, "loadavg_before"), jnum(m, "loadavg_after"),
 		100 * jnum(m, "other_cpu_share"),
 		json_is_true(json_object_get(m, "preliminary")) ?
-		": figures preliminary (machine shared)" : "");
+			": figures preliminary (machine shared)" :
+			"");
 }

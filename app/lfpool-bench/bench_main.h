@@ -20,19 +20,19 @@
 
 /** How busy the machine was around the run (other processes' CPU use). */
 struct bench_load {
-	double loadavg[2];       /**< 1-minute load average, before/after. */
-	double busy_s[2];        /**< CPU seconds of all (/proc/stat). */
-	double self_s[2];        /**< CPU seconds used by us and children. */
+	double loadavg[2]; /**< 1-minute load average, before/after. */
+	double busy_s[2];  /**< CPU seconds of all (/proc/stat). */
+	double self_s[2];  /**< CPU seconds used by us and children. */
 	struct timespec wall[2];
-	double other_share;      /**< Others' share of all CPUs in the run. */
+	double other_share; /**< Others' share of all CPUs in the run. */
 };
 
 void bench_load_begin(struct bench_load *l);
 void bench_load_end(struct bench_load *l);
 
 /** Machine, DPDK and timer facts, as a JSON object (new reference). */
-json_t *bench_machine_json(const struct bench_platform *p,
-	const struct bench_load *l);
+json_t *bench_machine_json(
+	const struct bench_platform *p, const struct bench_load *l);
 void bench_machine_print(FILE *f, json_t *machine);
 
 /** Evaluate G1..G8, print them, return them as a JSON array. */

@@ -68,7 +68,10 @@ bool
 bench_mempool_is_ops(const char *name)
 {
 	static const char *const mallocs[] = {
-		"glibc", "jemalloc", "tcmalloc", "mimalloc",
+		"glibc",
+		"jemalloc",
+		"tcmalloc",
+		"mimalloc",
 	};
 	unsigned int i;
 
@@ -87,8 +90,8 @@ heap_used(void)
 	size_t sum = 0;
 
 	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i),
-				&st) == 0)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) ==
+			0)
 			sum += st.heap_allocsz_bytes;
 	return sum;
 }
@@ -141,12 +144,12 @@ lcore_probe_main(void *arg)
 static size_t
 lfpool_per_lcore(struct rte_mempool *mp)
 {
-	struct lcore_probe pr = { .mp = mp };
+	struct lcore_probe pr = {.mp = mp};
 	struct lfp_mempool_stats st;
 	pthread_t th;
 
 	if (lfp_mempool_stats_get(mp, &st, NULL) != 0 ||
-			pthread_create(&th, NULL, lcore_probe_main, &pr) != 0)
+		pthread_create(&th, NULL, lcore_probe_main, &pr) != 0)
 		return 0;
 	pthread_join(th, NULL);
 	if (pr.err != 0 || pr.after < st.metadata_bytes)
@@ -173,8 +176,8 @@ driver_per_lcore(struct rte_mempool *mp, const char *ops)
 	struct rte_mempool_info info;
 
 	if (strcmp(ops, "bucket") == 0 &&
-			rte_mempool_ops_get_info(mp, &info) == 0 &&
-			info.contig_block_size > 0)
+		rte_mempool_ops_get_info(mp, &info) == 0 &&
+		info.contig_block_size > 0)
 		/* bucket_alloc(): for each EAL lcore, a stack of bucket
 		 * pointers (an 8-byte header, then one slot per bucket)
 		 * and an adoption ring of the pool's size.
@@ -214,8 +217,8 @@ driver_design(const struct rte_mempool *mp, const char *ops)
  * The driver's metadata is what population took beyond the object chunks.
  */
 static void
-record_memory(const struct bench_target *t, size_t before, size_t mid,
-	size_t after)
+record_memory(
+	const struct bench_target *t, size_t before, size_t mid, size_t after)
 {
 	struct rte_mempool *mp = t->ctx;
 	struct bench_key k;
@@ -225,15 +228,16 @@ record_memory(const struct bench_target *t, size_t before, size_t mid,
 	rte_mempool_mem_iter(mp, chunk_len, &chunks);
 	bench_key_init(&k, "memory", t, 0, 0, "");
 	bench_rec_add(&k, "bytes_per_obj", (double)(after - before) / n);
-	bench_rec_add(&k, "hdr_per_obj", (double)(mp->header_size +
-		mp->elt_size + mp->trailer_size - t->size));
-	bench_rec_add(&k, "meta_per_obj", ((double)(after - mid) -
-		(double)chunks) / n);
+	bench_rec_add(&k, "hdr_per_obj",
+		(double)(mp->header_size + mp->elt_size + mp->trailer_size -
+			t->size));
+	bench_rec_add(&k, "meta_per_obj",
+		((double)(after - mid) - (double)chunks) / n);
 	bench_rec_add(&k, "mempool_bytes", (double)(mid - before));
-	bench_rec_add(&k, "per_lcore_bytes",
-		(double)driver_per_lcore(mp, t->name));
-	bench_rec_add(&k, "cache_per_lcore", t->cache > 0 ?
-		(double)sizeof(struct rte_mempool_cache) : 0);
+	bench_rec_add(
+		&k, "per_lcore_bytes", (double)driver_per_lcore(mp, t->name));
+	bench_rec_add(&k, "cache_per_lcore",
+		t->cache > 0 ? (double)sizeof(struct rte_mempool_cache) : 0);
 	design = driver_design(mp, t->name);
 	if (design >= 0)
 		bench_rec_add(&k, "design_per_obj", design / n);
@@ -292,7 +296,7 @@ pool_create(const struct bench_conf *c, struct bench_target *t,
 struct ops_probe {
 	char ops[BENCH_NAME_LEN];
 	double once_bytes;
-	size_t block_bytes;  /* 0: no blocks */
+	size_t block_bytes; /* 0: no blocks */
 };
 
 static const struct ops_probe *
@@ -300,7 +304,7 @@ ops_probe(const struct bench_conf *c, const char *ops)
 {
 	static struct ops_probe seen[BENCH_MAX_ALLOCS];
 	static unsigned int n_seen;
-	struct bench_target t = { .cache = 0, .size = 64 };
+	struct bench_target t = {.cache = 0, .size = 64};
 	struct bench_conf small = *c;
 	struct rte_mempool_info info;
 	struct ops_probe *pr;
@@ -321,7 +325,7 @@ ops_probe(const struct bench_conf *c, const char *ops)
 	if (mp == NULL)
 		return pr;
 	if (rte_mempool_ops_get_info(mp, &info) == 0 &&
-			info.contig_block_size > 0)
+		info.contig_block_size > 0)
 		pr->block_bytes = (size_t)info.contig_block_size *
 			(mp->header_size + mp->elt_size + mp->trailer_size);
 	rte_mempool_free(mp);
@@ -346,8 +350,8 @@ fits_in_block(const struct ops_probe *pr, unsigned int size)
 }
 
 static int
-target_create(const struct bench_conf *c, struct bench_target *t,
-	unsigned int idx)
+target_create(
+	const struct bench_conf *c, struct bench_target *t, unsigned int idx)
 {
 	const struct ops_probe *pr = ops_probe(c, t->name);
 	size_t before, mid;
@@ -357,16 +361,18 @@ target_create(const struct bench_conf *c, struct bench_target *t,
 
 	bench_key_init(&k, "memory", t, 0, 0, "");
 	if (!fits_in_block(pr, t->size)) {
-		bench_rec_note(&k, "n/a: a %u B object does not fit in one of "
+		bench_rec_note(&k,
+			"n/a: a %u B object does not fit in one of "
 			"the driver's %zu B blocks (it would divide by zero)",
 			t->size, pr->block_bytes);
 		return -EINVAL;
 	}
 	mp = pool_create(c, t, idx, &before, &mid);
 	if (mp == NULL) {
-		bench_rec_note(&k, "unavailable: %s", rte_errno == EINVAL ?
-			"no such mempool ops (driver not loaded?)" :
-			rte_strerror(rte_errno));
+		bench_rec_note(&k, "unavailable: %s",
+			rte_errno == EINVAL ?
+				"no such mempool ops (driver not loaded?)" :
+				rte_strerror(rte_errno));
 		fprintf(stderr, "lfpool-bench: %s cache %d: %s\n", t->name,
 			t->cache, rte_strerror(rte_errno));
 		return -rte_errno;
@@ -374,16 +380,19 @@ target_create(const struct bench_conf *c, struct bench_target *t,
 	t->ctx = mp;
 	if (c->scenarios & BENCH_S_MEMORY) {
 		record_memory(t, before, mid, heap_used());
-		bench_rec_add(&k, "once_bytes", pr != NULL ?
-			pr->once_bytes : 0);
+		bench_rec_add(
+			&k, "once_bytes", pr != NULL ? pr->once_bytes : 0);
 	}
 	usable = usable_objects(mp);
 	if (usable < mp->size) {
-		bench_rec_note(&k, "only %u of %u objects could be allocated: "
-			"not a correct general-purpose driver", usable,
-			mp->size);
-		fprintf(stderr, "lfpool-bench: %s: only %u of %u objects "
-			"allocatable\n", t->name, usable, mp->size);
+		bench_rec_note(&k,
+			"only %u of %u objects could be allocated: "
+			"not a correct general-purpose driver",
+			usable, mp->size);
+		fprintf(stderr,
+			"lfpool-bench: %s: only %u of %u objects "
+			"allocatable\n",
+			t->name, usable, mp->size);
 	}
 	if (c->scenarios & BENCH_S_MEMORY)
 		bench_rec_add(&k, "usable_objs", usable);

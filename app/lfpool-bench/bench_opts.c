@@ -12,52 +12,88 @@
 #include "bench.h"
 
 static const char *const scen_names[] = {
-	"same", "pipeline", "oversub", "stop", "latency", "memory",
+	"same",
+	"pipeline",
+	"oversub",
+	"stop",
+	"latency",
+	"memory",
 };
 
 /* Defaults of a full run: ~5 minutes on 2 CPUs with every allocator. */
 static const char *const full_allocs[] = {
-	"lfpool", "ring_mp_mc", "ring_sp_sc", "stack", "lf_stack", "bucket",
-	"glibc", "jemalloc", "tcmalloc", "mimalloc",
+	"lfpool",
+	"ring_mp_mc",
+	"ring_sp_sc",
+	"stack",
+	"lf_stack",
+	"bucket",
+	"glibc",
+	"jemalloc",
+	"tcmalloc",
+	"mimalloc",
 };
-static const char *const quick_allocs[] = { "lfpool", "ring_mp_mc", "glibc" };
+static const char *const quick_allocs[] = {"lfpool", "ring_mp_mc", "glibc"};
 static const char *const mempool_allocs[] = {
-	"lfpool", "ring_mp_mc", "ring_sp_sc", "stack", "lf_stack", "bucket",
+	"lfpool",
+	"ring_mp_mc",
+	"ring_sp_sc",
+	"stack",
+	"lf_stack",
+	"bucket",
 };
 static const char *const malloc_allocs[] = {
-	"glibc", "jemalloc", "tcmalloc", "mimalloc",
+	"glibc",
+	"jemalloc",
+	"tcmalloc",
+	"mimalloc",
 };
 
 enum {
-	OPT_QUICK = 256, OPT_JSON, OPT_PLOT, OPT_SCEN, OPT_ALLOCS, OPT_RUNS,
-	OPT_DURATION, OPT_SIZES, OPT_BULKS, OPT_CACHES, OPT_WINDOW,
-	OPT_POOL, OPT_THREADS, OPT_STOPS, OPT_FAMILY, OPT_TSC, OPT_CPUS,
-	OPT_CPU_TIME, OPT_FROM_JSON,
+	OPT_QUICK = 256,
+	OPT_JSON,
+	OPT_PLOT,
+	OPT_SCEN,
+	OPT_ALLOCS,
+	OPT_RUNS,
+	OPT_DURATION,
+	OPT_SIZES,
+	OPT_BULKS,
+	OPT_CACHES,
+	OPT_WINDOW,
+	OPT_POOL,
+	OPT_THREADS,
+	OPT_STOPS,
+	OPT_FAMILY,
+	OPT_TSC,
+	OPT_CPUS,
+	OPT_CPU_TIME,
+	OPT_FROM_JSON,
 };
 
 static const struct option long_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quick", no_argument, NULL, OPT_QUICK },
-	{ "json", required_argument, NULL, OPT_JSON },
-	{ "plot", required_argument, NULL, OPT_PLOT },
-	{ "scenarios", required_argument, NULL, OPT_SCEN },
-	{ "allocators", required_argument, NULL, OPT_ALLOCS },
-	{ "runs", required_argument, NULL, OPT_RUNS },
-	{ "duration-ms", required_argument, NULL, OPT_DURATION },
-	{ "sizes", required_argument, NULL, OPT_SIZES },
-	{ "bulks", required_argument, NULL, OPT_BULKS },
-	{ "caches", required_argument, NULL, OPT_CACHES },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "pool-size", required_argument, NULL, OPT_POOL },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "stops", required_argument, NULL, OPT_STOPS },
-	{ "cpu-time", no_argument, NULL, OPT_CPU_TIME },
-	{ "from-json", required_argument, NULL, OPT_FROM_JSON },
-	{ "family", required_argument, NULL, OPT_FAMILY },
-	{ "tsc-hz", required_argument, NULL, OPT_TSC },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ NULL, 0, NULL, 0 },
+	{"help", no_argument, NULL, 'h'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quick", no_argument, NULL, OPT_QUICK},
+	{"json", required_argument, NULL, OPT_JSON},
+	{"plot", required_argument, NULL, OPT_PLOT},
+	{"scenarios", required_argument, NULL, OPT_SCEN},
+	{"allocators", required_argument, NULL, OPT_ALLOCS},
+	{"runs", required_argument, NULL, OPT_RUNS},
+	{"duration-ms", required_argument, NULL, OPT_DURATION},
+	{"sizes", required_argument, NULL, OPT_SIZES},
+	{"bulks", required_argument, NULL, OPT_BULKS},
+	{"caches", required_argument, NULL, OPT_CACHES},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"pool-size", required_argument, NULL, OPT_POOL},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"stops", required_argument, NULL, OPT_STOPS},
+	{"cpu-time", no_argument, NULL, OPT_CPU_TIME},
+	{"from-json", required_argument, NULL, OPT_FROM_JSON},
+	{"family", required_argument, NULL, OPT_FAMILY},
+	{"tsc-hz", required_argument, NULL, OPT_TSC},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{NULL, 0, NULL, 0},
 };
 
 void
@@ -65,40 +101,38 @@ bench_opts_usage(const char *prog, bool malloc_child)
 {
 	printf("Usage: %s%s [options]\n", prog,
 		malloc_child ? "" : " [EAL options] --");
-	printf(
-"  --quick            small subset in seconds (1 run, 10 ms, 64 B, bulk 1\n"
-"                     and 32; lfpool, ring_mp_mc and glibc unless\n"
-"                     --allocators is given)\n"
-"  --json FILE        write every result, the machine and the targets\n"
-"  --plot DIR         write PNG plots (gnuplot) and their data into DIR\n"
-"  --scenarios LIST   same,pipeline,oversub,stop,latency,memory or 1-6\n"
-"                     (default: all)\n"
-"  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,stack,lf_stack,bucket,\n"
-"                     glibc,jemalloc,tcmalloc,mimalloc; or mempool, malloc,\n"
-"                     all (default: all)\n"
-"  --runs N           runs per figure; the median is shown with min-max (3)\n"
-"  --duration-ms MS   length of one measurement (50)\n"
-"  --sizes LIST       object sizes in bytes (64,256,4096)\n"
-"  --bulks LIST       objects per get/put call (1,8,32)\n"
-"  --caches LIST      rte_mempool cache sizes (0,256)\n"
-"  --window N         objects held between gets and puts (128)\n"
-"  --pool-size N      objects per mempool (8191)\n"
-"  --threads N        scenario 3 threads (default 2 x CPUs)\n"
-"  --stops N          scenario 4 parks per run (3)\n"
-"  --cpu-time         show rates per second of CPU time the measured\n"
-"                     threads got, not of wall-clock time (both are in\n"
-"                     the JSON): steadier on a machine shared with others\n"
-"  --from-json FILE   no run: print, evaluate and plot the report FILE\n"
-"                     (with its sizes, bulks and caches)\n"
-"  -v, --verbose      print each measurement as it starts\n"
-"  -h, --help         this text\n");
+	printf("  --quick            small subset in seconds (1 run, 10 ms, 64 B, bulk 1\n"
+	       "                     and 32; lfpool, ring_mp_mc and glibc unless\n"
+	       "                     --allocators is given)\n"
+	       "  --json FILE        write every result, the machine and the targets\n"
+	       "  --plot DIR         write PNG plots (gnuplot) and their data into DIR\n"
+	       "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory or 1-6\n"
+	       "                     (default: all)\n"
+	       "  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,stack,lf_stack,bucket,\n"
+	       "                     glibc,jemalloc,tcmalloc,mimalloc; or mempool, malloc,\n"
+	       "                     all (default: all)\n"
+	       "  --runs N           runs per figure; the median is shown with min-max (3)\n"
+	       "  --duration-ms MS   length of one measurement (50)\n"
+	       "  --sizes LIST       object sizes in bytes (64,256,4096)\n"
+	       "  --bulks LIST       objects per get/put call (1,8,32)\n"
+	       "  --caches LIST      rte_mempool cache sizes (0,256)\n"
+	       "  --window N         objects held between gets and puts (128)\n"
+	       "  --pool-size N      objects per mempool (8191)\n"
+	       "  --threads N        scenario 3 threads (default 2 x CPUs)\n"
+	       "  --stops N          scenario 4 parks per run (3)\n"
+	       "  --cpu-time         show rates per second of CPU time the measured\n"
+	       "                     threads got, not of wall-clock time (both are in\n"
+	       "                     the JSON): steadier on a machine shared with others\n"
+	       "  --from-json FILE   no run: print, evaluate and plot the report FILE\n"
+	       "                     (with its sizes, bulks and caches)\n"
+	       "  -v, --verbose      print each measurement as it starts\n"
+	       "  -h, --help         this text\n");
 	if (malloc_child)
-		printf(
-"  --family NAME      name of the preloaded malloc (checked: jemalloc\n"
-"                     exports mallctl, tcmalloc tc_malloc, mimalloc\n"
-"                     mi_malloc)\n"
-"  --tsc-hz HZ        TSC frequency (default: calibrated for 100 ms)\n"
-"  --cpus LIST        CPUs of the threads (default: this process's)\n");
+		printf("  --family NAME      name of the preloaded malloc (checked: jemalloc\n"
+		       "                     exports mallctl, tcmalloc tc_malloc, mimalloc\n"
+		       "                     mi_malloc)\n"
+		       "  --tsc-hz HZ        TSC frequency (default: calibrated for 100 ms)\n"
+		       "  --cpus LIST        CPUs of the threads (default: this process's)\n");
 }
 
 /* Comma-separated unsigned integers; returns how many, or -EINVAL. */
@@ -133,14 +167,14 @@ parse_scenarios(const char *s, unsigned int *mask)
 	snprintf(buf, sizeof(buf), "%s", s);
 	*mask = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
+		tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "all") == 0) {
 			*mask = BENCH_S_ALL;
 			continue;
 		}
 		for (i = 0; i < RTE_DIM(scen_names); i++)
 			if (strcmp(tok, scen_names[i]) == 0 ||
-					(unsigned int)atoi(tok) == i + 1)
+				(unsigned int)atoi(tok) == i + 1)
 				break;
 		if (i == RTE_DIM(scen_names))
 			return -EINVAL;
@@ -168,7 +202,7 @@ parse_allocs(struct bench_conf *c, const char *s)
 	snprintf(buf, sizeof(buf), "%s", s);
 	c->n_allocs = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
+		tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "all") == 0)
 			add_allocs(c, full_allocs, RTE_DIM(full_allocs));
 		else if (strcmp(tok, "mempool") == 0)
@@ -198,10 +232,10 @@ bench_conf_wants(const struct bench_conf *c, const char *alloc)
 static void
 apply_defaults(struct bench_conf *c)
 {
-	static const unsigned int sizes[] = { 64, 256, 4096 };
-	static const unsigned int bulks[] = { 1, 8, 32 };
-	static const unsigned int qbulks[] = { 1, 32 };
-	static const unsigned int caches[] = { 0, 256 };
+	static const unsigned int sizes[] = {64, 256, 4096};
+	static const unsigned int bulks[] = {1, 8, 32};
+	static const unsigned int qbulks[] = {1, 32};
+	static const unsigned int caches[] = {0, 256};
 
 	if (c->scenarios == 0)
 		c->scenarios = BENCH_S_ALL;
@@ -256,34 +290,60 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
 	int n;
 
 	switch (opt) {
-	case 'v': c->verbose = true; return 0;
-	case OPT_QUICK: c->quick = true; return 0;
-	case OPT_CPU_TIME: c->cpu_time = true; return 0;
-	case OPT_FROM_JSON: c->from_json = arg; return 0;
-	case OPT_JSON: c->json_path = arg; return 0;
-	case OPT_PLOT: c->plot_dir = arg; return 0;
-	case OPT_FAMILY: c->family = arg; return 0;
-	case OPT_SCEN: return parse_scenarios(arg, &c->scenarios);
-	case OPT_ALLOCS: return parse_allocs(c, arg);
-	case OPT_RUNS: return parse_uint(arg, &c->runs, 1);
-	case OPT_DURATION: return parse_uint(arg, &c->duration_ms, 1);
-	case OPT_WINDOW: return parse_uint(arg, &c->window, 1);
-	case OPT_POOL: return parse_uint(arg, &c->pool_size, 64);
-	case OPT_THREADS: return parse_uint(arg, &c->oversub_threads, 1);
-	case OPT_STOPS: return parse_uint(arg, &c->stops, 1);
+	case 'v':
+		c->verbose = true;
+		return 0;
+	case OPT_QUICK:
+		c->quick = true;
+		return 0;
+	case OPT_CPU_TIME:
+		c->cpu_time = true;
+		return 0;
+	case OPT_FROM_JSON:
+		c->from_json = arg;
+		return 0;
+	case OPT_JSON:
+		c->json_path = arg;
+		return 0;
+	case OPT_PLOT:
+		c->plot_dir = arg;
+		return 0;
+	case OPT_FAMILY:
+		c->family = arg;
+		return 0;
+	case OPT_SCEN:
+		return parse_scenarios(arg, &c->scenarios);
+	case OPT_ALLOCS:
+		return parse_allocs(c, arg);
+	case OPT_RUNS:
+		return parse_uint(arg, &c->runs, 1);
+	case OPT_DURATION:
+		return parse_uint(arg, &c->duration_ms, 1);
+	case OPT_WINDOW:
+		return parse_uint(arg, &c->window, 1);
+	case OPT_POOL:
+		return parse_uint(arg, &c->pool_size, 64);
+	case OPT_THREADS:
+		return parse_uint(arg, &c->oversub_threads, 1);
+	case OPT_STOPS:
+		return parse_uint(arg, &c->stops, 1);
 	case OPT_TSC:
 		c->tsc_hz = strtod(arg, NULL);
 		return c->tsc_hz > 0 ? 0 : -EINVAL;
-	case OPT_SIZES: n = parse_uints(arg, c->sizes, BENCH_MAX_LIST);
+	case OPT_SIZES:
+		n = parse_uints(arg, c->sizes, BENCH_MAX_LIST);
 		c->n_sizes = n > 0 ? (unsigned int)n : 0;
 		return n > 0 ? 0 : n;
-	case OPT_BULKS: n = parse_uints(arg, c->bulks, BENCH_MAX_LIST);
+	case OPT_BULKS:
+		n = parse_uints(arg, c->bulks, BENCH_MAX_LIST);
 		c->n_bulks = n > 0 ? (unsigned int)n : 0;
 		return n > 0 ? 0 : n;
-	case OPT_CACHES: n = parse_uints(arg, c->caches, BENCH_MAX_LIST);
+	case OPT_CACHES:
+		n = parse_uints(arg, c->caches, BENCH_MAX_LIST);
 		c->n_caches = n > 0 ? (unsigned int)n : 0;
 		return n > 0 ? 0 : n;
-	case OPT_CPUS: n = parse_uints(arg, c->cpus, BENCH_MAX_THREADS);
+	case OPT_CPUS:
+		n = parse_uints(arg, c->cpus, BENCH_MAX_THREADS);
 		c->n_cpus = n > 0 ? (unsigned int)n : 0;
 		return n > 0 ? 0 : n;
 	default:
@@ -296,8 +356,7 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
  * message printed).
  */
 int
-bench_opts_parse(struct bench_conf *c, int argc, char **argv,
-	bool malloc_child)
+bench_opts_parse(struct bench_conf *c, int argc, char **argv, bool malloc_child)
 {
 	const char *prog = argv[0];
 	int opt, idx;
@@ -311,8 +370,8 @@ bench_opts_parse(struct bench_conf *c, int argc, char **argv,
 		}
 		if (opt == '?' || parse_one(c, opt, optarg) != 0) {
 			fprintf(stderr, "%s: bad option %s%s\n", prog,
-				argv[optind - 1], opt == '?' ? "" :
-				" (or its value)");
+				argv[optind - 1],
+				opt == '?' ? "" : " (or its value)");
 			bench_opts_usage(prog, malloc_child);
 			return -EINVAL;
 		}
@@ -324,9 +383,11 @@ bench_opts_parse(struct bench_conf *c, int argc, char **argv,
 	}
 	apply_defaults(c);
 	if (check_conf(c) != 0) {
-		fprintf(stderr, "%s: sizes >= %zu B, bulks 1..%u, runs <= %u, "
-			"window <= %u\n", prog, sizeof(struct bench_obj),
-			BENCH_BULK_MAX, BENCH_MAX_RUNS, BENCH_WINDOW_MAX);
+		fprintf(stderr,
+			"%s: sizes >= %zu B, bulks 1..%u, runs <= %u, "
+			"window <= %u\n",
+			prog, sizeof(struct bench_obj), BENCH_BULK_MAX,
+			BENCH_MAX_RUNS, BENCH_WINDOW_MAX);
 		return -EINVAL;
 	}
 	return 0;
@@ -363,8 +424,8 @@ argv_push_list(struct argv_buf *a, const char *opt, const unsigned int *v,
 	unsigned int i;
 
 	for (i = 0; i < n && off < sizeof(s); i++)
-		off += snprintf(s + off, sizeof(s) - off, "%s%u",
-			i ? "," : "", v[i]);
+		off += snprintf(
+			s + off, sizeof(s) - off, "%s%u", i ? "," : "", v[i]);
 	return argv_push(a, opt) || argv_push(a, s) ? -ENOSPC : 0;
 }
 
@@ -374,7 +435,7 @@ bench_opts_child_args(const struct bench_conf *c, const char *family,
 	const char *json, const struct bench_platform *p, char **argv,
 	unsigned int max, char *buf, size_t buflen)
 {
-	struct argv_buf a = { argv, 1, max, buf, 0, buflen };
+	struct argv_buf a = {argv, 1, max, buf, 0, buflen};
 	unsigned int one[4], scen[6], ns = 0, i;
 	char hz[32];
 	int rc;
@@ -400,8 +461,8 @@ bench_opts_child_args(const struct bench_conf *c, const char *family,
 		argv_push_list(&a, "--stops", &one[3], 1) ||
 		argv_push_list(&a, "--pool-size", &c->pool_size, 1);
 	if (c->oversub_threads != 0)
-		rc = rc || argv_push_list(&a, "--threads",
-			&c->oversub_threads, 1);
+		rc = rc ||
+			argv_push_list(&a, "--threads", &c->oversub_threads, 1);
 	if (c->verbose)
 		rc = rc || argv_push(&a, "--verbose");
 	return rc ? -ENOSPC : (int)a.n;

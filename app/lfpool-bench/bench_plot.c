@@ -83,7 +83,7 @@ chart_rows(const struct chart *ch, struct bench_row *rows)
 		for (j = 0; j < m; j++) {
 			for (k = 0; k < n; k++)
 				if (strcmp(rows[k].alloc, r[j].alloc) == 0 &&
-						rows[k].cache == r[j].cache)
+					rows[k].cache == r[j].cache)
 					break;
 			if (k == n && n < BENCH_MAX_ROWS)
 				rows[n++] = r[j];
@@ -161,19 +161,24 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	memset(ch, 0, 5 * sizeof(*ch));
 	chart_init(&ch[0], "same", "Scenario 1: same lcore, window of objects",
 		c->cpu_time ? "million objects per CPU-second (get+put)" :
-		"million objects/s (get+put)");
-	chart_init(&ch[1], "pipeline", "Scenario 2: A gets -> rte_ring -> B "
-		"puts", c->cpu_time ? "million objects per CPU-second" :
-		"million objects/s");
+			      "million objects/s (get+put)");
+	chart_init(&ch[1], "pipeline",
+		"Scenario 2: A gets -> rte_ring -> B "
+		"puts",
+		c->cpu_time ? "million objects per CPU-second" :
+			      "million objects/s");
 	chart_init(&ch[2], "oversub", "Scenario 3: 2 threads per CPU",
 		c->cpu_time ? "million objects per CPU-second (sum)" :
-		"million objects/s (sum)");
-	chart_init(&ch[3], "stop", "Scenario 4: others' rate per CPU-second "
+			      "million objects/s (sum)");
+	chart_init(&ch[3], "stop",
+		"Scenario 4: others' rate per CPU-second "
 		"while one thread is parked (median park)",
 		"% of the rate before");
-	chart_init(&ch[4], "latency", "Scenario 5: latency of one call, "
+	chart_init(&ch[4], "latency",
+		"Scenario 5: latency of one call, "
 		"bulk 1 (p50: the median, or the mean of back-to-back calls "
-		"where the TSC cannot resolve it)", "ns (log scale)");
+		"where the TSC cannot resolve it)",
+		"ns (log scale)");
 	for (b = lo;; b = hi) {
 		snprintf(t, sizeof(t), "1 lcore, bulk %u", b);
 		bar_set(&ch[0], "same", 1, "", b, rate, 1, t);
@@ -184,8 +189,7 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	}
 	for (i = 0; i < c->n_bulks; i++) {
 		snprintf(t, sizeof(t), "bulk %u", c->bulks[i]);
-		bar_set(&ch[1], "pipeline", 0, NULL, c->bulks[i], rate, 1,
-			t);
+		bar_set(&ch[1], "pipeline", 0, NULL, c->bulks[i], rate, 1, t);
 	}
 	bar_set(&ch[2], "oversub", 0, "registered", lo, rate, 1,
 		"lcore threads (registered)");
@@ -232,16 +236,18 @@ static int
 run_gnuplot(const char *dir)
 {
 	char script[PATH_MAX], arg[PATH_MAX + 16];
-	char *argv[] = { (char *)(uintptr_t)"gnuplot", (char *)(uintptr_t)"-e",
-		arg, script, NULL };
+	char *argv[] = {(char *)(uintptr_t) "gnuplot", (char *)(uintptr_t) "-e",
+		arg, script, NULL};
 	int status;
 	pid_t pid;
 
 	script_path(script, sizeof(script));
 	snprintf(arg, sizeof(arg), "dir='%s'", dir);
 	if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ) != 0) {
-		fprintf(stderr, "lfpool-bench: gnuplot not found (apt-get "
-			"install gnuplot-nox); plot data left in %s\n", dir);
+		fprintf(stderr,
+			"lfpool-bench: gnuplot not found (apt-get "
+			"install gnuplot-nox); plot data left in %s\n",
+			dir);
 		return -ENOENT;
 	}
 	while (waitpid(pid, &status, 0) < 0)

@@ -218,11 +218,9 @@ metric_json(const struct bench_metric *m)
 
 	for (i = 0; i < m->n; i++)
 		json_array_append_new(runs, json_real(m->v[i]));
-	return json_pack("{s:f, s:f, s:f, s:o}",
-		"median", bench_median(m->v, m->n),
-		"min", bench_min(m->v, m->n),
-		"max", bench_max(m->v, m->n),
-		"runs", runs);
+	return json_pack("{s:f, s:f, s:f, s:o}", "median",
+		bench_median(m->v, m->n), "min", bench_min(m->v, m->n), "max",
+		bench_max(m->v, m->n), "runs", runs);
 }
 
 static json_t *
@@ -232,19 +230,15 @@ rec_json(const struct bench_rec *r)
 	unsigned int i;
 
 	for (i = 0; i < r->n_metrics; i++)
-		json_object_set_new(metrics, r->m[i].name,
-			metric_json(&r->m[i]));
+		json_object_set_new(
+			metrics, r->m[i].name, metric_json(&r->m[i]));
 	o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:s, s:o}",
-		"scenario", r->key.scen,
-		"allocator", r->key.alloc,
-		"family", r->key.family,
-		"cache", r->key.cache < 0 ? json_null() :
-			json_integer(r->key.cache),
-		"size", (int)r->key.size,
-		"bulk", (int)r->key.bulk,
-		"threads", (int)r->key.threads,
-		"variant", r->key.variant,
-		"metrics", metrics);
+		"scenario", r->key.scen, "allocator", r->key.alloc, "family",
+		r->key.family, "cache",
+		r->key.cache < 0 ? json_null() : json_integer(r->key.cache),
+		"size", (int)r->key.size, "bulk", (int)r->key.bulk, "threads",
+		(int)r->key.threads, "variant", r->key.variant, "metrics",
+		metrics);
 	if (r->note[0] != '\0')
 		json_object_set_new(o, "note", json_string(r->note));
 	return o;
@@ -270,16 +264,13 @@ conf_json(const struct bench_conf *c)
 	for (i = 0; i < c->n_allocs; i++)
 		json_array_append_new(allocs, json_string(c->allocs[i]));
 	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:b}",
-		"allocators", allocs,
-		"sizes", uint_list_json(c->sizes, c->n_sizes),
-		"bulks", uint_list_json(c->bulks, c->n_bulks),
-		"caches", uint_list_json(c->caches, c->n_caches),
-		"runs", (int)c->runs,
-		"duration_ms", (int)c->duration_ms,
-		"window", (int)c->window,
-		"pool_size", (int)c->pool_size,
-		"stops", (int)c->stops,
-		"quick", c->quick);
+		"allocators", allocs, "sizes",
+		uint_list_json(c->sizes, c->n_sizes), "bulks",
+		uint_list_json(c->bulks, c->n_bulks), "caches",
+		uint_list_json(c->caches, c->n_caches), "runs", (int)c->runs,
+		"duration_ms", (int)c->duration_ms, "window", (int)c->window,
+		"pool_size", (int)c->pool_size, "stops", (int)c->stops, "quick",
+		c->quick);
 }
 
 /* Steals the references to machine and targets (either may be NULL). */
@@ -293,18 +284,16 @@ bench_report_write_json(const char *path, json_t *machine,
 
 	for (i = 0; i < n_recs; i++)
 		json_array_append_new(results, rec_json(&recs[i]));
-	root = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o}",
-		"tool", "lfpool-bench",
-		"schema", 1,
-		"machine", machine ? machine : json_object(),
-		"config", conf_json(c),
-		"results", results,
-		"targets", targets ? targets : json_array());
+	root = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o}", "tool",
+		"lfpool-bench", "schema", 1, "machine",
+		machine ? machine : json_object(), "config", conf_json(c),
+		"results", results, "targets",
+		targets ? targets : json_array());
 	if (root == NULL)
 		return -ENOMEM;
 	/* Compact, 6 significant digits: a full run stays a few hundred KB. */
-	rc = json_dump_file(root, path, JSON_COMPACT | JSON_SORT_KEYS |
-		JSON_REAL_PRECISION(6));
+	rc = json_dump_file(root, path,
+		JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
 	json_decref(root);
 	return rc == 0 ? 0 : -EIO;
 }
@@ -324,8 +313,8 @@ key_from_json(struct bench_key *k, json_t *o)
 	k->cache = json_is_integer(cache) ? (int)json_integer_value(cache) : -1;
 	k->size = (unsigned int)json_integer_value(json_object_get(o, "size"));
 	k->bulk = (unsigned int)json_integer_value(json_object_get(o, "bulk"));
-	k->threads = (unsigned int)json_integer_value(json_object_get(o,
-		"threads"));
+	k->threads = (unsigned int)json_integer_value(
+		json_object_get(o, "threads"));
 	snprintf(k->variant, sizeof(k->variant), "%s",
 		json_string_value(json_object_get(o, "variant")));
 }
@@ -351,7 +340,8 @@ load_results(json_t *root)
 	size_t i, j;
 
 	res = json_object_get(root, "results");
-	json_array_foreach(res, i, o) {
+	json_array_foreach(res, i, o)
+	{
 		key_from_json(&k, o);
 		json_object_foreach(json_object_get(o, "metrics"), name, m)
 			json_array_foreach(json_object_get(m, "runs"), j, v)
@@ -384,9 +374,8 @@ uint_list_load(json_t *a, unsigned int *v, unsigned int *n)
 	if (!json_is_array(a) || json_array_size(a) == 0)
 		return;
 	*n = 0;
-	json_array_foreach(a, i, x)
-		if (*n < BENCH_MAX_LIST)
-			v[(*n)++] = (unsigned int)json_integer_value(x);
+	json_array_foreach(a, i, x) if (*n < BENCH_MAX_LIST)
+		v[(*n)++] = (unsigned int)json_integer_value(x);
 }
 
 /*
@@ -405,8 +394,8 @@ bench_report_reload(const char *path, struct bench_conf *c)
 	conf = json_object_get(root, "config");
 	uint_list_load(json_object_get(conf, "sizes"), c->sizes, &c->n_sizes);
 	uint_list_load(json_object_get(conf, "bulks"), c->bulks, &c->n_bulks);
-	uint_list_load(json_object_get(conf, "caches"), c->caches,
-		&c->n_caches);
+	uint_list_load(
+		json_object_get(conf, "caches"), c->caches, &c->n_caches);
 	machine = json_incref(json_object_get(root, "machine"));
 	json_decref(root);
 	return machine;

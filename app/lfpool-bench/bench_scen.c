@@ -28,8 +28,8 @@
 
 /* The shared state of one measurement (one at a time, main thread only). */
 static struct {
-	unsigned int start;  /* barrier: threads arrived */
-	bool stop;           /* controller (or stage A) says stop */
+	unsigned int start; /* barrier: threads arrived */
+	bool stop;	    /* controller (or stage A) says stop */
 	struct bench_worker w[BENCH_MAX_THREADS];
 	int (*fn[BENCH_MAX_THREADS])(void *);
 } meas;
@@ -39,8 +39,8 @@ static struct rte_ring *pipe_ring;
 
 /* The parked thread of scenario 4 (one at a time). */
 static struct {
-	int hold;    /* controller: keep the victim parked */
-	int parked;  /* victim: inside the handler */
+	int hold;   /* controller: keep the victim parked */
+	int parked; /* victim: inside the handler */
 } park;
 
 void
@@ -150,8 +150,14 @@ static void
 add_percentiles(const struct bench_key *k, const struct bench_platform *p,
 	const char *op, const struct lfp_lat_hist *h)
 {
-	static const struct { const char *name; double pct; } pcts[] = {
-		{ "p50", 50 }, { "p99", 99 }, { "p999", 99.9 }, { "max", 100 },
+	static const struct {
+		const char *name;
+		double pct;
+	} pcts[] = {
+		{"p50", 50},
+		{"p99", 99},
+		{"p999", 99.9},
+		{"max", 100},
 	};
 	char name[24];
 	unsigned int i;
@@ -160,8 +166,10 @@ add_percentiles(const struct bench_key *k, const struct bench_platform *p,
 		return;
 	for (i = 0; i < RTE_DIM(pcts); i++) {
 		snprintf(name, sizeof(name), "%s_%s_ns", op, pcts[i].name);
-		bench_rec_add(k, name, cycles_to_ns(p,
-			(double)lfp_lat_hist_percentile(h, pcts[i].pct)));
+		bench_rec_add(k, name,
+			cycles_to_ns(p,
+				(double)lfp_lat_hist_percentile(
+					h, pcts[i].pct)));
 	}
 }
 
@@ -218,7 +226,7 @@ static void
 scen_pipeline(const struct bench_conf *c, const struct bench_platform *p,
 	const struct bench_target *t, unsigned int bulk)
 {
-	int (*fns[2])(void *) = { timed_entry, timed_entry };
+	int (*fns[2])(void *) = {timed_entry, timed_entry};
 	void *args[2];
 	struct bench_key k;
 
@@ -270,8 +278,8 @@ thread_main(void *arg)
 
 /* Start n pthreads running fn, thread i pinned to CPU i mod n_cpus. */
 static int
-threads_start(const struct bench_platform *p, unsigned int n,
-	int (*fn)(void *), bool do_register)
+threads_start(const struct bench_platform *p, unsigned int n, int (*fn)(void *),
+	bool do_register)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
@@ -285,8 +293,8 @@ threads_start(const struct bench_platform *p, unsigned int n,
 		CPU_SET(p->cpus[i % p->n_cpus], &set);
 		pthread_attr_init(&attr);
 		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-		rc = pthread_create(&meas.w[i].thread, &attr, thread_main,
-			&meas.w[i]);
+		rc = pthread_create(
+			&meas.w[i].thread, &attr, thread_main, &meas.w[i]);
 		pthread_attr_destroy(&attr);
 	}
 	if (rc == 0)
@@ -334,8 +342,8 @@ progress_sample(unsigned int first, unsigned int n, struct sample *s)
 	memset(s, 0, sizeof(*s));
 	for (i = first; i < first + n; i++) {
 		/* Relaxed: pairs with the workers' relaxed progress stores. */
-		s->objs += __atomic_load_n(&meas.w[i].progress,
-			__ATOMIC_RELAXED);
+		s->objs += __atomic_load_n(
+			&meas.w[i].progress, __ATOMIC_RELAXED);
 		s->cpu_ns += bench_thread_cpu_ns(meas.w[i].thread);
 	}
 	s->tsc = rte_rdtsc();
@@ -343,9 +351,9 @@ progress_sample(unsigned int first, unsigned int n, struct sample *s)
 
 /* Rates of threads [first, first + n) over the next ms milliseconds. */
 struct rate {
-	double wall;  /* Mobj per second */
-	double cpu;   /* Mobj per CPU-second, times the CPUs they may use */
-	bool ran;     /* the threads got CPU time in the window */
+	double wall; /* Mobj per second */
+	double cpu;  /* Mobj per CPU-second, times the CPUs they may use */
+	bool ran;    /* the threads got CPU time in the window */
 };
 
 static struct rate
@@ -353,7 +361,7 @@ progress_rate(const struct bench_platform *p, unsigned int first,
 	unsigned int n, unsigned int ms)
 {
 	struct sample a, b;
-	struct rate r = { 0, 0, false };
+	struct rate r = {0, 0, false};
 	double cpus = RTE_MIN(n, p->n_cpus);
 
 	progress_sample(first, n, &a);
@@ -380,8 +388,8 @@ threads_settle(const struct bench_conf *c, unsigned int n)
 
 	/* Relaxed: a count of arrivals, nothing is read with it. */
 	for (waited = 0; waited < STOP_PARK_TIMEOUT_MS &&
-			__atomic_load_n(&meas.start, __ATOMIC_RELAXED) < n;
-			waited++)
+		__atomic_load_n(&meas.start, __ATOMIC_RELAXED) < n;
+		waited++)
 		bench_sleep_ms(1);
 	bench_sleep_ms(c->duration_ms / 4 + 1);
 }
@@ -404,15 +412,15 @@ scen_oversub(const struct bench_conf *c, const struct bench_platform *p,
 	const struct bench_target *t, unsigned int bulk, bool reg)
 {
 	unsigned int n = c->oversub_threads ? c->oversub_threads :
-		2 * p->n_cpus;
+					      2 * p->n_cpus;
 	struct bench_key k;
 	const char *skip;
 	struct rate r;
 	int rc;
 
 	n = RTE_MIN(n, (unsigned int)BENCH_MAX_THREADS);
-	bench_key_init(&k, "oversub", t, bulk, n,
-		reg ? "registered" : "unregistered");
+	bench_key_init(
+		&k, "oversub", t, bulk, n, reg ? "registered" : "unregistered");
 	skip = oversub_skip(t, reg);
 	if (skip != NULL) {
 		bench_rec_note(&k, "%s", skip);
@@ -445,7 +453,7 @@ scen_oversub(const struct bench_conf *c, const struct bench_platform *p,
 static void
 park_handler(int sig)
 {
-	const struct timespec nap = { .tv_sec = 0, .tv_nsec = 100000 };
+	const struct timespec nap = {.tv_sec = 0, .tv_nsec = 100000};
 
 	RTE_SET_USED(sig);
 	/* Release: tells the controller the victim has stopped; pairs with
@@ -505,7 +513,6 @@ park_release(void)
 	__atomic_store_n(&park.hold, 0, __ATOMIC_RELEASE);
 }
 
-
 /*
  * Park the last thread c->stops times; for each park, the others' rate
  * while it is parked over their rate just before, per CPU-second they got
@@ -520,7 +527,7 @@ stop_measure(const struct bench_conf *c, const struct bench_platform *p,
 	unsigned int s, stops = RTE_MIN(c->stops, (unsigned int)BENCH_MAX_RUNS);
 	/* Half-length windows: several parks fit in one measurement. */
 	unsigned int ms = RTE_MAX(c->duration_ms / 2, 5u), nk = 0;
-	struct rate before, during = { 0, 0, false };
+	struct rate before, during = {0, 0, false};
 	int rc = 0;
 
 	for (s = 0; s < stops && rc == 0; s++) {
@@ -612,8 +619,8 @@ add_typical(const struct bench_key *k, const struct bench_platform *p,
 	snprintf(name, sizeof(name), "%s_batch_ns", op);
 	bench_rec_add(k, name, cycles_to_ns(p, b));
 	snprintf(name, sizeof(name), "%s_typical_ns", op);
-	bench_rec_add(k, name, cycles_to_ns(p,
-		m > (double)p->tsc_resolution ? m : b));
+	bench_rec_add(k, name,
+		cycles_to_ns(p, m > (double)p->tsc_resolution ? m : b));
 }
 
 /* Scenario 5: per-call latency on the calling lcore, after a warm-up. */
@@ -625,8 +632,8 @@ scen_latency(const struct bench_conf *c, const struct bench_platform *p,
 	struct bench_key k;
 
 	bench_key_init(&k, "latency", t, bulk, 1, "");
-	meas_setup(c, p, t, bulk, 1, bench_ms_to_cycles(p,
-		c->duration_ms / 4 + 1));
+	meas_setup(c, p, t, bulk, 1,
+		bench_ms_to_cycles(p, c->duration_ms / 4 + 1));
 	t->loops->latency(w);
 	hists_reset();
 	w->cycles = bench_ms_to_cycles(p, c->duration_ms);
@@ -635,8 +642,7 @@ scen_latency(const struct bench_conf *c, const struct bench_platform *p,
 	add_percentiles(&k, p, "put", &hist_put);
 	add_typical(&k, p, "get", &hist_get, &hist_get_batch);
 	add_typical(&k, p, "put", &hist_put, &hist_put_batch);
-	bench_rec_add(&k, "samples", (double)(hist_get.count +
-		hist_put.count));
+	bench_rec_add(&k, "samples", (double)(hist_get.count + hist_put.count));
 	bench_rec_add(&k, "fails", (double)w->fails);
 }
 
@@ -672,8 +678,8 @@ bench_timer_overhead(void)
 
 /* The steady-state check's thread and what it reports back. */
 static struct {
-	struct bench_sysc *sysc;  /* published once the filter is on */
-	bool ready;               /* sysc is set (NULL: not available) */
+	struct bench_sysc *sysc; /* published once the filter is on */
+	bool ready;		 /* sysc is set (NULL: not available) */
 	uint64_t faults;
 	double mops;
 	int err;
@@ -707,8 +713,8 @@ steady_main(void *arg)
 	w->t->loops->window(w);
 	bench_sysc_steady(sysc, false);
 	steady.faults = bench_thread_faults() - f0;
-	steady.mops = (double)w->progress * p->tsc_hz /
-		(double)w->elapsed / 1e6;
+	steady.mops = (double)w->progress * p->tsc_hz / (double)w->elapsed /
+		1e6;
 	if (w->do_register)
 		p->thread_unregister();
 	return NULL;
@@ -756,17 +762,18 @@ bench_steady_check(const struct bench_conf *c, const struct bench_platform *p,
 	else
 		rc = pthread_join(w->thread, NULL);
 	if (w->err != 0) {
-		bench_rec_note(&k, "rte_thread_register: %s",
-			strerror(-w->err));
+		bench_rec_note(
+			&k, "rte_thread_register: %s", strerror(-w->err));
 		return w->err;
 	}
 	bench_rec_add(&k, "page_faults", (double)steady.faults);
 	bench_rec_add(&k, "mops", steady.mops);
 	if (steady.sysc != NULL && rc == 0)
-		bench_rec_add(&k, "syscalls",
-			(double)bench_sysc_count(steady.sysc));
+		bench_rec_add(
+			&k, "syscalls", (double)bench_sysc_count(steady.sysc));
 	else
-		bench_rec_note(&k, "system calls not counted: no seccomp "
+		bench_rec_note(&k,
+			"system calls not counted: no seccomp "
 			"listener here");
 	free(steady.sysc);
 	return 0;
@@ -778,8 +785,10 @@ run_one(const struct bench_conf *c, const struct bench_platform *p,
 	unsigned int run)
 {
 	if (c->verbose)
-		fprintf(stderr, "  run %u scenario %#x bulk %u %s cache %d "
-			"%u B\n", run, scen, bulk, t->name, t->cache, t->size);
+		fprintf(stderr,
+			"  run %u scenario %#x bulk %u %s cache %d "
+			"%u B\n",
+			run, scen, bulk, t->name, t->cache, t->size);
 	switch (scen) {
 	case BENCH_S_SAME:
 		scen_same(c, p, t, bulk, 1);

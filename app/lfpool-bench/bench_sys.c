@@ -141,9 +141,9 @@ bench_rss_bytes(void)
 }
 
 struct bench_sysc {
-	int fd;        /* seccomp listener */
-	bool steady;   /* count only while set */
-	long count;    /* system calls seen while steady */
+	int fd;	     /* seccomp listener */
+	bool steady; /* count only while set */
+	long count;  /* system calls seen while steady */
 };
 
 /*
@@ -213,7 +213,7 @@ sysc_serve_one(struct bench_sysc *s)
 	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	/* ENOENT: the call was interrupted meanwhile; nothing to answer. */
 	if (ioctl(s->fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 &&
-			errno != ENOENT)
+		errno != ENOENT)
 		return -errno;
 	return 0;
 }
@@ -228,7 +228,7 @@ sysc_serve_one(struct bench_sysc *s)
 int
 bench_sysc_supervise(struct bench_sysc *s, pthread_t thread)
 {
-	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 	int rc = 0, n, r;
 
 	for (;;) {

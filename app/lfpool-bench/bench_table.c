@@ -34,7 +34,7 @@ bench_view_rows(const struct bench_view *v, struct bench_row *rows)
 			continue;
 		for (j = 0; j < n; j++)
 			if (strcmp(rows[j].alloc, k->alloc) == 0 &&
-					rows[j].cache == k->cache)
+				rows[j].cache == k->cache)
 				break;
 		if (j == n && n < BENCH_MAX_ROWS) {
 			snprintf(rows[n].alloc, sizeof(rows[n].alloc), "%s",
@@ -55,9 +55,9 @@ bench_view_find(const struct bench_view *v, const struct bench_row *r,
 		const struct bench_rec *rec = bench_rec_at(i);
 
 		if (view_match(v, &rec->key) &&
-				strcmp(rec->key.alloc, r->alloc) == 0 &&
-				rec->key.cache == r->cache &&
-				(bulk == 0 || rec->key.bulk == bulk))
+			strcmp(rec->key.alloc, r->alloc) == 0 &&
+			rec->key.cache == r->cache &&
+			(bulk == 0 || rec->key.bulk == bulk))
 			return rec;
 	}
 	return NULL;
@@ -113,8 +113,9 @@ print_by_bulk(FILE *f, const struct bench_conf *c, const struct bench_view *v,
 		bench_row_label(label, sizeof(label), &rows[i]);
 		fprintf(f, "%-22s", label);
 		for (b = 0; b < c->n_bulks; b++) {
-			cell(buf, sizeof(buf), bench_view_find(v, &rows[i],
-				c->bulks[b]), metric, scale, true);
+			cell(buf, sizeof(buf),
+				bench_view_find(v, &rows[i], c->bulks[b]),
+				metric, scale, true);
 			fprintf(f, " %-*s", CELL, buf);
 		}
 		fputc('\n', f);
@@ -164,74 +165,93 @@ max_threads(const char *scen)
 static void
 print_size(FILE *f, const struct bench_conf *c, unsigned int size)
 {
-	static const char *const lat[] = { "get_p50_ns", "get_p99_ns",
+	static const char *const lat[] = {"get_p50_ns", "get_p99_ns",
 		"get_p999_ns", "get_max_ns", "put_p50_ns", "put_p99_ns",
-		"put_p999_ns", "put_max_ns", NULL };
-	static const char *const lat_h[] = { "get p50", "get p99", "get p99.9",
-		"get max", "put p50", "put p99", "put p99.9", "put max", NULL };
-	static const char *const lat5[] = { "get_batch_ns", "get_p50_ns",
+		"put_p999_ns", "put_max_ns", NULL};
+	static const char *const lat_h[] = {"get p50", "get p99", "get p99.9",
+		"get max", "put p50", "put p99", "put p99.9", "put max", NULL};
+	static const char *const lat5[] = {"get_batch_ns", "get_p50_ns",
 		"get_p99_ns", "get_p999_ns", "get_max_ns", "put_batch_ns",
-		"put_p50_ns", "put_p99_ns", "put_p999_ns", "put_max_ns", NULL };
-	static const char *const lat5_h[] = { "get batch", "get p50",
-		"get p99", "get p99.9", "get max", "put batch", "put p50",
-		"put p99", "put p99.9", "put max", NULL };
-	static const char *const steady[] = { "syscalls", "page_faults",
-		"mops", NULL };
-	static const char *const steady_h[] = { "syscalls", "faults", "Mobj/s",
-		NULL };
-	static const char *const mem[] = { "bytes_per_obj", "hdr_per_obj",
+		"put_p50_ns", "put_p99_ns", "put_p999_ns", "put_max_ns", NULL};
+	static const char *const lat5_h[] = {"get batch", "get p50", "get p99",
+		"get p99.9", "get max", "put batch", "put p50", "put p99",
+		"put p99.9", "put max", NULL};
+	static const char *const steady[] = {
+		"syscalls", "page_faults", "mops", NULL};
+	static const char *const steady_h[] = {
+		"syscalls", "faults", "Mobj/s", NULL};
+	static const char *const mem[] = {"bytes_per_obj", "hdr_per_obj",
 		"meta_per_obj", "design_per_obj", "per_lcore_bytes",
-		"cache_per_lcore", "once_bytes", NULL };
-	static const char *const mem_h[] = { "total B", "hdr+pad", "meta B",
-		"design B", "lcore B", "mpcache B", "once B", NULL };
+		"cache_per_lcore", "once_bytes", NULL};
+	static const char *const mem_h[] = {"total B", "hdr+pad", "meta B",
+		"design B", "lcore B", "mpcache B", "once B", NULL};
 	unsigned int all = max_threads("same");
-	struct bench_view v = { .size = size };
+	struct bench_view v = {.size = size};
 	const char *rate = bench_rate_metric(c);
 	const char *per = c->cpu_time ? "per CPU-s" : "";
 	char title[128];
 
 	v.scen = "same";
 	v.threads = 1;
-	snprintf(title, sizeof(title), "Scenario 1: same lcore, 1 lcore, "
-		"Mobj/s %s(get+put)", per);
+	snprintf(title, sizeof(title),
+		"Scenario 1: same lcore, 1 lcore, "
+		"Mobj/s %s(get+put)",
+		per);
 	print_by_bulk(f, c, &v, title, rate, 1);
 	if (all > 1) {
 		v.threads = all;
-		snprintf(title, sizeof(title), "Scenario 1: same lcore, %u "
-			"lcores, Mobj/s %s(sum)", all, per);
+		snprintf(title, sizeof(title),
+			"Scenario 1: same lcore, %u "
+			"lcores, Mobj/s %s(sum)",
+			all, per);
 		print_by_bulk(f, c, &v, title, rate, 1);
 	}
 	v.threads = 0;
 	v.scen = "pipeline";
-	snprintf(title, sizeof(title), "Scenario 2: pipeline A gets -> ring "
-		"-> B puts, Mobj/s %s", per);
+	snprintf(title, sizeof(title),
+		"Scenario 2: pipeline A gets -> ring "
+		"-> B puts, Mobj/s %s",
+		per);
 	print_by_bulk(f, c, &v, title, rate, 1);
-	print_by_metric(f, &v, 1, "Scenario 2: pipeline per-call latency "
-		"(ns, 1 call in 16 timed), bulk 1", lat, lat_h);
+	print_by_metric(f, &v, 1,
+		"Scenario 2: pipeline per-call latency "
+		"(ns, 1 call in 16 timed), bulk 1",
+		lat, lat_h);
 	v.scen = "oversub";
 	v.variant = "registered";
-	snprintf(title, sizeof(title), "Scenario 3: oversubscribed lcore "
-		"threads (rte_thread_register), Mobj/s %s", per);
+	snprintf(title, sizeof(title),
+		"Scenario 3: oversubscribed lcore "
+		"threads (rte_thread_register), Mobj/s %s",
+		per);
 	print_by_bulk(f, c, &v, title, rate, 1);
 	v.variant = "unregistered";
-	snprintf(title, sizeof(title), "Scenario 3: oversubscribed "
-		"unregistered threads, Mobj/s %s", per);
+	snprintf(title, sizeof(title),
+		"Scenario 3: oversubscribed "
+		"unregistered threads, Mobj/s %s",
+		per);
 	print_by_bulk(f, c, &v, title, rate, 1);
 	v.variant = NULL;
 	v.scen = "stop";
-	print_by_bulk(f, c, &v, "Scenario 4: others' rate per CPU-second "
+	print_by_bulk(f, c, &v,
+		"Scenario 4: others' rate per CPU-second "
 		"while one thread is parked, % of before (median park)",
 		"kept_median", 100);
 	v.scen = "latency";
-	print_by_metric(f, &v, 1, "Scenario 5: latency per call (ns, TSC, "
+	print_by_metric(f, &v, 1,
+		"Scenario 5: latency per call (ns, TSC, "
 		"timer overhead subtracted; batch: mean of back-to-back "
-		"calls), bulk 1", lat5, lat5_h);
+		"calls), bulk 1",
+		lat5, lat5_h);
 	v.scen = "steady";
-	print_by_metric(f, &v, 1, "Scenario 5: steady state, system calls "
-		"and page faults (bulk 1)", steady, steady_h);
+	print_by_metric(f, &v, 1,
+		"Scenario 5: steady state, system calls "
+		"and page faults (bulk 1)",
+		steady, steady_h);
 	v.scen = "memory";
-	print_by_metric(f, &v, 0, "Scenario 6: memory per object and per "
-		"lcore", mem, mem_h);
+	print_by_metric(f, &v, 0,
+		"Scenario 6: memory per object and per "
+		"lcore",
+		mem, mem_h);
 }
 
 void

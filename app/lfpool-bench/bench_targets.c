@@ -30,111 +30,130 @@ struct sel {
 	const char *metric;
 };
 
-enum cmp { GE, LE, INFO };
+enum cmp {
+	GE,
+	LE,
+	INFO
+};
 
 struct check {
 	const char *id;
 	const char *what;
 	struct sel lhs;
-	struct sel rhs;     /* rhs.scen NULL: the bound is factor itself */
+	struct sel rhs; /* rhs.scen NULL: the bound is factor itself */
 	double factor;
 	enum cmp cmp;
 };
 
-#define SAME(a, c, b, t) { "same", a, c, b, t, "mops" }
-#define PIPE(a, c, m) { "pipeline", a, c, 1, 0, m }
-#define LAT(m) { "latency", "lfpool", 256, 1, 1, m }
-#define NONE { NULL, NULL, 0, 0, 0, NULL }
+#define SAME(a, c, b, t) \
+	{ \
+		"same", a, c, b, t, "mops" \
+	}
+#define PIPE(a, c, m) \
+	{ \
+		"pipeline", a, c, 1, 0, m \
+	}
+#define LAT(m) \
+	{ \
+		"latency", "lfpool", 256, 1, 1, m \
+	}
+#define NONE \
+	{ \
+		NULL, NULL, 0, 0, 0, NULL \
+	}
 
 static const struct check checks[] = {
-	{ "G1", "cache 256, bulk 1, 1 lcore: lfpool >= 0.98x ring_mp_mc",
-		SAME("lfpool", 256, 1, 1), SAME("ring_mp_mc", 256, 1, 1),
-		0.98, GE },
-	{ "G1", "cache 256, bulk 32, 1 lcore: lfpool >= 0.98x ring_mp_mc",
+	{"G1", "cache 256, bulk 1, 1 lcore: lfpool >= 0.98x ring_mp_mc",
+		SAME("lfpool", 256, 1, 1), SAME("ring_mp_mc", 256, 1, 1), 0.98,
+		GE},
+	{"G1", "cache 256, bulk 32, 1 lcore: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 32, 1), SAME("ring_mp_mc", 256, 32, 1),
-		0.98, GE },
-	{ "G1", "cache 256, bulk 1, all lcores: lfpool >= 0.98x ring_mp_mc",
+		0.98, GE},
+	{"G1", "cache 256, bulk 1, all lcores: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 1, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 1, ALL_LCORES), 0.98, GE },
-	{ "G1", "cache 256, bulk 32, all lcores: lfpool >= 0.98x ring_mp_mc",
+		SAME("ring_mp_mc", 256, 1, ALL_LCORES), 0.98, GE},
+	{"G1", "cache 256, bulk 32, all lcores: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 32, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 32, ALL_LCORES), 0.98, GE },
-	{ "G2", "cache 0, bulk 1, 1 lcore: lfpool >= 2x ring_mp_mc",
-		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 0, 1, 1), 2, GE },
-	{ "G2", "cache 0, bulk 1, all lcores: lfpool >= 10x best DPDK",
+		SAME("ring_mp_mc", 256, 32, ALL_LCORES), 0.98, GE},
+	{"G2", "cache 0, bulk 1, 1 lcore: lfpool >= 2x ring_mp_mc",
+		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 0, 1, 1), 2, GE},
+	{"G2", "cache 0, bulk 1, all lcores: lfpool >= 10x best DPDK",
 		SAME("lfpool", 0, 1, ALL_LCORES),
-		SAME(BEST_DPDK, 0, 1, ALL_LCORES), 10, GE },
-	{ "G2", "cache 0, bulk 1, 1 lcore: lfpool >= 0.6x ring_mp_mc c256",
-		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 256, 1, 1),
-		0.6, GE },
-	{ "G3", "pipeline, cache 0, bulk 1: lfpool >= 1.3x best DPDK",
-		PIPE("lfpool", 0, "mops"), PIPE(BEST_DPDK, 0, "mops"),
-		1.3, GE },
-	{ "G3", "pipeline, cache 256, bulk 1: lfpool >= 1.3x best DPDK",
-		PIPE("lfpool", 256, "mops"), PIPE(BEST_DPDK, 256, "mops"),
-		1.3, GE },
-	{ "G3", "pipeline, cache 0: get p99.9 <= 0.5x best DPDK's",
+		SAME(BEST_DPDK, 0, 1, ALL_LCORES), 10, GE},
+	{"G2", "cache 0, bulk 1, 1 lcore: lfpool >= 0.6x ring_mp_mc c256",
+		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 256, 1, 1), 0.6,
+		GE},
+	{"G3", "pipeline, cache 0, bulk 1: lfpool >= 1.3x best DPDK",
+		PIPE("lfpool", 0, "mops"), PIPE(BEST_DPDK, 0, "mops"), 1.3, GE},
+	{"G3", "pipeline, cache 256, bulk 1: lfpool >= 1.3x best DPDK",
+		PIPE("lfpool", 256, "mops"), PIPE(BEST_DPDK, 256, "mops"), 1.3,
+		GE},
+	{"G3", "pipeline, cache 0: get p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 0, "get_p999_ns"),
-		PIPE(BEST_DPDK, 0, "get_p999_ns"), 0.5, LE },
-	{ "G3", "pipeline, cache 0: put p99.9 <= 0.5x best DPDK's",
+		PIPE(BEST_DPDK, 0, "get_p999_ns"), 0.5, LE},
+	{"G3", "pipeline, cache 0: put p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 0, "put_p999_ns"),
-		PIPE(BEST_DPDK, 0, "put_p999_ns"), 0.5, LE },
-	{ "G3", "pipeline, cache 256: get p99.9 <= 0.5x best DPDK's",
+		PIPE(BEST_DPDK, 0, "put_p999_ns"), 0.5, LE},
+	{"G3", "pipeline, cache 256: get p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 256, "get_p999_ns"),
-		PIPE(BEST_DPDK, 256, "get_p999_ns"), 0.5, LE },
-	{ "G3", "pipeline, cache 256: put p99.9 <= 0.5x best DPDK's",
+		PIPE(BEST_DPDK, 256, "get_p999_ns"), 0.5, LE},
+	{"G3", "pipeline, cache 256: put p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 256, "put_p999_ns"),
-		PIPE(BEST_DPDK, 256, "put_p999_ns"), 0.5, LE },
-	{ "G4", "1 thread, bulk 1: lfpool c0 pair time <= 0.5x fastest "
-		"malloc (rate >= 2x)", SAME("lfpool", 0, 1, 1),
-		SAME(BEST_MALLOC, -1, 1, 1), 2, GE },
-	{ "G4", "1 thread, bulk 1: lfpool c256 pair time <= 0.5x fastest "
-		"malloc (rate >= 2x)", SAME("lfpool", 256, 1, 1),
-		SAME(BEST_MALLOC, -1, 1, 1), 2, GE },
-	{ "G4", "cross-thread, bulk 1: lfpool c0 time <= 0.33x fastest "
-		"malloc (rate >= 3.03x)", PIPE("lfpool", 0, "mops"),
-		PIPE(BEST_MALLOC, -1, "mops"), 1 / 0.33, GE },
-	{ "G4", "cross-thread, bulk 1: lfpool c256 time <= 0.33x fastest "
-		"malloc (rate >= 3.03x)", PIPE("lfpool", 256, "mops"),
-		PIPE(BEST_MALLOC, -1, "mops"), 1 / 0.33, GE },
-	{ "G5", "cache 256, bulk 1: get p99 <= 50 ns",
-		LAT("get_p99_ns"), NONE, 50, LE },
-	{ "G5", "cache 256, bulk 1: put p99 <= 30 ns",
-		LAT("put_p99_ns"), NONE, 30, LE },
-	{ "G5", "cache 256, bulk 1: get p99.9 <= 8x get p50 (typical)",
-		LAT("get_p999_ns"), LAT("get_typical_ns"), 8, LE },
-	{ "G5", "cache 256, bulk 1: put p99.9 <= 8x put p50 (typical)",
-		LAT("put_p999_ns"), LAT("put_typical_ns"), 8, LE },
-	{ "G5", "cache 256, steady state: no system call",
-		{ "steady", "lfpool", 256, 1, 1, "syscalls" }, NONE, 0, LE },
-	{ "G5", "cache 256, steady state: no page fault",
-		{ "steady", "lfpool", 256, 1, 1, "page_faults" }, NONE, 0, LE },
-	{ "G5", "cache 0, steady state: no system call",
-		{ "steady", "lfpool", 0, 1, 1, "syscalls" }, NONE, 0, LE },
-	{ "G5", "cache 0, steady state: no page fault",
-		{ "steady", "lfpool", 0, 1, 1, "page_faults" }, NONE, 0, LE },
-	{ "G6", "driver metadata <= 8 B per object",
-		{ "memory", "lfpool", 0, 0, 0, "meta_per_obj" }, NONE, 8, LE },
-	{ "G6", "driver per-lcore state <= 64 KiB per pool",
-		{ "memory", "lfpool", 0, 0, 0, "per_lcore_bytes" }, NONE,
-		65536, LE },
-	{ "G7", "one thread parked, cache 0, bulk 1: others keep >= 90 %",
-		{ "stop", "lfpool", 0, 1, 0, "kept_median" }, NONE, 0.9, GE },
-	{ "G7", "one thread parked, cache 256, bulk 1: others keep >= 90 %",
-		{ "stop", "lfpool", 256, 1, 0, "kept_median" }, NONE, 0.9,
-		GE },
-	{ "G7", "ring_mp_mc, cache 0, bulk 1 (expected to stall)",
-		{ "stop", "ring_mp_mc", 0, 1, 0, "kept_median" }, NONE, 0,
-		INFO },
-	{ "G8", "cache 0, bulk 1: all lcores >= 1.9x 1 lcore",
-		SAME("lfpool", 0, 1, ALL_LCORES), SAME("lfpool", 0, 1, 1),
-		1.9, GE },
-	{ "G8", "cache 256, bulk 1: all lcores >= 1.9x 1 lcore",
+		PIPE(BEST_DPDK, 256, "put_p999_ns"), 0.5, LE},
+	{"G4",
+		"1 thread, bulk 1: lfpool c0 pair time <= 0.5x fastest "
+		"malloc (rate >= 2x)",
+		SAME("lfpool", 0, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE},
+	{"G4",
+		"1 thread, bulk 1: lfpool c256 pair time <= 0.5x fastest "
+		"malloc (rate >= 2x)",
+		SAME("lfpool", 256, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE},
+	{"G4",
+		"cross-thread, bulk 1: lfpool c0 time <= 0.33x fastest "
+		"malloc (rate >= 3.03x)",
+		PIPE("lfpool", 0, "mops"), PIPE(BEST_MALLOC, -1, "mops"),
+		1 / 0.33, GE},
+	{"G4",
+		"cross-thread, bulk 1: lfpool c256 time <= 0.33x fastest "
+		"malloc (rate >= 3.03x)",
+		PIPE("lfpool", 256, "mops"), PIPE(BEST_MALLOC, -1, "mops"),
+		1 / 0.33, GE},
+	{"G5", "cache 256, bulk 1: get p99 <= 50 ns", LAT("get_p99_ns"), NONE,
+		50, LE},
+	{"G5", "cache 256, bulk 1: put p99 <= 30 ns", LAT("put_p99_ns"), NONE,
+		30, LE},
+	{"G5", "cache 256, bulk 1: get p99.9 <= 8x get p50 (typical)",
+		LAT("get_p999_ns"), LAT("get_typical_ns"), 8, LE},
+	{"G5", "cache 256, bulk 1: put p99.9 <= 8x put p50 (typical)",
+		LAT("put_p999_ns"), LAT("put_typical_ns"), 8, LE},
+	{"G5", "cache 256, steady state: no system call",
+		{"steady", "lfpool", 256, 1, 1, "syscalls"}, NONE, 0, LE},
+	{"G5", "cache 256, steady state: no page fault",
+		{"steady", "lfpool", 256, 1, 1, "page_faults"}, NONE, 0, LE},
+	{"G5", "cache 0, steady state: no system call",
+		{"steady", "lfpool", 0, 1, 1, "syscalls"}, NONE, 0, LE},
+	{"G5", "cache 0, steady state: no page fault",
+		{"steady", "lfpool", 0, 1, 1, "page_faults"}, NONE, 0, LE},
+	{"G6", "driver metadata <= 8 B per object",
+		{"memory", "lfpool", 0, 0, 0, "meta_per_obj"}, NONE, 8, LE},
+	{"G6", "driver per-lcore state <= 64 KiB per pool",
+		{"memory", "lfpool", 0, 0, 0, "per_lcore_bytes"}, NONE, 65536,
+		LE},
+	{"G7", "one thread parked, cache 0, bulk 1: others keep >= 90 %",
+		{"stop", "lfpool", 0, 1, 0, "kept_median"}, NONE, 0.9, GE},
+	{"G7", "one thread parked, cache 256, bulk 1: others keep >= 90 %",
+		{"stop", "lfpool", 256, 1, 0, "kept_median"}, NONE, 0.9, GE},
+	{"G7", "ring_mp_mc, cache 0, bulk 1 (expected to stall)",
+		{"stop", "ring_mp_mc", 0, 1, 0, "kept_median"}, NONE, 0, INFO},
+	{"G8", "cache 0, bulk 1: all lcores >= 1.9x 1 lcore",
+		SAME("lfpool", 0, 1, ALL_LCORES), SAME("lfpool", 0, 1, 1), 1.9,
+		GE},
+	{"G8", "cache 256, bulk 1: all lcores >= 1.9x 1 lcore",
 		SAME("lfpool", 256, 1, ALL_LCORES), SAME("lfpool", 256, 1, 1),
-		1.9, GE },
-	{ "G8", "this machine's ceiling: DPDK cache path, no shared write",
+		1.9, GE},
+	{"G8", "this machine's ceiling: DPDK cache path, no shared write",
 		SAME("ring_mp_mc", 256, 1, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 1, 1), 0, INFO },
+		SAME("ring_mp_mc", 256, 1, 1), 0, INFO},
 };
 
 static unsigned int
@@ -167,16 +186,15 @@ static bool
 sel_match(const struct sel *s, const struct bench_key *k, unsigned int size)
 {
 	unsigned int threads = s->threads == ALL_LCORES ? all_lcores() :
-		s->threads;
+							  s->threads;
 
 	if (strcmp(k->scen, s->scen) != 0 || k->size != size ||
-			k->bulk != s->bulk ||
-			(threads != 0 && k->threads != threads))
+		k->bulk != s->bulk || (threads != 0 && k->threads != threads))
 		return false;
 	if (s->alloc[0] == '@')
 		return in_group(s->alloc, k) &&
 			(strcmp(s->alloc, BEST_MALLOC) == 0 ||
-			k->cache == s->cache);
+				k->cache == s->cache);
 	return strcmp(k->alloc, s->alloc) == 0 && k->cache == s->cache;
 }
 
@@ -198,8 +216,9 @@ sel_value(const struct sel *s, unsigned int size, enum cmp cmp, double *v,
 		r = bench_rec_at(i);
 		if (!sel_match(s, &r->key, size))
 			continue;
-		m = bench_rec_metric(r, strcmp(s->metric, "mops") == 0 ?
-			rate_metric : s->metric);
+		m = bench_rec_metric(r,
+			strcmp(s->metric, "mops") == 0 ? rate_metric :
+							 s->metric);
 		if (m == NULL)
 			continue;
 		x = bench_median(m->v, m->n);
@@ -236,8 +255,9 @@ eval_one(FILE *f, const struct check *k, unsigned int size)
 
 	have = sel_value(&k->lhs, size, k->cmp, &lhs, lwho, sizeof(lwho));
 	if (k->rhs.scen != NULL)
-		have = have && sel_value(&k->rhs, size, k->cmp, &rhs, rwho,
-			sizeof(rwho));
+		have = have &&
+			sel_value(&k->rhs, size, k->cmp, &rhs, rwho,
+				sizeof(rwho));
 	if (!have) {
 		fprintf(f, "%-4s %-64s %-40s N/A\n", k->id, k->what,
 			"not measured");
@@ -254,9 +274,11 @@ eval_one(FILE *f, const struct check *k, unsigned int size)
 	fprintf(f, "%-4s %-64s %-40s %s\n", k->id, k->what, fig, status);
 	return json_pack("{s:s, s:s, s:s, s:f, s:s, s:f, s:s, s:f, s:s, s:i}",
 		"id", k->id, "check", k->what, "lhs_what", lwho, "lhs", lhs,
-		"rhs_what", k->rhs.scen != NULL ? rwho : "bound",
-		"rhs", k->rhs.scen != NULL ? rhs : k->factor,
-		"cmp", k->cmp == GE ? ">=" : k->cmp == LE ? "<=" : "info",
+		"rhs_what", k->rhs.scen != NULL ? rwho : "bound", "rhs",
+		k->rhs.scen != NULL ? rhs : k->factor, "cmp",
+		k->cmp == GE	     ? ">=" :
+			k->cmp == LE ? "<=" :
+				       "info",
 		"required", k->factor, "status", status, "size", (int)size);
 }
 
@@ -270,11 +292,12 @@ bench_targets_eval(FILE *f, const struct bench_conf *c)
 	for (i = 0; i < c->n_sizes; i++)
 		if (c->sizes[i] == REF_SIZE)
 			size = REF_SIZE;
-	fprintf(f, "\nTargets of issue 4 (%u B objects; medians; \"best "
+	fprintf(f,
+		"\nTargets of issue 4 (%u B objects; medians; \"best "
 		"DPDK\" = best of DPDK's drivers legal there, bucket excluded "
 		"as it fails DPDK's mempool_autotest; all lcores = %u; rates "
-		"per %s second)\n", size, all_lcores(),
-		c->cpu_time ? "CPU" : "wall-clock");
+		"per %s second)\n",
+		size, all_lcores(), c->cpu_time ? "CPU" : "wall-clock");
 	for (i = 0; i < RTE_DIM(checks); i++)
 		json_array_append_new(out, eval_one(f, &checks[i], size));
 	return out;

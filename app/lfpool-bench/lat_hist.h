@@ -35,10 +35,10 @@
 
 /** A histogram. Initialise with lfp_lat_hist_init() before use. */
 struct lfp_lat_hist {
-	uint64_t count;   /**< Number of recorded values. */
-	uint64_t min;     /**< Smallest recorded value (UINT64_MAX if none). */
-	uint64_t max;     /**< Largest recorded value (0 if none). */
-	double sum;       /**< Sum of the values, for the mean. */
+	uint64_t count; /**< Number of recorded values. */
+	uint64_t min;	/**< Smallest recorded value (UINT64_MAX if none). */
+	uint64_t max;	/**< Largest recorded value (0 if none). */
+	double sum;	/**< Sum of the values, for the mean. */
 	uint64_t bucket[LFP_LAT_HIST_BUCKETS]; /**< Counts per bucket. */
 };
 
@@ -100,8 +100,8 @@ void lfp_lat_hist_init(struct lfp_lat_hist *h);
  * @param src
  *   An initialised histogram, unchanged.
  */
-void lfp_lat_hist_merge(struct lfp_lat_hist *dst,
-		const struct lfp_lat_hist *src);
+void lfp_lat_hist_merge(
+	struct lfp_lat_hist *dst, const struct lfp_lat_hist *src);
 
 /**
  * Value at percentile @p p: the smallest bucket whose cumulative count

@@ -60,8 +60,7 @@ eal_entry(void *arg)
 
 /* Lcore i of a measurement is the i-th enabled lcore, main first. */
 static int
-eal_run_lcores(unsigned int n, int (*const fns[])(void *),
-	void *const args[])
+eal_run_lcores(unsigned int n, int (*const fns[])(void *), void *const args[])
 {
 	unsigned int lcore, i = 1;
 
@@ -69,7 +68,8 @@ eal_run_lcores(unsigned int n, int (*const fns[])(void *),
 	if (n > rte_lcore_count())
 		return -ENODEV;
 	BENCH_TSAN_RELEASE(&tsan_launch);
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		if (i == n)
 			break;
 		lcore_job[i].fn = fns[i];
@@ -108,7 +108,8 @@ platform_init(void)
 	plat.run_lcores = eal_run_lcores;
 	plat.thread_register = eal_thread_register;
 	plat.thread_unregister = eal_thread_unregister;
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		set = rte_lcore_cpuset(lcore);
 		for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
 			if (!CPU_ISSET(cpu, &set))
@@ -133,8 +134,10 @@ run_mempools(const struct bench_conf *c)
 	for (s = 0; s < c->n_sizes; s++) {
 		n = bench_mempool_targets(c, c->sizes[s], t, MAX_TARGETS);
 		for (r = 0; r < c->runs && n > 0; r++) {
-			fprintf(stderr, "lfpool-bench: %u B objects, run "
-				"%u/%u\n", c->sizes[s], r + 1, c->runs);
+			fprintf(stderr,
+				"lfpool-bench: %u B objects, run "
+				"%u/%u\n",
+				c->sizes[s], r + 1, c->runs);
 			bench_run_size(c, &plat, t, n, r);
 		}
 		bench_mempool_targets_free(t, n);
@@ -202,7 +205,7 @@ spawn_wait(const char *path, char **argv, char **env)
 static void
 note_family(const char *family, const char *fmt, const char *what)
 {
-	struct bench_target t = { .family = "malloc", .cache = -1 };
+	struct bench_target t = {.family = "malloc", .cache = -1};
 	struct bench_key k;
 
 	snprintf(t.name, sizeof(t.name), "%s", family);
@@ -226,8 +229,8 @@ run_family(const struct bench_conf *c, const char *exe, const char *family)
 		getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", family,
 		(int)getpid());
 	argv[0] = (char *)(uintptr_t)exe;
-	n = bench_opts_child_args(c, family, json, &plat, argv,
-		RTE_DIM(argv), buf, sizeof(buf));
+	n = bench_opts_child_args(
+		c, family, json, &plat, argv, RTE_DIM(argv), buf, sizeof(buf));
 	if (n < 0) {
 		note_family(family, "%s", "too many options for the child");
 		return;
@@ -275,8 +278,8 @@ finish(const struct bench_conf *c, json_t *machine)
 	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir) != 0)
 		rc = -EIO;
 	if (c->json_path != NULL) {
-		if (bench_report_write_json(c->json_path, machine, c,
-				targets) != 0) {
+		if (bench_report_write_json(
+			    c->json_path, machine, c, targets) != 0) {
 			fprintf(stderr, "lfpool-bench: cannot write %s\n",
 				c->json_path);
 			rc = -EIO;

@@ -67,8 +67,8 @@ lcore_thread(void *arg)
 
 /* Lcore i is a pthread pinned to CPU i; lcore 0 is the caller. */
 static int
-pthread_run_lcores(unsigned int n, int (*const fns[])(void *),
-	void *const args[])
+pthread_run_lcores(
+	unsigned int n, int (*const fns[])(void *), void *const args[])
 {
 	void *a[BENCH_MAX_THREADS][2];
 	pthread_t th[BENCH_MAX_THREADS];
@@ -84,8 +84,8 @@ pthread_run_lcores(unsigned int n, int (*const fns[])(void *),
 		CPU_SET(plat.cpus[started], &set);
 		pthread_attr_init(&attr);
 		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-		rc = pthread_create(&th[started], &attr, lcore_thread,
-			a[started]);
+		rc = pthread_create(
+			&th[started], &attr, lcore_thread, a[started]);
 		pthread_attr_destroy(&attr);
 	}
 	if (rc != 0) {
@@ -102,10 +102,12 @@ pthread_run_lcores(unsigned int n, int (*const fns[])(void *),
 static int
 check_family(const char *family)
 {
-	static const struct { const char *family, *symbol; } marks[] = {
-		{ "jemalloc", "mallctl" },
-		{ "tcmalloc", "tc_malloc" },
-		{ "mimalloc", "mi_malloc" },
+	static const struct {
+		const char *family, *symbol;
+	} marks[] = {
+		{"jemalloc", "mallctl"},
+		{"tcmalloc", "tc_malloc"},
+		{"mimalloc", "mi_malloc"},
 	};
 	unsigned int i;
 
@@ -114,9 +116,10 @@ check_family(const char *family)
 			continue;
 		if (dlsym(RTLD_DEFAULT, marks[i].symbol) != NULL)
 			return 0;
-		fprintf(stderr, "lfpool-bench-malloc: %s is not loaded (no "
-			"%s): preload it with LD_PRELOAD\n", family,
-			marks[i].symbol);
+		fprintf(stderr,
+			"lfpool-bench-malloc: %s is not loaded (no "
+			"%s): preload it with LD_PRELOAD\n",
+			family, marks[i].symbol);
 		return -ENOENT;
 	}
 	/* glibc: none of the others may be there. */
@@ -138,8 +141,8 @@ static void
 memory_scenario(const struct bench_conf *c, const char *family)
 {
 	static const struct bench_loops none;
-	void **held[BENCH_MAX_LIST] = { NULL };
-	unsigned int count[BENCH_MAX_LIST] = { 0 };
+	void **held[BENCH_MAX_LIST] = {NULL};
+	unsigned int count[BENCH_MAX_LIST] = {0};
 	struct bench_target t;
 	struct bench_key k;
 	unsigned int s, i, n;
@@ -169,8 +172,8 @@ memory_scenario(const struct bench_conf *c, const char *family)
 			continue;
 		}
 		bench_rec_add(&k, "bytes_per_obj", (double)(r1 - r0) / n);
-		bench_rec_add(&k, "meta_per_obj", (double)(r1 - r0) / n -
-			t.size);
+		bench_rec_add(
+			&k, "meta_per_obj", (double)(r1 - r0) / n - t.size);
 	}
 	for (s = 0; s < c->n_sizes; s++) {
 		for (i = 0; i < count[s]; i++)
@@ -245,7 +248,7 @@ main(int argc, char **argv)
 	}
 	run_all(&c, family);
 	if (c.json_path != NULL &&
-			bench_report_write_json(c.json_path, NULL, &c, NULL)) {
+		bench_report_write_json(c.json_path, NULL, &c, NULL)) {
 		fprintf(stderr, "lfpool-bench-malloc: cannot write %s\n",
 			c.json_path);
 		return EXIT_FAILURE;

@@ -42,8 +42,8 @@ struct demo_conf {
 };
 
 struct lcore_result {
-	uint64_t pairs;   /* get+put round trips of one object */
-	uint64_t failed;  /* bulk gets refused (pool momentarily empty) */
+	uint64_t pairs;	 /* get+put round trips of one object */
+	uint64_t failed; /* bulk gets refused (pool momentarily empty) */
 	uint64_t cycles;
 } __rte_cache_aligned;
 
@@ -62,21 +62,21 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n"
-		"  --objects N   objects in the pool (default %u)\n"
-		"  --size B      object size in bytes (default %u)\n"
-		"  --cache N     rte_mempool per-lcore cache size, 0 to let the\n"
-		"                driver's own caches serve (default %u)\n"
-		"  --bulk N      objects per get/put, 1..%u (default %u)\n"
-		"  --seconds S   how long each lcore runs (default %u)\n"
-		"  --ops NAME    mempool ops to use (default %s)\n"
-		"  -h, --help    this text\n",
+	       "  --objects N   objects in the pool (default %u)\n"
+	       "  --size B      object size in bytes (default %u)\n"
+	       "  --cache N     rte_mempool per-lcore cache size, 0 to let the\n"
+	       "                driver's own caches serve (default %u)\n"
+	       "  --bulk N      objects per get/put, 1..%u (default %u)\n"
+	       "  --seconds S   how long each lcore runs (default %u)\n"
+	       "  --ops NAME    mempool ops to use (default %s)\n"
+	       "  -h, --help    this text\n",
 		prog, conf.objects, conf.obj_size, conf.cache_size, MAX_BULK,
 		conf.bulk, conf.seconds, conf.ops);
 }
 
 static int
 parse_uint(const char *arg, const char *name, unsigned int min,
-	   unsigned int max, unsigned int *out)
+	unsigned int max, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
@@ -96,38 +96,39 @@ static int
 parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "objects", required_argument, NULL, 'o' },
-		{ "size", required_argument, NULL, 's' },
-		{ "cache", required_argument, NULL, 'c' },
-		{ "bulk", required_argument, NULL, 'b' },
-		{ "seconds", required_argument, NULL, 't' },
-		{ "ops", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"objects", required_argument, NULL, 'o'},
+		{"size", required_argument, NULL, 's'},
+		{"cache", required_argument, NULL, 'c'},
+		{"bulk", required_argument, NULL, 'b'},
+		{"seconds", required_argument, NULL, 't'},
+		{"ops", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int opt, ret = 0;
 
 	while (ret == 0 &&
-			(opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		(opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			ret = parse_uint(optarg, "objects", 64, 1U << 26,
-				&conf.objects);
+			ret = parse_uint(
+				optarg, "objects", 64, 1U << 26, &conf.objects);
 			break;
 		case 's':
-			ret = parse_uint(optarg, "size", 8, 1U << 20,
-				&conf.obj_size);
+			ret = parse_uint(
+				optarg, "size", 8, 1U << 20, &conf.obj_size);
 			break;
 		case 'c':
 			ret = parse_uint(optarg, "cache", 0,
 				RTE_MEMPOOL_CACHE_MAX_SIZE, &conf.cache_size);
 			break;
 		case 'b':
-			ret = parse_uint(optarg, "bulk", 1, MAX_BULK, &conf.bulk);
+			ret = parse_uint(
+				optarg, "bulk", 1, MAX_BULK, &conf.bulk);
 			break;
 		case 't':
-			ret = parse_uint(optarg, "seconds", 1, 3600,
-				&conf.seconds);
+			ret = parse_uint(
+				optarg, "seconds", 1, 3600, &conf.seconds);
 			break;
 		case 'p':
 			conf.ops = optarg;
@@ -219,7 +220,8 @@ print_lcore_results(void)
 
 	printf("\n%-6s %14s %12s %10s\n", "lcore", "objects", "Mobj/s",
 		"failed");
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		const struct lcore_result *r = &results[lcore];
 
 		rate = r->cycles ? r->pairs * hz / r->cycles / 1e6 : 0;
@@ -241,12 +243,12 @@ print_driver_stats(const struct rte_mempool *mp)
 		return;
 	}
 	printf("\nlfpool driver statistics for %s:\n"
-		"  objects got %" PRIu64 ", put %" PRIu64
-		", failed gets %" PRIu64 "\n"
-		"  driver cache hits %" PRIu64 ", misses %" PRIu64
-		", magazines from/to depot %" PRIu64 "/%" PRIu64 "\n"
-		"  peak in use %" PRIu64 ", magazines %" PRIu64
-		", driver metadata %" PRIu64 " B (%.2f B per object)\n",
+	       "  objects got %" PRIu64 ", put %" PRIu64
+	       ", failed gets %" PRIu64 "\n"
+	       "  driver cache hits %" PRIu64 ", misses %" PRIu64
+	       ", magazines from/to depot %" PRIu64 "/%" PRIu64 "\n"
+	       "  peak in use %" PRIu64 ", magazines %" PRIu64
+	       ", driver metadata %" PRIu64 " B (%.2f B per object)\n",
 		mp->name, st.get_objs, st.put_objs, st.get_fail_bulk,
 		st.cache_hits, st.cache_misses, st.depot_gets, st.depot_puts,
 		st.peak_in_use, st.magazines, st.metadata_bytes,
@@ -275,9 +277,9 @@ main(int argc, char **argv)
 	if (mp == NULL)
 		rte_exit(EXIT_FAILURE, "no pool\n");
 	printf("pool %s: %u objects of %u B, cache %u, ops %s, %u lcores, "
-		"bulk %u, %u s\n", mp->name, mp->size, conf.obj_size,
-		conf.cache_size, conf.ops, rte_lcore_count(), conf.bulk,
-		conf.seconds);
+	       "bulk %u, %u s\n",
+		mp->name, mp->size, conf.obj_size, conf.cache_size, conf.ops,
+		rte_lcore_count(), conf.bulk, conf.seconds);
 
 	rte_eal_mp_remote_launch(lcore_loop, mp, CALL_MAIN);
 	rte_eal_mp_wait_lcore();

@@ -46,12 +46,13 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL args] -- [options]\n"
-		"  --policy P   local_preferred (default) or local_only\n"
-		"  --ops NAME   mempool ops (default: lfpool if registered, "
-		"else ring_mp_mc)\n"
-		"  --orders N   Order pool size per socket (default 10000)\n"
-		"  --burst N    create/free pairs per lcore (default 100000)\n"
-		"  -h, --help   this text\n", prog);
+	       "  --policy P   local_preferred (default) or local_only\n"
+	       "  --ops NAME   mempool ops (default: lfpool if registered, "
+	       "else ring_mp_mc)\n"
+	       "  --orders N   Order pool size per socket (default 10000)\n"
+	       "  --burst N    create/free pairs per lcore (default 100000)\n"
+	       "  -h, --help   this text\n",
+		prog);
 }
 
 /* Mempool ops registered in this process? (lookup is by name) */
@@ -70,18 +71,18 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "ops", required_argument, NULL, 'o' },
-		{ "orders", required_argument, NULL, 'n' },
-		{ "burst", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"policy", required_argument, NULL, 'p'},
+		{"ops", required_argument, NULL, 'o'},
+		{"orders", required_argument, NULL, 'n'},
+		{"burst", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	o->policy = LFP_TP_POLICY_LOCAL_PREFERRED;
 	o->ops = ops_registered(LFP_TP_OPS_DEFAULT) ? LFP_TP_OPS_DEFAULT :
-		"ring_mp_mc";
+						      "ring_mp_mc";
 	o->orders = 10000;
 	o->burst = 100000;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -116,20 +117,20 @@ match_incoming_buy(struct lfp_price_level *asks, uint64_t trade_id)
 	uint32_t qty;
 
 	/* Released to its pool when this block ends, whatever happens. */
-	LFP_TP_SCOPED_ORDER(bid, pools, lfp_tp_order_create(pools, 2, &acme,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_IOC, 10060, 60,
-		rte_get_tsc_cycles()));
+	LFP_TP_SCOPED_ORDER(bid, pools,
+		lfp_tp_order_create(pools, 2, &acme, LFP_TP_SIDE_BUY,
+			LFP_TP_ORDER_IOC, 10060, 60, rte_get_tsc_cycles()));
 	if (bid == NULL) {
 		printf("buy order refused: %s\n", rte_strerror(rte_errno));
 		return;
 	}
 	if (bid->price < asks->price)
-		return;           /* no cross: the IOC order just goes away */
+		return; /* no cross: the IOC order just goes away */
 	qty = RTE_MIN(bid->qty, ask->qty - ask->filled_qty);
 
-	LFP_TP_SCOPED_TRADE(trade, pools, lfp_tp_trade_create(pools,
-		trade_id, bid->id, ask->id, &acme, asks->price, qty,
-		rte_get_tsc_cycles()));
+	LFP_TP_SCOPED_TRADE(trade, pools,
+		lfp_tp_trade_create(pools, trade_id, bid->id, ask->id, &acme,
+			asks->price, qty, rte_get_tsc_cycles()));
 	if (trade == NULL)
 		return;
 	bid->filled_qty += qty;
@@ -140,25 +141,25 @@ match_incoming_buy(struct lfp_price_level *asks, uint64_t trade_id)
 	/* A real gateway builds the execution report from the trade here;
 	 * the trade goes back to its pool once the report is sent. */
 	printf("trade %" PRIu64 ": %.*s %u @ %" PRId64 " (buy #%" PRIu64
-		", sell #%" PRIu64 ")\n", trade->id, LFP_TP_SYMBOL_LEN,
-		trade->symbol.c, trade->qty, trade->price,
-		trade->buy_order_id, trade->sell_order_id);
+	       ", sell #%" PRIu64 ")\n",
+		trade->id, LFP_TP_SYMBOL_LEN, trade->symbol.c, trade->qty,
+		trade->price, trade->buy_order_id, trade->sell_order_id);
 }
 
 /* Step 3: a sell order rests in the book; the book takes ownership. */
 static struct lfp_price_level *
 rest_sell_order(void)
 {
-	LFP_TP_SCOPED_ORDER(ask, pools, lfp_tp_order_create(pools, 1, &acme,
-		LFP_TP_SIDE_SELL, LFP_TP_ORDER_LIMIT, 10050, 100,
-		rte_get_tsc_cycles()));
-	LFP_TP_SCOPED_PRICE_LEVEL(level, pools, lfp_tp_price_level_create(
-		pools, LFP_TP_SIDE_SELL, 10050));
-	LFP_TP_SCOPED_ORDER_NODE(node, pools, lfp_tp_order_node_create(pools,
-		ask));
+	LFP_TP_SCOPED_ORDER(ask, pools,
+		lfp_tp_order_create(pools, 1, &acme, LFP_TP_SIDE_SELL,
+			LFP_TP_ORDER_LIMIT, 10050, 100, rte_get_tsc_cycles()));
+	LFP_TP_SCOPED_PRICE_LEVEL(level, pools,
+		lfp_tp_price_level_create(pools, LFP_TP_SIDE_SELL, 10050));
+	LFP_TP_SCOPED_ORDER_NODE(
+		node, pools, lfp_tp_order_node_create(pools, ask));
 
 	if (ask == NULL || level == NULL || node == NULL)
-		return NULL;      /* whatever was taken goes back */
+		return NULL; /* whatever was taken goes back */
 	node->level = level;
 	level->head = level->tail = node;
 	level->order_count = 1;
@@ -195,8 +196,8 @@ burst(void *arg)
 	for (i = 0; i < o->burst; i++) {
 		struct lfp_order *ord = lfp_tp_order_create(pools, i, &acme,
 			LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 1, i);
-		struct lfp_trade *t = lfp_tp_trade_create(pools, i, i, i + 1,
-			&acme, 100, 1, i);
+		struct lfp_trade *t = lfp_tp_trade_create(
+			pools, i, i, i + 1, &acme, 100, 1, i);
 
 		fails += ord == NULL || t == NULL;
 		lfp_tp_trade_free(pools, t);
@@ -214,8 +215,8 @@ run_burst(struct options *o)
 	rte_eal_mp_remote_launch(burst, o, SKIP_MAIN);
 	ret = burst(o);
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		if (rte_eal_wait_lcore(lcore) < 0)
-			ret = -1;
+	if (rte_eal_wait_lcore(lcore) < 0)
+		ret = -1;
 	if (ret < 0)
 		printf("burst: an lcore ran out of objects\n");
 	return ret;
@@ -253,14 +254,15 @@ main(int argc, char **argv)
 	printf("pools '%s' on ops %s, policy %s, %u lcore(s)\n",
 		lfp_tp_name(pools), o.ops,
 		o.policy == LFP_TP_POLICY_LOCAL_ONLY ? "local_only" :
-		"local_preferred", rte_lcore_count());
+						       "local_preferred",
+		rte_lcore_count());
 
 	/* Step 2: warm-up on every (idle) lcore. */
 	start = rte_get_tsc_cycles();
 	if (lfp_tp_warmup(pools) < 0)
 		printf("warm-up incomplete: %s\n", rte_strerror(rte_errno));
-	printf("warm-up: %.1f ms\n", (rte_get_tsc_cycles() - start) *
-		1e3 / rte_get_tsc_hz());
+	printf("warm-up: %.1f ms\n",
+		(rte_get_tsc_cycles() - start) * 1e3 / rte_get_tsc_hz());
 
 	if (lfp_tp_symbol_set(&acme, "ACME") < 0)
 		rte_exit(EXIT_FAILURE, "bad symbol\n");

@@ -45,7 +45,7 @@ RTE_INIT(hazptr_init)
  */
 struct hp_binding {
 	const struct lfp_hp_domain *domain; /* NULL: free entry. */
-	uint64_t serial;                    /* domain->serial when bound. */
+	uint64_t serial;		    /* domain->serial when bound. */
 	lfp_hp_reclaim_t fn[LFP_HP_MAX_RECLAIMERS];
 	void *arg[LFP_HP_MAX_RECLAIMERS];
 };
@@ -78,10 +78,11 @@ counter_set(uint64_t *c, uint64_t v)
 #if LFP_STATS
 #define HP_STAT_ADD(r, field, n) \
 	counter_set(&(r)->field, counter_get(&(r)->field) + (n))
-#define HP_STAT_MAX(r, field, v) do { \
-	if ((v) > counter_get(&(r)->field)) \
-		counter_set(&(r)->field, (v)); \
-} while (0)
+#define HP_STAT_MAX(r, field, v) \
+	do { \
+		if ((v) > counter_get(&(r)->field)) \
+			counter_set(&(r)->field, (v)); \
+	} while (0)
 #else
 #define HP_STAT_ADD(r, field, n) RTE_SET_USED(n)
 #define HP_STAT_MAX(r, field, v) RTE_SET_USED(v)
@@ -93,8 +94,8 @@ hp_domain_valid(const struct lfp_hp_domain *d)
 	/* acquire: pairs with the release store of the magic at the end of
 	 * lfp_hp_domain_create(), so the header and records are initialised.
 	 */
-	return d != NULL && __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) ==
-		HP_MAGIC;
+	return d != NULL &&
+		__atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) == HP_MAGIC;
 }
 
 /* Control-path check that @p r is one of its domain's records. */
@@ -240,21 +241,21 @@ name_claim(struct lfp_hp_domain *d, const char *name)
 
 int
 lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
-		lfp_hp_reclaim_t fn, void *arg)
+	lfp_hp_reclaim_t fn, void *arg)
 {
 	struct hp_binding *b;
 	int id, ret;
 
 	if (!hp_domain_valid(d) || name == NULL || fn == NULL ||
-			name[0] == '\0' || strlen(name) >= LFP_HP_NAMESIZE) {
+		name[0] == '\0' || strlen(name) >= LFP_HP_NAMESIZE) {
 		HP_LOG(ERR, "invalid domain, name or function");
 		rte_errno = EINVAL;
 		return -EINVAL;
 	}
 	id = name_claim(d, name);
 	if (id < 0) {
-		HP_LOG(ERR, "%s: no room for reclaimer %s (%d in use)",
-			d->name, name, LFP_HP_MAX_RECLAIMERS);
+		HP_LOG(ERR, "%s: no room for reclaimer %s (%d in use)", d->name,
+			name, LFP_HP_MAX_RECLAIMERS);
 		rte_errno = ENOSPC;
 		return -ENOSPC;
 	}
@@ -265,7 +266,7 @@ lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
 	if (ret < 0) {
 		HP_LOG(ERR, "%s: cannot bind reclaimer %s: %s", d->name, name,
 			ret == -EEXIST ? "bound to another function" :
-			"too many domains in this process");
+					 "too many domains in this process");
 		rte_errno = -ret;
 		return ret;
 	}
@@ -286,7 +287,7 @@ mz_name_make(char mz_name[RTE_MEMZONE_NAMESIZE], const char *name)
 
 struct lfp_hp_domain *
 lfp_hp_domain_create(const char *name, unsigned int max_records,
-		unsigned int slots, int socket_id)
+	unsigned int slots, int socket_id)
 {
 	char mz_name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
@@ -295,8 +296,9 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	size_t size;
 	unsigned int i;
 
-	RTE_BUILD_BUG_ON(sizeof(LFP_HP_MZ_PREFIX) - 1 +
-		LFP_HP_DOMAIN_NAME_MAX >= RTE_MEMZONE_NAMESIZE);
+	RTE_BUILD_BUG_ON(
+		sizeof(LFP_HP_MZ_PREFIX) - 1 + LFP_HP_DOMAIN_NAME_MAX >=
+		RTE_MEMZONE_NAMESIZE);
 	RTE_BUILD_BUG_ON(LFP_HP_DOMAIN_NAME_MAX >= LFP_HP_NAMESIZE);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		HP_LOG(ERR, "domains are created by the primary process");
@@ -304,9 +306,9 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 		return NULL;
 	}
 	if (name == NULL || name[0] == '\0' ||
-			strlen(name) > LFP_HP_DOMAIN_NAME_MAX ||
-			max_records == 0 || max_records > LFP_HP_MAX_RECORDS ||
-			slots == 0 || slots > LFP_HP_SLOTS_MAX) {
+		strlen(name) > LFP_HP_DOMAIN_NAME_MAX || max_records == 0 ||
+		max_records > LFP_HP_MAX_RECORDS || slots == 0 ||
+		slots > LFP_HP_SLOTS_MAX) {
 		HP_LOG(ERR, "invalid name, max_records %u or slots %u",
 			max_records, slots);
 		rte_errno = EINVAL;
@@ -314,8 +316,8 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	}
 	mz_name_make(mz_name, name);
 	size = sizeof(*d) + (size_t)max_records * sizeof(*r);
-	mz = rte_memzone_reserve_aligned(mz_name, size, socket_id, 0,
-		RTE_CACHE_LINE_SIZE);
+	mz = rte_memzone_reserve_aligned(
+		mz_name, size, socket_id, 0, RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
 		HP_LOG(ERR, "%s: cannot reserve %zu bytes: %s", name, size,
 			rte_strerror(rte_errno));
@@ -338,8 +340,8 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	 * magic; pairs with the acquire load in hp_domain_valid().
 	 */
 	__atomic_store_n(&d->magic, HP_MAGIC, __ATOMIC_RELEASE);
-	HP_LOG(DEBUG, "%s: %u records x %u slots, %zu bytes", name,
-		max_records, slots, size);
+	HP_LOG(DEBUG, "%s: %u records x %u slots, %zu bytes", name, max_records,
+		slots, size);
 	return d;
 }
 
@@ -401,7 +403,7 @@ orphans_push(struct lfp_hp_domain *d, struct lfp_hp_node *first, uint64_t n)
 		 * Failure is relaxed: it only reloads the head to retry.
 		 */
 	} while (!__atomic_compare_exchange_n(&d->orphans, &head, first, true,
-			__ATOMIC_RELEASE, __ATOMIC_RELAXED));
+		__ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 /* Take every orphan; returns the list and its length in *n. */
@@ -453,16 +455,16 @@ orphans_adopt(struct lfp_hp_record *r)
 static int
 ptr_cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)*(void *const *)a;
-	uintptr_t y = (uintptr_t)*(void *const *)b;
+	uintptr_t x = (uintptr_t) * (void *const *)a;
+	uintptr_t y = (uintptr_t) * (void *const *)b;
 
 	return (x > y) - (x < y);
 }
 
 /* Calls fn(p, arg) for each hazard published in the domain. */
 static bool
-hazards_walk(const struct lfp_hp_domain *d,
-	     bool (*fn)(void *p, void *arg), void *arg)
+hazards_walk(const struct lfp_hp_domain *d, bool (*fn)(void *p, void *arg),
+	void *arg)
 {
 	const struct lfp_hp_record *rec;
 	unsigned int i, k, n;
@@ -528,8 +530,8 @@ snapshot_take(const struct lfp_hp_domain *d, struct hp_snapshot *s)
  * fence too, so the same guarantee holds.
  */
 static bool
-snapshot_has(const struct hp_snapshot *s, const struct lfp_hp_domain *d,
-	     void *p)
+snapshot_has(
+	const struct hp_snapshot *s, const struct lfp_hp_domain *d, void *p)
 {
 	if (bsearch(&p, s->ptrs, s->n, sizeof(s->ptrs[0]), ptr_cmp) != NULL)
 		return true;
@@ -601,8 +603,9 @@ scan_threshold(const struct lfp_hp_record *r)
 	/* relaxed: only sizes the threshold; a stale count changes when a
 	 * scan runs, never what it may reclaim.
 	 */
-	uint64_t h = (uint64_t)__atomic_load_n(&r->domain->records_used,
-		__ATOMIC_RELAXED) * r->nb_slots;
+	uint64_t h = (uint64_t)__atomic_load_n(
+			     &r->domain->records_used, __ATOMIC_RELAXED) *
+		r->nb_slots;
 
 	return RTE_MAX(2 * h, (uint64_t)LFP_HP_MIN_THRESHOLD);
 }
@@ -691,8 +694,8 @@ lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot)
 }
 
 int
-lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node,
-		void *ptr, uint32_t reclaimer_id)
+lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node, void *ptr,
+	uint32_t reclaimer_id)
 {
 	const struct hp_binding *b;
 	uint64_t pending;
@@ -737,8 +740,9 @@ hwm_raise(struct lfp_hp_domain *d, uint32_t n)
 	/* seq_cst: precedes our first publish in the total order read by
 	 * scan()'s fence (hazards_walk()); failure acquire, as above.
 	 */
-	while (cur < n && !__atomic_compare_exchange_n(&d->records_hwm, &cur,
-			n, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+	while (cur < n &&
+		!__atomic_compare_exchange_n(&d->records_hwm, &cur, n, true,
+			__ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
 		;
 }
 
@@ -768,12 +772,12 @@ lfp_hp_register(struct lfp_hp_domain *d)
 		 * the total order read by scan()'s fence (hazards_walk()).
 		 * Failure is relaxed: we move on to the next record.
 		 */
-		if (__atomic_compare_exchange_n(&r->in_use, &expected, 1,
-				false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+		if (__atomic_compare_exchange_n(&r->in_use, &expected, 1, false,
+			    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 			hwm_raise(d, i + 1);
 			/* relaxed: sizes the scan threshold only. */
-			__atomic_fetch_add(&d->records_used, 1,
-				__ATOMIC_RELAXED);
+			__atomic_fetch_add(
+				&d->records_used, 1, __ATOMIC_RELAXED);
 			return r;
 		}
 	}
@@ -790,7 +794,7 @@ lfp_hp_unregister(struct lfp_hp_record *r)
 
 	/* relaxed: the owner reads the flag it set itself. */
 	if (!record_valid(r) ||
-			__atomic_load_n(&r->in_use, __ATOMIC_RELAXED) == 0) {
+		__atomic_load_n(&r->in_use, __ATOMIC_RELAXED) == 0) {
 		HP_LOG(ERR, "invalid or unregistered record");
 		rte_errno = EINVAL;
 		return -EINVAL;
@@ -830,9 +834,10 @@ orphans_reclaim(struct lfp_hp_domain *d)
 	list = orphans_take(d, &last, &n);
 	for (node = list; node != NULL; node = node->next) {
 		if (binding_fn(b, node->reclaimer_id, &arg) == NULL) {
-			HP_LOG(ERR, "%s: orphan with reclaimer %u, not "
-				"registered in this process", d->name,
-				node->reclaimer_id);
+			HP_LOG(ERR,
+				"%s: orphan with reclaimer %u, not "
+				"registered in this process",
+				d->name, node->reclaimer_id);
 			orphans_push(d, list, n);
 			return -EBUSY;
 		}

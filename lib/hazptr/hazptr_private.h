@@ -27,8 +27,8 @@
 
 extern int hp_logtype;
 #define HP_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, hp_logtype, "%s(): " fmt "\n", \
-		__func__, ##__VA_ARGS__)
+	rte_log(RTE_LOG_##level, hp_logtype, "%s(): " fmt "\n", __func__, \
+		##__VA_ARGS__)
 
 /* Hazards a scan sorts in its stack buffer (8 KiB); beyond, linear search. */
 #define HP_SNAPSHOT_MAX 1024
@@ -47,11 +47,11 @@ struct lfp_hp_record {
 	 * protect (slots) and by register/unregister (in_use).
 	 */
 	void *slots[LFP_HP_SLOTS_MAX]; /* Published hazards. */
-	uint32_t in_use;               /* 1 while a thread owns the record. */
+	uint32_t in_use;	       /* 1 while a thread owns the record. */
 
 	/* Set once at domain creation, read-only afterwards. */
-	uint32_t index;                /* Position in domain->records[]. */
-	uint32_t nb_slots;             /* K, slots the domain gives a record. */
+	uint32_t index;	   /* Position in domain->records[]. */
+	uint32_t nb_slots; /* K, slots the domain gives a record. */
 	struct lfp_hp_domain *domain;
 
 	/*
@@ -60,14 +60,14 @@ struct lfp_hp_record {
 	 * the in_use flag (release in unregister, acquire in register).
 	 */
 	struct lfp_hp_node *retired __rte_cache_aligned;
-	uint64_t stuck;   /* Kept by the last scan: reclaimer not bound here. */
+	uint64_t stuck; /* Kept by the last scan: reclaimer not bound here. */
 
 	/*
 	 * Counters: written only by the owner, with relaxed atomic stores (no
 	 * RMW); read by anyone with relaxed loads (stats, telemetry). They
 	 * are cumulative over the record's successive owners.
 	 */
-	uint64_t pending;      /* Length of the retired list. */
+	uint64_t pending; /* Length of the retired list. */
 	uint64_t retired_cnt;
 	uint64_t reclaimed;
 	uint64_t scans;
@@ -103,8 +103,8 @@ struct lfp_hp_domain {
 	uint32_t records_used __rte_cache_aligned;
 	/* Records ever claimed: 1 + highest index; scans stop there. */
 	uint32_t records_hwm;
-	struct lfp_hp_node *orphans;   /* Treiber stack of retired chains. */
-	uint64_t nb_orphans;           /* Nodes in it (stats). */
+	struct lfp_hp_node *orphans; /* Treiber stack of retired chains. */
+	uint64_t nb_orphans;	     /* Nodes in it (stats). */
 
 	struct lfp_hp_record records[] __rte_cache_aligned;
 } __rte_cache_aligned;

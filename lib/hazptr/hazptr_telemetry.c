@@ -26,13 +26,13 @@ static const struct {
 	const char *name;
 	size_t offset;
 } stat_fields[] = {
-	{ "retired", offsetof(struct lfp_hp_stats, retired) },
-	{ "reclaimed", offsetof(struct lfp_hp_stats, reclaimed) },
-	{ "pending", offsetof(struct lfp_hp_stats, pending) },
-	{ "orphans", offsetof(struct lfp_hp_stats, orphans) },
-	{ "scans", offsetof(struct lfp_hp_stats, scans) },
-	{ "peak_pending", offsetof(struct lfp_hp_stats, peak_pending) },
-	{ "unbound", offsetof(struct lfp_hp_stats, unbound) },
+	{"retired", offsetof(struct lfp_hp_stats, retired)},
+	{"reclaimed", offsetof(struct lfp_hp_stats, reclaimed)},
+	{"pending", offsetof(struct lfp_hp_stats, pending)},
+	{"orphans", offsetof(struct lfp_hp_stats, orphans)},
+	{"scans", offsetof(struct lfp_hp_stats, scans)},
+	{"peak_pending", offsetof(struct lfp_hp_stats, peak_pending)},
+	{"unbound", offsetof(struct lfp_hp_stats, unbound)},
 };
 
 /* One place for the u64 call, renamed rte_tel_data_add_dict_uint later. */
@@ -83,7 +83,7 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *t)
 
 	RTE_SET_USED(cmd);
 	if (params == NULL || params[0] == '\0' ||
-			strlen(params) > LFP_HP_DOMAIN_NAME_MAX)
+		strlen(params) > LFP_HP_DOMAIN_NAME_MAX)
 		return -EINVAL;
 	snprintf(mz_name, sizeof(mz_name), "%s%.*s", LFP_HP_MZ_PREFIX,
 		LFP_HP_DOMAIN_NAME_MAX, params);
@@ -98,8 +98,9 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *t)
 	tel_add_u64(t, "slots", d->slots);
 	tel_add_u64(t, "records_used", st.records_used);
 	for (i = 0; i < RTE_DIM(stat_fields); i++)
-		tel_add_u64(t, stat_fields[i].name, *(const uint64_t *)
-			((const char *)&st + stat_fields[i].offset));
+		tel_add_u64(t, stat_fields[i].name,
+			*(const uint64_t *)((const char *)&st +
+				stat_fields[i].offset));
 	return 0;
 }
 

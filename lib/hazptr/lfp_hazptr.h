@@ -112,8 +112,8 @@ struct lfp_hp_record;
  */
 struct lfp_hp_node {
 	struct lfp_hp_node *next; /**< Link in a retired or orphan list. */
-	void *ptr;                /**< The protected address being retired. */
-	uint32_t reclaimer_id;    /**< From lfp_hp_reclaimer_register(). */
+	void *ptr;		  /**< The protected address being retired. */
+	uint32_t reclaimer_id;	  /**< From lfp_hp_reclaimer_register(). */
 };
 
 /**
@@ -129,12 +129,12 @@ typedef void (*lfp_hp_reclaim_t)(struct lfp_hp_node *node, void *arg);
 
 /** Reclamation counters of a record, or summed over a domain. */
 struct lfp_hp_stats {
-	uint64_t retired;      /**< Nodes given to lfp_hp_retire(). */
-	uint64_t reclaimed;    /**< Nodes handed to their reclaimer. */
-	uint64_t pending;      /**< Retired, not yet reclaimed (incl. orphans). */
-	uint64_t scans;        /**< Scans run. */
+	uint64_t retired;   /**< Nodes given to lfp_hp_retire(). */
+	uint64_t reclaimed; /**< Nodes handed to their reclaimer. */
+	uint64_t pending;   /**< Retired, not yet reclaimed (incl. orphans). */
+	uint64_t scans;	    /**< Scans run. */
 	uint64_t peak_pending; /**< Largest retired-list length seen. */
-	uint64_t orphans;      /**< Nodes waiting in the domain's orphan list. */
+	uint64_t orphans; /**< Nodes waiting in the domain's orphan list. */
 	/**
 	 * Times a scan kept a node because its reclaimer id has no function
 	 * in the scanning process (adopted from another process's orphans).
@@ -167,7 +167,7 @@ struct lfp_hp_stats {
  *   - ENOSPC - no free memzone descriptor.
  */
 struct lfp_hp_domain *lfp_hp_domain_create(const char *name,
-		unsigned int max_records, unsigned int slots, int socket_id);
+	unsigned int max_records, unsigned int slots, int socket_id);
 
 /**
  * Find a domain created by any process of this DPDK instance.
@@ -211,7 +211,7 @@ int lfp_hp_domain_free(struct lfp_hp_domain *d);
  *     argument.
  */
 int lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
-		lfp_hp_reclaim_t fn, void *arg);
+	lfp_hp_reclaim_t fn, void *arg);
 
 /**
  * Take a free record of the domain for the calling thread. Lock-free:
@@ -251,8 +251,8 @@ int lfp_hp_unregister(struct lfp_hp_record *r);
  *   @p r or @p src is NULL or @p slot is out of range (a caller bug; the
  *   slot count is fixed), logged at DEBUG level only.
  */
-void *lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot,
-		void *const *src);
+void *lfp_hp_protect(
+	struct lfp_hp_record *r, unsigned int slot, void *const *src);
 
 /**
  * Publish @p ptr in @p slot without validation, for a caller that already
@@ -286,8 +286,8 @@ void lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot);
  *   - -EINVAL - NULL record, node or ptr, or a reclaimer id that has no
  *     function in this process.
  */
-int lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node,
-		void *ptr, uint32_t reclaimer_id);
+int lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node, void *ptr,
+	uint32_t reclaimer_id);
 
 /**
  * Adopt the domain's orphans, then reclaim every node of the record's
@@ -314,16 +314,14 @@ unsigned int lfp_hp_barrier(struct lfp_hp_record *r);
  * is idle, approximate while it runs. With the build option stats=false
  * only pending is kept. @return 0, or -EINVAL for NULL arguments.
  */
-int lfp_hp_record_stats(const struct lfp_hp_record *r,
-		struct lfp_hp_stats *st);
+int lfp_hp_record_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st);
 
 /**
  * Counters summed over every record of a domain, plus the orphans (also in
  * pending); peak_pending is the largest of one record. @return 0, or
  * -EINVAL for NULL arguments.
  */
-int lfp_hp_domain_stats(const struct lfp_hp_domain *d,
-		struct lfp_hp_stats *st);
+int lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st);
 
 /** Name of a domain, or NULL for a NULL domain. */
 const char *lfp_hp_domain_name(const struct lfp_hp_domain *d);

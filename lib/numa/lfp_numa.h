@@ -154,12 +154,12 @@ struct lfp_numa_allocator;
 
 /** What lfp_numa_topology_node_info() reports about one node. */
 struct lfp_numa_node_info {
-	int id;               /**< Kernel node id (injected: the index). */
-	int socket_id;        /**< EAL socket id backing it, -1 if none. */
-	unsigned int nb_cpus; /**< CPUs of the node. */
+	int id;			/**< Kernel node id (injected: the index). */
+	int socket_id;		/**< EAL socket id backing it, -1 if none. */
+	unsigned int nb_cpus;	/**< CPUs of the node. */
 	unsigned int nb_lcores; /**< EAL lcores whose CPUs are on the node. */
-	uint64_t mem_total;   /**< Bytes of memory on the node. */
-	uint64_t mem_free;    /**< Bytes free when the topology was made. */
+	uint64_t mem_total;	/**< Bytes of memory on the node. */
+	uint64_t mem_free;	/**< Bytes free when the topology was made. */
 };
 
 /**
@@ -175,8 +175,7 @@ struct lfp_numa_node_info {
  *   rte_errno set:
  *   - ENOMEM - out of memory.
  */
-struct lfp_numa_topology *
-lfp_numa_topology_discover(void);
+struct lfp_numa_topology *lfp_numa_topology_discover(void);
 
 /**
  * Build a topology from its text form (see the file comment).
@@ -196,8 +195,8 @@ lfp_numa_topology_discover(void);
  *     memory above total, ...
  *   - ENOMEM - out of memory.
  */
-struct lfp_numa_topology *
-lfp_numa_topology_parse(const char *desc, char *err, size_t err_len);
+struct lfp_numa_topology *lfp_numa_topology_parse(
+	const char *desc, char *err, size_t err_len);
 
 /**
  * Write a topology in the text form lfp_numa_topology_parse() reads, so
@@ -206,28 +205,23 @@ lfp_numa_topology_parse(const char *desc, char *err, size_t err_len);
  * @return
  *   The length of the full text (as snprintf()), or -EINVAL.
  */
-int
-lfp_numa_topology_format(const struct lfp_numa_topology *topo, char *buf,
-		size_t len);
+int lfp_numa_topology_format(
+	const struct lfp_numa_topology *topo, char *buf, size_t len);
 
 /** Free a topology (NULL is allowed). */
-void
-lfp_numa_topology_free(struct lfp_numa_topology *topo);
+void lfp_numa_topology_free(struct lfp_numa_topology *topo);
 
 /** Number of nodes (>= 1). */
-unsigned int
-lfp_numa_topology_nb_nodes(const struct lfp_numa_topology *topo);
+unsigned int lfp_numa_topology_nb_nodes(const struct lfp_numa_topology *topo);
 
 /** True for a topology built by lfp_numa_topology_parse(). */
-bool
-lfp_numa_topology_is_injected(const struct lfp_numa_topology *topo);
+bool lfp_numa_topology_is_injected(const struct lfp_numa_topology *topo);
 
 /**
  * True when the topology came from libnuma; false when it was injected or
  * when numa_available() < 0 made discovery assume one node.
  */
-bool
-lfp_numa_topology_from_libnuma(const struct lfp_numa_topology *topo);
+bool lfp_numa_topology_from_libnuma(const struct lfp_numa_topology *topo);
 
 /**
  * Describe one node.
@@ -235,9 +229,8 @@ lfp_numa_topology_from_libnuma(const struct lfp_numa_topology *topo);
  * @return
  *   0, or -EINVAL (bad index or NULL pointer).
  */
-int
-lfp_numa_topology_node_info(const struct lfp_numa_topology *topo,
-		unsigned int node, struct lfp_numa_node_info *info);
+int lfp_numa_topology_node_info(const struct lfp_numa_topology *topo,
+	unsigned int node, struct lfp_numa_node_info *info);
 
 /**
  * Distance between two nodes (LFP_NUMA_LOCAL_DISTANCE for a node and
@@ -246,42 +239,37 @@ lfp_numa_topology_node_info(const struct lfp_numa_topology *topo,
  * @return
  *   The distance, or -EINVAL.
  */
-int
-lfp_numa_topology_distance(const struct lfp_numa_topology *topo,
-		unsigned int from, unsigned int to);
+int lfp_numa_topology_distance(const struct lfp_numa_topology *topo,
+	unsigned int from, unsigned int to);
 
 /**
  * @return
  *   The index of the node holding @p cpu, or -ENOENT (no such CPU), or
  *   -EINVAL.
  */
-int
-lfp_numa_topology_cpu_node(const struct lfp_numa_topology *topo, int cpu);
+int lfp_numa_topology_cpu_node(const struct lfp_numa_topology *topo, int cpu);
 
 /**
  * @return
  *   The index of the node of EAL lcore @p lcore_id, or -ENOENT (not an
  *   lcore, or its CPUs span several nodes), or -EINVAL.
  */
-int
-lfp_numa_topology_lcore_node(const struct lfp_numa_topology *topo,
-		unsigned int lcore_id);
+int lfp_numa_topology_lcore_node(
+	const struct lfp_numa_topology *topo, unsigned int lcore_id);
 
 /**
  * @return
  *   The index of the first node backed by EAL socket @p socket_id, or
  *   -ENOENT, or -EINVAL.
  */
-int
-lfp_numa_topology_socket_node(const struct lfp_numa_topology *topo,
-		int socket_id);
+int lfp_numa_topology_socket_node(
+	const struct lfp_numa_topology *topo, int socket_id);
 
 /**
  * The calling thread's node: its lcore's node, else the node of the CPU it
  * runs on, else node 0.
  */
-unsigned int
-lfp_numa_caller_node(const struct lfp_numa_topology *topo);
+unsigned int lfp_numa_caller_node(const struct lfp_numa_topology *topo);
 
 /**
  * Function that tries to allocate on one node for lfp_numa_policy_place().
@@ -308,13 +296,12 @@ typedef int (*lfp_numa_try_node_t)(void *arg, unsigned int node);
  *   - EINVAL - bad kind, or @p nodes names no node of the topology.
  *   - ENOMEM - out of memory.
  */
-struct lfp_numa_policy *
-lfp_numa_policy_create(const struct lfp_numa_topology *topo,
-		enum lfp_numa_policy_kind kind, uint64_t nodes);
+struct lfp_numa_policy *lfp_numa_policy_create(
+	const struct lfp_numa_topology *topo, enum lfp_numa_policy_kind kind,
+	uint64_t nodes);
 
 /** Free a policy (NULL is allowed). */
-void
-lfp_numa_policy_free(struct lfp_numa_policy *pol);
+void lfp_numa_policy_free(struct lfp_numa_policy *pol);
 
 /**
  * Place one allocation: call @p try_node on the policy's candidate nodes in
@@ -343,20 +330,18 @@ lfp_numa_policy_free(struct lfp_numa_policy *pol);
  *   The index of the node that served the request, or -ENOMEM when no
  *   candidate could (rte_errno is set), or -EINVAL.
  */
-int
-lfp_numa_policy_place(struct lfp_numa_policy *pol, unsigned int caller,
-		lfp_numa_try_node_t try_node, void *arg, unsigned int *rank);
+int lfp_numa_policy_place(struct lfp_numa_policy *pol, unsigned int caller,
+	lfp_numa_try_node_t try_node, void *arg, unsigned int *rank);
 
 /** Policy kind of @p pol. */
-enum lfp_numa_policy_kind
-lfp_numa_policy_kind(const struct lfp_numa_policy *pol);
+enum lfp_numa_policy_kind lfp_numa_policy_kind(
+	const struct lfp_numa_policy *pol);
 
 /**
  * Size of one interleave stripe: the system page size. A striped buffer is
  * a whole number of stripes.
  */
-size_t
-lfp_numa_stripe_size(void);
+size_t lfp_numa_stripe_size(void);
 
 /**
  * Node of the interleave stripe (page) holding address @p addr: the set's
@@ -368,13 +353,11 @@ lfp_numa_stripe_size(void);
  * @return
  *   A node index, or -EINVAL.
  */
-int
-lfp_numa_policy_stripe_node(const struct lfp_numa_policy *pol,
-		uintptr_t addr);
+int lfp_numa_policy_stripe_node(
+	const struct lfp_numa_policy *pol, uintptr_t addr);
 
 /** Name of a policy ("local_preferred", ...), or NULL. */
-const char *
-lfp_numa_policy_name(enum lfp_numa_policy_kind kind);
+const char *lfp_numa_policy_name(enum lfp_numa_policy_kind kind);
 
 /**
  * Policy from its name (as lfp_numa_policy_name()).
@@ -382,8 +365,7 @@ lfp_numa_policy_name(enum lfp_numa_policy_kind kind);
  * @return
  *   The kind, or -EINVAL.
  */
-int
-lfp_numa_policy_from_name(const char *name);
+int lfp_numa_policy_from_name(const char *name);
 
 /**
  * Size class of a request.
@@ -393,15 +375,13 @@ lfp_numa_policy_from_name(const char *name);
  *   2049..4096), or -EINVAL for 0 bytes, or -E2BIG above
  *   LFP_NUMA_CLASS_MAX (served by rte_malloc).
  */
-int
-lfp_numa_size_class(size_t size);
+int lfp_numa_size_class(size_t size);
 
 /**
  * @return
  *   Object size of class @p cls in bytes, or 0 for a bad index.
  */
-size_t
-lfp_numa_class_size(unsigned int cls);
+size_t lfp_numa_class_size(unsigned int cls);
 
 /** Allocator configuration. */
 struct lfp_numa_conf {
@@ -443,31 +423,29 @@ struct lfp_numa_conf {
  *   - ENOTSUP - the mempool driver lays objects out in a way the O(1)
  *     free path cannot index.
  */
-struct lfp_numa_allocator *
-lfp_numa_allocator_create(const struct lfp_numa_conf *conf);
+struct lfp_numa_allocator *lfp_numa_allocator_create(
+	const struct lfp_numa_conf *conf);
 
 /**
  * Destroy an allocator, its pools and the large buffers still allocated
  * from it. No thread may use the allocator or its memory any more.
  * NULL is allowed.
  */
-void
-lfp_numa_allocator_destroy(struct lfp_numa_allocator *alloc);
+void lfp_numa_allocator_destroy(struct lfp_numa_allocator *alloc);
 
 /**
  * @return
  *   The allocator called @p name, or NULL with rte_errno = ENOENT.
  */
-struct lfp_numa_allocator *
-lfp_numa_allocator_lookup(const char *name);
+struct lfp_numa_allocator *lfp_numa_allocator_lookup(const char *name);
 
 /** The allocator's copy of its topology. */
-const struct lfp_numa_topology *
-lfp_numa_allocator_topology(const struct lfp_numa_allocator *alloc);
+const struct lfp_numa_topology *lfp_numa_allocator_topology(
+	const struct lfp_numa_allocator *alloc);
 
 /** The allocator's placement policy. */
-struct lfp_numa_policy *
-lfp_numa_allocator_policy(const struct lfp_numa_allocator *alloc);
+struct lfp_numa_policy *lfp_numa_allocator_policy(
+	const struct lfp_numa_allocator *alloc);
 
 /**
  * Allocate @p size bytes on the node the policy picks for the caller.
@@ -480,12 +458,10 @@ lfp_numa_allocator_policy(const struct lfp_numa_allocator *alloc);
  *   - EINVAL - @p alloc is NULL or @p size is 0;
  *   - ENOMEM - no candidate node could serve the request.
  */
-void *
-lfp_numa_alloc(struct lfp_numa_allocator *alloc, size_t size);
+void *lfp_numa_alloc(struct lfp_numa_allocator *alloc, size_t size);
 
 /** As lfp_numa_alloc(), and the memory is zeroed. */
-void *
-lfp_numa_zalloc(struct lfp_numa_allocator *alloc, size_t size);
+void *lfp_numa_zalloc(struct lfp_numa_allocator *alloc, size_t size);
 
 /**
  * Free memory from lfp_numa_alloc()/lfp_numa_zalloc() of any allocator.
@@ -498,17 +474,16 @@ lfp_numa_zalloc(struct lfp_numa_allocator *alloc, size_t size);
  *     pointer, interior pointer, or a large buffer freed already);
  *   - EALREADY - (LFP_NUMA_F_DEBUG) the object is already free.
  */
-int
-lfp_numa_free(void *ptr);
+int lfp_numa_free(void *ptr);
 
 /** Where lfp_numa_ptr_info() says a pointer comes from. */
 struct lfp_numa_ptr_info {
 	struct lfp_numa_allocator *alloc; /**< Owning allocator. */
-	unsigned int node;  /**< Node index (striped: node of first page). */
-	int socket_id;      /**< EAL socket id of that node (striped: -1). */
-	unsigned int cls;   /**< Size class or LFP_NUMA_CLASS_LARGE. */
-	size_t size;        /**< Usable bytes. */
-	bool striped;       /**< Interleaved page stripes. */
+	unsigned int node; /**< Node index (striped: node of first page). */
+	int socket_id;	   /**< EAL socket id of that node (striped: -1). */
+	unsigned int cls;  /**< Size class or LFP_NUMA_CLASS_LARGE. */
+	size_t size;	   /**< Usable bytes. */
+	bool striped;	   /**< Interleaved page stripes. */
 };
 
 /**
@@ -517,14 +492,13 @@ struct lfp_numa_ptr_info {
  * @return
  *   0, or -EINVAL (with rte_errno) for a pointer lfpool does not own.
  */
-int
-lfp_numa_ptr_info(const void *ptr, struct lfp_numa_ptr_info *info);
+int lfp_numa_ptr_info(const void *ptr, struct lfp_numa_ptr_info *info);
 
 /** Counters of one (node, class) cell, or sums of cells. */
 struct lfp_numa_stats {
-	uint64_t allocs;    /**< Allocations served by the node. */
-	uint64_t frees;     /**< Frees back to the node. */
-	uint64_t in_use;    /**< allocs - frees. */
+	uint64_t allocs; /**< Allocations served by the node. */
+	uint64_t frees;	 /**< Frees back to the node. */
+	uint64_t in_use; /**< allocs - frees. */
 	/** Requests that failed entirely, counted on the caller's node. */
 	uint64_t fails;
 	/** Allocations the node served although it was not the first choice. */
@@ -552,16 +526,14 @@ struct lfp_numa_stats {
  *   0, -EINVAL, or -ENOTSUP when the build has statistics off
  *   (meson option 'stats').
  */
-int
-lfp_numa_stats_get(const struct lfp_numa_allocator *alloc, int node, int cls,
-		struct lfp_numa_stats *stats);
+int lfp_numa_stats_get(const struct lfp_numa_allocator *alloc, int node,
+	int cls, struct lfp_numa_stats *stats);
 
 /**
  * NUMA-local percentage of measured allocations:
  * 100 * local / (local + remote), or -1.0 when none was measured.
  */
-double
-lfp_numa_stats_local_pct(const struct lfp_numa_stats *stats);
+double lfp_numa_stats_local_pct(const struct lfp_numa_stats *stats);
 
 #ifdef __cplusplus
 }

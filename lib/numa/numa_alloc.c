@@ -75,7 +75,7 @@ caller_kernel_node(const struct lfp_numa_allocator *a)
 
 static inline void
 stats_alloc(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls,
-		unsigned int rank, uint8_t page_knode)
+	unsigned int rank, uint8_t page_knode)
 {
 #if LFP_STATS
 	struct numa_counters *c;
@@ -102,12 +102,12 @@ stats_alloc(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls,
 
 static inline void
 stats_event(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls,
-		size_t field)
+	size_t field)
 {
 #if LFP_STATS
 	bool shared;
-	struct numa_counters *c = numa_stats_cell(a, stats_slot(&shared),
-		node, cls);
+	struct numa_counters *c = numa_stats_cell(
+		a, stats_slot(&shared), node, cls);
 
 	count((uint64_t *)((char *)c + field), shared);
 #else
@@ -128,8 +128,8 @@ stats_event(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls,
 static inline uint64_t
 pool_index(const struct numa_pool *p, const void *obj)
 {
-	return rte_reciprocal_divide_u64((uintptr_t)obj - p->first,
-		&p->stride_inv);
+	return rte_reciprocal_divide_u64(
+		(uintptr_t)obj - p->first, &p->stride_inv);
 }
 
 static inline uint8_t
@@ -172,7 +172,7 @@ check_obj(struct rte_mempool *mp, void *arg, void *obj, unsigned int i)
 static int
 pool_check_layout(struct numa_pool *p)
 {
-	struct layout l = { .p = p, .ok = true };
+	struct layout l = {.p = p, .ok = true};
 
 	rte_mempool_obj_iter(p->mp, find_first, p);
 	l.seen = calloc(p->nb_objs, 1);
@@ -181,7 +181,8 @@ pool_check_layout(struct numa_pool *p)
 	rte_mempool_obj_iter(p->mp, check_obj, &l);
 	free(l.seen);
 	if (!l.ok) {
-		NUMA_LOG(ERR, "mempool %s (ops %s): objects are not at a fixed "
+		NUMA_LOG(ERR,
+			"mempool %s (ops %s): objects are not at a fixed "
 			"stride, the O(1) free path cannot index them",
 			p->mp->name, p->owner->ops_name);
 		return -ENOTSUP;
@@ -195,17 +196,17 @@ static int
 pool_measure_pages(struct numa_pool *p)
 {
 	size_t pg = p->mz->hugepage_sz != 0 ? p->mz->hugepage_sz :
-		lfp_numa_stripe_size();
+					      lfp_numa_stripe_size();
 
 	p->page_shift = rte_log2_u64(pg);
 	p->page_base = RTE_ALIGN_FLOOR((uintptr_t)p->mz->addr, pg);
 	p->nb_pages = (RTE_ALIGN_CEIL((uintptr_t)p->mz->addr + p->mz->len, pg) -
-		p->page_base) >> p->page_shift;
+			      p->page_base) >>
+		p->page_shift;
 	p->page_node = malloc(p->nb_pages);
 	if (p->page_node == NULL)
 		return -ENOMEM;
-	numa_pages_node(p->page_base, p->page_shift, p->page_node,
-		p->nb_pages);
+	numa_pages_node(p->page_base, p->page_shift, p->page_node, p->nb_pages);
 	return 0;
 }
 
@@ -232,8 +233,7 @@ pool_build_mempool(struct numa_pool *p, int socket)
 	size_t len;
 	int ret;
 
-	snprintf(name, sizeof(name), "lfpn_%s_%u_%u", a->name, p->cls,
-		p->node);
+	snprintf(name, sizeof(name), "lfpn_%s_%u_%u", a->name, p->cls, p->node);
 	p->mp = rte_mempool_create_empty(name, a->pool_size,
 		lfp_numa_class_size(p->cls), a->cache_size, 0, socket,
 		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
@@ -242,20 +242,18 @@ pool_build_mempool(struct numa_pool *p, int socket)
 	ret = rte_mempool_set_ops_byname(p->mp, a->ops_name, NULL);
 	if (ret < 0)
 		return ret;
-	p->stride = p->mp->header_size + p->mp->elt_size +
-		p->mp->trailer_size;
+	p->stride = p->mp->header_size + p->mp->elt_size + p->mp->trailer_size;
 	p->nb_objs = a->pool_size;
 	/* populate_iova() aligns the chunk start to RTE_MEMPOOL_ALIGN. */
-	len = RTE_ALIGN_CEIL((size_t)p->stride * p->nb_objs +
-		RTE_MEMPOOL_ALIGN, NUMA_GRANULE);
-	snprintf(name, sizeof(name), "lfpnm_%s_%u_%u", a->name, p->cls,
-		p->node);
-	p->mz = rte_memzone_reserve_aligned(name, len, socket, 0,
+	len = RTE_ALIGN_CEIL((size_t)p->stride * p->nb_objs + RTE_MEMPOOL_ALIGN,
 		NUMA_GRANULE);
+	snprintf(
+		name, sizeof(name), "lfpnm_%s_%u_%u", a->name, p->cls, p->node);
+	p->mz = rte_memzone_reserve_aligned(name, len, socket, 0, NUMA_GRANULE);
 	if (p->mz == NULL)
 		return -ENOMEM;
-	ret = rte_mempool_populate_iova(p->mp, p->mz->addr, RTE_BAD_IOVA,
-		p->mz->len, NULL, NULL);
+	ret = rte_mempool_populate_iova(
+		p->mp, p->mz->addr, RTE_BAD_IOVA, p->mz->len, NULL, NULL);
 	if (ret < 0)
 		return ret;
 	return p->mp->populated_size == p->nb_objs ? 0 : -ENOMEM;
@@ -280,8 +278,8 @@ pool_create(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls)
 		ret = pool_measure_pages(p);
 	if (ret == 0 && (a->flags & LFP_NUMA_F_DEBUG)) {
 		/* Zeroed: every object starts OBJ_FREE. */
-		p->state = rte_zmalloc_socket("lfp_numa_state", p->nb_objs, 0,
-			socket);
+		p->state = rte_zmalloc_socket(
+			"lfp_numa_state", p->nb_objs, 0, socket);
 		ret = p->state == NULL ? -ENOMEM : 0;
 	}
 	if (ret == 0)
@@ -298,8 +296,7 @@ fail:
 }
 
 static __rte_noinline struct numa_pool *
-pool_get_slow(struct lfp_numa_allocator *a, unsigned int node,
-		unsigned int cls)
+pool_get_slow(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls)
 {
 	struct numa_pool *p;
 
@@ -315,8 +312,8 @@ pool_get_slow(struct lfp_numa_allocator *a, unsigned int node,
 			/* Release: the pool is built before it is seen;
 			 * pairs with the acquire load in pool_get().
 			 */
-			__atomic_store_n(&a->pools[node][cls], p,
-				__ATOMIC_RELEASE);
+			__atomic_store_n(
+				&a->pools[node][cls], p, __ATOMIC_RELEASE);
 		else
 			/* Relaxed: read as a hint only, see above. */
 			__atomic_store_n(&a->pool_failed[node][cls], true,
@@ -330,8 +327,8 @@ static inline struct numa_pool *
 pool_get(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls)
 {
 	/* Acquire pairs with the release store in pool_get_slow(). */
-	struct numa_pool *p = __atomic_load_n(&a->pools[node][cls],
-		__ATOMIC_ACQUIRE);
+	struct numa_pool *p = __atomic_load_n(
+		&a->pools[node][cls], __ATOMIC_ACQUIRE);
 
 	return likely(p != NULL) ? p : pool_get_slow(a, node, cls);
 }
@@ -366,21 +363,21 @@ try_small(void *arg, unsigned int node)
 static inline void
 mark_in_use(struct numa_pool *p, void *obj)
 {
-	__atomic_exchange_n(&p->state[pool_index(p, obj)], OBJ_IN_USE,
-		__ATOMIC_ACQ_REL);
+	__atomic_exchange_n(
+		&p->state[pool_index(p, obj)], OBJ_IN_USE, __ATOMIC_ACQ_REL);
 }
 
 static inline bool
 mark_free(struct numa_pool *p, uint64_t idx)
 {
 	return __atomic_exchange_n(&p->state[idx], OBJ_FREE,
-		__ATOMIC_ACQ_REL) == OBJ_IN_USE;
+		       __ATOMIC_ACQ_REL) == OBJ_IN_USE;
 }
 
 static inline void *
 small_alloc(struct lfp_numa_allocator *a, unsigned int cls, bool zero)
 {
-	struct try_small t = { .a = a, .cls = cls };
+	struct try_small t = {.a = a, .cls = cls};
 	unsigned int caller = numa_caller_node(&a->topo), rank;
 	int node;
 
@@ -463,16 +460,16 @@ stripes_map(struct lfp_numa_allocator *a, size_t size, size_t *map_len)
 		if (((a->nodes >> i) & 1) == 0)
 			continue;
 		k = a->topo.node[i].socket_id;
-		mask[k / (sizeof(long) * CHAR_BIT)] |=
-			1UL << (k % (sizeof(long) * CHAR_BIT));
+		mask[k / (sizeof(long) * CHAR_BIT)] |= 1UL
+			<< (k % (sizeof(long) * CHAR_BIT));
 	}
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		return NULL;
 	madvise(buf, len, MADV_NOHUGEPAGE);
-	if (mbind(buf, len, MPOL_INTERLEAVE, mask,
-			sizeof(mask) * CHAR_BIT, 0) != 0) {
+	if (mbind(buf, len, MPOL_INTERLEAVE, mask, sizeof(mask) * CHAR_BIT,
+		    0) != 0) {
 		NUMA_LOG(ERR, "%s: mbind(MPOL_INTERLEAVE): %s", a->name,
 			strerror(errno));
 		munmap(buf, len);
@@ -497,7 +494,7 @@ large_release(struct numa_large *l)
 static __rte_noinline void *
 large_alloc(struct lfp_numa_allocator *a, size_t size, bool zero)
 {
-	struct try_large t = { .a = a, .size = size, .zero = zero };
+	struct try_large t = {.a = a, .size = size, .zero = zero};
 	unsigned int caller = numa_caller_node(&a->topo), rank = 0;
 	struct numa_large *l = calloc(1, sizeof(*l));
 	int node = -ENOMEM;
@@ -509,11 +506,11 @@ large_alloc(struct lfp_numa_allocator *a, size_t size, bool zero)
 	if (a->kind == LFP_NUMA_POLICY_INTERLEAVED) {
 		t.buf = stripes_map(a, size, &l->map_len);
 		if (t.buf != NULL)
-			node = lfp_numa_policy_stripe_node(a->policy,
-				(uintptr_t)t.buf);
+			node = lfp_numa_policy_stripe_node(
+				a->policy, (uintptr_t)t.buf);
 	} else {
-		node = numa_policy_place(a->policy, caller, try_large, &t,
-			&rank);
+		node = numa_policy_place(
+			a->policy, caller, try_large, &t, &rank);
 	}
 	if (node < 0)
 		goto fail;
@@ -524,8 +521,7 @@ large_alloc(struct lfp_numa_allocator *a, size_t size, bool zero)
 		l = NULL;
 		goto fail;
 	}
-	stats_alloc(a, node, LFP_NUMA_CLASS_LARGE, rank,
-		numa_addr_node(t.buf));
+	stats_alloc(a, node, LFP_NUMA_CLASS_LARGE, rank, numa_addr_node(t.buf));
 	return t.buf;
 fail:
 	free(l);
@@ -607,7 +603,7 @@ lfp_numa_ptr_info(const void *ptr, struct lfp_numa_ptr_info *info)
 			goto foreign;
 		idx = pool_index(p, ptr);
 		if (idx >= p->nb_objs ||
-				idx * p->stride != (uintptr_t)ptr - p->first)
+			idx * p->stride != (uintptr_t)ptr - p->first)
 			goto foreign;
 		info->alloc = p->owner;
 		info->node = p->node;
@@ -623,7 +619,7 @@ lfp_numa_ptr_info(const void *ptr, struct lfp_numa_ptr_info *info)
 	info->node = l.node;
 	info->striped = l.map_len != 0;
 	info->socket_id = info->striped ? -1 :
-		l.owner->topo.node[l.node].socket_id;
+					  l.owner->topo.node[l.node].socket_id;
 	info->cls = LFP_NUMA_CLASS_LARGE;
 	info->size = l.size;
 	return 0;
@@ -665,29 +661,31 @@ check_conf(const struct lfp_numa_conf *conf)
 	unsigned int pool_size;
 
 	if (conf == NULL || check_name(conf->name) < 0) {
-		NUMA_LOG(ERR, "a name of 1..%d characters [A-Za-z0-9_] is "
-			"needed", LFP_NUMA_NAMESIZE - 1);
+		NUMA_LOG(ERR,
+			"a name of 1..%d characters [A-Za-z0-9_] is "
+			"needed",
+			LFP_NUMA_NAMESIZE - 1);
 		return -EINVAL;
 	}
 	if ((unsigned int)conf->policy >= LFP_NUMA_POLICY_MAX) {
-		NUMA_LOG(ERR, "%s: unknown policy %d", conf->name,
-			conf->policy);
+		NUMA_LOG(
+			ERR, "%s: unknown policy %d", conf->name, conf->policy);
 		return -EINVAL;
 	}
 	pool_size = conf->pool_size != 0 ? conf->pool_size :
-		LFP_NUMA_DEFAULT_POOL_SIZE;
+					   LFP_NUMA_DEFAULT_POOL_SIZE;
 	/* rte_mempool refuses a cache whose flush threshold exceeds n. */
 	if (conf->cache_size > RTE_MEMPOOL_CACHE_MAX_SIZE ||
-			conf->cache_size * 3 / 2 > pool_size) {
+		conf->cache_size * 3 / 2 > pool_size) {
 		NUMA_LOG(ERR, "%s: cache size %u too big for pools of %u",
 			conf->name, conf->cache_size, pool_size);
 		return -EINVAL;
 	}
 	if (!ops_registered(conf->ops_name != NULL ? conf->ops_name :
-			LFP_NUMA_DEFAULT_OPS)) {
+						     LFP_NUMA_DEFAULT_OPS)) {
 		NUMA_LOG(ERR, "%s: mempool ops '%s' not registered", conf->name,
 			conf->ops_name != NULL ? conf->ops_name :
-			LFP_NUMA_DEFAULT_OPS);
+						 LFP_NUMA_DEFAULT_OPS);
 		return -ENOENT;
 	}
 	return 0;
@@ -722,9 +720,10 @@ choose_nodes(struct lfp_numa_allocator *a, uint64_t nodes)
 	if (nodes != 0)
 		a->nodes = nodes;
 	if ((a->nodes >> a->topo.nb_nodes) != 0) {
-		NUMA_LOG(ERR, "%s: node set 0x%" PRIx64 " is beyond the "
-			"topology's %u nodes", a->name, a->nodes,
-			a->topo.nb_nodes);
+		NUMA_LOG(ERR,
+			"%s: node set 0x%" PRIx64 " is beyond the "
+			"topology's %u nodes",
+			a->name, a->nodes, a->topo.nb_nodes);
 		return -EINVAL;
 	}
 	for (i = 0; i < a->topo.nb_nodes; i++) {
@@ -740,9 +739,11 @@ choose_nodes(struct lfp_numa_allocator *a, uint64_t nodes)
 		 * the stripe rule uses index order: they must agree.
 		 */
 		if (a->kind == LFP_NUMA_POLICY_INTERLEAVED &&
-				s <= last_socket) {
-			NUMA_LOG(ERR, "%s: interleaved nodes need distinct "
-				"sockets in increasing order", a->name);
+			s <= last_socket) {
+			NUMA_LOG(ERR,
+				"%s: interleaved nodes need distinct "
+				"sockets in increasing order",
+				a->name);
 			return -EINVAL;
 		}
 		last_socket = s;
@@ -770,7 +771,8 @@ setup_topology(struct lfp_numa_allocator *a, const struct lfp_numa_conf *conf)
 	numa_topology_map_lcores(&a->topo);
 	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
 		s = rte_lcore_is_enabled(lcore) ?
-			(int)rte_lcore_to_socket_id(lcore) : -1;
+			(int)rte_lcore_to_socket_id(lcore) :
+			-1;
 		a->lcore_knode[lcore] = s >= 0 && s < INT8_MAX ? s : -1;
 	}
 	return 0;
@@ -781,10 +783,10 @@ setup_stats(struct lfp_numa_allocator *a)
 {
 	size_t cells = (size_t)a->topo.nb_nodes * LFP_NUMA_NB_STAT_CLASSES;
 
-	a->stats_stride = RTE_ALIGN_CEIL(cells * sizeof(struct numa_counters),
-		RTE_CACHE_LINE_SIZE);
-	a->stats = aligned_alloc(RTE_CACHE_LINE_SIZE,
-		a->stats_stride * (RTE_MAX_LCORE + 1));
+	a->stats_stride = RTE_ALIGN_CEIL(
+		cells * sizeof(struct numa_counters), RTE_CACHE_LINE_SIZE);
+	a->stats = aligned_alloc(
+		RTE_CACHE_LINE_SIZE, a->stats_stride * (RTE_MAX_LCORE + 1));
 	if (a->stats == NULL)
 		return -ENOMEM;
 	memset(a->stats, 0, a->stats_stride * (RTE_MAX_LCORE + 1));
@@ -801,7 +803,7 @@ create_pools(struct lfp_numa_allocator *a)
 			continue;
 		for (cls = 0; cls < LFP_NUMA_NB_CLASSES; cls++)
 			if (pool_get(a, node, cls) == NULL)
-				return -rte_errno;   /* set by pool_create() */
+				return -rte_errno; /* set by pool_create() */
 	}
 	return 0;
 }
@@ -842,7 +844,7 @@ lfp_numa_allocator_create(const struct lfp_numa_conf *conf)
 	a->kind = conf->policy;
 	a->flags = conf->flags;
 	a->pool_size = conf->pool_size != 0 ? conf->pool_size :
-		LFP_NUMA_DEFAULT_POOL_SIZE;
+					      LFP_NUMA_DEFAULT_POOL_SIZE;
 	a->cache_size = conf->cache_size;
 	ret = setup_topology(a, conf);
 	if (ret == 0)

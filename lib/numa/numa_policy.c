@@ -28,8 +28,8 @@ static const char *const policy_names[LFP_NUMA_POLICY_MAX] = {
 const char *
 lfp_numa_policy_name(enum lfp_numa_policy_kind kind)
 {
-	return (unsigned int)kind < LFP_NUMA_POLICY_MAX ?
-		policy_names[kind] : NULL;
+	return (unsigned int)kind < LFP_NUMA_POLICY_MAX ? policy_names[kind] :
+							  NULL;
 }
 
 int
@@ -47,7 +47,7 @@ lfp_numa_policy_from_name(const char *name)
 /* The set's nodes ordered by distance from 'from', ties by index. */
 static void
 order_by_distance(struct lfp_numa_policy *pol,
-		const struct lfp_numa_topology *topo, unsigned int from)
+	const struct lfp_numa_topology *topo, unsigned int from)
 {
 	uint8_t *order = pol->by_distance[from];
 	unsigned int i, j;
@@ -59,8 +59,10 @@ order_by_distance(struct lfp_numa_policy *pol,
 	 */
 	for (i = 1; i < pol->nb_set; i++) {
 		node = order[i];
-		for (j = i; j > 0 && topo->distance[from][order[j - 1]] >
-				topo->distance[from][node]; j--)
+		for (j = i; j > 0 &&
+			topo->distance[from][order[j - 1]] >
+				topo->distance[from][node];
+			j--)
 			order[j] = order[j - 1];
 		order[j] = node;
 	}
@@ -68,7 +70,7 @@ order_by_distance(struct lfp_numa_policy *pol,
 
 struct lfp_numa_policy *
 lfp_numa_policy_create(const struct lfp_numa_topology *topo,
-		enum lfp_numa_policy_kind kind, uint64_t nodes)
+	enum lfp_numa_policy_kind kind, uint64_t nodes)
 {
 	struct lfp_numa_policy *pol;
 	uint64_t all;
@@ -82,8 +84,10 @@ lfp_numa_policy_create(const struct lfp_numa_topology *topo,
 	if (nodes == 0)
 		nodes = all;
 	if ((nodes & ~all) != 0) {
-		NUMA_LOG(ERR, "node set 0x%" PRIx64 " names nodes beyond the "
-			"topology's %u", nodes, topo->nb_nodes);
+		NUMA_LOG(ERR,
+			"node set 0x%" PRIx64 " names nodes beyond the "
+			"topology's %u",
+			nodes, topo->nb_nodes);
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -122,7 +126,7 @@ lfp_numa_policy_kind(const struct lfp_numa_policy *pol)
 
 int
 lfp_numa_policy_place(struct lfp_numa_policy *pol, unsigned int caller,
-		lfp_numa_try_node_t try_node, void *arg, unsigned int *rank)
+	lfp_numa_try_node_t try_node, void *arg, unsigned int *rank)
 {
 	unsigned int r;
 	int node;
@@ -148,14 +152,13 @@ lfp_numa_stripe_size(void)
 
 	/* Relaxed: racing callers store the same value. */
 	if (__atomic_load_n(&page, __ATOMIC_RELAXED) == 0)
-		__atomic_store_n(&page, (size_t)sysconf(_SC_PAGESIZE),
-			__ATOMIC_RELAXED);
+		__atomic_store_n(
+			&page, (size_t)sysconf(_SC_PAGESIZE), __ATOMIC_RELAXED);
 	return __atomic_load_n(&page, __ATOMIC_RELAXED);
 }
 
 int
-lfp_numa_policy_stripe_node(const struct lfp_numa_policy *pol,
-		uintptr_t addr)
+lfp_numa_policy_stripe_node(const struct lfp_numa_policy *pol, uintptr_t addr)
 {
 	if (pol == NULL || pol->nb_set == 0) {
 		rte_errno = EINVAL;

@@ -35,12 +35,12 @@
 extern int numa_logtype;
 
 #define NUMA_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, numa_logtype, "%s(): " fmt "\n", \
-		__func__, ##__VA_ARGS__)
+	rte_log(RTE_LOG_##level, numa_logtype, "%s(): " fmt "\n", __func__, \
+		##__VA_ARGS__)
 
 /* The size-class function below relies on this layout. */
 static_assert(LFP_NUMA_NB_CLASSES ==
-	LFP_NUMA_CLASS_MAX_SHIFT - LFP_NUMA_CLASS_MIN_SHIFT + 1,
+		LFP_NUMA_CLASS_MAX_SHIFT - LFP_NUMA_CLASS_MIN_SHIFT + 1,
 	"one size class per power of two from CLASS_MIN to CLASS_MAX");
 static_assert(LFP_NUMA_MAX_NODES <= 64, "node sets are uint64_t masks");
 static_assert(LFP_NUMA_MAX_NODES <= UINT8_MAX, "node indexes are uint8_t");
@@ -52,12 +52,12 @@ static_assert(LFP_NUMA_MAX_CPUS == CPU_SETSIZE, "CPU ids index rte_cpuset_t");
 /* ---- numa_topology.c ---- */
 
 struct numa_node {
-	int id;              /* kernel node id; injected: the index */
-	int socket_id;       /* EAL socket id backing the node, or -1 */
+	int id;	       /* kernel node id; injected: the index */
+	int socket_id; /* EAL socket id backing the node, or -1 */
 	unsigned int nb_cpus;
 	unsigned int nb_lcores;
-	uint64_t mem_total;  /* bytes */
-	uint64_t mem_free;   /* bytes */
+	uint64_t mem_total; /* bytes */
+	uint64_t mem_free;  /* bytes */
 	rte_cpuset_t cpus;
 };
 
@@ -67,8 +67,8 @@ struct lfp_numa_topology {
 	bool from_libnuma;
 	struct numa_node node[LFP_NUMA_MAX_NODES];
 	uint8_t distance[LFP_NUMA_MAX_NODES][LFP_NUMA_MAX_NODES];
-	int8_t cpu_node[LFP_NUMA_MAX_CPUS];   /* node index, or -1 */
-	int8_t lcore_node[RTE_MAX_LCORE];     /* node index, or -1 */
+	int8_t cpu_node[LFP_NUMA_MAX_CPUS]; /* node index, or -1 */
+	int8_t lcore_node[RTE_MAX_LCORE];   /* node index, or -1 */
 };
 
 /* One node holding every CPU and all memory: numa_available() < 0. */
@@ -102,16 +102,16 @@ numa_caller_node(const struct lfp_numa_topology *topo)
 
 /* One lcore's rotation position, alone on its cache line. */
 struct numa_cursor {
-	uint32_t next;   /* written by the owning lcore only */
+	uint32_t next; /* written by the owning lcore only */
 } __rte_cache_aligned;
 
 struct lfp_numa_policy {
 	enum lfp_numa_policy_kind kind;
-	unsigned int nb_nodes;          /* nodes of the topology */
-	unsigned int nb_set;            /* nodes in the set */
+	unsigned int nb_nodes; /* nodes of the topology */
+	unsigned int nb_set;   /* nodes in the set */
 	uint64_t set;
-	uint8_t set_list[LFP_NUMA_MAX_NODES];  /* set, by index */
-	uint8_t self[LFP_NUMA_MAX_NODES];      /* self[i] == i */
+	uint8_t set_list[LFP_NUMA_MAX_NODES]; /* set, by index */
+	uint8_t self[LFP_NUMA_MAX_NODES];     /* self[i] == i */
 	/* by_distance[c]: the set by distance from c, ties by index */
 	uint8_t by_distance[LFP_NUMA_MAX_NODES][LFP_NUMA_MAX_NODES];
 	/* RTE_MAX_LCORE slots, then one shared by threads without an lcore */
@@ -127,7 +127,7 @@ struct numa_plan {
 	unsigned int n;
 	unsigned int start;
 	uint32_t *cursor;
-	bool shared;            /* cursor of threads without an lcore id */
+	bool shared; /* cursor of threads without an lcore id */
 };
 
 static inline void
@@ -141,8 +141,9 @@ numa_cursor_start(struct lfp_numa_policy *pol, struct numa_plan *plan)
 		/* Shared by unregistered threads. Relaxed: the cursor only
 		 * has to rotate; it orders no other memory access.
 		 */
-		plan->start = __atomic_fetch_add(plan->cursor, 1,
-			__ATOMIC_RELAXED) % pol->nb_set;
+		plan->start = __atomic_fetch_add(
+				      plan->cursor, 1, __ATOMIC_RELAXED) %
+			pol->nb_set;
 		return;
 	}
 	plan->cursor = &pol->cursor[lcore].next;
@@ -174,7 +175,7 @@ numa_cursor_advance(const struct numa_plan *plan, unsigned int k)
 static inline struct numa_plan
 numa_policy_plan(struct lfp_numa_policy *pol, unsigned int caller)
 {
-	struct numa_plan plan = { .order = pol->self };
+	struct numa_plan plan = {.order = pol->self};
 
 	switch (pol->kind) {
 	case LFP_NUMA_POLICY_LOCAL_ONLY:
@@ -204,7 +205,7 @@ numa_policy_plan(struct lfp_numa_policy *pol, unsigned int caller)
  */
 static inline int
 numa_policy_place(struct lfp_numa_policy *pol, unsigned int caller,
-		lfp_numa_try_node_t try_node, void *arg, unsigned int *rank)
+	lfp_numa_try_node_t try_node, void *arg, unsigned int *rank)
 {
 	struct numa_plan plan = numa_policy_plan(pol, caller);
 	unsigned int k, i = plan.start;
@@ -242,19 +243,19 @@ numa_size_class(size_t size)
 /* One size-class pool of one node. */
 struct numa_pool {
 	struct rte_mempool *mp;
-	const struct rte_memzone *mz;       /* the pool's memory, ours */
+	const struct rte_memzone *mz; /* the pool's memory, ours */
 	struct lfp_numa_allocator *owner;
-	uintptr_t first;                    /* address of object 0 */
-	uint32_t stride;                    /* bytes between two objects */
+	uintptr_t first; /* address of object 0 */
+	uint32_t stride; /* bytes between two objects */
 	uint32_t nb_objs;
 	struct rte_reciprocal_u64 stride_inv;
-	uint8_t node;                       /* topology node index */
+	uint8_t node; /* topology node index */
 	uint8_t cls;
-	uint8_t page_shift;                 /* log2 of the memzone page size */
-	uintptr_t page_base;                /* first page of the memzone */
-	uint8_t *page_node;                 /* kernel node of each page */
+	uint8_t page_shift;  /* log2 of the memzone page size */
+	uintptr_t page_base; /* first page of the memzone */
+	uint8_t *page_node;  /* kernel node of each page */
 	uint32_t nb_pages;
-	uint8_t *state;                     /* LFP_NUMA_F_DEBUG: in-use byte */
+	uint8_t *state; /* LFP_NUMA_F_DEBUG: in-use byte */
 };
 
 /* Counters of one (node, class) cell of one lcore. */
@@ -314,8 +315,8 @@ struct numa_pool *numa_pagemap_lookup(uintptr_t addr);
 struct numa_large {
 	struct lfp_numa_allocator *owner;
 	void *addr;
-	size_t size;      /* usable bytes */
-	size_t map_len;   /* striped: mmap length; 0 for rte_malloc */
+	size_t size;	/* usable bytes */
+	size_t map_len; /* striped: mmap length; 0 for rte_malloc */
 	uint8_t node;
 };
 
@@ -326,13 +327,12 @@ int numa_large_add(struct numa_large *l);
  * the registry lock, so that its memory goes back before another thread
  * can be given the same address and register it: 0 or -ENOENT.
  */
-int numa_large_remove(const void *addr,
-		void (*release)(struct numa_large *l));
+int numa_large_remove(const void *addr, void (*release)(struct numa_large *l));
 /* Copy the descriptor of the buffer starting at addr: 0 or -ENOENT. */
 int numa_large_get(const void *addr, struct numa_large *copy);
 /* Unregister and release every buffer of allocator a, as above. */
 void numa_large_drain(const struct lfp_numa_allocator *a,
-		void (*release)(struct numa_large *l));
+	void (*release)(struct numa_large *l));
 
 /* Callers hold numa_lock(). */
 void numa_alloc_list_add(struct lfp_numa_allocator *a);
@@ -340,15 +340,15 @@ void numa_alloc_list_del(struct lfp_numa_allocator *a);
 /* Caller holds numa_lock(). */
 struct lfp_numa_allocator *numa_alloc_list_find(const char *name);
 /* Caller holds numa_lock(); stops when fn returns non-zero. */
-int numa_alloc_list_walk(int (*fn)(struct lfp_numa_allocator *a, void *arg),
-		void *arg);
+int numa_alloc_list_walk(
+	int (*fn)(struct lfp_numa_allocator *a, void *arg), void *arg);
 
 /* ---- numa_stats.c ---- */
 
 /* Counters of (lcore slot, node, class). */
 static inline struct numa_counters *
 numa_stats_cell(const struct lfp_numa_allocator *a, unsigned int slot,
-		unsigned int node, unsigned int cls)
+	unsigned int node, unsigned int cls)
 {
 	return (struct numa_counters *)(a->stats + slot * a->stats_stride) +
 		node * LFP_NUMA_NB_STAT_CLASSES + cls;
@@ -358,8 +358,8 @@ numa_stats_cell(const struct lfp_numa_allocator *a, unsigned int slot,
  * Kernel node of nb_pages pages of 1 << shift bytes from start, or
  * NUMA_NODE_UNKNOWN for a page not resident. Returns 0 or -errno.
  */
-int numa_pages_node(uintptr_t start, unsigned int shift, uint8_t *nodes,
-		uint32_t nb_pages);
+int numa_pages_node(
+	uintptr_t start, unsigned int shift, uint8_t *nodes, uint32_t nb_pages);
 
 /* Kernel node of the page holding addr, NUMA_NODE_UNKNOWN if unknown. */
 uint8_t numa_addr_node(const void *addr);

@@ -44,8 +44,8 @@ static pthread_mutex_t control_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t large_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct numa_pool **pagemap[UINT64_C(1) << TOP_BITS];
 static struct rte_hash *large_hash;
-static TAILQ_HEAD(, lfp_numa_allocator) alloc_list =
-	TAILQ_HEAD_INITIALIZER(alloc_list);
+static TAILQ_HEAD(, lfp_numa_allocator) alloc_list = TAILQ_HEAD_INITIALIZER(
+	alloc_list);
 
 void
 numa_lock(void)
@@ -92,8 +92,8 @@ numa_pagemap_set(uintptr_t start, size_t len, struct numa_pool *pool)
 		return -ENOTSUP;
 	for (g = (uint64_t)start >> NUMA_GRANULE_SHIFT; g < end; g++) {
 		/* Writers hold the control lock: a relaxed load suffices. */
-		leaf = __atomic_load_n(&pagemap[g >> LEAF_BITS],
-			__ATOMIC_RELAXED);
+		leaf = __atomic_load_n(
+			&pagemap[g >> LEAF_BITS], __ATOMIC_RELAXED);
 		if (leaf == NULL) {
 			if (pool == NULL)
 				continue;
@@ -160,7 +160,7 @@ large_lookup(const void *addr)
 	void *data;
 
 	if (large_hash == NULL ||
-			rte_hash_lookup_data(large_hash, &key, &data) < 0)
+		rte_hash_lookup_data(large_hash, &key, &data) < 0)
 		return NULL;
 	return data;
 }
@@ -196,7 +196,7 @@ numa_large_get(const void *addr, struct numa_large *copy)
 
 void
 numa_large_drain(const struct lfp_numa_allocator *a,
-		void (*release)(struct numa_large *l))
+	void (*release)(struct numa_large *l))
 {
 	struct numa_large *l;
 	const void *key;
@@ -206,7 +206,7 @@ numa_large_drain(const struct lfp_numa_allocator *a,
 
 	pthread_mutex_lock(&large_lock);
 	while (large_hash != NULL &&
-			rte_hash_iterate(large_hash, &key, &data, &iter) >= 0) {
+		rte_hash_iterate(large_hash, &key, &data, &iter) >= 0) {
 		l = data;
 		if (l->owner != a)
 			continue;
@@ -236,19 +236,20 @@ numa_alloc_list_find(const char *name)
 	struct lfp_numa_allocator *a;
 
 	TAILQ_FOREACH(a, &alloc_list, next)
-		if (strcmp(a->name, name) == 0)
-			return a;
+	if (strcmp(a->name, name) == 0)
+		return a;
 	return NULL;
 }
 
 int
-numa_alloc_list_walk(int (*fn)(struct lfp_numa_allocator *a, void *arg),
-		void *arg)
+numa_alloc_list_walk(
+	int (*fn)(struct lfp_numa_allocator *a, void *arg), void *arg)
 {
 	struct lfp_numa_allocator *a;
 	int ret;
 
-	TAILQ_FOREACH(a, &alloc_list, next) {
+	TAILQ_FOREACH(a, &alloc_list, next)
+	{
 		ret = fn(a, arg);
 		if (ret != 0)
 			return ret;

@@ -28,5 +28,5 @@ lfp_numa_class_size(unsigned int cls)
 	RTE_BUILD_BUG_ON((LFP_NUMA_CLASS_MIN << (LFP_NUMA_NB_CLASSES - 1)) !=
 		LFP_NUMA_CLASS_MAX);
 	return cls < LFP_NUMA_NB_CLASSES ? (size_t)LFP_NUMA_CLASS_MIN << cls :
-		0;
+					   0;
 }

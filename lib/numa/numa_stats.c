@@ -31,14 +31,15 @@ say_move_pages_failed_once(int err)
 
 	/* Relaxed: only picks which caller logs; orders nothing else. */
 	if (!__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
-		NUMA_LOG(WARNING, "move_pages(): %s; page placement unknown, "
+		NUMA_LOG(WARNING,
+			"move_pages(): %s; page placement unknown, "
 			"NUMA-local statistics will stay empty",
 			strerror(err));
 }
 
 int
-numa_pages_node(uintptr_t start, unsigned int shift, uint8_t *nodes,
-		uint32_t nb_pages)
+numa_pages_node(
+	uintptr_t start, unsigned int shift, uint8_t *nodes, uint32_t nb_pages)
 {
 	void *pages[PAGES_PER_CALL];
 	int status[PAGES_PER_CALL];
@@ -62,8 +63,9 @@ numa_pages_node(uintptr_t start, unsigned int shift, uint8_t *nodes,
 		}
 		for (i = 0; i < n; i++)
 			nodes[done + i] = status[i] >= 0 &&
-				status[i] < NUMA_NODE_UNKNOWN ?
-				(uint8_t)status[i] : NUMA_NODE_UNKNOWN;
+					status[i] < NUMA_NODE_UNKNOWN ?
+				(uint8_t)status[i] :
+				NUMA_NODE_UNKNOWN;
 	}
 	return 0;
 }
@@ -93,13 +95,13 @@ add_cell(struct lfp_numa_stats *st, const struct numa_counters *c)
 
 int
 lfp_numa_stats_get(const struct lfp_numa_allocator *a, int node, int cls,
-		struct lfp_numa_stats *st)
+	struct lfp_numa_stats *st)
 {
 	unsigned int slot, n, c;
 
 	if (a == NULL || st == NULL || node < -1 ||
-			node >= (int)a->topo.nb_nodes || cls < -1 ||
-			cls >= LFP_NUMA_NB_STAT_CLASSES) {
+		node >= (int)a->topo.nb_nodes || cls < -1 ||
+		cls >= LFP_NUMA_NB_STAT_CLASSES) {
 		rte_errno = EINVAL;
 		return -EINVAL;
 	}
@@ -112,15 +114,16 @@ lfp_numa_stats_get(const struct lfp_numa_allocator *a, int node, int cls,
 		for (n = 0; n < a->topo.nb_nodes; n++)
 			for (c = 0; c < LFP_NUMA_NB_STAT_CLASSES; c++)
 				if ((node < 0 || (int)n == node) &&
-						(cls < 0 || (int)c == cls))
-					add_cell(st, numa_stats_cell(a, slot,
-						n, c));
+					(cls < 0 || (int)c == cls))
+					add_cell(st,
+						numa_stats_cell(a, slot, n, c));
 	/* Counters of different lcores are read at different times: a
 	 * free may be seen before its allocation. Clamp at zero.
 	 */
 	st->in_use = st->allocs > st->frees ? st->allocs - st->frees : 0;
 	st->unknown = st->allocs > st->local + st->remote ?
-		st->allocs - st->local - st->remote : 0;
+		st->allocs - st->local - st->remote :
+		0;
 	return 0;
 }
 

@@ -35,14 +35,14 @@ static const struct {
 	const char *name;
 	size_t off;
 } stat_fields[] = {
-	{ "allocs", offsetof(struct lfp_numa_stats, allocs) },
-	{ "frees", offsetof(struct lfp_numa_stats, frees) },
-	{ "in_use", offsetof(struct lfp_numa_stats, in_use) },
-	{ "fails", offsetof(struct lfp_numa_stats, fails) },
-	{ "fallbacks", offsetof(struct lfp_numa_stats, fallbacks) },
-	{ "local", offsetof(struct lfp_numa_stats, local) },
-	{ "remote", offsetof(struct lfp_numa_stats, remote) },
-	{ "unknown", offsetof(struct lfp_numa_stats, unknown) },
+	{"allocs", offsetof(struct lfp_numa_stats, allocs)},
+	{"frees", offsetof(struct lfp_numa_stats, frees)},
+	{"in_use", offsetof(struct lfp_numa_stats, in_use)},
+	{"fails", offsetof(struct lfp_numa_stats, fails)},
+	{"fallbacks", offsetof(struct lfp_numa_stats, fallbacks)},
+	{"local", offsetof(struct lfp_numa_stats, local)},
+	{"remote", offsetof(struct lfp_numa_stats, remote)},
+	{"unknown", offsetof(struct lfp_numa_stats, unknown)},
 };
 
 static void
@@ -76,7 +76,7 @@ new_dict(void)
 
 static void
 add_node(struct rte_tel_data *d, const struct lfp_numa_topology *topo,
-		unsigned int i)
+	unsigned int i)
 {
 	const struct numa_node *n = &topo->node[i];
 	struct rte_tel_data *c = new_dict(), *dist;
@@ -93,11 +93,11 @@ add_node(struct rte_tel_data *d, const struct lfp_numa_topology *topo,
 	dict_u64(c, "mem_total_mb", n->mem_total / MIB);
 	dict_u64(c, "mem_free_mb", n->mem_free / MIB);
 	cpus[0] = '\0';
-	for (cpu = 0; cpu < LFP_NUMA_MAX_CPUS &&
-			len < (int)sizeof(cpus) - 8; cpu++)
+	for (cpu = 0; cpu < LFP_NUMA_MAX_CPUS && len < (int)sizeof(cpus) - 8;
+		cpu++)
 		if (CPU_ISSET(cpu, &n->cpus))
-			len += snprintf(cpus + len, sizeof(cpus) - len,
-				"%s%d", len > 0 ? "," : "", cpu);
+			len += snprintf(cpus + len, sizeof(cpus) - len, "%s%d",
+				len > 0 ? "," : "", cpu);
 	rte_tel_data_add_dict_string(c, "cpus", cpus);
 	dist = rte_tel_data_alloc();
 	if (dist != NULL) {
@@ -157,13 +157,13 @@ add_allocator(struct rte_tel_data *d, const struct lfp_numa_allocator *a)
 	unsigned int i;
 
 	rte_tel_data_add_dict_string(d, "name", a->name);
-	rte_tel_data_add_dict_string(d, "policy",
-		lfp_numa_policy_name(a->kind));
+	rte_tel_data_add_dict_string(
+		d, "policy", lfp_numa_policy_name(a->kind));
 	rte_tel_data_add_dict_string(d, "ops", a->ops_name);
 	rte_tel_data_add_dict_int(d, "pool_size", a->pool_size);
 	rte_tel_data_add_dict_int(d, "cache_size", a->cache_size);
-	rte_tel_data_add_dict_int(d, "debug",
-		(a->flags & LFP_NUMA_F_DEBUG) != 0);
+	rte_tel_data_add_dict_int(
+		d, "debug", (a->flags & LFP_NUMA_F_DEBUG) != 0);
 	dict_u64(d, "nodes", a->nodes);
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		return;
@@ -174,8 +174,8 @@ add_allocator(struct rte_tel_data *d, const struct lfp_numa_allocator *a)
 			rte_tel_data_free(c);
 			continue;
 		}
-		rte_tel_data_add_dict_int(c, "socket",
-			a->topo.node[i].socket_id);
+		rte_tel_data_add_dict_int(
+			c, "socket", a->topo.node[i].socket_id);
 		add_stats(c, &st);
 		snprintf(name, sizeof(name), "node%u", i);
 		rte_tel_data_add_dict_container(d, name, c, 0);
@@ -185,14 +185,14 @@ add_allocator(struct rte_tel_data *d, const struct lfp_numa_allocator *a)
 /* Pool facts: size, what is left, where its pages really are. */
 static void
 add_pool(struct rte_tel_data *c, const struct lfp_numa_allocator *a,
-		const struct numa_pool *p)
+	const struct numa_pool *p)
 {
 	uint32_t i, on_node = 0, unknown = 0;
 	int socket = a->topo.node[p->node].socket_id;
 
 	rte_tel_data_add_dict_int(c, "pool_objs", p->nb_objs);
-	rte_tel_data_add_dict_int(c, "pool_avail",
-		rte_mempool_avail_count(p->mp));
+	rte_tel_data_add_dict_int(
+		c, "pool_avail", rte_mempool_avail_count(p->mp));
 	for (i = 0; i < p->nb_pages; i++) {
 		if (p->page_node[i] == NUMA_NODE_UNKNOWN)
 			unknown++;
@@ -206,7 +206,7 @@ add_pool(struct rte_tel_data *c, const struct lfp_numa_allocator *a,
 
 static void
 add_node_classes(struct rte_tel_data *d, const struct lfp_numa_allocator *a,
-		unsigned int node)
+	unsigned int node)
 {
 	struct lfp_numa_stats st;
 	struct rte_tel_data *c;
@@ -223,8 +223,8 @@ add_node_classes(struct rte_tel_data *d, const struct lfp_numa_allocator *a,
 		add_stats(c, &st);
 		if (cls < LFP_NUMA_NB_CLASSES) {
 			/* Acquire pairs with the release in pool_get_slow(). */
-			p = __atomic_load_n(&a->pools[node][cls],
-				__ATOMIC_ACQUIRE);
+			p = __atomic_load_n(
+				&a->pools[node][cls], __ATOMIC_ACQUIRE);
 			if (p != NULL)
 				add_pool(c, a, p);
 			snprintf(name, sizeof(name), "c%zu",
@@ -248,7 +248,7 @@ parse_params(const char *params, char *name, int *node)
 		return -EINVAL;
 	comma = strchr(params, ',');
 	if ((comma != NULL ? (size_t)(comma - params) : strlen(params)) >=
-			LFP_NUMA_NAMESIZE)
+		LFP_NUMA_NAMESIZE)
 		return -EINVAL;
 	snprintf(name, LFP_NUMA_NAMESIZE, "%.*s",
 		comma != NULL ? (int)(comma - params) : LFP_NUMA_NAMESIZE,
@@ -258,7 +258,7 @@ parse_params(const char *params, char *name, int *node)
 		return 0;
 	n = strtol(comma + 1, &end, 10);
 	if (end == comma + 1 || *end != '\0' || n < 0 ||
-			n >= LFP_NUMA_MAX_NODES)
+		n >= LFP_NUMA_MAX_NODES)
 		return -EINVAL;
 	*node = n;
 	return 0;

@@ -148,7 +148,7 @@ discover_distances(struct lfp_numa_topology *topo)
 			if (d <= 0 || d > UINT8_MAX) {
 				/* No SLIT: libnuma reports 0. */
 				d = i == j ? LFP_NUMA_LOCAL_DISTANCE :
-					FALLBACK_REMOTE_DISTANCE;
+					     FALLBACK_REMOTE_DISTANCE;
 			}
 			topo->distance[i][j] = d;
 		}
@@ -162,7 +162,8 @@ say_no_numa_once(void)
 
 	/* Relaxed: only picks which caller logs; orders nothing else. */
 	if (!__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
-		NUMA_LOG(NOTICE, "numa_available() < 0: no NUMA support, "
+		NUMA_LOG(NOTICE,
+			"numa_available() < 0: no NUMA support, "
 			"one node with every CPU and all memory, all local");
 }
 
@@ -201,7 +202,7 @@ cpuset_node(const struct lfp_numa_topology *topo, const rte_cpuset_t *set)
 		if (!CPU_ISSET(cpu, set))
 			continue;
 		if (topo->cpu_node[cpu] < 0 ||
-				(idx >= 0 && idx != topo->cpu_node[cpu]))
+			(idx >= 0 && idx != topo->cpu_node[cpu]))
 			return -1;
 		idx = topo->cpu_node[cpu];
 	}
@@ -219,7 +220,8 @@ numa_topology_map_lcores(struct lfp_numa_topology *topo)
 	for (i = 0; i < topo->nb_nodes; i++)
 		topo->node[i].nb_lcores = 0;
 	/* Before rte_eal_init() no lcore is enabled: nothing to map. */
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		/* A discovered node is found from EAL's socket id of the
 		 * lcore; an injected one from the lcore's CPUs.
 		 */
@@ -227,8 +229,8 @@ numa_topology_map_lcores(struct lfp_numa_topology *topo)
 			set = rte_lcore_cpuset(lcore);
 			idx = cpuset_node(topo, &set);
 		} else {
-			idx = lfp_numa_topology_socket_node(topo,
-				rte_lcore_to_socket_id(lcore));
+			idx = lfp_numa_topology_socket_node(
+				topo, rte_lcore_to_socket_id(lcore));
 		}
 		if (idx < 0)
 			continue;
@@ -259,8 +261,10 @@ numa_real_cpu_node(int cpu)
 		 * the release store below). Without NUMA, all is node 0.
 		 */
 		for (c = 0; c < LFP_NUMA_MAX_CPUS; c++)
-			__atomic_store_n(&cache[c], !numa ? 0 : c < n ?
-				(int8_t)numa_node_of_cpu(c) : -1,
+			__atomic_store_n(&cache[c],
+				!numa	      ? 0 :
+					c < n ? (int8_t)numa_node_of_cpu(c) :
+						-1,
 				__ATOMIC_RELAXED);
 		/* Release: publish the table filled above. */
 		__atomic_store_n(&filled, true, __ATOMIC_RELEASE);
@@ -298,7 +302,7 @@ struct parse {
 };
 
 static int __rte_format_printf(2, 3)
-refuse(struct parse *p, const char *fmt, ...)
+	refuse(struct parse *p, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -377,7 +381,7 @@ parse_fields(struct parse *p, char *desc)
 			(unsigned int)RTE_DIM(tok));
 	for (i = 0; i < n; i++) {
 		if (*tok[i] == '\0')
-			continue;       /* ";;" or a final ';' */
+			continue; /* ";;" or a final ';' */
 		eq = strchr(tok[i], '=');
 		if (eq == NULL)
 			return refuse(p, "'%s' is not 'field=value'", tok[i]);
@@ -388,16 +392,18 @@ parse_fields(struct parse *p, char *desc)
 			if (strcmp(key, field_names[f]) == 0)
 				break;
 		if (f == F_MAX)
-			return refuse(p, "unknown field '%s' (known: nodes, "
-				"cpus, dist, mem, free, sockets)", key);
+			return refuse(p,
+				"unknown field '%s' (known: nodes, "
+				"cpus, dist, mem, free, sockets)",
+				key);
 		if (p->value[f] != NULL)
 			return refuse(p, "field '%s' given twice", key);
 		p->value[f] = val;
 	}
 	for (f = F_NODES; f <= F_MEM; f++)
 		if (p->value[f] == NULL)
-			return refuse(p, "field '%s' is missing",
-				field_names[f]);
+			return refuse(
+				p, "field '%s' is missing", field_names[f]);
 	return 0;
 }
 
@@ -407,10 +413,11 @@ parse_nodes(struct parse *p)
 	uint64_t n;
 
 	if (parse_u64(p->value[F_NODES], UINT32_MAX, &n) < 0)
-		return refuse(p, "nodes: '%s' is not a number",
-			p->value[F_NODES]);
+		return refuse(
+			p, "nodes: '%s' is not a number", p->value[F_NODES]);
 	if (n == 0)
-		return refuse(p, "nodes=0: a topology needs at least one "
+		return refuse(p,
+			"nodes=0: a topology needs at least one "
 			"node");
 	if (n > LFP_NUMA_MAX_NODES)
 		return refuse(p, "nodes=%" PRIu64 ": at most %d nodes", n,
@@ -428,26 +435,28 @@ parse_cpu_list(struct parse *p, unsigned int idx, char *list)
 	unsigned int n, i;
 
 	if (*list == '\0')
-		return 0;       /* a node without CPUs */
+		return 0; /* a node without CPUs */
 	n = split(list, ',', tok, RTE_DIM(tok));
 	for (i = 0; i < n && i < RTE_DIM(tok); i++) {
 		dash = strchr(tok[i], '-');
 		if (dash != NULL)
 			*dash = '\0';
 		if (parse_u64(trim(tok[i]), LFP_NUMA_MAX_CPUS - 1, &lo) < 0 ||
-				parse_u64(dash != NULL ? trim(dash + 1) :
-					tok[i], LFP_NUMA_MAX_CPUS - 1,
-					&hi) < 0 || hi < lo)
-			return refuse(p, "cpus: bad CPU range '%s%s%s' for "
-				"node %u (CPUs are 0..%d)", tok[i],
-				dash != NULL ? "-" : "",
+			parse_u64(dash != NULL ? trim(dash + 1) : tok[i],
+				LFP_NUMA_MAX_CPUS - 1, &hi) < 0 ||
+			hi < lo)
+			return refuse(p,
+				"cpus: bad CPU range '%s%s%s' for "
+				"node %u (CPUs are 0..%d)",
+				tok[i], dash != NULL ? "-" : "",
 				dash != NULL ? dash + 1 : "", idx,
 				LFP_NUMA_MAX_CPUS - 1);
 		for (cpu = lo; cpu <= hi; cpu++) {
 			if (p->topo->cpu_node[cpu] >= 0)
-				return refuse(p, "cpus: CPU %" PRIu64 " is on "
-					"node %d and node %u", cpu,
-					p->topo->cpu_node[cpu], idx);
+				return refuse(p,
+					"cpus: CPU %" PRIu64 " is on "
+					"node %d and node %u",
+					cpu, p->topo->cpu_node[cpu], idx);
 			add_cpu(p->topo, idx, cpu);
 		}
 	}
@@ -477,24 +486,27 @@ static int
 check_distances(struct parse *p)
 {
 	unsigned int i, j, n = p->topo->nb_nodes;
-	uint8_t (*d)[LFP_NUMA_MAX_NODES] = p->topo->distance;
+	uint8_t(*d)[LFP_NUMA_MAX_NODES] = p->topo->distance;
 
 	for (i = 0; i < n; i++) {
 		if (d[i][i] != LFP_NUMA_LOCAL_DISTANCE)
-			return refuse(p, "dist: node %u to itself is %u, "
-				"must be %d", i, d[i][i],
-				LFP_NUMA_LOCAL_DISTANCE);
+			return refuse(p,
+				"dist: node %u to itself is %u, "
+				"must be %d",
+				i, d[i][i], LFP_NUMA_LOCAL_DISTANCE);
 		for (j = 0; j < n; j++) {
 			if (i != j && d[i][j] <= LFP_NUMA_LOCAL_DISTANCE)
-				return refuse(p, "dist: node %u to node %u is "
+				return refuse(p,
+					"dist: node %u to node %u is "
 					"%u, a remote distance must be above "
-					"%d", i, j, d[i][j],
-					LFP_NUMA_LOCAL_DISTANCE);
+					"%d",
+					i, j, d[i][j], LFP_NUMA_LOCAL_DISTANCE);
 			if (d[i][j] != d[j][i])
-				return refuse(p, "dist: asymmetric, node %u "
+				return refuse(p,
+					"dist: asymmetric, node %u "
 					"to node %u is %u but node %u to node "
-					"%u is %u", i, j, d[i][j], j, i,
-					d[j][i]);
+					"%u is %u",
+					i, j, d[i][j], j, i, d[j][i]);
 		}
 	}
 	return 0;
@@ -509,16 +521,21 @@ parse_dist(struct parse *p)
 
 	rows = split(p->value[F_DIST], '|', row, RTE_DIM(row));
 	if (rows != n)
-		return refuse(p, "dist: %u rows for %u nodes (one row of %u "
-			"distances per node)", rows, n, n);
+		return refuse(p,
+			"dist: %u rows for %u nodes (one row of %u "
+			"distances per node)",
+			rows, n, n);
 	for (i = 0; i < n; i++) {
 		cols = split(row[i], ',', val, RTE_DIM(val));
 		if (cols != n)
-			return refuse(p, "dist: row %u has %u distances, %u "
-				"needed", i, cols, n);
+			return refuse(p,
+				"dist: row %u has %u distances, %u "
+				"needed",
+				i, cols, n);
 		for (j = 0; j < n; j++) {
 			if (parse_u64(val[j], UINT8_MAX, &d) < 0)
-				return refuse(p, "dist: '%s' (node %u to node "
+				return refuse(p,
+					"dist: '%s' (node %u to node "
 					"%u) is not a distance 10..255",
 					val[j], i, j);
 			p->topo->distance[i][j] = d;
@@ -540,9 +557,10 @@ parse_numbers(struct parse *p, enum field f, uint64_t max, uint64_t *out)
 			n, p->topo->nb_nodes);
 	for (i = 0; i < n; i++)
 		if (parse_u64(val[i], max, &out[i]) < 0)
-			return refuse(p, "%s: '%s' (node %u) is not a number "
-				"up to %" PRIu64, field_names[f], val[i], i,
-				max);
+			return refuse(p,
+				"%s: '%s' (node %u) is not a number "
+				"up to %" PRIu64,
+				field_names[f], val[i], i, max);
 	return 0;
 }
 
@@ -565,9 +583,10 @@ parse_memory(struct parse *p)
 	}
 	for (i = 0; i < p->topo->nb_nodes; i++) {
 		if (free_mem[i] > mem[i])
-			return refuse(p, "free: node %u has %" PRIu64 " MiB "
-				"free of %" PRIu64 " MiB", i, free_mem[i],
-				mem[i]);
+			return refuse(p,
+				"free: node %u has %" PRIu64 " MiB "
+				"free of %" PRIu64 " MiB",
+				i, free_mem[i], mem[i]);
 		p->topo->node[i].mem_total = mem[i] * MIB;
 		p->topo->node[i].mem_free = free_mem[i] * MIB;
 	}
@@ -597,9 +616,10 @@ parse_sockets(struct parse *p)
 			continue;
 		}
 		if (parse_u64(val[i], RTE_MAX_NUMA_NODES - 1, &sock) < 0)
-			return refuse(p, "sockets: '%s' (node %u) is not -1 "
-				"or a socket id 0..%d", val[i], i,
-				RTE_MAX_NUMA_NODES - 1);
+			return refuse(p,
+				"sockets: '%s' (node %u) is not -1 "
+				"or a socket id 0..%d",
+				val[i], i, RTE_MAX_NUMA_NODES - 1);
 		p->topo->node[i].socket_id = (int)sock;
 	}
 	return 0;
@@ -608,14 +628,14 @@ parse_sockets(struct parse *p)
 struct lfp_numa_topology *
 lfp_numa_topology_parse(const char *desc, char *err, size_t err_len)
 {
-	static int (*const steps[])(struct parse *p) = {
+	static int (*const steps[])(struct parse * p) = {
 		parse_nodes,
 		parse_cpus,
 		parse_dist,
 		parse_memory,
 		parse_sockets,
 	};
-	struct parse p = { .err = err, .err_len = err_len };
+	struct parse p = {.err = err, .err_len = err_len};
 	char *copy = NULL;
 	unsigned int i;
 	int ret;
@@ -657,7 +677,7 @@ struct out {
 };
 
 static void __rte_format_printf(2, 3)
-out_add(struct out *o, const char *fmt, ...)
+	out_add(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -680,7 +700,8 @@ out_cpus(struct out *o, const rte_cpuset_t *set)
 		if (!CPU_ISSET(cpu, set))
 			continue;
 		for (last = cpu; last + 1 < LFP_NUMA_MAX_CPUS &&
-				CPU_ISSET(last + 1, set); last++)
+			CPU_ISSET(last + 1, set);
+			last++)
 			;
 		if (last == cpu)
 			out_add(o, "%s%d", sep, cpu);
@@ -692,10 +713,10 @@ out_cpus(struct out *o, const rte_cpuset_t *set)
 }
 
 int
-lfp_numa_topology_format(const struct lfp_numa_topology *topo, char *buf,
-		size_t len)
+lfp_numa_topology_format(
+	const struct lfp_numa_topology *topo, char *buf, size_t len)
 {
-	struct out o = { .buf = buf, .len = len, .used = 0 };
+	struct out o = {.buf = buf, .len = len, .used = 0};
 	unsigned int i, j, n;
 
 	if (topo == NULL || (buf == NULL && len > 0))
@@ -711,7 +732,10 @@ lfp_numa_topology_format(const struct lfp_numa_topology *topo, char *buf,
 	out_add(&o, "; dist=");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
-			out_add(&o, "%s%u", j > 0 ? "," : i > 0 ? "|" : "",
+			out_add(&o, "%s%u",
+				j > 0	      ? "," :
+					i > 0 ? "|" :
+						"",
 				topo->distance[i][j]);
 	out_add(&o, "; mem=");
 	for (i = 0; i < n; i++)
@@ -753,7 +777,7 @@ lfp_numa_topology_from_libnuma(const struct lfp_numa_topology *topo)
 
 int
 lfp_numa_topology_node_info(const struct lfp_numa_topology *topo,
-		unsigned int node, struct lfp_numa_node_info *info)
+	unsigned int node, struct lfp_numa_node_info *info)
 {
 	const struct numa_node *n;
 
@@ -773,7 +797,7 @@ lfp_numa_topology_node_info(const struct lfp_numa_topology *topo,
 
 int
 lfp_numa_topology_distance(const struct lfp_numa_topology *topo,
-		unsigned int from, unsigned int to)
+	unsigned int from, unsigned int to)
 {
 	if (topo == NULL || from >= topo->nb_nodes || to >= topo->nb_nodes) {
 		rte_errno = EINVAL;
@@ -802,8 +826,8 @@ lfp_numa_topology_cpu_node(const struct lfp_numa_topology *topo, int cpu)
 }
 
 int
-lfp_numa_topology_lcore_node(const struct lfp_numa_topology *topo,
-		unsigned int lcore_id)
+lfp_numa_topology_lcore_node(
+	const struct lfp_numa_topology *topo, unsigned int lcore_id)
 {
 	if (topo == NULL || lcore_id >= RTE_MAX_LCORE)
 		return node_or_error(topo, -1);
@@ -811,8 +835,8 @@ lfp_numa_topology_lcore_node(const struct lfp_numa_topology *topo,
 }
 
 int
-lfp_numa_topology_socket_node(const struct lfp_numa_topology *topo,
-		int socket_id)
+lfp_numa_topology_socket_node(
+	const struct lfp_numa_topology *topo, int socket_id)
 {
 	unsigned int i;
 

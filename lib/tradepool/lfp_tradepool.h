@@ -78,10 +78,10 @@ enum lfp_tp_side {
 
 /** Order type. */
 enum lfp_tp_order_type {
-	LFP_TP_ORDER_LIMIT = 1,  /**< Rests at its limit price. */
+	LFP_TP_ORDER_LIMIT = 1,	 /**< Rests at its limit price. */
 	LFP_TP_ORDER_MARKET = 2, /**< Takes any price; never rests. */
-	LFP_TP_ORDER_IOC = 3,    /**< Limit, immediate-or-cancel. */
-	LFP_TP_ORDER_FOK = 4,    /**< Limit, fill-or-kill. */
+	LFP_TP_ORDER_IOC = 3,	 /**< Limit, immediate-or-cancel. */
+	LFP_TP_ORDER_FOK = 4,	 /**< Limit, fill-or-kill. */
 };
 
 /** Order life cycle, kept by the application; constructors set NEW. */
@@ -99,7 +99,7 @@ enum lfp_tp_type {
 	LFP_TP_TYPE_TRADE,
 	LFP_TP_TYPE_ORDER_NODE,
 	LFP_TP_TYPE_PRICE_LEVEL,
-	LFP_TP_TYPE_BUF_64,  /**< First of LFP_TP_BUF_CLASSES buffer types. */
+	LFP_TP_TYPE_BUF_64, /**< First of LFP_TP_BUF_CLASSES buffer types. */
 	LFP_TP_TYPE_BUF_128,
 	LFP_TP_TYPE_BUF_256,
 	LFP_TP_TYPE_BUF_512,
@@ -141,31 +141,31 @@ struct lfp_numa_topology;
  * Quantities are in lots, prices in integer ticks.
  */
 struct lfp_order {
-	uint64_t id;               /**< Exchange order id. */
-	int64_t price;             /**< Limit price in ticks (>= 0). */
-	uint32_t qty;              /**< Original quantity (> 0). */
-	uint32_t filled_qty;       /**< Quantity executed so far. */
-	uint8_t side;              /**< enum lfp_tp_side. */
-	uint8_t type;              /**< enum lfp_tp_order_type. */
-	uint8_t state;             /**< enum lfp_tp_order_state. */
-	uint8_t tp_slot;           /**< Internal: socket slot of its pool. */
-	uint32_t owner;            /**< Owner / session id (0 at creation). */
+	uint64_t id;	     /**< Exchange order id. */
+	int64_t price;	     /**< Limit price in ticks (>= 0). */
+	uint32_t qty;	     /**< Original quantity (> 0). */
+	uint32_t filled_qty; /**< Quantity executed so far. */
+	uint8_t side;	     /**< enum lfp_tp_side. */
+	uint8_t type;	     /**< enum lfp_tp_order_type. */
+	uint8_t state;	     /**< enum lfp_tp_order_state. */
+	uint8_t tp_slot;     /**< Internal: socket slot of its pool. */
+	uint32_t owner;	     /**< Owner / session id (0 at creation). */
 	struct lfp_tp_symbol symbol;
-	uint64_t ts_created;       /**< Time stamp given at creation. */
-	uint64_t ts_updated;       /**< Last change; equals ts_created first. */
+	uint64_t ts_created; /**< Time stamp given at creation. */
+	uint64_t ts_updated; /**< Last change; equals ts_created first. */
 } __rte_cache_aligned;
 
 /** An execution between a buy and a sell order; one cache line. */
 struct lfp_trade {
-	uint64_t id;               /**< Trade (execution) id. */
+	uint64_t id; /**< Trade (execution) id. */
 	uint64_t buy_order_id;
 	uint64_t sell_order_id;
-	int64_t price;             /**< Execution price in ticks (>= 0). */
-	uint32_t qty;              /**< Executed quantity (> 0). */
-	uint8_t tp_slot;           /**< Internal: socket slot of its pool. */
+	int64_t price;	 /**< Execution price in ticks (>= 0). */
+	uint32_t qty;	 /**< Executed quantity (> 0). */
+	uint8_t tp_slot; /**< Internal: socket slot of its pool. */
 	uint8_t reserved[3];
 	struct lfp_tp_symbol symbol;
-	uint64_t ts;               /**< Execution time stamp. */
+	uint64_t ts; /**< Execution time stamp. */
 } __rte_cache_aligned;
 
 /**
@@ -179,8 +179,8 @@ struct lfp_order_node {
 	struct lfp_order_node *next; /**< Towards the FIFO tail (newer). */
 	struct lfp_order *order;
 	struct lfp_price_level *level; /**< The level it rests in. */
-	uint64_t user;               /**< Free for the book. */
-	uint8_t tp_slot;             /**< Internal: socket slot of its pool. */
+	uint64_t user;		       /**< Free for the book. */
+	uint8_t tp_slot; /**< Internal: socket slot of its pool. */
 	uint8_t reserved[23];
 } __rte_cache_aligned;
 
@@ -189,17 +189,17 @@ struct lfp_order_node {
  * links that chain levels in price order. One cache line.
  */
 struct lfp_price_level {
-	int64_t price;               /**< Level price in ticks. */
-	uint64_t total_qty;          /**< Sum of the open quantity resting. */
-	uint32_t order_count;        /**< Nodes in the FIFO. */
-	uint8_t side;                /**< enum lfp_tp_side. */
-	uint8_t tp_slot;             /**< Internal: socket slot of its pool. */
+	int64_t price;	      /**< Level price in ticks. */
+	uint64_t total_qty;   /**< Sum of the open quantity resting. */
+	uint32_t order_count; /**< Nodes in the FIFO. */
+	uint8_t side;	      /**< enum lfp_tp_side. */
+	uint8_t tp_slot;      /**< Internal: socket slot of its pool. */
 	uint16_t reserved;
-	struct lfp_order_node *head; /**< Oldest order (matched first). */
-	struct lfp_order_node *tail; /**< Newest order. */
+	struct lfp_order_node *head;  /**< Oldest order (matched first). */
+	struct lfp_order_node *tail;  /**< Newest order. */
 	struct lfp_price_level *prev; /**< Book link: better price. */
 	struct lfp_price_level *next; /**< Book link: worse price. */
-	uint64_t user;               /**< Free for the book (e.g. an index). */
+	uint64_t user;		      /**< Free for the book (e.g. an index). */
 } __rte_cache_aligned;
 
 /* The layouts above are part of the API: one cache line each, hot fields
@@ -207,23 +207,24 @@ struct lfp_price_level {
 _Static_assert(sizeof(struct lfp_tp_symbol) == LFP_TP_SYMBOL_LEN,
 	"symbol is a fixed-size value");
 _Static_assert(sizeof(struct lfp_order) == RTE_CACHE_LINE_SIZE &&
-	_Alignof(struct lfp_order) == RTE_CACHE_LINE_SIZE,
+		_Alignof(struct lfp_order) == RTE_CACHE_LINE_SIZE,
 	"an order is one cache line");
 _Static_assert(sizeof(struct lfp_trade) == RTE_CACHE_LINE_SIZE &&
-	_Alignof(struct lfp_trade) == RTE_CACHE_LINE_SIZE,
+		_Alignof(struct lfp_trade) == RTE_CACHE_LINE_SIZE,
 	"a trade is one cache line");
 _Static_assert(sizeof(struct lfp_order_node) == RTE_CACHE_LINE_SIZE &&
-	_Alignof(struct lfp_order_node) == RTE_CACHE_LINE_SIZE,
+		_Alignof(struct lfp_order_node) == RTE_CACHE_LINE_SIZE,
 	"an order node is one cache line");
 _Static_assert(sizeof(struct lfp_price_level) == RTE_CACHE_LINE_SIZE &&
-	_Alignof(struct lfp_price_level) == RTE_CACHE_LINE_SIZE,
+		_Alignof(struct lfp_price_level) == RTE_CACHE_LINE_SIZE,
 	"a price level is one cache line");
-_Static_assert(LFP_TP_TYPE_BUF_4096 - LFP_TP_TYPE_BUF_64 + 1 ==
-	LFP_TP_BUF_CLASSES, "one type per buffer class");
+_Static_assert(
+	LFP_TP_TYPE_BUF_4096 - LFP_TP_TYPE_BUF_64 + 1 == LFP_TP_BUF_CLASSES,
+	"one type per buffer class");
 
 /** Size and per-lcore cache of one object type's pools. */
 struct lfp_tp_type_conf {
-	uint32_t count;      /**< Objects per socket; 0: no such pool. */
+	uint32_t count;	     /**< Objects per socket; 0: no such pool. */
 	uint32_t cache_size; /**< Per-lcore cache, or LFP_TP_CACHE_AUTO. */
 };
 
@@ -238,7 +239,7 @@ struct lfp_tp_conf {
 	 * that has an enabled lcore.
 	 */
 	uint64_t socket_mask;
-	enum lfp_tp_policy policy;   /**< Default LOCAL_PREFERRED. */
+	enum lfp_tp_policy policy; /**< Default LOCAL_PREFERRED. */
 	/**
 	 * NUMA topology from lib/numa (lfp_numa_topology_parse() for a
 	 * what-if run); NULL (default): discovered at creation.
@@ -252,28 +253,28 @@ struct lfp_tp_pools;
 
 /** Accounting of one type on one socket. */
 struct lfp_tp_type_stats {
-	uint32_t size;            /**< Objects in the pool. */
-	uint32_t in_use;          /**< Objects out of the pool now. */
-	uint32_t peak_in_use;     /**< See lfp_tp_stats_get(). */
-	uint32_t obj_size;        /**< sizeof the object (buffer class). */
-	uint64_t elt_footprint;   /**< Bytes per object incl. header/pad. */
-	uint64_t reserved_bytes;  /**< Memory the pool holds (all chunks). */
-	uint64_t in_use_bytes;    /**< in_use * elt_footprint. */
-	uint64_t allocs;          /**< Successful constructor/get calls. */
+	uint32_t size;		 /**< Objects in the pool. */
+	uint32_t in_use;	 /**< Objects out of the pool now. */
+	uint32_t peak_in_use;	 /**< See lfp_tp_stats_get(). */
+	uint32_t obj_size;	 /**< sizeof the object (buffer class). */
+	uint64_t elt_footprint;	 /**< Bytes per object incl. header/pad. */
+	uint64_t reserved_bytes; /**< Memory the pool holds (all chunks). */
+	uint64_t in_use_bytes;	 /**< in_use * elt_footprint. */
+	uint64_t allocs;	 /**< Successful constructor/get calls. */
 	uint64_t frees;
-	uint64_t failures;        /**< Exhaustion (ENOBUFS) events. */
-	double alloc_rate;        /**< Allocs/s since the last stats call. */
+	uint64_t failures; /**< Exhaustion (ENOBUFS) events. */
+	double alloc_rate; /**< Allocs/s since the last stats call. */
 	/**
 	 * % of the pool's resident pages that the kernel reports on its
 	 * socket; -1 when no page is resident (nothing touched yet).
 	 */
 	double numa_local_pct;
-	uint64_t resident_pages;  /**< Pages of the pool faulted in. */
+	uint64_t resident_pages; /**< Pages of the pool faulted in. */
 };
 
 /** Accounting of one socket slot. */
 struct lfp_tp_socket_stats {
-	int socket_id;            /**< Socket whose memory backs the pools. */
+	int socket_id; /**< Socket whose memory backs the pools. */
 	struct lfp_tp_type_stats type[LFP_TP_TYPE_MAX];
 };
 
@@ -281,15 +282,15 @@ struct lfp_tp_socket_stats {
 struct lfp_tp_stats {
 	unsigned int nb_sockets;
 	struct lfp_tp_socket_stats socket[RTE_MAX_NUMA_NODES];
-	uint64_t reserved_bytes;  /**< Sum over sockets and types. */
+	uint64_t reserved_bytes; /**< Sum over sockets and types. */
 	uint64_t in_use_bytes;
-	double reserved_mb;       /**< reserved_bytes / 2^20. */
+	double reserved_mb; /**< reserved_bytes / 2^20. */
 	double in_use_mb;
 	uint64_t allocs;
 	uint64_t frees;
 	uint64_t failures;
 	double alloc_rate;
-	double numa_local_pct;    /**< Over all resident pages; -1: none. */
+	double numa_local_pct; /**< Over all resident pages; -1: none. */
 };
 
 /**
@@ -338,8 +339,8 @@ const char *lfp_tp_name(const struct lfp_tp_pools *pools);
  * The mempool of @p type for @p socket_id (for tests, benchmarks and
  * rte_mempool_* queries), or NULL with rte_errno = ENOENT.
  */
-struct rte_mempool *lfp_tp_mempool(const struct lfp_tp_pools *pools,
-		enum lfp_tp_type type, int socket_id);
+struct rte_mempool *lfp_tp_mempool(
+	const struct lfp_tp_pools *pools, enum lfp_tp_type type, int socket_id);
 
 /** True when every mempool of @p pools holds all its objects. */
 bool lfp_tp_full(const struct lfp_tp_pools *pools);
@@ -357,8 +358,7 @@ int lfp_tp_symbol_set(struct lfp_tp_symbol *sym, const char *str);
  * As lfp_tp_symbol_set() for a fixed-width field of @p len bytes (a wire
  * format): the symbol ends at the first NUL or at @p len.
  */
-int lfp_tp_symbol_set_n(struct lfp_tp_symbol *sym, const char *str,
-		size_t len);
+int lfp_tp_symbol_set_n(struct lfp_tp_symbol *sym, const char *str, size_t len);
 
 /** True when two symbols are equal. */
 static inline bool
@@ -377,10 +377,9 @@ lfp_tp_symbol_eq(const struct lfp_tp_symbol *a, const struct lfp_tp_symbol *b)
  *     negative price, zero quantity.
  *   - ENOBUFS - the pool is exhausted (counted in the statistics).
  */
-struct lfp_order *lfp_tp_order_create(struct lfp_tp_pools *pools,
-		uint64_t id, const struct lfp_tp_symbol *symbol,
-		enum lfp_tp_side side, enum lfp_tp_order_type type,
-		int64_t price, uint32_t qty, uint64_t ts);
+struct lfp_order *lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts);
 
 /**
  * Take a Trade and initialise it.
@@ -391,10 +390,10 @@ struct lfp_order *lfp_tp_order_create(struct lfp_tp_pools *pools,
  *     quantity, buy_order_id == sell_order_id.
  *   - ENOBUFS - the pool is exhausted.
  */
-struct lfp_trade *lfp_tp_trade_create(struct lfp_tp_pools *pools,
-		uint64_t id, uint64_t buy_order_id, uint64_t sell_order_id,
-		const struct lfp_tp_symbol *symbol, int64_t price,
-		uint32_t qty, uint64_t ts);
+struct lfp_trade *lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
+	uint64_t buy_order_id, uint64_t sell_order_id,
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts);
 
 /**
  * Take an OrderNode for @p order, unlinked (prev, next, level NULL).
@@ -404,8 +403,8 @@ struct lfp_trade *lfp_tp_trade_create(struct lfp_tp_pools *pools,
  *   - EINVAL - NULL pools or order.
  *   - ENOBUFS - the pool is exhausted.
  */
-struct lfp_order_node *lfp_tp_order_node_create(struct lfp_tp_pools *pools,
-		struct lfp_order *order);
+struct lfp_order_node *lfp_tp_order_node_create(
+	struct lfp_tp_pools *pools, struct lfp_order *order);
 
 /**
  * Take an empty PriceLevel (no orders, unlinked, user 0).
@@ -416,8 +415,7 @@ struct lfp_order_node *lfp_tp_order_node_create(struct lfp_tp_pools *pools,
  *   - ENOBUFS - the pool is exhausted.
  */
 struct lfp_price_level *lfp_tp_price_level_create(
-		struct lfp_tp_pools *pools, enum lfp_tp_side side,
-		int64_t price);
+	struct lfp_tp_pools *pools, enum lfp_tp_side side, int64_t price);
 
 /**
  * Take a buffer of the smallest class that holds @p size bytes. Its
@@ -437,10 +435,10 @@ void *lfp_tp_buf_get(struct lfp_tp_pools *pools, size_t size);
  */
 void lfp_tp_order_free(struct lfp_tp_pools *pools, struct lfp_order *o);
 void lfp_tp_trade_free(struct lfp_tp_pools *pools, struct lfp_trade *t);
-void lfp_tp_order_node_free(struct lfp_tp_pools *pools,
-		struct lfp_order_node *n);
-void lfp_tp_price_level_free(struct lfp_tp_pools *pools,
-		struct lfp_price_level *l);
+void lfp_tp_order_node_free(
+	struct lfp_tp_pools *pools, struct lfp_order_node *n);
+void lfp_tp_price_level_free(
+	struct lfp_tp_pools *pools, struct lfp_price_level *l);
 void lfp_tp_buf_put(struct lfp_tp_pools *pools, void *buf);
 /** @} */
 
@@ -504,15 +502,15 @@ struct lfp_tp_pools *lfp_tp_lookup(const char *name);
 
 /** Scope guard; internal to the LFP_TP_SCOPED_* macros. */
 #define LFP_TP_GUARD_TYPE(kind, ctype) \
-struct lfp_tp_guard_##kind { \
-	struct lfp_tp_pools *pools; \
-	ctype **ref; \
-}; \
-static inline void \
-lfp_tp_guard_##kind##_release(struct lfp_tp_guard_##kind *g) \
-{ \
-	lfp_tp_##kind##_free(g->pools, *g->ref); \
-}
+	struct lfp_tp_guard_##kind { \
+		struct lfp_tp_pools *pools; \
+		ctype **ref; \
+	}; \
+	static inline void lfp_tp_guard_##kind##_release( \
+		struct lfp_tp_guard_##kind *g) \
+	{ \
+		lfp_tp_##kind##_free(g->pools, *g->ref); \
+	}
 
 LFP_TP_GUARD_TYPE(order, struct lfp_order)
 LFP_TP_GUARD_TYPE(trade, struct lfp_trade)
@@ -536,9 +534,8 @@ lfp_tp_guard_buf_release(struct lfp_tp_guard_buf *g)
 /** Declare @p var of type @p ctype * released to @p pools at scope end. */
 #define LFP_TP_SCOPED(kind, ctype, var, pools, init) \
 	ctype *var = (init); \
-	struct lfp_tp_guard_##kind lfp_tp_guard_##var \
-		LFP_TP_CLEANUP(lfp_tp_guard_##kind##_release) = \
-		{ (pools), &var }
+	struct lfp_tp_guard_##kind lfp_tp_guard_##var LFP_TP_CLEANUP( \
+		lfp_tp_guard_##kind##_release) = {(pools), &var}
 
 #define LFP_TP_SCOPED_ORDER(var, pools, init) \
 	LFP_TP_SCOPED(order, struct lfp_order, var, pools, init)
@@ -555,11 +552,12 @@ lfp_tp_guard_buf_release(struct lfp_tp_guard_buf *g)
  * Take ownership of a scoped object: evaluates to its pointer and leaves
  * NULL in @p var, so the scope's end releases nothing.
  */
-#define lfp_tp_take(var) __extension__ ({ \
-	__typeof__(var) lfp_tp_taken_ = (var); \
-	(var) = NULL; \
-	lfp_tp_taken_; \
-})
+#define lfp_tp_take(var) \
+	__extension__({ \
+		__typeof__(var) lfp_tp_taken_ = (var); \
+		(var) = NULL; \
+		lfp_tp_taken_; \
+	})
 /** @} */
 
 #ifdef __cplusplus

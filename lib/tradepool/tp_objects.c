@@ -76,7 +76,7 @@ enum tp_event {
 /* Count one event of the calling thread (@row) on (@slot, @type). */
 static inline void
 count_event(struct lfp_tp_pools *p, unsigned int row, unsigned int slot,
-	    unsigned int type, enum tp_event ev)
+	unsigned int type, enum tp_event ev)
 {
 	struct tp_counters *c = tp_counters_at(p, row, slot, type);
 	int64_t net;
@@ -106,7 +106,7 @@ tp_get(struct lfp_tp_pools *p, unsigned int type, uint8_t *slot_out)
 {
 	unsigned int row = tp_row();
 	unsigned int slot = row != TP_ROW_SHARED ? p->lcore_slot[row] :
-		p->shared_slot;
+						   p->shared_slot;
 	struct rte_mempool *mp = p->slot[slot].mp[type];
 	void *obj;
 
@@ -121,8 +121,7 @@ tp_get(struct lfp_tp_pools *p, unsigned int type, uint8_t *slot_out)
 }
 
 static inline void
-tp_put(struct lfp_tp_pools *p, unsigned int type, unsigned int slot,
-       void *obj)
+tp_put(struct lfp_tp_pools *p, unsigned int type, unsigned int slot, void *obj)
 {
 	/* The slot byte comes from the object itself; see the header. */
 	RTE_ASSERT(slot < p->nb_slots && p->slot[slot].mp[type] != NULL);
@@ -150,16 +149,15 @@ symbol_valid(const struct lfp_tp_symbol *sym)
 
 struct lfp_order *
 lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
-		    const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
-		    enum lfp_tp_order_type type, int64_t price, uint32_t qty,
-		    uint64_t ts)
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
 {
 	struct lfp_order *o;
 	uint8_t slot;
 
 	if (unlikely(pools == NULL || !symbol_valid(symbol) ||
-			!side_valid(side) || !order_type_valid(type) ||
-			price < 0 || qty == 0)) {
+		    !side_valid(side) || !order_type_valid(type) || price < 0 ||
+		    qty == 0)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -190,15 +188,15 @@ lfp_tp_order_free(struct lfp_tp_pools *pools, struct lfp_order *o)
 
 struct lfp_trade *
 lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
-		    uint64_t buy_order_id, uint64_t sell_order_id,
-		    const struct lfp_tp_symbol *symbol, int64_t price,
-		    uint32_t qty, uint64_t ts)
+	uint64_t buy_order_id, uint64_t sell_order_id,
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts)
 {
 	struct lfp_trade *t;
 	uint8_t slot;
 
 	if (unlikely(pools == NULL || !symbol_valid(symbol) || price < 0 ||
-			qty == 0 || buy_order_id == sell_order_id)) {
+		    qty == 0 || buy_order_id == sell_order_id)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -253,8 +251,8 @@ lfp_tp_order_node_free(struct lfp_tp_pools *pools, struct lfp_order_node *n)
 }
 
 struct lfp_price_level *
-lfp_tp_price_level_create(struct lfp_tp_pools *pools, enum lfp_tp_side side,
-			  int64_t price)
+lfp_tp_price_level_create(
+	struct lfp_tp_pools *pools, enum lfp_tp_side side, int64_t price)
 {
 	struct lfp_price_level *l;
 	uint8_t slot;

@@ -65,12 +65,11 @@ static const uint32_t default_counts[LFP_TP_TYPE_MAX] = {
 	[LFP_TP_TYPE_TRADE] = 5000,
 	[LFP_TP_TYPE_ORDER_NODE] = 10000,
 	[LFP_TP_TYPE_PRICE_LEVEL] = 1000,
-	[LFP_TP_TYPE_BUF_64 ... LFP_TP_TYPE_BUF_4096] = 1024,
+	[LFP_TP_TYPE_BUF_64... LFP_TP_TYPE_BUF_4096] = 1024,
 };
 
 /* Live pools of this process. Control path only: a spinlock is enough. */
-static TAILQ_HEAD(, lfp_tp_pools) registry =
-	TAILQ_HEAD_INITIALIZER(registry);
+static TAILQ_HEAD(, lfp_tp_pools) registry = TAILQ_HEAD_INITIALIZER(registry);
 static rte_spinlock_t registry_lock = RTE_SPINLOCK_INITIALIZER;
 
 void
@@ -103,8 +102,8 @@ tp_registry_find(const char *name)
 	struct lfp_tp_pools *p;
 
 	TAILQ_FOREACH(p, &registry, next)
-		if (strcmp(p->name, name) == 0)
-			return p;
+	if (strcmp(p->name, name) == 0)
+		return p;
 	return NULL;
 }
 
@@ -148,12 +147,12 @@ check_conf(const struct lfp_tp_conf *conf)
 		return -EINVAL;
 	}
 	if (conf->ops_name == NULL || conf->ops_name[0] == '\0' ||
-			strlen(conf->ops_name) >= RTE_MEMPOOL_OPS_NAMESIZE) {
+		strlen(conf->ops_name) >= RTE_MEMPOOL_OPS_NAMESIZE) {
 		TP_LOG(ERR, "pools %s: bad mempool ops name", conf->name);
 		return -EINVAL;
 	}
 	if (conf->policy != LFP_TP_POLICY_LOCAL_ONLY &&
-			conf->policy != LFP_TP_POLICY_LOCAL_PREFERRED) {
+		conf->policy != LFP_TP_POLICY_LOCAL_PREFERRED) {
 		TP_LOG(ERR, "pools %s: unknown policy %d", conf->name,
 			(int)conf->policy);
 		return -EINVAL;
@@ -216,7 +215,7 @@ sockets_with_lcores(void)
 	unsigned int lcore;
 
 	RTE_LCORE_FOREACH(lcore)
-		mask |= UINT64_C(1) << rte_lcore_to_socket_id(lcore);
+	mask |= UINT64_C(1) << rte_lcore_to_socket_id(lcore);
 	return mask;
 }
 
@@ -239,8 +238,8 @@ node_has_memory(void *arg, unsigned int node)
 	struct lfp_numa_node_info info;
 
 	if (lfp_numa_topology_node_info(arg, node, &info) < 0 ||
-			info.socket_id < 0 || info.mem_total == 0 ||
-			!socket_has_memory(info.socket_id))
+		info.socket_id < 0 || info.mem_total == 0 ||
+		!socket_has_memory(info.socket_id))
 		return -ENOMEM;
 	return 0;
 }
@@ -256,9 +255,10 @@ struct mapping {
 static int
 mapping_init(struct mapping *m, const struct lfp_tp_conf *conf)
 {
-	enum lfp_numa_policy_kind kind =
-		conf->policy == LFP_TP_POLICY_LOCAL_ONLY ?
-		LFP_NUMA_POLICY_LOCAL_ONLY : LFP_NUMA_POLICY_LOCAL_PREFERRED;
+	enum lfp_numa_policy_kind kind = conf->policy ==
+			LFP_TP_POLICY_LOCAL_ONLY ?
+		LFP_NUMA_POLICY_LOCAL_ONLY :
+		LFP_NUMA_POLICY_LOCAL_PREFERRED;
 	unsigned int i;
 
 	memset(m, 0, sizeof(*m));
@@ -293,8 +293,8 @@ lcore_node(const struct lfp_numa_topology *topo, unsigned int lcore)
 	int node = lfp_numa_topology_lcore_node(topo, lcore);
 
 	if (node < 0)
-		node = lfp_numa_topology_socket_node(topo,
-			rte_lcore_to_socket_id(lcore));
+		node = lfp_numa_topology_socket_node(
+			topo, rte_lcore_to_socket_id(lcore));
 	return node;
 }
 
@@ -305,7 +305,7 @@ lcore_node(const struct lfp_numa_topology *topo, unsigned int lcore)
  */
 static int
 place_node(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
-	   struct mapping *m, unsigned int node)
+	struct mapping *m, unsigned int node)
 {
 	struct lfp_numa_node_info info;
 	unsigned int rank;
@@ -317,17 +317,20 @@ place_node(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
 	served = lfp_numa_policy_place(m->pol, node, node_has_memory,
 		(void *)(uintptr_t)m->topo, &rank);
 	if (served < 0) {
-		TP_LOG(ERR, "pools %s_*_s%d: node %u (socket %d) has no "
-			"memory and policy %s allows no other", conf->name,
-			info.socket_id, node, info.socket_id,
+		TP_LOG(ERR,
+			"pools %s_*_s%d: node %u (socket %d) has no "
+			"memory and policy %s allows no other",
+			conf->name, info.socket_id, node, info.socket_id,
 			conf->policy == LFP_TP_POLICY_LOCAL_ONLY ?
-			"LOCAL_ONLY" : "LOCAL_PREFERRED");
+				"LOCAL_ONLY" :
+				"LOCAL_PREFERRED");
 		return -ENOMEM;
 	}
 	if (rank > 0)
-		TP_LOG(NOTICE, "pools %s: node %u has no memory, its lcores "
-			"use node %d (policy LOCAL_PREFERRED)", conf->name,
-			node, served);
+		TP_LOG(NOTICE,
+			"pools %s: node %u has no memory, its lcores "
+			"use node %d (policy LOCAL_PREFERRED)",
+			conf->name, node, served);
 	lfp_numa_topology_node_info(m->topo, served, &info);
 	m->slot_of_node[node] = slot_of_socket(p, info.socket_id);
 	return m->slot_of_node[node];
@@ -349,8 +352,10 @@ check_mask(const struct lfp_tp_conf *conf, uint64_t mask, uint64_t have)
 			return -EINVAL;
 		}
 		if ((have & (UINT64_C(1) << s)) == 0) {
-			TP_LOG(ERR, "pools %s_*_s%d: socket %d has no enabled "
-				"lcore", conf->name, s, s);
+			TP_LOG(ERR,
+				"pools %s_*_s%d: socket %d has no enabled "
+				"lcore",
+				conf->name, s, s);
 			return -ENODEV;
 		}
 	}
@@ -360,21 +365,24 @@ check_mask(const struct lfp_tp_conf *conf, uint64_t mask, uint64_t have)
 /* Bind each served lcore to the slot of the socket whose memory it uses. */
 static int
 map_lcores(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
-	   struct mapping *m, uint64_t mask)
+	struct mapping *m, uint64_t mask)
 {
 	unsigned int lcore;
 	int node, slot;
 
 	memset(p->lcore_slot, UINT8_MAX, sizeof(p->lcore_slot));
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		unsigned int socket = rte_lcore_to_socket_id(lcore);
 
 		if ((mask & (UINT64_C(1) << socket)) == 0)
 			continue;
 		node = lcore_node(m->topo, lcore);
 		if (node < 0) {
-			TP_LOG(ERR, "pools %s: lcore %u is on no node of the "
-				"topology", conf->name, lcore);
+			TP_LOG(ERR,
+				"pools %s: lcore %u is on no node of the "
+				"topology",
+				conf->name, lcore);
 			return -EINVAL;
 		}
 		slot = place_node(p, conf, m, node);
@@ -416,8 +424,8 @@ lcores_of_slot(const struct lfp_tp_pools *p, unsigned int slot)
 	unsigned int lcore, n = 0;
 
 	RTE_LCORE_FOREACH(lcore)
-		if (p->lcore_slot[lcore] == slot)
-			n++;
+	if (p->lcore_slot[lcore] == slot)
+		n++;
 	return n;
 }
 
@@ -434,15 +442,17 @@ cache_fill(uint32_t cache_size)
 
 static int
 cache_size_for(const char *pool, uint32_t count, uint32_t wanted,
-	       unsigned int nb_lcores, uint32_t *cache_size)
+	unsigned int nb_lcores, uint32_t *cache_size)
 {
 	uint32_t c;
 
 	if (wanted != LFP_TP_CACHE_AUTO) {
 		if ((uint64_t)nb_lcores * cache_fill(wanted) >= count) {
-			TP_LOG(ERR, "pool %s: %u objects are too few for %u "
+			TP_LOG(ERR,
+				"pool %s: %u objects are too few for %u "
 				"lcore caches of %u (need more than %" PRIu64
-				")", pool, count, nb_lcores, wanted,
+				")",
+				pool, count, nb_lcores, wanted,
 				(uint64_t)nb_lcores * cache_fill(wanted));
 			return -EINVAL;
 		}
@@ -458,7 +468,7 @@ cache_size_for(const char *pool, uint32_t count, uint32_t wanted,
 
 static int
 pool_create(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
-	    unsigned int slot, unsigned int type)
+	unsigned int slot, unsigned int type)
 {
 	int socket_id = p->slot[slot].socket_id;
 	uint32_t count = conf->type[type].count;
@@ -498,15 +508,17 @@ pool_create(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf,
 	}
 	ret = rte_mempool_populate_default(mp);
 	if (ret == -ENOMEM || (ret >= 0 && (uint32_t)ret < count)) {
-		TP_LOG(ERR, "pool %s: not enough memory on socket %d for %u "
-			"objects of %u bytes", name, socket_id, count,
-			tp_type_sizes[type]);
+		TP_LOG(ERR,
+			"pool %s: not enough memory on socket %d for %u "
+			"objects of %u bytes",
+			name, socket_id, count, tp_type_sizes[type]);
 		return -ENOMEM;
 	}
 	if (ret < 0) {
-		TP_LOG(ERR, "pool %s: cannot populate with ops %s on socket "
-			"%d: %s", name, p->ops_name, socket_id,
-			rte_strerror(-ret));
+		TP_LOG(ERR,
+			"pool %s: cannot populate with ops %s on socket "
+			"%d: %s",
+			name, p->ops_name, socket_id, rte_strerror(-ret));
 		return ret;
 	}
 	TP_LOG(DEBUG, "pool %s: %u objects, cache %u, ops %s", name, count,
@@ -539,8 +551,9 @@ pools_populate(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf)
 static int
 counters_alloc(struct lfp_tp_pools *p)
 {
-	size_t row_size = RTE_ALIGN_CEIL(p->nb_slots * LFP_TP_TYPE_MAX *
-		sizeof(struct tp_counters), RTE_CACHE_LINE_SIZE);
+	size_t row_size = RTE_ALIGN_CEIL(
+		p->nb_slots * LFP_TP_TYPE_MAX * sizeof(struct tp_counters),
+		RTE_CACHE_LINE_SIZE);
 	unsigned int s, row;
 
 	for (s = 0; s < p->nb_slots; s++) {
@@ -637,9 +650,10 @@ lfp_tp_free(struct lfp_tp_pools *pools)
 			struct rte_mempool *mp = pools->slot[s].mp[t];
 
 			if (mp != NULL && !rte_mempool_full(mp))
-				TP_LOG(WARNING, "pool %s freed with %u objects "
-					"out", mp->name,
-					rte_mempool_in_use_count(mp));
+				TP_LOG(WARNING,
+					"pool %s freed with %u objects "
+					"out",
+					mp->name, rte_mempool_in_use_count(mp));
 		}
 	pools_release(pools);
 }
@@ -651,15 +665,15 @@ lfp_tp_name(const struct lfp_tp_pools *pools)
 }
 
 struct rte_mempool *
-lfp_tp_mempool(const struct lfp_tp_pools *pools, enum lfp_tp_type type,
-	       int socket_id)
+lfp_tp_mempool(
+	const struct lfp_tp_pools *pools, enum lfp_tp_type type, int socket_id)
 {
 	unsigned int s;
 
 	if (pools != NULL && (unsigned int)type < LFP_TP_TYPE_MAX)
 		for (s = 0; s < pools->nb_slots; s++)
 			if (pools->slot[s].socket_id == socket_id &&
-					pools->slot[s].mp[type] != NULL)
+				pools->slot[s].mp[type] != NULL)
 				return pools->slot[s].mp[type];
 	rte_errno = ENOENT;
 	return NULL;
@@ -675,7 +689,7 @@ lfp_tp_full(const struct lfp_tp_pools *pools)
 	for (s = 0; s < pools->nb_slots; s++)
 		for (t = 0; t < LFP_TP_TYPE_MAX; t++)
 			if (pools->slot[s].mp[t] != NULL &&
-					!rte_mempool_full(pools->slot[s].mp[t]))
+				!rte_mempool_full(pools->slot[s].mp[t]))
 				return false;
 	return true;
 }

@@ -27,8 +27,8 @@
 extern int tp_logtype;
 
 #define TP_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, tp_logtype, "%s(): " fmt "\n", \
-		__func__, ##__VA_ARGS__)
+	rte_log(RTE_LOG_##level, tp_logtype, "%s(): " fmt "\n", __func__, \
+		##__VA_ARGS__)
 
 /* Largest per-lcore cache the automatic sizing picks. */
 #define TP_CACHE_AUTO_MAX 256
@@ -46,8 +46,8 @@ struct tp_counters {
 	uint64_t allocs;
 	uint64_t frees;
 	uint64_t failures;
-	int64_t net;    /* allocs - frees made by this row's thread */
-	int64_t peak;   /* high-water mark of net */
+	int64_t net;  /* allocs - frees made by this row's thread */
+	int64_t peak; /* high-water mark of net */
 };
 
 /* Stored in each mempool's private area, so a buffer finds its class. */
@@ -66,7 +66,7 @@ struct lfp_tp_pools {
 	/* Read-mostly part used by every constructor and free. */
 	struct tp_slot slot[RTE_MAX_NUMA_NODES];
 	uint8_t lcore_slot[RTE_MAX_LCORE]; /* slot serving each lcore */
-	uint8_t shared_slot;               /* slot of unregistered threads */
+	uint8_t shared_slot;		   /* slot of unregistered threads */
 	unsigned int nb_slots;
 	/* Counter row of each lcore (and the shared row), each in the
 	 * memory of the socket serving that lcore: nb_slots x TYPE_MAX. */
@@ -74,8 +74,8 @@ struct lfp_tp_pools {
 	void *counter_mem[RTE_MAX_NUMA_NODES]; /* one block per slot */
 
 	/* Control path. */
-	rte_spinlock_t shared_lock;        /* shared counter row writers */
-	rte_spinlock_t stats_lock;         /* last_* below */
+	rte_spinlock_t shared_lock; /* shared counter row writers */
+	rte_spinlock_t stats_lock;  /* last_* below */
 	uint64_t last_tsc;
 	uint64_t last_allocs[RTE_MAX_NUMA_NODES][LFP_TP_TYPE_MAX];
 	char name[LFP_TP_NAMESIZE];
@@ -91,7 +91,7 @@ extern const uint32_t tp_type_sizes[LFP_TP_TYPE_MAX];
 
 static inline struct tp_counters *
 tp_counters_at(const struct lfp_tp_pools *p, unsigned int row,
-	       unsigned int slot, unsigned int type)
+	unsigned int slot, unsigned int type)
 {
 	return &p->rows[row][slot * LFP_TP_TYPE_MAX + type];
 }
@@ -105,8 +105,12 @@ tp_counters_at(const struct lfp_tp_pools *p, unsigned int row,
 #define TP_TSAN_RELEASE(addr) __tsan_release((void *)(addr))
 #define TP_TSAN_ACQUIRE(addr) __tsan_acquire((void *)(addr))
 #else
-#define TP_TSAN_RELEASE(addr) do { } while (0)
-#define TP_TSAN_ACQUIRE(addr) do { } while (0)
+#define TP_TSAN_RELEASE(addr) \
+	do { \
+	} while (0)
+#define TP_TSAN_ACQUIRE(addr) \
+	do { \
+	} while (0)
 #endif
 
 /*
@@ -142,8 +146,8 @@ struct lfp_tp_pools *tp_registry_next(struct lfp_tp_pools *p);
 struct lfp_tp_pools *tp_registry_find(const char *name);
 
 /* Percentage of the resident pages of @mp on @socket_id (tp_stats.c). */
-double tp_numa_local_pct(const struct rte_mempool *mp, int socket_id,
-		uint64_t *resident);
+double tp_numa_local_pct(
+	const struct rte_mempool *mp, int socket_id, uint64_t *resident);
 
 /* Register the telemetry commands (tp_telemetry.c). */
 void tp_telemetry_register(void);

@@ -25,8 +25,8 @@
 
 struct page_count {
 	int socket_id;
-	uint64_t local;     /* resident on socket_id */
-	uint64_t resident;  /* resident anywhere */
+	uint64_t local;	   /* resident on socket_id */
+	uint64_t resident; /* resident anywhere */
 };
 
 static void
@@ -49,11 +49,11 @@ count_batch(struct page_count *pc, void **pages, unsigned int n)
 
 static void
 count_chunk(struct rte_mempool *mp, void *opaque,
-	    struct rte_mempool_memhdr *memhdr, unsigned int mem_idx)
+	struct rte_mempool_memhdr *memhdr, unsigned int mem_idx)
 {
 	struct page_count *pc = opaque;
-	const struct rte_memseg_list *msl =
-		rte_mem_virt2memseg_list(memhdr->addr);
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(
+		memhdr->addr);
 	size_t pg = msl != NULL ? msl->page_sz : (size_t)sysconf(_SC_PAGESIZE);
 	uintptr_t a = RTE_ALIGN_FLOOR((uintptr_t)memhdr->addr, pg);
 	uintptr_t end = (uintptr_t)memhdr->addr + memhdr->len;
@@ -80,20 +80,20 @@ count_chunk(struct rte_mempool *mp, void *opaque,
  * resident.
  */
 double
-tp_numa_local_pct(const struct rte_mempool *mp, int socket_id,
-		  uint64_t *resident)
+tp_numa_local_pct(
+	const struct rte_mempool *mp, int socket_id, uint64_t *resident)
 {
-	struct page_count pc = { .socket_id = socket_id };
+	struct page_count pc = {.socket_id = socket_id};
 
-	rte_mempool_mem_iter((struct rte_mempool *)(uintptr_t)mp, count_chunk,
-		&pc);
+	rte_mempool_mem_iter(
+		(struct rte_mempool *)(uintptr_t)mp, count_chunk, &pc);
 	*resident = pc.resident;
 	return pc.resident == 0 ? -1.0 : 100.0 * pc.local / pc.resident;
 }
 
 static void
 sum_chunk(struct rte_mempool *mp, void *opaque,
-	  struct rte_mempool_memhdr *memhdr, unsigned int mem_idx)
+	struct rte_mempool_memhdr *memhdr, unsigned int mem_idx)
 {
 	uint64_t *bytes = opaque;
 
@@ -121,15 +121,15 @@ counter_load(const uint64_t *c)
 }
 
 static void
-sum_counters(const struct lfp_tp_pools *p, unsigned int slot,
-	     unsigned int type, struct lfp_tp_type_stats *ts)
+sum_counters(const struct lfp_tp_pools *p, unsigned int slot, unsigned int type,
+	struct lfp_tp_type_stats *ts)
 {
 	uint64_t peak = 0;
 	unsigned int row;
 
 	for (row = 0; row < TP_NB_ROWS; row++) {
-		const struct tp_counters *c =
-			tp_counters_at(p, row, slot, type);
+		const struct tp_counters *c = tp_counters_at(
+			p, row, slot, type);
 
 		ts->allocs += counter_load(&c->allocs);
 		ts->frees += counter_load(&c->frees);
@@ -141,7 +141,7 @@ sum_counters(const struct lfp_tp_pools *p, unsigned int slot,
 
 static void
 type_stats(struct lfp_tp_pools *p, unsigned int slot, unsigned int type,
-	   double seconds, struct lfp_tp_type_stats *ts)
+	double seconds, struct lfp_tp_type_stats *ts)
 {
 	struct rte_mempool *mp = p->slot[slot].mp[type];
 
@@ -157,10 +157,11 @@ type_stats(struct lfp_tp_pools *p, unsigned int slot, unsigned int type,
 	ts->in_use_bytes = (uint64_t)ts->in_use * ts->elt_footprint;
 	sum_counters(p, slot, type, ts);
 	ts->alloc_rate = seconds > 0 ?
-		(ts->allocs - p->last_allocs[slot][type]) / seconds : 0.0;
+		(ts->allocs - p->last_allocs[slot][type]) / seconds :
+		0.0;
 	p->last_allocs[slot][type] = ts->allocs;
-	ts->numa_local_pct = tp_numa_local_pct(mp, p->slot[slot].socket_id,
-		&ts->resident_pages);
+	ts->numa_local_pct = tp_numa_local_pct(
+		mp, p->slot[slot].socket_id, &ts->resident_pages);
 }
 
 /* Pages resident in all pools, and how many of them are local. */
@@ -171,7 +172,7 @@ struct local_sum {
 
 static void
 add_totals(struct lfp_tp_stats *st, const struct lfp_tp_type_stats *ts,
-	   struct local_sum *sum)
+	struct local_sum *sum)
 {
 	st->reserved_bytes += ts->reserved_bytes;
 	st->in_use_bytes += ts->in_use_bytes;
@@ -188,7 +189,7 @@ add_totals(struct lfp_tp_stats *st, const struct lfp_tp_type_stats *ts,
 int
 lfp_tp_stats_get(struct lfp_tp_pools *pools, struct lfp_tp_stats *stats)
 {
-	struct local_sum sum = { 0 };
+	struct local_sum sum = {0};
 	unsigned int s, t;
 	uint64_t now;
 	double seconds;
@@ -214,7 +215,8 @@ lfp_tp_stats_get(struct lfp_tp_pools *pools, struct lfp_tp_stats *stats)
 	rte_spinlock_unlock(&pools->stats_lock);
 	stats->reserved_mb = stats->reserved_bytes / (1024.0 * 1024.0);
 	stats->in_use_mb = stats->in_use_bytes / (1024.0 * 1024.0);
-	stats->numa_local_pct = sum.resident == 0 ? -1.0 :
+	stats->numa_local_pct = sum.resident == 0 ?
+		-1.0 :
 		100.0 * sum.local / sum.resident;
 	return 0;
 }
@@ -238,15 +240,15 @@ lfp_tp_stats_dump(FILE *f, struct lfp_tp_pools *pools)
 
 	if (f == NULL || lfp_tp_stats_get(pools, &st) < 0)
 		return;
-	fprintf(f, "tradepool %s: %.2f MB reserved, %.3f MB in use, "
+	fprintf(f,
+		"tradepool %s: %.2f MB reserved, %.3f MB in use, "
 		"%" PRIu64 " allocs, %" PRIu64 " frees, %" PRIu64
 		" failures, %.0f allocs/s, %s%% NUMA-local\n",
-		pools->name, st.reserved_mb, st.in_use_mb, st.allocs,
-		st.frees, st.failures, st.alloc_rate,
-		pct_str(st.numa_local_pct, pct));
-	fprintf(f, "  %-6s %-6s %8s %8s %8s %10s %12s %10s %8s %7s\n",
-		"socket", "type", "size", "in_use", "peak", "allocs",
-		"reserved_B", "failures", "bytes/o", "local%");
+		pools->name, st.reserved_mb, st.in_use_mb, st.allocs, st.frees,
+		st.failures, st.alloc_rate, pct_str(st.numa_local_pct, pct));
+	fprintf(f, "  %-6s %-6s %8s %8s %8s %10s %12s %10s %8s %7s\n", "socket",
+		"type", "size", "in_use", "peak", "allocs", "reserved_B",
+		"failures", "bytes/o", "local%");
 	for (s = 0; s < st.nb_sockets; s++)
 		for (t = 0; t < LFP_TP_TYPE_MAX; t++) {
 			const struct lfp_tp_type_stats *ts =
@@ -254,12 +256,13 @@ lfp_tp_stats_dump(FILE *f, struct lfp_tp_pools *pools)
 
 			if (ts->size == 0)
 				continue;
-			fprintf(f, "  %-6d %-6s %8u %8u %8u %10" PRIu64
+			fprintf(f,
+				"  %-6d %-6s %8u %8u %8u %10" PRIu64
 				" %12" PRIu64 " %10" PRIu64 " %8" PRIu64
-				" %7s\n", st.socket[s].socket_id,
-				tp_type_names[t], ts->size, ts->in_use,
-				ts->peak_in_use, ts->allocs,
-				ts->reserved_bytes, ts->failures,
+				" %7s\n",
+				st.socket[s].socket_id, tp_type_names[t],
+				ts->size, ts->in_use, ts->peak_in_use,
+				ts->allocs, ts->reserved_bytes, ts->failures,
 				ts->elt_footprint,
 				pct_str(ts->numa_local_pct, pct));
 		}

@@ -40,7 +40,12 @@ tel_add_double(struct rte_tel_data *d, const char *name, double v)
 	return rte_tel_data_add_dict_string(d, name, buf);
 }
 
-enum field_kind { F_U32, F_U64, F_RATE, F_PCT };
+enum field_kind {
+	F_U32,
+	F_U64,
+	F_RATE,
+	F_PCT
+};
 
 /* Columns of each "s<socket>_<type>" array, in the order of "fields". */
 static const struct {
@@ -48,27 +53,25 @@ static const struct {
 	size_t offset;
 	enum field_kind kind;
 } fields[] = {
-	{ "size", offsetof(struct lfp_tp_type_stats, size), F_U32 },
-	{ "in_use", offsetof(struct lfp_tp_type_stats, in_use), F_U32 },
-	{ "peak_in_use", offsetof(struct lfp_tp_type_stats, peak_in_use),
-		F_U32 },
-	{ "obj_size", offsetof(struct lfp_tp_type_stats, obj_size), F_U32 },
-	{ "elt_footprint", offsetof(struct lfp_tp_type_stats, elt_footprint),
-		F_U64 },
-	{ "reserved_bytes",
-		offsetof(struct lfp_tp_type_stats, reserved_bytes), F_U64 },
-	{ "in_use_bytes", offsetof(struct lfp_tp_type_stats, in_use_bytes),
-		F_U64 },
-	{ "allocs", offsetof(struct lfp_tp_type_stats, allocs), F_U64 },
-	{ "frees", offsetof(struct lfp_tp_type_stats, frees), F_U64 },
-	{ "failures", offsetof(struct lfp_tp_type_stats, failures), F_U64 },
-	{ "alloc_rate", offsetof(struct lfp_tp_type_stats, alloc_rate),
-		F_RATE },
+	{"size", offsetof(struct lfp_tp_type_stats, size), F_U32},
+	{"in_use", offsetof(struct lfp_tp_type_stats, in_use), F_U32},
+	{"peak_in_use", offsetof(struct lfp_tp_type_stats, peak_in_use), F_U32},
+	{"obj_size", offsetof(struct lfp_tp_type_stats, obj_size), F_U32},
+	{"elt_footprint", offsetof(struct lfp_tp_type_stats, elt_footprint),
+		F_U64},
+	{"reserved_bytes", offsetof(struct lfp_tp_type_stats, reserved_bytes),
+		F_U64},
+	{"in_use_bytes", offsetof(struct lfp_tp_type_stats, in_use_bytes),
+		F_U64},
+	{"allocs", offsetof(struct lfp_tp_type_stats, allocs), F_U64},
+	{"frees", offsetof(struct lfp_tp_type_stats, frees), F_U64},
+	{"failures", offsetof(struct lfp_tp_type_stats, failures), F_U64},
+	{"alloc_rate", offsetof(struct lfp_tp_type_stats, alloc_rate), F_RATE},
 	/* 0 with resident_pages 0: nothing measured yet. */
-	{ "numa_local_pct_x100",
-		offsetof(struct lfp_tp_type_stats, numa_local_pct), F_PCT },
-	{ "resident_pages",
-		offsetof(struct lfp_tp_type_stats, resident_pages), F_U64 },
+	{"numa_local_pct_x100",
+		offsetof(struct lfp_tp_type_stats, numa_local_pct), F_PCT},
+	{"resident_pages", offsetof(struct lfp_tp_type_stats, resident_pages),
+		F_U64},
 };
 
 static uint64_t
@@ -111,7 +114,7 @@ add_fields_names(struct rte_tel_data *d)
 
 static int
 add_type(struct rte_tel_data *d, int socket_id, unsigned int type,
-	 const struct lfp_tp_type_stats *ts)
+	const struct lfp_tp_type_stats *ts)
 {
 	struct rte_tel_data *a;
 	char key[32];
@@ -168,8 +171,8 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	RTE_SET_USED(cmd);
 	tp_registry_lock();
-	p = params != NULL && params[0] != '\0' ?
-		tp_registry_find(params) : tp_registry_first();
+	p = params != NULL && params[0] != '\0' ? tp_registry_find(params) :
+						  tp_registry_first();
 	ret = p != NULL ? fill_stats(p, d) : -EINVAL;
 	tp_registry_unlock();
 	return ret;

@@ -96,7 +96,7 @@ lfp_tp_warmup_lcore(struct lfp_tp_pools *pools)
 /* What one lcore does in a warm-up phase. */
 struct warm_job {
 	struct lfp_tp_pools *pools;
-	int touch_slot;      /* slot to pre-touch in phase 1, or -1 */
+	int touch_slot; /* slot to pre-touch in phase 1, or -1 */
 };
 
 static int
@@ -137,13 +137,13 @@ static unsigned int
 run_phase(lcore_function_t *fn, struct warm_job *jobs)
 {
 	unsigned int lcore, busy = 0;
-	bool launched[RTE_MAX_LCORE] = { false };
+	bool launched[RTE_MAX_LCORE] = {false};
 
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		TP_TSAN_RELEASE(&jobs[lcore]);
 		if (!lcore_idle(lcore) ||
-				rte_eal_remote_launch(fn, &jobs[lcore],
-					lcore) != 0) {
+			rte_eal_remote_launch(fn, &jobs[lcore], lcore) != 0) {
 			busy++;
 			continue;
 		}
@@ -151,10 +151,10 @@ run_phase(lcore_function_t *fn, struct warm_job *jobs)
 	}
 	fn(&jobs[rte_lcore_id()]);
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		if (launched[lcore]) {
-			rte_eal_wait_lcore(lcore);
-			TP_TSAN_ACQUIRE(&jobs[lcore]);
-		}
+	if (launched[lcore]) {
+		rte_eal_wait_lcore(lcore);
+		TP_TSAN_ACQUIRE(&jobs[lcore]);
+	}
 	return busy;
 }
 
@@ -179,11 +179,10 @@ plan_touch(struct lfp_tp_pools *p, struct warm_job *jobs)
 
 		if (p->lcore_slot[main_lcore] != s)
 			RTE_LCORE_FOREACH_WORKER(lcore)
-				if (p->lcore_slot[lcore] == s &&
-						lcore_idle(lcore)) {
-					chosen = lcore;
-					break;
-				}
+		if (p->lcore_slot[lcore] == s && lcore_idle(lcore)) {
+			chosen = lcore;
+			break;
+		}
 		/* The main lcore may have to touch several slots. */
 		if (jobs[chosen].touch_slot >= 0)
 			touch_slot(p, s);

@@ -65,12 +65,12 @@ test_lat_hist_uniform_percentiles(void)
 	lfp_lat_hist_init(&h);
 	for (v = 1; v <= 100000; v++)
 		lfp_lat_hist_record(&h, v);
-	CU_ASSERT_TRUE(within_resolution(lfp_lat_hist_percentile(&h, 50),
-		50000));
-	CU_ASSERT_TRUE(within_resolution(lfp_lat_hist_percentile(&h, 99),
-		99000));
-	CU_ASSERT_TRUE(within_resolution(lfp_lat_hist_percentile(&h, 99.9),
-		99900));
+	CU_ASSERT_TRUE(
+		within_resolution(lfp_lat_hist_percentile(&h, 50), 50000));
+	CU_ASSERT_TRUE(
+		within_resolution(lfp_lat_hist_percentile(&h, 99), 99000));
+	CU_ASSERT_TRUE(
+		within_resolution(lfp_lat_hist_percentile(&h, 99.9), 99900));
 	CU_ASSERT_EQUAL(lfp_lat_hist_percentile(&h, 100), 100000);
 	CU_ASSERT_EQUAL(lfp_lat_hist_percentile(&h, 0), 1);
 	CU_ASSERT_DOUBLE_EQUAL(lfp_lat_hist_mean(&h), 50000.5, 1e-6);
@@ -110,10 +110,10 @@ test_lat_hist_extreme_values(void)
 	lfp_lat_hist_init(&h);
 	lfp_lat_hist_record(&h, UINT64_MAX);
 	lfp_lat_hist_record(&h, 0);
-	CU_ASSERT_EQUAL(lfp_lat_hist_index(UINT64_MAX),
-		LFP_LAT_HIST_BUCKETS - 1);
-	CU_ASSERT_EQUAL(lfp_lat_hist_bucket_high(LFP_LAT_HIST_BUCKETS - 1),
-		UINT64_MAX);
+	CU_ASSERT_EQUAL(
+		lfp_lat_hist_index(UINT64_MAX), LFP_LAT_HIST_BUCKETS - 1);
+	CU_ASSERT_EQUAL(
+		lfp_lat_hist_bucket_high(LFP_LAT_HIST_BUCKETS - 1), UINT64_MAX);
 	CU_ASSERT_EQUAL(lfp_lat_hist_percentile(&h, 50), 0);
 	CU_ASSERT_EQUAL(lfp_lat_hist_percentile(&h, 100), UINT64_MAX);
 	CU_ASSERT_EQUAL(h.count, 2);
@@ -135,12 +135,12 @@ test_lat_hist_buckets_bound_relative_error(void)
 			CU_ASSERT_FATAL(idx < LFP_LAT_HIST_BUCKETS);
 			hi = lfp_lat_hist_bucket_high(idx);
 			lo = idx == 0 ? 0 :
-				lfp_lat_hist_bucket_high(idx - 1) + 1;
+					lfp_lat_hist_bucket_high(idx - 1) + 1;
 			CU_ASSERT_TRUE(lo <= v && v <= hi);
 			CU_ASSERT_TRUE(hi - lo <= lo / LFP_LAT_HIST_SUB);
 			if (v > 0)
-				CU_ASSERT_TRUE(lfp_lat_hist_index(v - 1) <=
-					idx);
+				CU_ASSERT_TRUE(
+					lfp_lat_hist_index(v - 1) <= idx);
 		}
 	}
 }
@@ -168,8 +168,8 @@ test_lat_hist_merge_equals_single_recording(void)
 		lfp_lat_hist_percentile(&h3, 50));
 	CU_ASSERT_EQUAL(lfp_lat_hist_percentile(&h, 99.9),
 		lfp_lat_hist_percentile(&h3, 99.9));
-	CU_ASSERT_DOUBLE_EQUAL(lfp_lat_hist_mean(&h), lfp_lat_hist_mean(&h3),
-		1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(
+		lfp_lat_hist_mean(&h), lfp_lat_hist_mean(&h3), 1e-6);
 }
 
 static void
@@ -188,26 +188,26 @@ test_lat_hist_merge_into_empty_keeps_min(void)
 }
 
 static CU_TestInfo lat_hist_tests[] = {
-	{ "empty_reports_zero", test_lat_hist_empty_reports_zero },
-	{ "single_value_is_every_percentile",
-		test_lat_hist_single_value_is_every_percentile },
-	{ "small_values_are_exact", test_lat_hist_small_values_are_exact },
-	{ "uniform_percentiles", test_lat_hist_uniform_percentiles },
-	{ "bimodal_tail", test_lat_hist_bimodal_tail },
-	{ "out_of_range_percentile_clamps",
-		test_lat_hist_out_of_range_percentile_clamps },
-	{ "extreme_values", test_lat_hist_extreme_values },
-	{ "buckets_bound_relative_error",
-		test_lat_hist_buckets_bound_relative_error },
-	{ "merge_equals_single_recording",
-		test_lat_hist_merge_equals_single_recording },
-	{ "merge_into_empty_keeps_min",
-		test_lat_hist_merge_into_empty_keeps_min },
+	{"empty_reports_zero", test_lat_hist_empty_reports_zero},
+	{"single_value_is_every_percentile",
+		test_lat_hist_single_value_is_every_percentile},
+	{"small_values_are_exact", test_lat_hist_small_values_are_exact},
+	{"uniform_percentiles", test_lat_hist_uniform_percentiles},
+	{"bimodal_tail", test_lat_hist_bimodal_tail},
+	{"out_of_range_percentile_clamps",
+		test_lat_hist_out_of_range_percentile_clamps},
+	{"extreme_values", test_lat_hist_extreme_values},
+	{"buckets_bound_relative_error",
+		test_lat_hist_buckets_bound_relative_error},
+	{"merge_equals_single_recording",
+		test_lat_hist_merge_equals_single_recording},
+	{"merge_into_empty_keeps_min",
+		test_lat_hist_merge_into_empty_keeps_min},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "lat_hist", NULL, NULL, NULL, NULL, lat_hist_tests },
+	{"lat_hist", NULL, NULL, NULL, NULL, lat_hist_tests},
 	CU_SUITE_INFO_NULL,
 };
 

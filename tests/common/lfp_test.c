@@ -122,7 +122,7 @@ unlink_prefixed(const char *dir, void *arg)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, prefix, len) != 0 ||
-				strncmp(e->d_name + len, "map_", 4) != 0)
+			strncmp(e->d_name + len, "map_", 4) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		unlink(path);
@@ -142,7 +142,7 @@ remove_dir(const char *dir)
 	if (d != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 ||
-					strcmp(e->d_name, "..") == 0)
+				strcmp(e->d_name, "..") == 0)
 				continue;
 			snprintf(path, sizeof(path), "%.2047s/%.255s", dir,
 				e->d_name);
@@ -184,8 +184,8 @@ reap_dead_prefixes(const char *dir, void *arg)
 		if (strncmp(e->d_name, "lfp_", 4) != 0 || map == NULL)
 			continue;
 		/* The pid is the number between the last '_' before "map_". */
-		snprintf(prefix, sizeof(prefix), "%.*s",
-			(int)(map - e->d_name), e->d_name);
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(map - e->d_name),
+			e->d_name);
 		pid_str = strrchr(prefix, '_');
 		if (pid_str == NULL)
 			continue;
@@ -255,8 +255,10 @@ lcores_arg(char *buf, size_t len, unsigned int first, unsigned int count)
 static void
 reexec_without_hugepages(char **argv)
 {
-	fprintf(stderr, "lfp_test: EAL failed on hugepages (%s); "
-		"re-running with --no-huge\n", rte_strerror(rte_errno));
+	fprintf(stderr,
+		"lfp_test: EAL failed on hugepages (%s); "
+		"re-running with --no-huge\n",
+		rte_strerror(rte_errno));
 	setenv(ENV_NO_HUGE, "1", 1);
 	execv(self_path, argv);
 	perror("execv");
@@ -264,7 +266,7 @@ reexec_without_hugepages(char **argv)
 
 static int
 boot_eal(int argc, char **argv, const struct lfp_test_conf *conf,
-	 const char *secondary)
+	const char *secondary)
 {
 	static char lcores[512], prefix_arg[96];
 	char *eal_argv[MAX_EAL_ARGS];
@@ -311,8 +313,8 @@ boot_eal(int argc, char **argv, const struct lfp_test_conf *conf,
 	eal_argv[n++] = "--base-virtaddr=0x200000000000";
 #endif
 	for (i = 0; conf->extra_eal_args != NULL &&
-			conf->extra_eal_args[i] != NULL && n < MAX_EAL_ARGS - 1;
-			i++)
+		conf->extra_eal_args[i] != NULL && n < MAX_EAL_ARGS - 1;
+		i++)
 		eal_argv[n++] = (char *)(uintptr_t)conf->extra_eal_args[i];
 	/* Anything given on the command line goes to EAL too. */
 	for (i = 1; i < argc && n < MAX_EAL_ARGS - 1; i++)
@@ -321,8 +323,9 @@ boot_eal(int argc, char **argv, const struct lfp_test_conf *conf,
 
 	if (secondary == NULL && !on_hugepages)
 		printf("lfp_test: no free hugepages (need %d x 2 MB and "
-			"hugetlbfs): running with --no-huge; multi-process "
-			"tests will be skipped\n", HUGE_PAGES_NEEDED);
+		       "hugetlbfs): running with --no-huge; multi-process "
+		       "tests will be skipped\n",
+			HUGE_PAGES_NEEDED);
 
 	ret = rte_eal_init(n, eal_argv);
 	if (ret < 0 && secondary == NULL && on_hugepages)
@@ -368,7 +371,7 @@ run_suites(const struct lfp_test_conf *conf)
 
 static int
 run_secondary(int argc, char **argv, const struct lfp_test_conf *conf,
-	      const char *name)
+	const char *name)
 {
 	const struct lfp_test_secondary *s;
 
@@ -383,7 +386,7 @@ int
 lfp_test_main(int argc, char **argv, const struct lfp_test_conf *conf)
 {
 	const char *secondary = getenv(ENV_SECONDARY);
-	char *app_argv[3] = { argv[0], getenv(ENV_ARG), NULL };
+	char *app_argv[3] = {argv[0], getenv(ENV_ARG), NULL};
 	int status;
 
 	if (readlink("/proc/self/exe", self_path, sizeof(self_path) - 1) < 0)
@@ -394,8 +397,8 @@ lfp_test_main(int argc, char **argv, const struct lfp_test_conf *conf)
 		return 1;
 	}
 	if (secondary != NULL)
-		status = run_secondary(app_argv[1] != NULL ? 2 : 1, app_argv,
-			conf, secondary);
+		status = run_secondary(
+			app_argv[1] != NULL ? 2 : 1, app_argv, conf, secondary);
 	else
 		status = run_suites(conf);
 	rte_eal_cleanup();

@@ -21,9 +21,9 @@
 
 /** Options of lfp_test_main(). */
 struct lfp_test_conf {
-	const char *name;      /**< Suite family, e.g. "hazptr"; prefix base. */
-	unsigned int lcores;   /**< EAL lcores wanted (main included), >= 1. */
-	CU_SuiteInfo *suites;  /**< NULL-terminated suite table. */
+	const char *name;     /**< Suite family, e.g. "hazptr"; prefix base. */
+	unsigned int lcores;  /**< EAL lcores wanted (main included), >= 1. */
+	CU_SuiteInfo *suites; /**< NULL-terminated suite table. */
 	/**
 	 * Secondary-process entry points, looked up by name when the binary is
 	 * re-executed by lfp_test_run_secondary(). May be NULL.
@@ -78,19 +78,21 @@ int lfp_test_wait_secondary(int pid);
 void lfp_test_skip(const char *test, const char *why);
 
 /** Assert that an int call returned @p expected_ret and set rte_errno. */
-#define LFP_ASSERT_ERRNO(call, expected_errno) do { \
-	rte_errno = 0; \
-	int lfp_ret_ = (call); \
-	CU_ASSERT_EQUAL(lfp_ret_, -(expected_errno)); \
-	CU_ASSERT_EQUAL(rte_errno, (expected_errno)); \
-} while (0)
+#define LFP_ASSERT_ERRNO(call, expected_errno) \
+	do { \
+		rte_errno = 0; \
+		int lfp_ret_ = (call); \
+		CU_ASSERT_EQUAL(lfp_ret_, -(expected_errno)); \
+		CU_ASSERT_EQUAL(rte_errno, (expected_errno)); \
+	} while (0)
 
 /** Assert that a pointer call returned NULL and set rte_errno. */
-#define LFP_ASSERT_NULL_ERRNO(call, expected_errno) do { \
-	rte_errno = 0; \
-	const void *lfp_ptr_ = (call); \
-	CU_ASSERT_PTR_NULL(lfp_ptr_); \
-	CU_ASSERT_EQUAL(rte_errno, (expected_errno)); \
-} while (0)
+#define LFP_ASSERT_NULL_ERRNO(call, expected_errno) \
+	do { \
+		rte_errno = 0; \
+		const void *lfp_ptr_ = (call); \
+		CU_ASSERT_PTR_NULL(lfp_ptr_); \
+		CU_ASSERT_EQUAL(rte_errno, (expected_errno)); \
+	} while (0)
 
 #endif /* LFP_TEST_H */

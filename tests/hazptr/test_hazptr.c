@@ -102,8 +102,8 @@ obj_reclaim(struct lfp_hp_node *node, void *arg)
 
 /* A fresh domain with one "obj" reclaimer bound to obj_reclaim. */
 static struct lfp_hp_domain *
-serial_domain(const char *name, unsigned int records, unsigned int *total,
-	      int *id)
+serial_domain(
+	const char *name, unsigned int records, unsigned int *total, int *id)
 {
 	struct lfp_hp_domain *d;
 
@@ -117,8 +117,8 @@ serial_domain(const char *name, unsigned int records, unsigned int *total,
 static uint64_t
 scan_threshold_for(unsigned int records_used, unsigned int slots)
 {
-	return RTE_MAX(2ULL * records_used * slots,
-		(uint64_t)LFP_HP_MIN_THRESHOLD);
+	return RTE_MAX(
+		2ULL * records_used * slots, (uint64_t)LFP_HP_MIN_THRESHOLD);
 }
 
 static void
@@ -132,8 +132,9 @@ test_hp_domain_create_lookup_free(void)
 	found = lfp_hp_domain_lookup("hp_t_life");
 	CU_ASSERT_PTR_EQUAL(found, d);
 	CU_ASSERT_PTR_NOT_NULL(rte_memzone_lookup("LFP_HP_hp_t_life"));
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_life", 8, TEST_SLOTS,
-		SOCKET_ID_ANY), EEXIST);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create("hp_t_life", 8, TEST_SLOTS, SOCKET_ID_ANY),
+		EEXIST);
 	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup("hp_t_life"), ENOENT);
 	CU_ASSERT_PTR_NULL(rte_memzone_lookup("LFP_HP_hp_t_life"));
@@ -143,7 +144,7 @@ static void
 test_hp_protect_then_clear_allows_reclaim(void)
 {
 	unsigned int total = 0;
-	struct serial_obj obj = { .reclaimed = 0 };
+	struct serial_obj obj = {.reclaimed = 0};
 	void *src = &obj;
 	struct lfp_hp_record *r;
 	struct lfp_hp_domain *d;
@@ -211,12 +212,12 @@ test_hp_retire_protected_not_freed(void)
 	writer = lfp_hp_register(d);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reader);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(writer);
-	CU_ASSERT_PTR_EQUAL(lfp_hp_protect(reader, TEST_SLOTS - 1, &src),
-		&objs[7]);
+	CU_ASSERT_PTR_EQUAL(
+		lfp_hp_protect(reader, TEST_SLOTS - 1, &src), &objs[7]);
 	src = NULL;
 	for (i = 0; i < RTE_DIM(objs); i++)
-		CU_ASSERT_EQUAL(lfp_hp_retire(writer, &objs[i].hp, &objs[i],
-			id), 0);
+		CU_ASSERT_EQUAL(
+			lfp_hp_retire(writer, &objs[i].hp, &objs[i], id), 0);
 	CU_ASSERT_EQUAL(objs[7].reclaimed, 0);
 	CU_ASSERT_EQUAL(lfp_hp_barrier(writer), 1);
 	CU_ASSERT_EQUAL(total, RTE_DIM(objs) - 1);
@@ -246,7 +247,7 @@ static void
 test_hp_many_hazards_linear_fallback(void)
 {
 	const unsigned int nb = HP_SNAPSHOT_MAX / LFP_HP_SLOTS_MAX + 2;
-	struct serial_obj obj = { .reclaimed = 0 }, other = { .reclaimed = 0 };
+	struct serial_obj obj = {.reclaimed = 0}, other = {.reclaimed = 0};
 	struct lfp_hp_record **recs;
 	unsigned int total = 0, i, k;
 	struct lfp_hp_domain *d;
@@ -256,8 +257,8 @@ test_hp_many_hazards_linear_fallback(void)
 	recs = calloc(nb, sizeof(*recs));
 	dummies = calloc(nb * LFP_HP_SLOTS_MAX, 1);
 	CU_ASSERT_FATAL(recs != NULL && dummies != NULL);
-	d = lfp_hp_domain_create("hp_t_many", nb, LFP_HP_SLOTS_MAX,
-		SOCKET_ID_ANY);
+	d = lfp_hp_domain_create(
+		"hp_t_many", nb, LFP_HP_SLOTS_MAX, SOCKET_ID_ANY);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, &total);
 	CU_ASSERT_FATAL(id >= 0);
@@ -265,12 +266,14 @@ test_hp_many_hazards_linear_fallback(void)
 		recs[i] = lfp_hp_register(d);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);
 		for (k = 0; k < LFP_HP_SLOTS_MAX; k++)
-			CU_ASSERT_EQUAL(lfp_hp_set(recs[i], k,
-				&dummies[i * LFP_HP_SLOTS_MAX + k]), 0);
+			CU_ASSERT_EQUAL(
+				lfp_hp_set(recs[i], k,
+					&dummies[i * LFP_HP_SLOTS_MAX + k]),
+				0);
 	}
 	RTE_VERIFY(nb * LFP_HP_SLOTS_MAX > HP_SNAPSHOT_MAX);
-	CU_ASSERT_EQUAL(lfp_hp_set(recs[nb - 1], LFP_HP_SLOTS_MAX - 1, &obj),
-		0);
+	CU_ASSERT_EQUAL(
+		lfp_hp_set(recs[nb - 1], LFP_HP_SLOTS_MAX - 1, &obj), 0);
 	CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &obj.hp, &obj, id), 0);
 	CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &other.hp, &other, id), 0);
 	CU_ASSERT_EQUAL(lfp_hp_scan(recs[0]), 1);
@@ -307,8 +310,8 @@ check_threshold(unsigned int records_used)
 	threshold = scan_threshold_for(records_used, TEST_SLOTS);
 	RTE_VERIFY(threshold <= RTE_DIM(objs));
 	for (i = 0; i < threshold - 1; i++)
-		CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &objs[i].hp, &objs[i],
-			id), 0);
+		CU_ASSERT_EQUAL(
+			lfp_hp_retire(recs[0], &objs[i].hp, &objs[i], id), 0);
 	CU_ASSERT_EQUAL(total, 0);
 	CU_ASSERT_EQUAL(lfp_hp_retire(recs[0], &objs[i].hp, &objs[i], id), 0);
 	CU_ASSERT_EQUAL(total, threshold);
@@ -329,7 +332,7 @@ static void
 test_hp_set_protects_until_overwritten(void)
 {
 	unsigned int total = 0;
-	struct serial_obj a = { .reclaimed = 0 }, b;
+	struct serial_obj a = {.reclaimed = 0}, b;
 	struct lfp_hp_record *r;
 	struct lfp_hp_domain *d;
 	int id;
@@ -362,14 +365,14 @@ parent_reclaim(struct lfp_hp_node *node, void *arg)
 	unsigned int *parents = arg;
 
 	(*parents)++;
-	CU_ASSERT_EQUAL(lfp_hp_retire(p->rec, &p->child->hp, p->child,
-		p->child_id), 0);
+	CU_ASSERT_EQUAL(
+		lfp_hp_retire(p->rec, &p->child->hp, p->child, p->child_id), 0);
 }
 
 static void
 test_hp_reclaimer_may_retire(void)
 {
-	struct serial_obj child = { .reclaimed = 0 };
+	struct serial_obj child = {.reclaimed = 0};
 	unsigned int total = 0, parents = 0;
 	struct parent_obj parent;
 	struct lfp_hp_record *r;
@@ -377,8 +380,7 @@ test_hp_reclaimer_may_retire(void)
 	int id, pid;
 
 	d = serial_domain("hp_t_nested", 1, &total, &id);
-	pid = lfp_hp_reclaimer_register(d, "parent", parent_reclaim,
-		&parents);
+	pid = lfp_hp_reclaimer_register(d, "parent", parent_reclaim, &parents);
 	CU_ASSERT_FATAL(pid >= 0);
 	r = lfp_hp_register(d);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -402,7 +404,7 @@ static void
 test_hp_unregister_leaves_orphans_for_barrier(void)
 {
 	unsigned int total = 0;
-	struct serial_obj obj = { .reclaimed = 0 };
+	struct serial_obj obj = {.reclaimed = 0};
 	struct lfp_hp_record *pin, *leaver, *adopter;
 	struct lfp_hp_domain *d;
 	struct lfp_hp_stats st;
@@ -443,7 +445,7 @@ static void
 test_hp_domain_free_reclaims_orphans(void)
 {
 	unsigned int total = 0;
-	struct serial_obj obj = { .reclaimed = 0 };
+	struct serial_obj obj = {.reclaimed = 0};
 	struct lfp_hp_record *pin, *leaver;
 	struct lfp_hp_domain *d;
 	int id;
@@ -471,15 +473,14 @@ test_hp_domain_free_reclaims_orphans(void)
 static void
 test_hp_unbound_reclaimer_kept_pending(void)
 {
-	struct lfp_hp_node foreign = { .ptr = &foreign };
-	struct count_ctx c = { 0, NULL };
+	struct lfp_hp_node foreign = {.ptr = &foreign};
+	struct count_ctx c = {0, NULL};
 	struct lfp_hp_record *r;
 	struct lfp_hp_domain *d;
 	struct lfp_hp_stats st;
 	int id;
 
-	d = lfp_hp_domain_create("hp_t_unbound", 1, TEST_SLOTS,
-		SOCKET_ID_ANY);
+	d = lfp_hp_domain_create("hp_t_unbound", 1, TEST_SLOTS, SOCKET_ID_ANY);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	id = lfp_hp_reclaimer_register(d, "counted", count_reclaim, &c);
 	CU_ASSERT_EQUAL_FATAL(id, 0);
@@ -512,7 +513,7 @@ test_hp_unbound_reclaimer_kept_pending(void)
 static void
 test_hp_reclaimer_names_share_ids(void)
 {
-	struct count_ctx c1 = { 0, NULL }, c2 = { 0, NULL };
+	struct count_ctx c1 = {0, NULL}, c2 = {0, NULL};
 	char name[LFP_HP_NAMESIZE];
 	struct lfp_hp_domain *d;
 	int a, b, i;
@@ -524,19 +525,21 @@ test_hp_reclaimer_names_share_ids(void)
 	CU_ASSERT_EQUAL(a, 0);
 	CU_ASSERT_EQUAL(b, 1);
 	/* The same binding again is idempotent; another one is refused. */
-	CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, "a", count_reclaim, &c1),
-		a);
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "a", count_reclaim,
-		&c2), EEXIST);
+	CU_ASSERT_EQUAL(
+		lfp_hp_reclaimer_register(d, "a", count_reclaim, &c1), a);
+	LFP_ASSERT_ERRNO(
+		lfp_hp_reclaimer_register(d, "a", count_reclaim, &c2), EEXIST);
 	for (i = 2; i < LFP_HP_MAX_RECLAIMERS; i++) {
 		snprintf(name, sizeof(name), "r%d", i);
-		CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, name,
-			count_reclaim, &c1), i);
+		CU_ASSERT_EQUAL(
+			lfp_hp_reclaimer_register(d, name, count_reclaim, &c1),
+			i);
 	}
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "one_too_many",
-		count_reclaim, &c1), ENOSPC);
-	CU_ASSERT_EQUAL(lfp_hp_reclaimer_register(d, "b", count_reclaim,
-		&c2), b);
+	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(
+				 d, "one_too_many", count_reclaim, &c1),
+		ENOSPC);
+	CU_ASSERT_EQUAL(
+		lfp_hp_reclaimer_register(d, "b", count_reclaim, &c2), b);
 	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
 }
 
@@ -544,7 +547,7 @@ test_hp_reclaimer_names_share_ids(void)
 static int
 telemetry_query(const char *cmd, char *buf, size_t len)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	ssize_t n = -1;
 	int fd;
 
@@ -554,8 +557,8 @@ telemetry_query(const char *cmd, char *buf, size_t len)
 	if (fd < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-			read(fd, buf, len) > 0 && /* The greeting. */
-			write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd))
+		read(fd, buf, len) > 0 && /* The greeting. */
+		write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd))
 		n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
@@ -587,8 +590,9 @@ test_hp_telemetry_list_and_stats(void)
 	for (i = 0; i < RTE_DIM(objs); i++)
 		CU_ASSERT_EQUAL(lfp_hp_retire(r, &objs[i].hp, &objs[i], id), 0);
 	CU_ASSERT_EQUAL(lfp_hp_barrier(r), 1);
-	CU_ASSERT_EQUAL(telemetry_query("/lfpool/hazptr/stats,hp_t_tel",
-		reply, sizeof(reply)), 0);
+	CU_ASSERT_EQUAL(telemetry_query("/lfpool/hazptr/stats,hp_t_tel", reply,
+				sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"name\":\"hp_t_tel\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"records_used\":1"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"pending\":1"));
@@ -597,21 +601,23 @@ test_hp_telemetry_list_and_stats(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"reclaimed\":2"));
 #endif
 	/* An unknown domain: the command fails, the reply is null. */
-	CU_ASSERT_EQUAL(telemetry_query("/lfpool/hazptr/stats,hp_t_none",
-		reply, sizeof(reply)), 0);
+	CU_ASSERT_EQUAL(telemetry_query("/lfpool/hazptr/stats,hp_t_none", reply,
+				sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "null"));
 	CU_ASSERT_EQUAL(lfp_hp_unregister(r), 0);
 	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
 	CU_ASSERT_EQUAL(total, RTE_DIM(objs));
-	CU_ASSERT_EQUAL(telemetry_query("/lfpool/hazptr/list", reply,
-		sizeof(reply)), 0);
+	CU_ASSERT_EQUAL(
+		telemetry_query("/lfpool/hazptr/list", reply, sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NULL(strstr(reply, "\"hp_t_tel\""));
 }
 
 static void
 test_hp_bad_input(void)
 {
-	struct count_ctx c = { 0, NULL };
+	struct count_ctx c = {0, NULL};
 	char long_name[LFP_HP_NAMESIZE + 8];
 	struct lfp_hp_record *recs[2], *r;
 	struct lfp_hp_domain *d;
@@ -623,40 +629,44 @@ test_hp_bad_input(void)
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
 	/* Creation. */
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create(NULL, 1, 1, SOCKET_ID_ANY),
-		EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("", 1, 1, SOCKET_ID_ANY),
-		EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create(long_name, 1, 1,
-		SOCKET_ID_ANY), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 0, 1,
-		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create(NULL, 1, 1, SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create("", 1, 1, SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create(long_name, 1, 1, SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create("hp_t_bad", 0, 1, SOCKET_ID_ANY), EINVAL);
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad",
-		LFP_HP_MAX_RECORDS + 1, 1, SOCKET_ID_ANY), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 1, 0,
-		SOCKET_ID_ANY), EINVAL);
+				      LFP_HP_MAX_RECORDS + 1, 1, SOCKET_ID_ANY),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_hp_domain_create("hp_t_bad", 1, 0, SOCKET_ID_ANY), EINVAL);
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_create("hp_t_bad", 1,
-		LFP_HP_SLOTS_MAX + 1, SOCKET_ID_ANY), EINVAL);
+				      LFP_HP_SLOTS_MAX + 1, SOCKET_ID_ANY),
+		EINVAL);
 	/* Lookup. */
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup(NULL), EINVAL);
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup("hp_t_nowhere"), ENOENT);
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup(long_name), ENOENT);
 	/* NULL domain everywhere. */
 	LFP_ASSERT_NULL_ERRNO(lfp_hp_register(NULL), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(NULL, "x", count_reclaim,
-		&c), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_hp_reclaimer_register(NULL, "x", count_reclaim, &c),
+		EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_domain_stats(NULL, &st), EINVAL);
 	CU_ASSERT_PTR_NULL(lfp_hp_domain_name(NULL));
 	CU_ASSERT_EQUAL(lfp_hp_domain_free(NULL), 0);
 
 	d = lfp_hp_domain_create("hp_t_bad", 2, TEST_SLOTS, SOCKET_ID_ANY);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, NULL, count_reclaim,
-		&c), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "", count_reclaim, &c),
+	LFP_ASSERT_ERRNO(
+		lfp_hp_reclaimer_register(d, NULL, count_reclaim, &c), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_hp_reclaimer_register(d, "", count_reclaim, &c), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_hp_reclaimer_register(d, long_name, count_reclaim, &c),
 		EINVAL);
-	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, long_name,
-		count_reclaim, &c), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_reclaimer_register(d, "x", NULL, &c), EINVAL);
 	id = lfp_hp_reclaimer_register(d, "x", count_reclaim, &c);
 	CU_ASSERT_EQUAL_FATAL(id, 0);
@@ -689,8 +699,8 @@ test_hp_bad_input(void)
 	LFP_ASSERT_ERRNO(lfp_hp_retire(r, NULL, &node, id), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_retire(NULL, &node, &node, id), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &node, &node, id + 1), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_hp_retire(r, &node, &node,
-		LFP_HP_MAX_RECLAIMERS), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_hp_retire(r, &node, &node, LFP_HP_MAX_RECLAIMERS), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_record_stats(r, NULL), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_hp_record_stats(NULL, &st), EINVAL);
 	CU_ASSERT_EQUAL(lfp_hp_record_stats(r, &st), 0);
@@ -723,29 +733,29 @@ enum tnode_state {
 };
 
 struct tnode {
-	struct tnode *next;     /* Stack link; written while private. */
+	struct tnode *next; /* Stack link; written while private. */
 	struct lfp_hp_node hp;
-	uint64_t canary;        /* Plain: ordered by the hazard protocol. */
-	uint32_t state;         /* Atomic: read by readers holding it. */
-	uint32_t retires;       /* Plain: popper, then reclaimer. */
+	uint64_t canary;  /* Plain: ordered by the hazard protocol. */
+	uint32_t state;	  /* Atomic: read by readers holding it. */
+	uint32_t retires; /* Plain: popper, then reclaimer. */
 	uint32_t reclaims;
-	uint32_t gen;           /* Atomic: reclaims, checked under a hazard. */
+	uint32_t gen; /* Atomic: reclaims, checked under a hazard. */
 } __rte_cache_aligned;
 
 /* Shared by every thread and process of a stress run. */
 struct tstack {
-	void *head;                  /* struct tnode *, as protect wants. */
+	void *head; /* struct tnode *, as protect wants. */
 	uint32_t reclaimer_id;
-	uint32_t stop;               /* Set when the workers must finish. */
-	uint32_t ready;              /* Workers started. */
-	uint32_t done;               /* Workers finished. */
-	uint32_t sec_ready;          /* The secondary is about to start. */
-	uint64_t sec_retires;        /* Nodes the secondary retired. */
-	uint64_t errors;             /* Invariant violations seen. */
+	uint32_t stop;	      /* Set when the workers must finish. */
+	uint32_t ready;	      /* Workers started. */
+	uint32_t done;	      /* Workers finished. */
+	uint32_t sec_ready;   /* The secondary is about to start. */
+	uint64_t sec_retires; /* Nodes the secondary retired. */
+	uint64_t errors;      /* Invariant violations seen. */
 	uint64_t retires;
 	uint64_t reclaims;
 	struct lfp_hp_domain *domain;
-	struct lfp_hp_node *pinned;  /* Retired last by the non-EAL thread. */
+	struct lfp_hp_node *pinned; /* Retired last by the non-EAL thread. */
 	struct tnode nodes[NB_NODES];
 };
 
@@ -775,8 +785,8 @@ stack_push(struct tstack *s, struct tnode *n)
 		/* release: the node's fields are visible to the popper's
 		 * protect (seq_cst load of head). Failure relaxed: retry.
 		 */
-	} while (!__atomic_compare_exchange_n(&s->head, &head, n, true,
-			__ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(
+		&s->head, &head, n, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 static uint32_t
@@ -913,7 +923,8 @@ stress_loop(struct tstack *s, struct lfp_hp_record *r, unsigned long ops)
 
 	/* relaxed: a stop request; nothing is published through it. */
 	for (i = 0; ops == 0 ? !__atomic_load_n(&s->stop, __ATOMIC_RELAXED) :
-			i < ops; i++) {
+			       i < ops;
+		i++) {
 		if ((i & PEEK_MASK) == PEEK_MASK) {
 			stack_peek(s, r);
 			continue;
@@ -1006,8 +1017,8 @@ tstack_create(struct lfp_hp_domain *d)
 	unsigned int i;
 	int id;
 
-	mz = rte_memzone_reserve_aligned(MP_ZONE, sizeof(*s), SOCKET_ID_ANY,
-		0, RTE_CACHE_LINE_SIZE);
+	mz = rte_memzone_reserve_aligned(
+		MP_ZONE, sizeof(*s), SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
 	if (mz == NULL)
 		return NULL;
 	s = mz->addr;
@@ -1045,7 +1056,8 @@ tstack_check_and_free(struct tstack *s)
 		bad += s->nodes[i].retires != s->nodes[i].reclaims ||
 			s->nodes[i].canary != CANARY_LIVE;
 	printf("\n    %" PRIu64 " retires, %" PRIu64 " reclaims, %" PRIu64
-		" errors ", s->retires, s->reclaims, s->errors);
+	       " errors ",
+		s->retires, s->reclaims, s->errors);
 	CU_ASSERT_EQUAL(s->errors, 0);
 	CU_ASSERT(s->retires > 0);
 	CU_ASSERT_EQUAL(s->retires, s->reclaims);
@@ -1071,8 +1083,8 @@ stress_setup(unsigned int max_records)
 	struct lfp_hp_domain *d;
 	struct tstack *s;
 
-	d = lfp_hp_domain_create(MP_DOMAIN, max_records, LFP_HP_SLOTS_MAX,
-		SOCKET_ID_ANY);
+	d = lfp_hp_domain_create(
+		MP_DOMAIN, max_records, LFP_HP_SLOTS_MAX, SOCKET_ID_ANY);
 	if (d == NULL)
 		return NULL;
 	s = tstack_create(d);
@@ -1094,8 +1106,8 @@ test_hp_stress_treiber_lcores(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a.s);
 	a.ops = stress_ops(STRESS_OPS);
 	a.nb = rte_lcore_count();
-	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_lcore, &a,
-		CALL_MAIN), 0);
+	CU_ASSERT_EQUAL(
+		rte_eal_mp_remote_launch(stress_lcore, &a, CALL_MAIN), 0);
 	rte_eal_mp_wait_lcore();
 	stress_join(a.s, a.nb);
 	tstack_check_and_free(a.s);
@@ -1127,11 +1139,11 @@ non_eal_thread(void *arg)
 		/* relaxed: a counter, read after the thread is joined. */
 		__atomic_fetch_add(&a->s->retires, 1, __ATOMIC_RELAXED);
 		/* relaxed: the retire below publishes it to the reclaimer. */
-		__atomic_store_n(&pinned->state, TNODE_RETIRED,
-			__ATOMIC_RELAXED);
-		if (lfp_hp_retire(r, &pinned->hp, pinned,
-				a->s->reclaimer_id) == 0 &&
-				lfp_hp_unregister(r) == 0)
+		__atomic_store_n(
+			&pinned->state, TNODE_RETIRED, __ATOMIC_RELAXED);
+		if (lfp_hp_retire(r, &pinned->hp, pinned, a->s->reclaimer_id) ==
+				0 &&
+			lfp_hp_unregister(r) == 0)
 			ok = 0;
 	}
 	stash_flush(a->s);
@@ -1161,10 +1173,10 @@ test_hp_non_eal_thread_orphans_reclaimed(void)
 	CU_ASSERT_EQUAL(lfp_hp_set(pin, 0, pinned), 0);
 	a.s->pinned = &pinned->hp;
 
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&tid, NULL, non_eal_thread, &a),
-		0);
-	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_lcore, &a,
-		CALL_MAIN), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		pthread_create(&tid, NULL, non_eal_thread, &a), 0);
+	CU_ASSERT_EQUAL(
+		rte_eal_mp_remote_launch(stress_lcore, &a, CALL_MAIN), 0);
 	rte_eal_mp_wait_lcore();
 	CU_ASSERT_EQUAL(pthread_join(tid, &ret), 0);
 	CU_ASSERT_PTR_NULL(ret);
@@ -1203,16 +1215,16 @@ secondary_stress(int argc, char **argv)
 	/* Control calls a secondary may not make. */
 	rte_errno = 0;
 	if (lfp_hp_domain_create("hp_t_sec", 1, 1, SOCKET_ID_ANY) != NULL ||
-			rte_errno != E_RTE_SECONDARY ||
-			lfp_hp_domain_free(d) != -E_RTE_SECONDARY) {
+		rte_errno != E_RTE_SECONDARY ||
+		lfp_hp_domain_free(d) != -E_RTE_SECONDARY) {
 		fprintf(stderr, "secondary: create/free not refused\n");
 		return 1;
 	}
 	/* The same name gets the primary's id, bound to our function. */
 	id = lfp_hp_reclaimer_register(d, "tnode", tnode_reclaim, s);
 	if (id < 0 || (uint32_t)id != s->reclaimer_id) {
-		fprintf(stderr, "secondary: reclaimer id %d, primary %u\n",
-			id, s->reclaimer_id);
+		fprintf(stderr, "secondary: reclaimer id %d, primary %u\n", id,
+			s->reclaimer_id);
 		return 1;
 	}
 	/* release: orders nothing the primary reads; a start signal. */
@@ -1236,7 +1248,7 @@ stress_until_stopped(void *arg)
 
 	/* acquire/relaxed: start and stop signals only. */
 	while (!__atomic_load_n(&a->s->sec_ready, __ATOMIC_ACQUIRE) &&
-			!__atomic_load_n(&a->s->stop, __ATOMIC_RELAXED))
+		!__atomic_load_n(&a->s->stop, __ATOMIC_RELAXED))
 		rte_delay_us_sleep(1000);
 	return stress_worker(a->s, 0, 0) < 0 ? -1 : 0;
 }
@@ -1303,8 +1315,9 @@ test_hp_secondary_concurrent(void)
 	pid = lfp_test_spawn_secondary("stress", ops);
 	CU_ASSERT_FATAL(pid > 0);
 	/* The workers run for as long as the secondary does. */
-	CU_ASSERT_EQUAL(rte_eal_mp_remote_launch(stress_until_stopped, &a,
-		SKIP_MAIN), 0);
+	CU_ASSERT_EQUAL(
+		rte_eal_mp_remote_launch(stress_until_stopped, &a, SKIP_MAIN),
+		0);
 	status = lfp_test_wait_secondary(pid);
 	/* relaxed: stop request; the join below orders the rest. */
 	__atomic_store_n(&a.s->stop, 1, __ATOMIC_RELAXED);
@@ -1313,64 +1326,63 @@ test_hp_secondary_concurrent(void)
 	if (status == 0) /* The workers, and the secondary's. */
 		stress_join(a.s, rte_lcore_count());
 	printf("\n    the secondary retired %" PRIu64 " nodes while the "
-		"primary's lcores ran", a.s->sec_retires);
+	       "primary's lcores ran",
+		a.s->sec_retires);
 	CU_ASSERT(a.s->sec_retires > 0);
 	tstack_check_and_free(a.s);
 }
 
 static CU_TestInfo serial_tests[] = {
-	{ "domain_create_lookup_free", test_hp_domain_create_lookup_free },
-	{ "protect_then_clear_allows_reclaim",
-		test_hp_protect_then_clear_allows_reclaim },
-	{ "protect_returns_validated_value",
-		test_hp_protect_returns_validated_value },
-	{ "retire_protected_not_freed", test_hp_retire_protected_not_freed },
-	{ "unprotected_reclaimed_at_threshold",
-		test_hp_unprotected_reclaimed_at_threshold },
-	{ "many_hazards_linear_fallback",
-		test_hp_many_hazards_linear_fallback },
-	{ "set_protects_until_overwritten",
-		test_hp_set_protects_until_overwritten },
-	{ "reclaimer_may_retire", test_hp_reclaimer_may_retire },
-	{ "unregister_leaves_orphans_for_barrier",
-		test_hp_unregister_leaves_orphans_for_barrier },
-	{ "domain_free_reclaims_orphans",
-		test_hp_domain_free_reclaims_orphans },
-	{ "unbound_reclaimer_kept_pending",
-		test_hp_unbound_reclaimer_kept_pending },
-	{ "reclaimer_names_share_ids", test_hp_reclaimer_names_share_ids },
-	{ "bad_input", test_hp_bad_input },
-	{ "telemetry_list_and_stats", test_hp_telemetry_list_and_stats },
+	{"domain_create_lookup_free", test_hp_domain_create_lookup_free},
+	{"protect_then_clear_allows_reclaim",
+		test_hp_protect_then_clear_allows_reclaim},
+	{"protect_returns_validated_value",
+		test_hp_protect_returns_validated_value},
+	{"retire_protected_not_freed", test_hp_retire_protected_not_freed},
+	{"unprotected_reclaimed_at_threshold",
+		test_hp_unprotected_reclaimed_at_threshold},
+	{"many_hazards_linear_fallback", test_hp_many_hazards_linear_fallback},
+	{"set_protects_until_overwritten",
+		test_hp_set_protects_until_overwritten},
+	{"reclaimer_may_retire", test_hp_reclaimer_may_retire},
+	{"unregister_leaves_orphans_for_barrier",
+		test_hp_unregister_leaves_orphans_for_barrier},
+	{"domain_free_reclaims_orphans", test_hp_domain_free_reclaims_orphans},
+	{"unbound_reclaimer_kept_pending",
+		test_hp_unbound_reclaimer_kept_pending},
+	{"reclaimer_names_share_ids", test_hp_reclaimer_names_share_ids},
+	{"bad_input", test_hp_bad_input},
+	{"telemetry_list_and_stats", test_hp_telemetry_list_and_stats},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo stress_tests[] = {
-	{ "stress_treiber_lcores", test_hp_stress_treiber_lcores },
-	{ "non_eal_thread_orphans_reclaimed",
-		test_hp_non_eal_thread_orphans_reclaimed },
+	{"stress_treiber_lcores", test_hp_stress_treiber_lcores},
+	{"non_eal_thread_orphans_reclaimed",
+		test_hp_non_eal_thread_orphans_reclaimed},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo mp_tests[] = {
-	{ "secondary_concurrent", test_hp_secondary_concurrent },
+	{"secondary_concurrent", test_hp_secondary_concurrent},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "hazptr_serial", NULL, NULL, NULL, NULL, serial_tests },
-	{ "hazptr_stress", NULL, NULL, NULL, NULL, stress_tests },
-	{ "hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests },
+	{"hazptr_serial", NULL, NULL, NULL, NULL, serial_tests},
+	{"hazptr_stress", NULL, NULL, NULL, NULL, stress_tests},
+	{"hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests},
 	CU_SUITE_INFO_NULL,
 };
 
 static CU_SuiteInfo mp_child_suites[] = {
-	{ "hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests },
+	{"hazptr_multiprocess", NULL, NULL, NULL, NULL, mp_tests},
 	CU_SUITE_INFO_NULL,
 };
 
 static const struct lfp_test_secondary secondaries[] = {
-	{ "stress", secondary_stress },
-	{ NULL, NULL },
+	{"stress", secondary_stress},
+	{NULL, NULL},
 };
 
 int
@@ -1380,7 +1392,7 @@ main(int argc, char **argv)
 		.name = "hazptr",
 		.lcores = TEST_LCORES,
 		.suites = getenv(ENV_MP_CHILD) != NULL ? mp_child_suites :
-			suites,
+							 suites,
 		.secondaries = secondaries,
 	};
 

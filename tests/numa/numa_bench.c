@@ -37,19 +37,37 @@
 
 /* Sizes timed: every class, plus the 1 MiB network buffer case. */
 static const size_t bench_sizes[] = {
-	64, 128, 256, 512, 1024, 2048, 4096, 1 << 20,
+	64,
+	128,
+	256,
+	512,
+	1024,
+	2048,
+	4096,
+	1 << 20,
 };
 
 /* Mixed sizes of the locality run: mostly small, now and then large. */
 static const size_t mix_sizes[] = {
-	64, 100, 64, 256, 64, 512, 1000, 64, 2048, 128, 4096, 65536,
+	64,
+	100,
+	64,
+	256,
+	64,
+	512,
+	1000,
+	64,
+	2048,
+	128,
+	4096,
+	65536,
 };
 
 struct opts {
 	unsigned int iters;
 	unsigned int batch;
 	unsigned int cache;
-	unsigned int locality;    /* allocations per lcore, locality run */
+	unsigned int locality; /* allocations per lcore, locality run */
 	const char *ops;
 };
 
@@ -68,7 +86,8 @@ struct timing {
 static double
 ns(uint64_t cycles, uint64_t ops)
 {
-	return ops == 0 ? 0.0 :
+	return ops == 0 ?
+		0.0 :
 		(double)cycles * 1e9 / (double)rte_get_tsc_hz() / (double)ops;
 }
 
@@ -107,9 +126,9 @@ one_free(enum contender c, void *p)
  */
 static struct timing
 time_contender(enum contender c, struct lfp_numa_allocator *a, size_t size,
-		const struct opts *o, void **ptr)
+	const struct opts *o, void **ptr)
 {
-	struct timing t = { 0 };
+	struct timing t = {0};
 	uint64_t t_alloc = 0, t_free = 0, t0, n = 0;
 	unsigned int it, i, got;
 
@@ -143,18 +162,19 @@ time_contender(enum contender c, struct lfp_numa_allocator *a, size_t size,
 
 static void
 print_timing(const char *who, const char *policy, size_t size,
-		const struct timing *t, bool *first)
+	const struct timing *t, bool *first)
 {
 	printf("%s    {\"allocator\": \"%s\", \"policy\": \"%s\", "
-		"\"size\": %zu, \"alloc_ns\": %.1f, \"free_ns\": %.1f, "
-		"\"failed\": %u}", *first ? "" : ",\n", who, policy, size,
-		t->alloc_ns, t->free_ns, t->failed);
+	       "\"size\": %zu, \"alloc_ns\": %.1f, \"free_ns\": %.1f, "
+	       "\"failed\": %u}",
+		*first ? "" : ",\n", who, policy, size, t->alloc_ns, t->free_ns,
+		t->failed);
 	*first = false;
 }
 
 static struct lfp_numa_allocator *
 make(const char *name, enum lfp_numa_policy_kind k, unsigned int pool_size,
-		const struct opts *o)
+	const struct opts *o)
 {
 	struct lfp_numa_conf conf = {
 		.name = name,
@@ -208,7 +228,7 @@ bench_costs(const struct opts *o)
 struct locality_run {
 	struct lfp_numa_allocator *a;
 	unsigned int count;
-	unsigned int node;        /* caller's node index */
+	unsigned int node; /* caller's node index */
 	unsigned int kernel_local;
 	unsigned int kernel_remote;
 	unsigned int failed;
@@ -221,7 +241,7 @@ kernel_node(const void *p)
 	int node = -1;
 
 	if (get_mempolicy(&node, NULL, 0, (void *)(uintptr_t)p,
-			MPOL_F_NODE | MPOL_F_ADDR) != 0)
+		    MPOL_F_NODE | MPOL_F_ADDR) != 0)
 		return -1;
 	return node;
 }
@@ -259,53 +279,56 @@ locality_lcore(void *arg)
 static double
 pct(uint64_t local, uint64_t remote)
 {
-	return local + remote == 0 ? -1.0 :
+	return local + remote == 0 ?
+		-1.0 :
 		100.0 * (double)local / (double)(local + remote);
 }
 
 static void
 print_locality(const char *scenario, struct lfp_numa_allocator *a,
-		struct locality_run *runs, bool *first)
+	struct locality_run *runs, bool *first)
 {
 	struct lfp_numa_stats st;
 	uint64_t kl = 0, kr = 0;
 	unsigned int lcore;
 
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		kl += runs[lcore].kernel_local;
 		kr += runs[lcore].kernel_remote;
 	}
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		memset(&st, 0, sizeof(st));
 	printf("%s    {\"scenario\": \"%s\", \"allocs\": %" PRIu64 ", "
-		"\"fails\": %" PRIu64 ", \"fallbacks\": %" PRIu64 ", "
-		"\"stats_local\": %" PRIu64 ", \"stats_remote\": %" PRIu64 ", "
-		"\"stats_unknown\": %" PRIu64 ", \"stats_local_pct\": %.2f, "
-		"\"kernel_local_pct\": %.2f, \"per_lcore\": [",
+	       "\"fails\": %" PRIu64 ", \"fallbacks\": %" PRIu64 ", "
+	       "\"stats_local\": %" PRIu64 ", \"stats_remote\": %" PRIu64 ", "
+	       "\"stats_unknown\": %" PRIu64 ", \"stats_local_pct\": %.2f, "
+	       "\"kernel_local_pct\": %.2f, \"per_lcore\": [",
 		*first ? "" : ",\n", scenario, st.allocs, st.fails,
 		st.fallbacks, st.local, st.remote, st.unknown,
 		lfp_numa_stats_local_pct(&st), pct(kl, kr));
 	*first = false;
 	RTE_LCORE_FOREACH(lcore)
-		printf("%s{\"lcore\": %u, \"node\": %u, \"kernel_local_pct\": "
-			"%.2f, \"failed\": %u}",
-			lcore == rte_get_main_lcore() ? "" : ", ", lcore,
-			runs[lcore].node, pct(runs[lcore].kernel_local,
-				runs[lcore].kernel_remote),
-			runs[lcore].failed);
+	printf("%s{\"lcore\": %u, \"node\": %u, \"kernel_local_pct\": "
+	       "%.2f, \"failed\": %u}",
+		lcore == rte_get_main_lcore() ? "" : ", ", lcore,
+		runs[lcore].node,
+		pct(runs[lcore].kernel_local, runs[lcore].kernel_remote),
+		runs[lcore].failed);
 	printf("]}");
 }
 
 /* Every lcore runs the mixed workload at once; then everything is freed. */
 static void
 locality_scenario(const char *scenario, struct lfp_numa_allocator *a,
-		unsigned int count, bool *first)
+	unsigned int count, bool *first)
 {
 	static struct locality_run runs[RTE_MAX_LCORE];
 	unsigned int lcore, i;
 
 	memset(runs, 0, sizeof(runs));
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		runs[lcore].a = a;
 		runs[lcore].count = count;
 		runs[lcore].ptr = calloc(count, sizeof(void *));
@@ -313,11 +336,12 @@ locality_scenario(const char *scenario, struct lfp_numa_allocator *a,
 			runs[lcore].count = 0;
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(locality_lcore, &runs[lcore], lcore);
+	rte_eal_remote_launch(locality_lcore, &runs[lcore], lcore);
 	locality_lcore(&runs[rte_lcore_id()]);
 	rte_eal_mp_wait_lcore();
 	print_locality(scenario, a, runs, first);
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		for (i = 0; i < runs[lcore].count; i++)
 			lfp_numa_free(runs[lcore].ptr[i]);
 		free(runs[lcore].ptr);
@@ -364,9 +388,9 @@ exhaust_scenario(const struct opts *o, bool *first)
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		memset(&st, 0, sizeof(st));
 	printf("%s    {\"scenario\": \"local_preferred_exhaust_one_lcore\", "
-		"\"requests\": %u, \"local_pool\": %u, \"failed\": %u, "
-		"\"fallbacks\": %" PRIu64 ", \"first_remote_at\": %u, "
-		"\"stats_local_pct\": %.2f, \"kernel_local_pct\": %.2f}",
+	       "\"requests\": %u, \"local_pool\": %u, \"failed\": %u, "
+	       "\"fallbacks\": %" PRIu64 ", \"first_remote_at\": %u, "
+	       "\"stats_local_pct\": %.2f, \"kernel_local_pct\": %.2f}",
 		*first ? "" : ",\n", o->locality, pool, failed, st.fallbacks,
 		first_remote, lfp_numa_stats_local_pct(&st),
 		pct(local, remote));
@@ -391,8 +415,8 @@ bench_locality(const struct opts *o)
 		a = make("locality", k, o->locality * rte_lcore_count(), o);
 		if (a == NULL)
 			continue;
-		locality_scenario(lfp_numa_policy_name(k), a, o->locality,
-			&first);
+		locality_scenario(
+			lfp_numa_policy_name(k), a, o->locality, &first);
 		lfp_numa_allocator_destroy(a);
 	}
 	exhaust_scenario(o, &first);
@@ -403,12 +427,12 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "iters", required_argument, NULL, 'i' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "cache", required_argument, NULL, 'c' },
-		{ "locality", required_argument, NULL, 'l' },
-		{ "ops", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+		{"iters", required_argument, NULL, 'i'},
+		{"batch", required_argument, NULL, 'b'},
+		{"cache", required_argument, NULL, 'c'},
+		{"locality", required_argument, NULL, 'l'},
+		{"ops", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -444,7 +468,7 @@ default_ops(void)
 
 	for (i = 0; i < rte_mempool_ops_table.num_ops; i++)
 		if (strcmp(rte_mempool_ops_table.ops[i].name,
-				LFP_NUMA_DEFAULT_OPS) == 0)
+			    LFP_NUMA_DEFAULT_OPS) == 0)
 			return LFP_NUMA_DEFAULT_OPS;
 	return "ring_mp_mc";
 }
@@ -452,7 +476,7 @@ default_ops(void)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .iters = 50, .batch = 512, .locality = 1200 };
+	struct opts o = {.iters = 50, .batch = 512, .locality = 1200};
 	struct lfp_numa_topology *topo;
 	char text[1024];
 	int ret;
@@ -466,7 +490,8 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (parse_opts(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: numa_bench [EAL args] -- [--iters N] "
+		fprintf(stderr,
+			"usage: numa_bench [EAL args] -- [--iters N] "
 			"[--batch N] [--cache N] [--locality N] [--ops NAME]\n");
 		rte_eal_cleanup();
 		return 2;
@@ -474,15 +499,16 @@ main(int argc, char **argv)
 	if (o.ops == NULL)
 		o.ops = default_ops();
 	topo = lfp_numa_topology_discover();
-	if (topo == NULL || lfp_numa_topology_format(topo, text,
-			sizeof(text)) < 0)
+	if (topo == NULL ||
+		lfp_numa_topology_format(topo, text, sizeof(text)) < 0)
 		text[0] = '\0';
 	lfp_numa_topology_free(topo);
 	printf("{\n  \"tool\": \"numa_bench\",\n  \"topology\": \"%s\",\n"
-		"  \"ops\": \"%s\",\n  \"lcores\": %u,\n  \"iters\": %u,\n"
-		"  \"batch\": %u,\n  \"cache\": %u,\n  \"tsc_hz\": %" PRIu64
-		",\n", text, o.ops, rte_lcore_count(), o.iters, o.batch,
-		o.cache, rte_get_tsc_hz());
+	       "  \"ops\": \"%s\",\n  \"lcores\": %u,\n  \"iters\": %u,\n"
+	       "  \"batch\": %u,\n  \"cache\": %u,\n  \"tsc_hz\": %" PRIu64
+	       ",\n",
+		text, o.ops, rte_lcore_count(), o.iters, o.batch, o.cache,
+		rte_get_tsc_hz());
 	ret = bench_costs(&o);
 	bench_locality(&o);
 	printf("}\n");

@@ -59,8 +59,8 @@ static struct lfp_numa_topology *
 parse_ok(const char *desc)
 {
 	char err[256];
-	struct lfp_numa_topology *t = lfp_numa_topology_parse(desc, err,
-		sizeof(err));
+	struct lfp_numa_topology *t = lfp_numa_topology_parse(
+		desc, err, sizeof(err));
 
 	if (t == NULL)
 		printf("\n    parse('%s'): %s\n", desc, err);
@@ -75,7 +75,7 @@ kernel_node(const void *addr)
 	int node = -1;
 
 	if (get_mempolicy(&node, NULL, 0, (void *)(uintptr_t)addr,
-			MPOL_F_NODE | MPOL_F_ADDR) != 0)
+		    MPOL_F_NODE | MPOL_F_ADDR) != 0)
 		return -errno;
 	return node;
 }
@@ -84,7 +84,8 @@ static bool
 kernel_checks_possible(const char *test)
 {
 	if (numa_available() < 0) {
-		lfp_test_skip(test, "no NUMA support in this kernel "
+		lfp_test_skip(test,
+			"no NUMA support in this kernel "
 			"(numa_available() < 0)");
 		return false;
 	}
@@ -111,9 +112,9 @@ machine_cpus(cpu_set_t *set)
 static void
 test_topology_parse_two_nodes(void)
 {
-	struct lfp_numa_topology *t =
-		parse_ok("nodes=2; cpus=0-3|4-7; dist=10,21|21,10; "
-			"mem=1024,512; free=100,512");
+	struct lfp_numa_topology *t = parse_ok(
+		"nodes=2; cpus=0-3|4-7; dist=10,21|21,10; "
+		"mem=1024,512; free=100,512");
 	struct lfp_numa_node_info info;
 
 	CU_ASSERT_EQUAL(lfp_numa_topology_nb_nodes(t), 2);
@@ -139,45 +140,44 @@ test_topology_parse_two_nodes(void)
 
 static const struct {
 	const char *desc;
-	const char *why;        /* expected in the error message */
+	const char *why; /* expected in the error message */
 } bad_topologies[] = {
-	{ "", "field 'nodes' is missing" },
-	{ "nodes=0; cpus=; dist=; mem=", "nodes=0" },
-	{ "nodes=33; cpus=; dist=; mem=", "at most 32 nodes" },
-	{ "nodes=two; cpus=0; dist=10; mem=1", "'two' is not a number" },
-	{ "nodes=1 cpus=0; dist=10; mem=1", "field 'cpus' is missing" },
-	{ "nodes=1; cpus=0; mem=1", "field 'dist' is missing" },
-	{ "nodes=1; cpus=0; dist=10", "field 'mem' is missing" },
-	{ "nodes=1; cpus=0; dist=10; mem=1; colour=red",
-		"unknown field 'colour'" },
-	{ "nodes=1; nodes=1; cpus=0; dist=10; mem=1", "given twice" },
-	{ "nodes=1; cpus 0; dist=10; mem=1", "not 'field=value'" },
-	{ "nodes=2; cpus=0-3|3-7; dist=10,21|21,10; mem=1,1",
-		"CPU 3 is on node 0 and node 1" },
-	{ "nodes=2; cpus=0|1|2; dist=10,21|21,10; mem=1,1",
-		"3 CPU lists for 2 nodes" },
-	{ "nodes=1; cpus=3-1; dist=10; mem=1", "bad CPU range" },
-	{ "nodes=1; cpus=0-1024; dist=10; mem=1", "bad CPU range" },
-	{ "nodes=2; cpus=0|1; dist=10,21|20,10; mem=1,1",
+	{"", "field 'nodes' is missing"},
+	{"nodes=0; cpus=; dist=; mem=", "nodes=0"},
+	{"nodes=33; cpus=; dist=; mem=", "at most 32 nodes"},
+	{"nodes=two; cpus=0; dist=10; mem=1", "'two' is not a number"},
+	{"nodes=1 cpus=0; dist=10; mem=1", "field 'cpus' is missing"},
+	{"nodes=1; cpus=0; mem=1", "field 'dist' is missing"},
+	{"nodes=1; cpus=0; dist=10", "field 'mem' is missing"},
+	{"nodes=1; cpus=0; dist=10; mem=1; colour=red",
+		"unknown field 'colour'"},
+	{"nodes=1; nodes=1; cpus=0; dist=10; mem=1", "given twice"},
+	{"nodes=1; cpus 0; dist=10; mem=1", "not 'field=value'"},
+	{"nodes=2; cpus=0-3|3-7; dist=10,21|21,10; mem=1,1",
+		"CPU 3 is on node 0 and node 1"},
+	{"nodes=2; cpus=0|1|2; dist=10,21|21,10; mem=1,1",
+		"3 CPU lists for 2 nodes"},
+	{"nodes=1; cpus=3-1; dist=10; mem=1", "bad CPU range"},
+	{"nodes=1; cpus=0-1024; dist=10; mem=1", "bad CPU range"},
+	{"nodes=2; cpus=0|1; dist=10,21|20,10; mem=1,1",
 		"asymmetric, node 0 to node 1 is 21 but node 1 to node 0 "
-		"is 20" },
-	{ "nodes=2; cpus=0|1; dist=10,21|21; mem=1,1",
-		"row 1 has 1 distances, 2 needed" },
-	{ "nodes=2; cpus=0|1; dist=10,21; mem=1,1", "1 rows for 2 nodes" },
-	{ "nodes=2; cpus=0|1; dist=10,21|21,; mem=1,1",
-		"'' (node 1 to node 1) is not a distance" },
-	{ "nodes=2; cpus=0|1; dist=11,21|21,10; mem=1,1",
-		"node 0 to itself is 11" },
-	{ "nodes=2; cpus=0|1; dist=10,10|10,10; mem=1,1",
-		"remote distance must be above 10" },
-	{ "nodes=2; cpus=0|1; dist=10,300|300,10; mem=1,1",
-		"is not a distance" },
-	{ "nodes=2; cpus=0|1; dist=10,21|21,10; mem=1",
-		"mem: 1 values for 2 nodes" },
-	{ "nodes=1; cpus=0; dist=10; mem=1; free=2",
-		"node 0 has 2 MiB free of 1 MiB" },
-	{ "nodes=1; cpus=0; dist=10; mem=1; sockets=x",
-		"sockets: 'x' (node 0) is not -1 or a socket id" },
+		"is 20"},
+	{"nodes=2; cpus=0|1; dist=10,21|21; mem=1,1",
+		"row 1 has 1 distances, 2 needed"},
+	{"nodes=2; cpus=0|1; dist=10,21; mem=1,1", "1 rows for 2 nodes"},
+	{"nodes=2; cpus=0|1; dist=10,21|21,; mem=1,1",
+		"'' (node 1 to node 1) is not a distance"},
+	{"nodes=2; cpus=0|1; dist=11,21|21,10; mem=1,1",
+		"node 0 to itself is 11"},
+	{"nodes=2; cpus=0|1; dist=10,10|10,10; mem=1,1",
+		"remote distance must be above 10"},
+	{"nodes=2; cpus=0|1; dist=10,300|300,10; mem=1,1", "is not a distance"},
+	{"nodes=2; cpus=0|1; dist=10,21|21,10; mem=1",
+		"mem: 1 values for 2 nodes"},
+	{"nodes=1; cpus=0; dist=10; mem=1; free=2",
+		"node 0 has 2 MiB free of 1 MiB"},
+	{"nodes=1; cpus=0; dist=10; mem=1; sockets=x",
+		"sockets: 'x' (node 0) is not -1 or a socket id"},
 };
 
 static void
@@ -188,8 +188,10 @@ test_topology_parse_refuses_bad_descriptions(void)
 
 	for (i = 0; i < RTE_DIM(bad_topologies); i++) {
 		err[0] = '\0';
-		LFP_ASSERT_NULL_ERRNO(lfp_numa_topology_parse(
-			bad_topologies[i].desc, err, sizeof(err)), EINVAL);
+		LFP_ASSERT_NULL_ERRNO(
+			lfp_numa_topology_parse(
+				bad_topologies[i].desc, err, sizeof(err)),
+			EINVAL);
 		if (strstr(err, bad_topologies[i].why) == NULL) {
 			printf("\n    '%s': got '%s', expected '%s'\n",
 				bad_topologies[i].desc, err,
@@ -197,8 +199,8 @@ test_topology_parse_refuses_bad_descriptions(void)
 			CU_FAIL("error message does not say what is wrong");
 		}
 	}
-	LFP_ASSERT_NULL_ERRNO(lfp_numa_topology_parse(NULL, err, sizeof(err)),
-		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_numa_topology_parse(NULL, err, sizeof(err)), EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no description"));
 }
 
@@ -211,8 +213,8 @@ test_topology_format_round_trip(void)
 
 	len = lfp_numa_topology_format(t, a, sizeof(a));
 	CU_ASSERT_TRUE(len > 0 && len < (int)sizeof(a));
-	CU_ASSERT_PTR_NOT_NULL(strstr(a,
-		"dist=10,16,22,31|16,10,31,22|22,31,10,16|31,22,16,10"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		a, "dist=10,16,22,31|16,10,31,22|22,31,10,16|31,22,16,10"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(a, "cpus=0-1|2-3|4-5|6-7"));
 	t2 = parse_ok(a);
 	CU_ASSERT_EQUAL(lfp_numa_topology_format(t2, b, sizeof(b)), len);
@@ -258,20 +260,19 @@ test_topology_discover_matches_machine(void)
 			continue;
 		CU_ASSERT_TRUE(lfp_numa_topology_cpu_node(t, cpu) >= 0);
 		if (numa_available() >= 0) {
-			lfp_numa_topology_node_info(t,
-				lfp_numa_topology_cpu_node(t, cpu), &info);
+			lfp_numa_topology_node_info(
+				t, lfp_numa_topology_cpu_node(t, cpu), &info);
 			CU_ASSERT_EQUAL(info.id, numa_node_of_cpu(cpu));
 		}
 	}
 	CU_ASSERT_TRUE(cpus >= (unsigned int)CPU_COUNT(&set));
 	/* Lcores map to the node of their EAL socket. */
 	RTE_LCORE_FOREACH(lcore)
-		CU_ASSERT_EQUAL(lfp_numa_topology_lcore_node(t, lcore),
-			lfp_numa_topology_socket_node(t,
-				rte_lcore_to_socket_id(lcore)));
+	CU_ASSERT_EQUAL(lfp_numa_topology_lcore_node(t, lcore),
+		lfp_numa_topology_socket_node(
+			t, rte_lcore_to_socket_id(lcore)));
 	CU_ASSERT_EQUAL(lfp_numa_caller_node(t),
-		(unsigned int)lfp_numa_topology_lcore_node(t,
-			rte_lcore_id()));
+		(unsigned int)lfp_numa_topology_lcore_node(t, rte_lcore_id()));
 	/* The machine's topology replays as an injected one. */
 	CU_ASSERT_TRUE(lfp_numa_topology_format(t, text, sizeof(text)) > 0);
 	printf("\n    discovered: %s\n", text);
@@ -332,7 +333,7 @@ static void
 test_topology_caller_node_of_plain_thread_is_its_cpu_node(void)
 {
 	struct lfp_numa_topology *t = lfp_numa_topology_discover();
-	struct thread_node tn = { .topo = t };
+	struct thread_node tn = {.topo = t};
 	pthread_t th;
 	cpu_set_t set;
 
@@ -342,8 +343,8 @@ test_topology_caller_node_of_plain_thread_is_its_cpu_node(void)
 		if (!CPU_ISSET(tn.cpu, &set))
 			continue;
 		tn.node = UINT32_MAX;
-		CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL,
-			thread_caller_node, &tn), 0);
+		CU_ASSERT_EQUAL_FATAL(
+			pthread_create(&th, NULL, thread_caller_node, &tn), 0);
 		pthread_join(th, NULL);
 		if (!tn.pinned) {
 			printf("\n    cannot run on CPU %d: not checked",
@@ -363,7 +364,7 @@ struct fake {
 	unsigned int cap[LFP_NUMA_MAX_NODES];
 	unsigned int used[LFP_NUMA_MAX_NODES];
 	unsigned int tries;
-	uint64_t tried;        /* nodes try_fake() was asked about */
+	uint64_t tried; /* nodes try_fake() was asked about */
 };
 
 static int
@@ -393,15 +394,17 @@ fake_fill(struct fake *f, unsigned int nb_nodes, unsigned int cap)
 /* Nearest node to 'from' among those with capacity left, ties by index. */
 static int
 nearest_with_room(const struct lfp_numa_topology *t, const struct fake *f,
-		unsigned int from)
+	unsigned int from)
 {
 	unsigned int i;
 	int best = -1;
 
 	for (i = 0; i < lfp_numa_topology_nb_nodes(t); i++)
-		if (f->cap[i] > 0 && (best < 0 ||
+		if (f->cap[i] > 0 &&
+			(best < 0 ||
 				lfp_numa_topology_distance(t, from, i) <
-				lfp_numa_topology_distance(t, from, best)))
+					lfp_numa_topology_distance(
+						t, from, best)))
 			best = i;
 	return best;
 }
@@ -421,15 +424,16 @@ check_local_preferred(const char *desc, unsigned int cap)
 		fake_fill(&f, n, cap);
 		for (k = 0; k < n * cap; k++) {
 			want = nearest_with_room(t, &f, caller);
-			node = lfp_numa_policy_place(p, caller, try_fake, &f,
-				&rank);
+			node = lfp_numa_policy_place(
+				p, caller, try_fake, &f, &rank);
 			CU_ASSERT_EQUAL(node, want);
 			/* The local node serves until it is exhausted. */
 			CU_ASSERT_EQUAL(rank == 0, k < cap);
 			CU_ASSERT_EQUAL(node == (int)caller, k < cap);
 		}
-		LFP_ASSERT_ERRNO(lfp_numa_policy_place(p, caller, try_fake,
-			&f, &rank), ENOMEM);
+		LFP_ASSERT_ERRNO(
+			lfp_numa_policy_place(p, caller, try_fake, &f, &rank),
+			ENOMEM);
 	}
 	lfp_numa_policy_free(p);
 	lfp_numa_topology_free(t);
@@ -440,7 +444,7 @@ test_policy_local_preferred_falls_back_when_exhausted(void)
 {
 	struct lfp_numa_topology *t = parse_ok(topo4_desc);
 	struct lfp_numa_policy *p;
-	static const int order_from_2[] = { 2, 3, 0, 1 };
+	static const int order_from_2[] = {2, 3, 0, 1};
 	struct fake f;
 	unsigned int rank;
 	int i;
@@ -453,8 +457,9 @@ test_policy_local_preferred_falls_back_when_exhausted(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	fake_fill(&f, 4, 1);
 	for (i = 0; i < 4; i++)
-		CU_ASSERT_EQUAL(lfp_numa_policy_place(p, 2, try_fake, &f,
-			&rank), order_from_2[i]);
+		CU_ASSERT_EQUAL(
+			lfp_numa_policy_place(p, 2, try_fake, &f, &rank),
+			order_from_2[i]);
 	/* A caller outside the set starts at the set's nearest node. */
 	lfp_numa_policy_free(p);
 	p = lfp_numa_policy_create(t, LFP_NUMA_POLICY_LOCAL_PREFERRED,
@@ -473,7 +478,7 @@ test_policy_local_preferred_falls_back_when_exhausted(void)
 static void
 test_policy_local_only_fails_when_node_full(void)
 {
-	const char *descs[] = { topo1_desc, topo2_desc, topo4_desc };
+	const char *descs[] = {topo1_desc, topo2_desc, topo4_desc};
 	struct lfp_numa_topology *t;
 	struct lfp_numa_policy *p;
 	unsigned int d, caller, k, n, rank;
@@ -487,11 +492,12 @@ test_policy_local_only_fails_when_node_full(void)
 		for (caller = 0; caller < n; caller++) {
 			fake_fill(&f, n, 3);
 			for (k = 0; k < 3; k++)
-				CU_ASSERT_EQUAL(lfp_numa_policy_place(p,
-					caller, try_fake, &f, &rank),
+				CU_ASSERT_EQUAL(lfp_numa_policy_place(p, caller,
+							try_fake, &f, &rank),
 					(int)caller);
 			LFP_ASSERT_ERRNO(lfp_numa_policy_place(p, caller,
-				try_fake, &f, &rank), ENOMEM);
+						 try_fake, &f, &rank),
+				ENOMEM);
 			/* No other node was even asked. */
 			CU_ASSERT_EQUAL(f.tried, RTE_BIT64(caller));
 			CU_ASSERT_EQUAL(f.tries, 4);
@@ -501,11 +507,11 @@ test_policy_local_only_fails_when_node_full(void)
 	}
 	/* A caller whose node is outside the set gets nothing. */
 	t = parse_ok(topo4_desc);
-	p = lfp_numa_policy_create(t, LFP_NUMA_POLICY_LOCAL_ONLY,
-		RTE_BIT64(0) | RTE_BIT64(1));
+	p = lfp_numa_policy_create(
+		t, LFP_NUMA_POLICY_LOCAL_ONLY, RTE_BIT64(0) | RTE_BIT64(1));
 	fake_fill(&f, 4, 3);
-	LFP_ASSERT_ERRNO(lfp_numa_policy_place(p, 3, try_fake, &f, &rank),
-		ENOMEM);
+	LFP_ASSERT_ERRNO(
+		lfp_numa_policy_place(p, 3, try_fake, &f, &rank), ENOMEM);
 	CU_ASSERT_EQUAL(f.tries, 0);
 	lfp_numa_policy_free(p);
 	lfp_numa_topology_free(t);
@@ -526,8 +532,8 @@ spread(const struct fake *f, uint64_t set)
 }
 
 static void
-check_rotation(const char *desc, enum lfp_numa_policy_kind kind,
-		uint64_t set, unsigned int rounds)
+check_rotation(const char *desc, enum lfp_numa_policy_kind kind, uint64_t set,
+	unsigned int rounds)
 {
 	struct lfp_numa_topology *t = parse_ok(desc);
 	unsigned int n = lfp_numa_topology_nb_nodes(t), k, rank, members;
@@ -571,15 +577,15 @@ test_policy_round_robin_even_within_one(void)
 	fake_fill(&f, 4, 100);
 	f.cap[1] = 2;
 	for (k = 0; k < 40; k++) {
-		CU_ASSERT_TRUE(lfp_numa_policy_place(p, 0, try_fake, &f,
-			&rank) >= 0);
+		CU_ASSERT_TRUE(
+			lfp_numa_policy_place(p, 0, try_fake, &f, &rank) >= 0);
 		fallbacks += rank > 0;
 	}
 	CU_ASSERT_EQUAL(f.used[1], 2);
 	/* Node 2 served node 1's turns once node 1 was full (rounds 3..). */
 	CU_ASSERT_EQUAL(fallbacks, f.used[2] - 2);
-	CU_ASSERT_TRUE(spread(&f, RTE_BIT64(0) | RTE_BIT64(2) |
-		RTE_BIT64(3)) <= 1);
+	CU_ASSERT_TRUE(
+		spread(&f, RTE_BIT64(0) | RTE_BIT64(2) | RTE_BIT64(3)) <= 1);
 	CU_ASSERT_EQUAL(f.used[0] + f.used[1] + f.used[2] + f.used[3], 40);
 	lfp_numa_policy_free(p);
 	lfp_numa_topology_free(t);
@@ -592,9 +598,9 @@ test_policy_interleaved_stripes_cycle_over_set(void)
 	uint64_t set = RTE_BIT64(0) | RTE_BIT64(2) | RTE_BIT64(3);
 	struct lfp_numa_policy *p;
 	size_t pg = lfp_numa_stripe_size();
-	unsigned int count[4] = { 0 }, k;
+	unsigned int count[4] = {0}, k;
 	uintptr_t base = (uintptr_t)pg * (3 * 4096 + 5);
-	static const int in_set[] = { 0, 2, 3 };
+	static const int in_set[] = {0, 2, 3};
 	int node, prev = -1;
 
 	/* Objects rotate over the set only, evenly. */
@@ -611,8 +617,9 @@ test_policy_interleaved_stripes_cycle_over_set(void)
 		CU_ASSERT_EQUAL(node, in_set[(5 + k) % 3]);
 		CU_ASSERT_NOT_EQUAL(node, prev);
 		/* The whole page is one stripe. */
-		CU_ASSERT_EQUAL(lfp_numa_policy_stripe_node(p,
-			base + k * pg + pg - 1), node);
+		CU_ASSERT_EQUAL(
+			lfp_numa_policy_stripe_node(p, base + k * pg + pg - 1),
+			node);
 		count[node]++;
 		prev = node;
 	}
@@ -631,17 +638,20 @@ test_policy_create_refuses_bad_arguments(void)
 	struct lfp_numa_topology *t = parse_ok(topo2_desc);
 	int k;
 
-	LFP_ASSERT_NULL_ERRNO(lfp_numa_policy_create(t,
-		LFP_NUMA_POLICY_ROUND_ROBIN, RTE_BIT64(2)), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_numa_policy_create(t,
-		LFP_NUMA_POLICY_MAX, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_numa_policy_create(NULL,
-		LFP_NUMA_POLICY_LOCAL_ONLY, 0), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_numa_policy_place(NULL, 0, try_fake, NULL,
-		NULL), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_numa_policy_create(
+			t, LFP_NUMA_POLICY_ROUND_ROBIN, RTE_BIT64(2)),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_numa_policy_create(t, LFP_NUMA_POLICY_MAX, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_numa_policy_create(NULL, LFP_NUMA_POLICY_LOCAL_ONLY, 0),
+		EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_numa_policy_place(NULL, 0, try_fake, NULL, NULL), EINVAL);
 	for (k = 0; k < LFP_NUMA_POLICY_MAX; k++)
-		CU_ASSERT_EQUAL(lfp_numa_policy_from_name(
-			lfp_numa_policy_name(k)), k);
+		CU_ASSERT_EQUAL(
+			lfp_numa_policy_from_name(lfp_numa_policy_name(k)), k);
 	LFP_ASSERT_ERRNO(lfp_numa_policy_from_name("nearest"), EINVAL);
 	CU_ASSERT_PTR_NULL(lfp_numa_policy_name(LFP_NUMA_POLICY_MAX));
 	lfp_numa_topology_free(t);
@@ -660,12 +670,12 @@ test_size_class_boundaries(void)
 	for (cls = 0; cls < LFP_NUMA_NB_CLASSES; cls++) {
 		size = (size_t)64 << cls;
 		CU_ASSERT_EQUAL(lfp_numa_class_size(cls), size);
-		CU_ASSERT_EQUAL(lfp_numa_size_class(size - 1),
-			cls == 0 ? 0 : (int)cls);
+		CU_ASSERT_EQUAL(
+			lfp_numa_size_class(size - 1), cls == 0 ? 0 : (int)cls);
 		CU_ASSERT_EQUAL(lfp_numa_size_class(size), (int)cls);
 		if (cls + 1 < LFP_NUMA_NB_CLASSES)
-			CU_ASSERT_EQUAL(lfp_numa_size_class(size + 1),
-				(int)cls + 1);
+			CU_ASSERT_EQUAL(
+				lfp_numa_size_class(size + 1), (int)cls + 1);
 	}
 	/* The exact list of the issue: 63, 64, 65, ..., 4096, 4097. */
 	CU_ASSERT_EQUAL(lfp_numa_size_class(63), 0);
@@ -706,8 +716,8 @@ handoff_wait(int *flag)
 
 static struct lfp_numa_allocator *
 make_alloc(const char *name, enum lfp_numa_policy_kind kind,
-		unsigned int pool_size, unsigned int flags,
-		const struct lfp_numa_topology *topo, uint64_t nodes)
+	unsigned int pool_size, unsigned int flags,
+	const struct lfp_numa_topology *topo, uint64_t nodes)
 {
 	struct lfp_numa_conf conf = {
 		.name = name,
@@ -732,8 +742,8 @@ expected_kernel_node(struct lfp_numa_allocator *a, unsigned int node)
 {
 	struct lfp_numa_node_info info;
 
-	if (lfp_numa_topology_node_info(lfp_numa_allocator_topology(a), node,
-			&info) < 0)
+	if (lfp_numa_topology_node_info(
+		    lfp_numa_allocator_topology(a), node, &info) < 0)
 		return -1;
 	return info.socket_id;
 }
@@ -752,39 +762,52 @@ check_placement(struct lfp_numa_allocator *a, void *ptr, size_t size)
 	int want, got, node;
 
 	if (lfp_numa_ptr_info(ptr, &info) != 0 || info.alloc != a ||
-			info.size < size)
+		info.size < size)
 		return 1;
 	memset(ptr, 0x5a, size);
 	for (page = RTE_ALIGN_FLOOR((uintptr_t)ptr, pg); page < end;
-			page += pg) {
-		node = info.striped ? lfp_numa_policy_stripe_node(
-			lfp_numa_allocator_policy(a), page) : (int)info.node;
+		page += pg) {
+		node = info.striped ?
+			lfp_numa_policy_stripe_node(
+				lfp_numa_allocator_policy(a), page) :
+			(int)info.node;
 		want = expected_kernel_node(a, node);
 		got = kernel_node((void *)page);
 		if (got != want) {
 			if (bad++ == 0)
 				printf("\n    %zu bytes at %p: page %#lx on "
-					"kernel node %d, policy chose node %d "
-					"(kernel node %d)\n", size, ptr,
-					(unsigned long)page, got, node, want);
+				       "kernel node %d, policy chose node %d "
+				       "(kernel node %d)\n",
+					size, ptr, (unsigned long)page, got,
+					node, want);
 		}
 	}
 	return bad;
 }
 
 static const size_t place_sizes[] = {
-	1, 64, 65, 200, 512, 1000, 2048, 4096, 4097, 65536, 1 << 20,
+	1,
+	64,
+	65,
+	200,
+	512,
+	1000,
+	2048,
+	4096,
+	4097,
+	65536,
+	1 << 20,
 };
 
 struct place_run {
 	struct lfp_numa_allocator *a;
-	unsigned int caller;      /* out: caller's node */
-	unsigned int bad;         /* out: pages on the wrong node */
-	unsigned int not_local;   /* out: local policies placed elsewhere */
-	unsigned int failed;      /* out: allocations that failed */
-	bool pinned;              /* out: plain thread ran on its CPU */
-	int ready;                /* handoff: inputs written */
-	int done;                 /* handoff: outputs written */
+	unsigned int caller;	/* out: caller's node */
+	unsigned int bad;	/* out: pages on the wrong node */
+	unsigned int not_local; /* out: local policies placed elsewhere */
+	unsigned int failed;	/* out: allocations that failed */
+	bool pinned;		/* out: plain thread ran on its CPU */
+	int ready;		/* handoff: inputs written */
+	int done;		/* handoff: outputs written */
 };
 
 static int
@@ -808,8 +831,8 @@ place_and_check(void *arg)
 		r->bad += check_placement(r->a, ptr[i], place_sizes[i % 11]);
 		lfp_numa_ptr_info(ptr[i], &info);
 		if ((kind == LFP_NUMA_POLICY_LOCAL_ONLY ||
-				kind == LFP_NUMA_POLICY_LOCAL_PREFERRED) &&
-				info.node != r->caller)
+			    kind == LFP_NUMA_POLICY_LOCAL_PREFERRED) &&
+			info.node != r->caller)
 			r->not_local++;
 	}
 	for (i = 0; i < RTE_DIM(ptr); i++)
@@ -835,9 +858,10 @@ static void
 report_run(const char *who, const struct place_run *r)
 {
 	printf("\n    %s: %s, caller node %u: %u pages misplaced, %u not "
-		"local, %u failed", who,
-		lfp_numa_policy_name(lfp_numa_policy_kind(
-			lfp_numa_allocator_policy(r->a))),
+	       "local, %u failed",
+		who,
+		lfp_numa_policy_name(
+			lfp_numa_policy_kind(lfp_numa_allocator_policy(r->a))),
 		r->caller, r->bad, r->not_local, r->failed);
 	CU_ASSERT_EQUAL(r->bad, 0);
 	CU_ASSERT_EQUAL(r->not_local, 0);
@@ -862,16 +886,17 @@ test_alloc_every_page_on_the_node_the_policy_chose(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 		/* From every lcore at once: each has its own node. */
 		memset(runs, 0, sizeof(runs));
-		RTE_LCORE_FOREACH(lcore) {
+		RTE_LCORE_FOREACH(lcore)
+		{
 			runs[lcore].a = a;
 			handoff_publish(&runs[lcore].ready);
 		}
 		RTE_LCORE_FOREACH_WORKER(lcore)
-			rte_eal_remote_launch(place_and_check, &runs[lcore],
-				lcore);
+		rte_eal_remote_launch(place_and_check, &runs[lcore], lcore);
 		place_and_check(&runs[rte_lcore_id()]);
 		rte_eal_mp_wait_lcore();
-		RTE_LCORE_FOREACH(lcore) {
+		RTE_LCORE_FOREACH(lcore)
+		{
 			handoff_wait(&runs[lcore].done);
 			snprintf(who, sizeof(who), "lcore %u", lcore);
 			report_run(who, &runs[lcore]);
@@ -885,18 +910,20 @@ test_alloc_every_page_on_the_node_the_policy_chose(void)
 			thr.a = a;
 			thr.caller = cpu;
 			thr.ready = 1;
-			CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL,
-				place_on_cpu, &thr), 0);
+			CU_ASSERT_EQUAL_FATAL(
+				pthread_create(&th, NULL, place_on_cpu, &thr),
+				0);
 			pthread_join(th, NULL);
 			if (!thr.pinned) {
 				printf("\n    cannot run on CPU %d: "
-					"not checked", cpu);
+				       "not checked",
+					cpu);
 				continue;
 			}
 			snprintf(who, sizeof(who), "thread on cpu %d", cpu);
 			report_run(who, &thr);
-			CU_ASSERT_EQUAL(thr.caller, (unsigned int)
-				lfp_numa_topology_cpu_node(
+			CU_ASSERT_EQUAL(thr.caller,
+				(unsigned int)lfp_numa_topology_cpu_node(
 					lfp_numa_allocator_topology(a), cpu));
 		}
 		lfp_numa_allocator_destroy(a);
@@ -907,8 +934,8 @@ test_alloc_every_page_on_the_node_the_policy_chose(void)
 static void
 test_free_refuses_foreign_pointers(void)
 {
-	struct lfp_numa_allocator *a = make_alloc("foreign",
-		LFP_NUMA_POLICY_LOCAL_PREFERRED, 64, 0, NULL, 0);
+	struct lfp_numa_allocator *a = make_alloc(
+		"foreign", LFP_NUMA_POLICY_LOCAL_PREFERRED, 64, 0, NULL, 0);
 	struct lfp_numa_ptr_info info;
 	struct lfp_numa_stats st;
 	char *obj, *big, *heap, *dpdk;
@@ -927,8 +954,8 @@ test_free_refuses_foreign_pointers(void)
 	LFP_ASSERT_ERRNO(lfp_numa_free(&on_stack), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_free(dpdk), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_free((void *)(uintptr_t)1), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_numa_free((void *)UINT64_C(0xffff800000001000)),
-		EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_numa_free((void *)UINT64_C(0xffff800000001000)), EINVAL);
 	/* Interior pointers and the mempool header in front. */
 	LFP_ASSERT_ERRNO(lfp_numa_free(obj + 1), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_free(obj + 64), EINVAL);
@@ -1007,9 +1034,8 @@ have_stats(const char *test, struct lfp_numa_allocator *a)
 }
 
 static void
-assert_cell(struct lfp_numa_allocator *a, int node, int cls,
-		uint64_t allocs, uint64_t frees, uint64_t fails,
-		uint64_t fallbacks)
+assert_cell(struct lfp_numa_allocator *a, int node, int cls, uint64_t allocs,
+	uint64_t frees, uint64_t fails, uint64_t fallbacks)
 {
 	struct lfp_numa_stats st;
 
@@ -1025,8 +1051,8 @@ assert_cell(struct lfp_numa_allocator *a, int node, int cls,
 static void
 test_stats_arithmetic(void)
 {
-	struct lfp_numa_allocator *a = make_alloc("stats",
-		LFP_NUMA_POLICY_LOCAL_ONLY, 32, 0, NULL, 0);
+	struct lfp_numa_allocator *a = make_alloc(
+		"stats", LFP_NUMA_POLICY_LOCAL_ONLY, 32, 0, NULL, 0);
 	void *p64[20], *p256[5], *big[3], *p128[32];
 	unsigned int i, real_local = 0, real_remote = 0, c;
 	struct lfp_numa_stats st;
@@ -1059,8 +1085,9 @@ test_stats_arithmetic(void)
 	assert_cell(a, -1, -1, 60, 8, 1, 0);
 	assert_cell(a, -1, 3, 0, 0, 0, 0);
 	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, 99, 0, &st), EINVAL);
-	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, 0, LFP_NUMA_NB_STAT_CLASSES,
-		&st), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_numa_stats_get(a, 0, LFP_NUMA_NB_STAT_CLASSES, &st),
+		EINVAL);
 
 	/* Locality agrees with the kernel: count what it reports for the
 	 * 52 live allocations (touched first, so every page is resident).
@@ -1068,8 +1095,10 @@ test_stats_arithmetic(void)
 	lfp_numa_stats_get(a, -1, -1, &st);
 	me = expected_kernel_node(a, c);
 	for (i = 0; i < 52; i++) {
-		void *p = i < 13 ? p64[7 + i] : i < 18 ? p256[i - 13] :
-			i < 20 ? big[i - 17] : p128[i - 20];
+		void *p = i < 13 ? p64[7 + i] :
+			i < 18	 ? p256[i - 13] :
+			i < 20	 ? big[i - 17] :
+				   p128[i - 20];
 
 		memset(p, 1, 64);
 		k = kernel_node(p);
@@ -1082,9 +1111,10 @@ test_stats_arithmetic(void)
 	if (lfp_test_have_hugepages())
 		CU_ASSERT_EQUAL(st.unknown, 0);
 	printf("\n    local %" PRIu64 " remote %" PRIu64 " unknown %" PRIu64
-		" (kernel: %u on the caller's node, %u elsewhere), "
-		"local_pct %.1f\n", st.local, st.remote, st.unknown,
-		real_local, real_remote, lfp_numa_stats_local_pct(&st));
+	       " (kernel: %u on the caller's node, %u elsewhere), "
+	       "local_pct %.1f\n",
+		st.local, st.remote, st.unknown, real_local, real_remote,
+		lfp_numa_stats_local_pct(&st));
 	if (st.local + st.remote > 0)
 		CU_ASSERT_DOUBLE_EQUAL(lfp_numa_stats_local_pct(&st),
 			100.0 * st.local / (st.local + st.remote), 1e-9);
@@ -1110,7 +1140,8 @@ two_nodes_on_my_socket(void)
 {
 	char desc[160];
 
-	snprintf(desc, sizeof(desc), "nodes=2; cpus=0-1023|; "
+	snprintf(desc, sizeof(desc),
+		"nodes=2; cpus=0-1023|; "
 		"dist=10,21|21,10; mem=64,64; sockets=%d,%d",
 		(int)rte_socket_id(), (int)rte_socket_id());
 	return parse_ok(desc);
@@ -1127,8 +1158,8 @@ test_local_preferred_falls_back_on_real_pools(void)
 
 	a = make_alloc("lpref", LFP_NUMA_POLICY_LOCAL_PREFERRED, 16, 0, t, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-	CU_ASSERT_EQUAL(lfp_numa_caller_node(lfp_numa_allocator_topology(a)),
-		0);
+	CU_ASSERT_EQUAL(
+		lfp_numa_caller_node(lfp_numa_allocator_topology(a)), 0);
 	for (i = 0; i < 32; i++) {
 		obj[i] = lfp_numa_alloc(a, 64);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(obj[i]);
@@ -1170,8 +1201,9 @@ test_local_preferred_falls_back_on_real_pools(void)
 		CU_ASSERT_EQUAL(lfp_numa_free(obj[i]), 0);
 	lfp_numa_allocator_destroy(a);
 	/* Two nodes on one socket cannot be told apart by the kernel. */
-	LFP_ASSERT_NULL_ERRNO(make_alloc("stripes",
-		LFP_NUMA_POLICY_INTERLEAVED, 16, 0, t, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		make_alloc("stripes", LFP_NUMA_POLICY_INTERLEAVED, 16, 0, t, 0),
+		EINVAL);
 	lfp_numa_topology_free(t);
 }
 
@@ -1181,7 +1213,7 @@ test_interleaved_large_buffer_pages_follow_stripes(void)
 	struct lfp_numa_allocator *a;
 	struct lfp_numa_ptr_info info;
 	size_t pg = lfp_numa_stripe_size(), size = (1 << 20) + 100, i;
-	unsigned int count[LFP_NUMA_MAX_NODES] = { 0 }, n, lo = UINT32_MAX;
+	unsigned int count[LFP_NUMA_MAX_NODES] = {0}, n, lo = UINT32_MAX;
 	unsigned int hi = 0;
 	uint64_t set;
 	char *buf;
@@ -1189,8 +1221,7 @@ test_interleaved_large_buffer_pages_follow_stripes(void)
 
 	if (!kernel_checks_possible(__func__))
 		return;
-	a = make_alloc("stripes", LFP_NUMA_POLICY_INTERLEAVED, 16, 0, NULL,
-		0);
+	a = make_alloc("stripes", LFP_NUMA_POLICY_INTERLEAVED, 16, 0, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	buf = lfp_numa_alloc(a, size);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
@@ -1209,8 +1240,9 @@ test_interleaved_large_buffer_pages_follow_stripes(void)
 		count[node]++;
 	}
 	set = 0;
-	for (n = 0; n < lfp_numa_topology_nb_nodes(
-			lfp_numa_allocator_topology(a)); n++)
+	for (n = 0;
+		n < lfp_numa_topology_nb_nodes(lfp_numa_allocator_topology(a));
+		n++)
 		set |= RTE_BIT64(n);
 	for (n = 0; n < LFP_NUMA_MAX_NODES; n++) {
 		if (((set >> n) & 1) == 0)
@@ -1218,8 +1250,8 @@ test_interleaved_large_buffer_pages_follow_stripes(void)
 		lo = RTE_MIN(lo, count[n]);
 		hi = RTE_MAX(hi, count[n]);
 	}
-	printf("\n    %zu stripes, %u..%u per node\n", (size + pg - 1) / pg,
-		lo, hi);
+	printf("\n    %zu stripes, %u..%u per node\n", (size + pg - 1) / pg, lo,
+		hi);
 	CU_ASSERT_TRUE(hi - lo <= 1);
 	CU_ASSERT_EQUAL(lfp_numa_free(buf), 0);
 	LFP_ASSERT_ERRNO(lfp_numa_free(buf), EINVAL);
@@ -1253,7 +1285,7 @@ test_allocator_create_refuses_bad_configuration(void)
 	conf.ops_name = "no_such_ops";
 	LFP_ASSERT_NULL_ERRNO(lfp_numa_allocator_create(&conf), ENOENT);
 	conf.ops_name = LFP_NUMA_TEST_OPS;
-	conf.cache_size = 32;   /* flush threshold 48 > 32 objects */
+	conf.cache_size = 32; /* flush threshold 48 > 32 objects */
 	LFP_ASSERT_NULL_ERRNO(lfp_numa_allocator_create(&conf), EINVAL);
 	conf.cache_size = 0;
 	conf.nodes = RTE_BIT64(40);
@@ -1288,12 +1320,11 @@ test_eager_allocator_builds_every_pool(void)
 	for (node = 0; node < a->topo.nb_nodes; node++)
 		for (cls = 0; cls < LFP_NUMA_NB_CLASSES; cls++)
 			if (((a->nodes >> node) & 1) &&
-					a->pools[node][cls] == NULL)
+				a->pools[node][cls] == NULL)
 				lazy++;
 	CU_ASSERT_EQUAL(lazy, 0);
 	lfp_numa_allocator_destroy(a);
-	a = make_alloc("lazy", LFP_NUMA_POLICY_LOCAL_PREFERRED, 16, 0, NULL,
-		0);
+	a = make_alloc("lazy", LFP_NUMA_POLICY_LOCAL_PREFERRED, 16, 0, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	for (node = 0; node < a->topo.nb_nodes; node++)
 		for (cls = 0; cls < LFP_NUMA_NB_CLASSES; cls++)
@@ -1305,8 +1336,8 @@ test_eager_allocator_builds_every_pool(void)
 static void
 test_zalloc_returns_zeroed_memory(void)
 {
-	struct lfp_numa_allocator *a = make_alloc("zero",
-		LFP_NUMA_POLICY_LOCAL_ONLY, 8, 0, NULL, 0);
+	struct lfp_numa_allocator *a = make_alloc(
+		"zero", LFP_NUMA_POLICY_LOCAL_ONLY, 8, 0, NULL, 0);
 	unsigned char *obj[8];
 	unsigned int i, j, nonzero = 0;
 
@@ -1350,7 +1381,7 @@ stress_lcore(void *arg)
 	struct stress_run *r = arg;
 	unsigned int i, failures = 0, seed = rte_lcore_id() * 7919 + 1;
 	struct lfp_numa_allocator *a;
-	char *keep[8] = { NULL };
+	char *keep[8] = {NULL};
 	size_t size;
 	char *p;
 
@@ -1400,15 +1431,17 @@ test_concurrent_lcores_keep_counts_exact(void)
 		LFP_NUMA_F_DEBUG, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	memset(runs, 0, sizeof(runs));
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		runs[lcore].a = a;
 		handoff_publish(&runs[lcore].ready);
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(stress_lcore, &runs[lcore], lcore);
+	rte_eal_remote_launch(stress_lcore, &runs[lcore], lcore);
 	stress_lcore(&runs[rte_lcore_id()]);
 	rte_eal_mp_wait_lcore();
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		handoff_wait(&runs[lcore].done);
 		failures += runs[lcore].failures;
 		n++;
@@ -1428,17 +1461,17 @@ test_concurrent_lcores_keep_counts_exact(void)
 static int
 telemetry_query(const char *cmd, char *reply, size_t len)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	ssize_t n = -1;
 
 	if (fd < 0)
 		return -errno;
-	snprintf(addr.sun_path, sizeof(addr.sun_path),
-		"%s/dpdk_telemetry.v2", rte_eal_get_runtime_dir());
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/dpdk_telemetry.v2",
+		rte_eal_get_runtime_dir());
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-			read(fd, reply, len - 1) > 0 &&
-			write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd))
+		read(fd, reply, len - 1) > 0 &&
+		write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd))
 		n = read(fd, reply, len - 1);
 	close(fd);
 	if (n <= 0)
@@ -1450,8 +1483,8 @@ telemetry_query(const char *cmd, char *reply, size_t len)
 static void
 test_telemetry_reports_topology_and_stats(void)
 {
-	struct lfp_numa_allocator *a = make_alloc("tele",
-		LFP_NUMA_POLICY_LOCAL_ONLY, 16, 0, NULL, 0);
+	struct lfp_numa_allocator *a = make_alloc(
+		"tele", LFP_NUMA_POLICY_LOCAL_ONLY, 16, 0, NULL, 0);
 	static char reply[16384];
 	char want[64];
 	void *obj[3];
@@ -1467,12 +1500,14 @@ test_telemetry_reports_topology_and_stats(void)
 		goto out;
 	}
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"tele\""));
-	CU_ASSERT_EQUAL(telemetry_query("/lfpool/numa/topology", reply,
-		sizeof(reply)), 0);
+	CU_ASSERT_EQUAL(
+		telemetry_query("/lfpool/numa/topology", reply, sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"nb_nodes\":"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"distances\":[10"));
 	CU_ASSERT_EQUAL(telemetry_query("/lfpool/numa/stats,tele", reply,
-		sizeof(reply)), 0);
+				sizeof(reply)),
+		0);
 	printf("\n    %s\n", reply);
 	if (have_stats(__func__, a)) {
 		CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"allocs\":3"));
@@ -1486,10 +1521,12 @@ test_telemetry_reports_topology_and_stats(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"large\":{"));
 	/* Unknown allocator or node: a null reply. */
 	CU_ASSERT_EQUAL(telemetry_query("/lfpool/numa/stats,nobody", reply,
-		sizeof(reply)), 0);
+				sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "null"));
 	CU_ASSERT_EQUAL(telemetry_query("/lfpool/numa/stats,tele,99", reply,
-		sizeof(reply)), 0);
+				sizeof(reply)),
+		0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "null"));
 out:
 	lfp_numa_free(obj[0]);
@@ -1498,66 +1535,65 @@ out:
 }
 
 static CU_TestInfo topology_tests[] = {
-	{ "parse_two_nodes", test_topology_parse_two_nodes },
-	{ "parse_refuses_bad_descriptions",
-		test_topology_parse_refuses_bad_descriptions },
-	{ "format_round_trip", test_topology_format_round_trip },
-	{ "discover_matches_machine", test_topology_discover_matches_machine },
-	{ "without_numa_is_one_local_node",
-		test_topology_without_numa_is_one_local_node },
-	{ "caller_node_of_plain_thread_is_its_cpu_node",
-		test_topology_caller_node_of_plain_thread_is_its_cpu_node },
+	{"parse_two_nodes", test_topology_parse_two_nodes},
+	{"parse_refuses_bad_descriptions",
+		test_topology_parse_refuses_bad_descriptions},
+	{"format_round_trip", test_topology_format_round_trip},
+	{"discover_matches_machine", test_topology_discover_matches_machine},
+	{"without_numa_is_one_local_node",
+		test_topology_without_numa_is_one_local_node},
+	{"caller_node_of_plain_thread_is_its_cpu_node",
+		test_topology_caller_node_of_plain_thread_is_its_cpu_node},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo policy_tests[] = {
-	{ "local_preferred_falls_back_to_nearest_when_exhausted",
-		test_policy_local_preferred_falls_back_when_exhausted },
-	{ "local_only_fails_when_node_full",
-		test_policy_local_only_fails_when_node_full },
-	{ "round_robin_even_within_one",
-		test_policy_round_robin_even_within_one },
-	{ "interleaved_stripes_cycle_over_set",
-		test_policy_interleaved_stripes_cycle_over_set },
-	{ "create_refuses_bad_arguments",
-		test_policy_create_refuses_bad_arguments },
+	{"local_preferred_falls_back_to_nearest_when_exhausted",
+		test_policy_local_preferred_falls_back_when_exhausted},
+	{"local_only_fails_when_node_full",
+		test_policy_local_only_fails_when_node_full},
+	{"round_robin_even_within_one",
+		test_policy_round_robin_even_within_one},
+	{"interleaved_stripes_cycle_over_set",
+		test_policy_interleaved_stripes_cycle_over_set},
+	{"create_refuses_bad_arguments",
+		test_policy_create_refuses_bad_arguments},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo sizeclass_tests[] = {
-	{ "size_class_boundaries", test_size_class_boundaries },
+	{"size_class_boundaries", test_size_class_boundaries},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo alloc_tests[] = {
-	{ "every_page_on_the_node_the_policy_chose",
-		test_alloc_every_page_on_the_node_the_policy_chose },
-	{ "free_refuses_foreign_pointers",
-		test_free_refuses_foreign_pointers },
-	{ "double_free_refused_in_debug_mode",
-		test_double_free_refused_in_debug_mode },
-	{ "stats_arithmetic", test_stats_arithmetic },
-	{ "local_preferred_falls_back_on_real_pools",
-		test_local_preferred_falls_back_on_real_pools },
-	{ "interleaved_large_buffer_pages_follow_stripes",
-		test_interleaved_large_buffer_pages_follow_stripes },
-	{ "create_refuses_bad_configuration",
-		test_allocator_create_refuses_bad_configuration },
-	{ "eager_allocator_builds_every_pool",
-		test_eager_allocator_builds_every_pool },
-	{ "zalloc_returns_zeroed_memory", test_zalloc_returns_zeroed_memory },
-	{ "concurrent_lcores_keep_counts_exact",
-		test_concurrent_lcores_keep_counts_exact },
-	{ "telemetry_reports_topology_and_stats",
-		test_telemetry_reports_topology_and_stats },
+	{"every_page_on_the_node_the_policy_chose",
+		test_alloc_every_page_on_the_node_the_policy_chose},
+	{"free_refuses_foreign_pointers", test_free_refuses_foreign_pointers},
+	{"double_free_refused_in_debug_mode",
+		test_double_free_refused_in_debug_mode},
+	{"stats_arithmetic", test_stats_arithmetic},
+	{"local_preferred_falls_back_on_real_pools",
+		test_local_preferred_falls_back_on_real_pools},
+	{"interleaved_large_buffer_pages_follow_stripes",
+		test_interleaved_large_buffer_pages_follow_stripes},
+	{"create_refuses_bad_configuration",
+		test_allocator_create_refuses_bad_configuration},
+	{"eager_allocator_builds_every_pool",
+		test_eager_allocator_builds_every_pool},
+	{"zalloc_returns_zeroed_memory", test_zalloc_returns_zeroed_memory},
+	{"concurrent_lcores_keep_counts_exact",
+		test_concurrent_lcores_keep_counts_exact},
+	{"telemetry_reports_topology_and_stats",
+		test_telemetry_reports_topology_and_stats},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "numa_topology", NULL, NULL, NULL, NULL, topology_tests },
-	{ "numa_policy", NULL, NULL, NULL, NULL, policy_tests },
-	{ "numa_sizeclass", NULL, NULL, NULL, NULL, sizeclass_tests },
-	{ "numa_alloc", NULL, NULL, NULL, NULL, alloc_tests },
+	{"numa_topology", NULL, NULL, NULL, NULL, topology_tests},
+	{"numa_policy", NULL, NULL, NULL, NULL, policy_tests},
+	{"numa_sizeclass", NULL, NULL, NULL, NULL, sizeclass_tests},
+	{"numa_alloc", NULL, NULL, NULL, NULL, alloc_tests},
 	CU_SUITE_INFO_NULL,
 };
 

@@ -50,8 +50,8 @@ static const struct {
 	const char *name;
 	size_t offset;
 } fields[F_MAX] = {
-#define FIELD(f, member) [f] = { #member, \
-	offsetof(struct lfp_alloc_counts, member) }
+#define FIELD(f, member) \
+	[f] = {#member, offsetof(struct lfp_alloc_counts, member)}
 	FIELD(F_MALLOC, malloc),
 	FIELD(F_CALLOC, calloc),
 	FIELD(F_REALLOC, realloc),
@@ -105,10 +105,11 @@ next_symbol(void **cache, const char *name)
 	return f;
 }
 
-#define NEXT(type, name) ({ \
-	static void *name##_cache; \
-	(type)next_symbol(&name##_cache, #name); \
-})
+#define NEXT(type, name) \
+	({ \
+		static void *name##_cache; \
+		(type) next_symbol(&name##_cache, #name); \
+	})
 
 SHIM_EXPORT void *
 malloc(size_t size)
@@ -158,7 +159,7 @@ posix_memalign(void **memptr, size_t alignment, size_t size)
 
 	count(F_POSIX_MEMALIGN);
 	if (alignment % sizeof(void *) != 0 ||
-			(alignment & (alignment - 1)) != 0 || alignment == 0)
+		(alignment & (alignment - 1)) != 0 || alignment == 0)
 		return EINVAL;
 	p = __libc_memalign(alignment, size);
 	if (p == NULL)
@@ -234,8 +235,7 @@ mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 		new_addr = va_arg(ap, void *);
 		va_end(ap);
 	}
-	return NEXT(mremap_t, mremap)(old, old_size, new_size, flags,
-		new_addr);
+	return NEXT(mremap_t, mremap)(old, old_size, new_size, flags, new_addr);
 }
 
 SHIM_EXPORT int
@@ -262,7 +262,7 @@ to_counts(const uint64_t *src, struct lfp_alloc_counts *c, int atomic)
 
 		/* Relaxed, pairs with count(): an untorn value suffices. */
 		*dst = atomic ? __atomic_load_n(&src[f], __ATOMIC_RELAXED) :
-			src[f];
+				src[f];
 	}
 }
 
@@ -324,8 +324,8 @@ lfp_alloc_counter_active(void)
 }
 
 SHIM_EXPORT void
-lfp_alloc_counter_format(const struct lfp_alloc_counts *c, char *buf,
-			 unsigned int len)
+lfp_alloc_counter_format(
+	const struct lfp_alloc_counts *c, char *buf, unsigned int len)
 {
 	const uint64_t *v = (const uint64_t *)c;
 	unsigned int f, off = 0;

@@ -36,11 +36,11 @@ struct lfp_alloc_counts {
 	uint64_t free;
 	uint64_t posix_memalign;
 	uint64_t aligned_alloc;
-	uint64_t memalign;       /**< memalign, valloc, pvalloc */
-	uint64_t mmap;           /**< mmap, mmap64 */
+	uint64_t memalign; /**< memalign, valloc, pvalloc */
+	uint64_t mmap;	   /**< mmap, mmap64 */
 	uint64_t munmap;
 	uint64_t mremap;
-	uint64_t brk;            /**< brk, sbrk */
+	uint64_t brk; /**< brk, sbrk */
 };
 
 /** Process-wide counts since start or the last reset. */
@@ -62,8 +62,8 @@ uint64_t lfp_alloc_counter_total(const struct lfp_alloc_counts *c);
 bool lfp_alloc_counter_active(void);
 
 /** Print the non-zero fields, "malloc=3 mmap=1", to @p buf. */
-void lfp_alloc_counter_format(const struct lfp_alloc_counts *c, char *buf,
-		unsigned int len);
+void lfp_alloc_counter_format(
+	const struct lfp_alloc_counts *c, char *buf, unsigned int len);
 
 #ifdef __cplusplus
 }

@@ -42,10 +42,18 @@ void __tsan_ignore_thread_end(void);
 #define TSAN_IGNORE_BEGIN() __tsan_ignore_thread_begin()
 #define TSAN_IGNORE_END() __tsan_ignore_thread_end()
 #else
-#define TSAN_RELEASE(addr) do { } while (0)
-#define TSAN_ACQUIRE(addr) do { } while (0)
-#define TSAN_IGNORE_BEGIN() do { } while (0)
-#define TSAN_IGNORE_END() do { } while (0)
+#define TSAN_RELEASE(addr) \
+	do { \
+	} while (0)
+#define TSAN_ACQUIRE(addr) \
+	do { \
+	} while (0)
+#define TSAN_IGNORE_BEGIN() \
+	do { \
+	} while (0)
+#define TSAN_IGNORE_END() \
+	do { \
+	} while (0)
 #endif
 
 #include "lfp_alloc_counter.h"
@@ -92,10 +100,10 @@ launch_trampoline(void *arg)
 static int
 launch_on(lcore_function_t *fn, void *arg, unsigned int lcore)
 {
-	launches[lcore] = (struct launch){ fn, arg };
+	launches[lcore] = (struct launch){fn, arg};
 	TSAN_RELEASE(&launches[lcore]);
-	return rte_eal_remote_launch(launch_trampoline, &launches[lcore],
-		lcore);
+	return rte_eal_remote_launch(
+		launch_trampoline, &launches[lcore], lcore);
 }
 
 static int
@@ -118,7 +126,8 @@ make_pools(const char *name, uint32_t count)
 	snprintf(conf.name, sizeof(conf.name), "%s", name);
 	conf.ops_name = TP_TEST_OPS;
 	for (t = 0; t < LFP_TP_TYPE_MAX; t++)
-		conf.type[t].count = t < LFP_TP_TYPE_BUF_64 ? count :
+		conf.type[t].count = t < LFP_TP_TYPE_BUF_64 ?
+			count :
 			RTE_MAX(count / 4, 64u);
 	return lfp_tp_create(&conf);
 }
@@ -141,9 +150,9 @@ static void
 test_tp_symbol_rejects_bad_input(void)
 {
 	struct lfp_tp_symbol s;
-	const char nonprint[] = { 'A', 0x01, 'B', 0 };
-	const char del[] = { 'A', 0x7f, 0 };
-	const char high[] = { 'A', (char)0xc3, (char)0xa9, 0 };
+	const char nonprint[] = {'A', 0x01, 'B', 0};
+	const char del[] = {'A', 0x7f, 0};
+	const char high[] = {'A', (char)0xc3, (char)0xa9, 0};
 
 	LFP_ASSERT_ERRNO(lfp_tp_symbol_set(&s, ""), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_tp_symbol_set(&s, NULL), EINVAL);
@@ -160,7 +169,7 @@ test_tp_symbol_accepts_and_compares(void)
 {
 	struct lfp_tp_symbol a, b, c;
 	/* A wire field of 8 bytes, NUL-padded, then unrelated bytes. */
-	const char wire[] = { 'M', 'S', 'F', 'T', 0, 0, 0, 0, 'X', 'Y' };
+	const char wire[] = {'M', 'S', 'F', 'T', 0, 0, 0, 0, 'X', 'Y'};
 
 	CU_ASSERT_EQUAL(lfp_tp_symbol_set(&a, "ABCDEFGHIJKLMNOP"), 0);
 	CU_ASSERT_EQUAL(memcmp(a.c, "ABCDEFGHIJKLMNOP", 16), 0);
@@ -202,25 +211,39 @@ test_tp_order_create_validates(void)
 	unsigned int before = in_use(p, LFP_TP_TYPE_ORDER);
 
 	memset(&empty, 0, sizeof(empty));
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(NULL, 1, &sym_abc,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, NULL,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &empty,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 0, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, -1, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		(enum lfp_tp_side)0, LFP_TP_ORDER_LIMIT, 100, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		(enum lfp_tp_side)3, LFP_TP_ORDER_LIMIT, 100, 10, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		LFP_TP_SIDE_SELL, (enum lfp_tp_order_type)0, 100, 10, 0),
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(NULL, 1, &sym_abc, LFP_TP_SIDE_BUY,
+			LFP_TP_ORDER_LIMIT, 100, 10, 0),
 		EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &sym_abc,
-		LFP_TP_SIDE_SELL, (enum lfp_tp_order_type)5, 100, 10, 0),
+	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, NULL, LFP_TP_SIDE_BUY,
+				      LFP_TP_ORDER_LIMIT, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_create(p, 1, &empty, LFP_TP_SIDE_BUY,
+				      LFP_TP_ORDER_LIMIT, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_BUY,
+			LFP_TP_ORDER_LIMIT, 100, 0, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_BUY,
+			LFP_TP_ORDER_LIMIT, -1, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, (enum lfp_tp_side)0,
+			LFP_TP_ORDER_LIMIT, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, (enum lfp_tp_side)3,
+			LFP_TP_ORDER_LIMIT, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_SELL,
+			(enum lfp_tp_order_type)0, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_SELL,
+			(enum lfp_tp_order_type)5, 100, 10, 0),
 		EINVAL);
 	/* Nothing was taken by the refused calls. */
 	CU_ASSERT_EQUAL(in_use(p, LFP_TP_TYPE_ORDER), before);
@@ -259,16 +282,17 @@ test_tp_trade_create_validates(void)
 	struct lfp_tp_pools *p = obj_pools;
 	struct lfp_trade *t;
 
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_trade_create(NULL, 1, 2, 3, &sym_abc,
-		100, 5, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_trade_create(p, 1, 2, 3, NULL,
-		100, 5, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_trade_create(p, 1, 2, 3, &sym_abc,
-		-5, 5, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_trade_create(p, 1, 2, 3, &sym_abc,
-		100, 0, 0), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_trade_create(p, 1, 9, 9, &sym_abc,
-		100, 5, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_trade_create(NULL, 1, 2, 3, &sym_abc, 100, 5, 0),
+		EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_trade_create(p, 1, 2, 3, NULL, 100, 5, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_trade_create(p, 1, 2, 3, &sym_abc, -5, 5, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_trade_create(p, 1, 2, 3, &sym_abc, 100, 0, 0), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_trade_create(p, 1, 9, 9, &sym_abc, 100, 5, 0), EINVAL);
 	CU_ASSERT_EQUAL(in_use(p, LFP_TP_TYPE_TRADE), 0);
 
 	t = lfp_tp_trade_create(p, 11, 2, 3, &sym_abc, 100, 5, 77);
@@ -292,17 +316,17 @@ test_tp_node_and_level_create_validate(void)
 	struct lfp_order_node *n;
 	struct lfp_price_level *l;
 
-	o = lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_BUY,
-		LFP_TP_ORDER_LIMIT, 10, 1, 0);
+	o = lfp_tp_order_create(
+		p, 1, &sym_abc, LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 10, 1, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_node_create(NULL, o), EINVAL);
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_node_create(p, NULL), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_price_level_create(NULL,
-		LFP_TP_SIDE_BUY, 10), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_price_level_create(p,
-		(enum lfp_tp_side)0, 10), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_price_level_create(p,
-		LFP_TP_SIDE_SELL, -10), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_price_level_create(NULL, LFP_TP_SIDE_BUY, 10), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_price_level_create(p, (enum lfp_tp_side)0, 10), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		lfp_tp_price_level_create(p, LFP_TP_SIDE_SELL, -10), EINVAL);
 	CU_ASSERT_EQUAL(in_use(p, LFP_TP_TYPE_ORDER_NODE), 0);
 	CU_ASSERT_EQUAL(in_use(p, LFP_TP_TYPE_PRICE_LEVEL), 0);
 
@@ -335,11 +359,16 @@ test_tp_buf_get_picks_smallest_class(void)
 		size_t size;
 		enum lfp_tp_type type;
 	} cases[] = {
-		{ 1, LFP_TP_TYPE_BUF_64 }, { 64, LFP_TP_TYPE_BUF_64 },
-		{ 65, LFP_TP_TYPE_BUF_128 }, { 128, LFP_TP_TYPE_BUF_128 },
-		{ 200, LFP_TP_TYPE_BUF_256 }, { 512, LFP_TP_TYPE_BUF_512 },
-		{ 513, LFP_TP_TYPE_BUF_1024 }, { 2000, LFP_TP_TYPE_BUF_2048 },
-		{ 2049, LFP_TP_TYPE_BUF_4096 }, { 4096, LFP_TP_TYPE_BUF_4096 },
+		{1, LFP_TP_TYPE_BUF_64},
+		{64, LFP_TP_TYPE_BUF_64},
+		{65, LFP_TP_TYPE_BUF_128},
+		{128, LFP_TP_TYPE_BUF_128},
+		{200, LFP_TP_TYPE_BUF_256},
+		{512, LFP_TP_TYPE_BUF_512},
+		{513, LFP_TP_TYPE_BUF_1024},
+		{2000, LFP_TP_TYPE_BUF_2048},
+		{2049, LFP_TP_TYPE_BUF_4096},
+		{4096, LFP_TP_TYPE_BUF_4096},
 	};
 	struct lfp_tp_pools *p = obj_pools;
 	unsigned int i;
@@ -352,8 +381,8 @@ test_tp_buf_get_picks_smallest_class(void)
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 		CU_ASSERT_EQUAL((uintptr_t)b % RTE_CACHE_LINE_SIZE, 0);
-		CU_ASSERT_PTR_EQUAL(rte_mempool_from_obj(b),
-			mp_of(p, cases[i].type));
+		CU_ASSERT_PTR_EQUAL(
+			rte_mempool_from_obj(b), mp_of(p, cases[i].type));
 		memset(b, 0xa5, cases[i].size);
 		CU_ASSERT_EQUAL(in_use(p, cases[i].type), 1);
 		lfp_tp_buf_put(p, b);
@@ -372,8 +401,8 @@ struct kind {
 static void *
 mk_order(struct lfp_tp_pools *p, uint64_t i)
 {
-	return lfp_tp_order_create(p, i, &sym_abc, LFP_TP_SIDE_BUY,
-		LFP_TP_ORDER_LIMIT, 100, 1, i);
+	return lfp_tp_order_create(
+		p, i, &sym_abc, LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 100, 1, i);
 }
 
 static void
@@ -385,8 +414,8 @@ rm_order(struct lfp_tp_pools *p, void *o)
 static void *
 mk_trade(struct lfp_tp_pools *p, uint64_t i)
 {
-	return lfp_tp_trade_create(p, i, 2 * i + 1, 2 * i + 2, &sym_abc,
-		100, 1, i);
+	return lfp_tp_trade_create(
+		p, i, 2 * i + 1, 2 * i + 2, &sym_abc, 100, 1, i);
 }
 
 static void
@@ -436,11 +465,11 @@ rm_buf(struct lfp_tp_pools *p, void *b)
 }
 
 static const struct kind kinds[] = {
-	{ LFP_TP_TYPE_ORDER, mk_order, rm_order },
-	{ LFP_TP_TYPE_TRADE, mk_trade, rm_trade },
-	{ LFP_TP_TYPE_ORDER_NODE, mk_node, rm_node },
-	{ LFP_TP_TYPE_PRICE_LEVEL, mk_level, rm_level },
-	{ LFP_TP_TYPE_BUF_512, mk_buf, rm_buf },
+	{LFP_TP_TYPE_ORDER, mk_order, rm_order},
+	{LFP_TP_TYPE_TRADE, mk_trade, rm_trade},
+	{LFP_TP_TYPE_ORDER_NODE, mk_node, rm_node},
+	{LFP_TP_TYPE_PRICE_LEVEL, mk_level, rm_level},
+	{LFP_TP_TYPE_BUF_512, mk_buf, rm_buf},
 };
 
 static void *
@@ -544,7 +573,7 @@ scoped_make(struct lfp_tp_pools *p, bool keep, bool fail_early)
 	if (o == NULL || t == NULL)
 		return NULL;
 	if (fail_early)
-		return NULL;  /* both go back */
+		return NULL; /* both go back */
 	o->filled_qty = t->qty;
 	if (keep)
 		return lfp_tp_take(o); /* o kept, t goes back */
@@ -620,8 +649,9 @@ test_tp_scoped_release_in_loop_and_null(void)
 	CU_ASSERT(lfp_tp_full(p));
 	{
 		/* A failed constructor leaves NULL: nothing to release. */
-		LFP_TP_SCOPED_ORDER(o, p, lfp_tp_order_create(p, 1, &sym_abc,
-			LFP_TP_SIDE_BUY, LFP_TP_ORDER_LIMIT, 1, 0, 0));
+		LFP_TP_SCOPED_ORDER(o, p,
+			lfp_tp_order_create(p, 1, &sym_abc, LFP_TP_SIDE_BUY,
+				LFP_TP_ORDER_LIMIT, 1, 0, 0));
 
 		CU_ASSERT_PTR_NULL(o);
 		CU_ASSERT_EQUAL(rte_errno, EINVAL);
@@ -668,8 +698,8 @@ test_tp_create_rejects_bad_conf(void)
 		conf.type[t].count = 0;
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_create(&conf), EINVAL);
 	conf_small(&conf, "tpbad");
-	conf.type[LFP_TP_TYPE_TRADE].cache_size =
-		RTE_MEMPOOL_CACHE_MAX_SIZE + 1;
+	conf.type[LFP_TP_TYPE_TRADE].cache_size = RTE_MEMPOOL_CACHE_MAX_SIZE +
+		1;
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_create(&conf), EINVAL);
 	/* Four lcores with caches of 64 can hold 4 x 96 objects: 128 is
 	 * too few, and the message names the pool. */
@@ -697,7 +727,8 @@ test_tp_create_reports_missing_ops_and_memory(void)
 	if (lfp_test_have_hugepages()) {
 		/* DPDK's populate falls back to grabbing every free page it
 		 * can get, which would starve the machine's other users. */
-		lfp_test_skip(__func__, "ENOMEM case runs with --no-huge "
+		lfp_test_skip(__func__,
+			"ENOMEM case runs with --no-huge "
 			"only (fixed EAL memory)");
 		return;
 	}
@@ -722,8 +753,7 @@ test_tp_create_duplicate_and_lookup(void)
 	CU_ASSERT_PTR_EQUAL(lfp_tp_lookup("tpdup"), p);
 	CU_ASSERT_STRING_EQUAL(lfp_tp_name(p), "tpdup");
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_mempool(p, LFP_TP_TYPE_MAX, 0), ENOENT);
-	LFP_ASSERT_NULL_ERRNO(lfp_tp_mempool(p, LFP_TP_TYPE_ORDER, 31),
-		ENOENT);
+	LFP_ASSERT_NULL_ERRNO(lfp_tp_mempool(p, LFP_TP_TYPE_ORDER, 31), ENOENT);
 	lfp_tp_free(p);
 	LFP_ASSERT_NULL_ERRNO(lfp_tp_lookup("tpdup"), ENOENT);
 	lfp_tp_free(NULL);
@@ -732,13 +762,13 @@ test_tp_create_duplicate_and_lookup(void)
 static void
 test_tp_create_defaults_and_auto_cache(void)
 {
-	static const uint32_t want[] = { 10000, 5000, 10000, 1000 };
+	static const uint32_t want[] = {10000, 5000, 10000, 1000};
 	struct lfp_tp_conf conf;
 	struct lfp_tp_pools *p;
 	unsigned int t, lcore, nb_lcores = 0;
 
 	RTE_LCORE_FOREACH(lcore)
-		nb_lcores++;
+	nb_lcores++;
 	lfp_tp_conf_init(&conf);
 	conf.ops_name = TP_TEST_OPS;
 	p = lfp_tp_create(&conf);
@@ -753,8 +783,8 @@ test_tp_create_defaults_and_auto_cache(void)
 		CU_ASSERT(mp->cache_size > 0);
 		CU_ASSERT(nb_lcores * (mp->cache_size * 3 / 2) < mp->size);
 		CU_ASSERT(mp->cache_size <= 256);
-		CU_ASSERT_STRING_EQUAL(rte_mempool_get_ops(mp->ops_index)->name,
-			TP_TEST_OPS);
+		CU_ASSERT_STRING_EQUAL(
+			rte_mempool_get_ops(mp->ops_index)->name, TP_TEST_OPS);
 	}
 	lfp_tp_free(p);
 }
@@ -785,13 +815,14 @@ topology_node1_without_memory(void)
 	char desc[256];
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		if (lcore_cpu(lcore) != main_cpu && lcore_cpu(lcore) >= 0)
-			other_cpu = lcore_cpu(lcore);
+	if (lcore_cpu(lcore) != main_cpu && lcore_cpu(lcore) >= 0)
+		other_cpu = lcore_cpu(lcore);
 	if (main_cpu < 0 || other_cpu < 0 || rte_socket_id() != 0)
 		return NULL;
-	snprintf(desc, sizeof(desc), "nodes=2; cpus=%d|%d; "
-		"dist=10,21|21,10; mem=1024,0; sockets=0,0", main_cpu,
-		other_cpu);
+	snprintf(desc, sizeof(desc),
+		"nodes=2; cpus=%d|%d; "
+		"dist=10,21|21,10; mem=1024,0; sockets=0,0",
+		main_cpu, other_cpu);
 	return lfp_numa_topology_parse(desc, NULL, 0);
 }
 
@@ -805,7 +836,8 @@ test_tp_create_node_without_memory_policy(void)
 	unsigned int t;
 
 	if (topo == NULL) {
-		lfp_test_skip(__func__, "needs lcores on two CPUs and "
+		lfp_test_skip(__func__,
+			"needs lcores on two CPUs and "
 			"memory on socket 0");
 		return;
 	}
@@ -864,8 +896,7 @@ use_everything(struct lfp_tp_pools *p)
 	for (k = 0; k < RTE_DIM(kinds); k++) {
 		n = 0;
 		while (n < WARM_COUNT &&
-				(warm_objs[n] = kinds[k].create(p, n + 1)) !=
-				NULL)
+			(warm_objs[n] = kinds[k].create(p, n + 1)) != NULL)
 			n++;
 		for (i = 0; i < n; i++)
 			touch_lines(warm_objs[i],
@@ -918,16 +949,16 @@ test_tp_warmup_prefills_every_lcore_cache(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(lfp_tp_warmup(p), 0);
 	RTE_LCORE_FOREACH(lcore)
-		for (t = 0; t < LFP_TP_TYPE_MAX; t++) {
-			struct rte_mempool *mp = lfp_tp_mempool(p, t,
-				rte_lcore_to_socket_id(lcore));
-			struct rte_mempool_cache *c;
+	for (t = 0; t < LFP_TP_TYPE_MAX; t++) {
+		struct rte_mempool *mp = lfp_tp_mempool(
+			p, t, rte_lcore_to_socket_id(lcore));
+		struct rte_mempool_cache *c;
 
-			CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
-			c = rte_mempool_default_cache(mp, lcore);
-			CU_ASSERT(mp->cache_size > 0);
-			CU_ASSERT(c != NULL && c->len >= mp->cache_size);
-		}
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+		c = rte_mempool_default_cache(mp, lcore);
+		CU_ASSERT(mp->cache_size > 0);
+		CU_ASSERT(c != NULL && c->len >= mp->cache_size);
+	}
 	/* Warm-up objects are not allocations. */
 	CU_ASSERT(lfp_tp_full(p));
 	CU_ASSERT_EQUAL(failures_of(p, LFP_TP_TYPE_ORDER), 0);
@@ -991,8 +1022,9 @@ test_tp_warmup_refusals(void)
 	LFP_ASSERT_ERRNO(lfp_tp_warmup(p), EBUSY);
 	__atomic_store_n(&worker_hold, 0, __ATOMIC_RELAXED); /* see spin */
 	CU_ASSERT_EQUAL(wait_on(worker), 0);
-	CU_ASSERT(rte_mempool_default_cache(mp_of(p, LFP_TP_TYPE_ORDER),
-		rte_lcore_id())->len > 0);
+	CU_ASSERT(rte_mempool_default_cache(
+			  mp_of(p, LFP_TP_TYPE_ORDER), rte_lcore_id())
+			  ->len > 0);
 	lfp_tp_free(p);
 }
 
@@ -1025,8 +1057,8 @@ check_totals(const struct lfp_tp_stats *st)
 	CU_ASSERT_EQUAL(st->allocs, allocs);
 	CU_ASSERT_EQUAL(st->frees, frees);
 	CU_ASSERT_EQUAL(st->failures, fails);
-	CU_ASSERT_DOUBLE_EQUAL(st->reserved_mb,
-		reserved / (1024.0 * 1024.0), 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(
+		st->reserved_mb, reserved / (1024.0 * 1024.0), 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(st->in_use_mb, used / (1024.0 * 1024.0), 1e-9);
 }
 
@@ -1125,20 +1157,20 @@ jstr_at(json_t *arr, size_t i)
 static json_t *
 telemetry_query(const char *cmd)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char *buf = malloc(65536);
 	json_t *reply = NULL;
 	ssize_t n;
 	int fd;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path),
-		"%s/dpdk_telemetry.v2", rte_eal_get_runtime_dir());
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/dpdk_telemetry.v2",
+		rte_eal_get_runtime_dir());
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	if (buf == NULL || fd < 0)
 		goto out;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
 		goto out;
-	if (recv(fd, buf, 65535, 0) <= 0)      /* greeting */
+	if (recv(fd, buf, 65535, 0) <= 0) /* greeting */
 		goto out;
 	if (send(fd, cmd, strlen(cmd), 0) < 0)
 		goto out;
@@ -1165,8 +1197,8 @@ test_tp_stats_telemetry(void)
 	CU_ASSERT_PTR_NOT_NULL(o);
 	reply = telemetry_query("/lfpool/tradepool/list");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reply);
-	CU_ASSERT(json_is_array(json_object_get(reply,
-		"/lfpool/tradepool/list")));
+	CU_ASSERT(json_is_array(
+		json_object_get(reply, "/lfpool/tradepool/list")));
 	json_decref(reply);
 
 	reply = telemetry_query("/lfpool/tradepool/stats,tptel");
@@ -1188,8 +1220,8 @@ test_tp_stats_telemetry(void)
 
 	reply = telemetry_query("/lfpool/tradepool/stats,nosuch");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reply);
-	CU_ASSERT(json_is_null(json_object_get(reply,
-		"/lfpool/tradepool/stats")));
+	CU_ASSERT(json_is_null(
+		json_object_get(reply, "/lfpool/tradepool/stats")));
 	json_decref(reply);
 	lfp_tp_order_free(p, o);
 	lfp_tp_free(p);
@@ -1257,14 +1289,12 @@ static int
 mt_check_release(struct lfp_tp_pools *p, struct mt_stash *s, uint64_t id)
 {
 	int bad = s->order->id != id || s->node->order != s->order ||
-		s->trade->buy_order_id != id ||
-		*(uint64_t *)s->buf != id;
+		s->trade->buy_order_id != id || *(uint64_t *)s->buf != id;
 
 	lfp_tp_order_node_free(p, s->node);
 	lfp_tp_trade_free(p, s->trade);
 	lfp_tp_buf_put(p, s->buf);
-	if ((id & 1) == 0 ||
-			mt_give(mt_ring[rte_lcore_id()], s->order) != 0)
+	if ((id & 1) == 0 || mt_give(mt_ring[rte_lcore_id()], s->order) != 0)
 		lfp_tp_order_free(p, s->order);
 	return bad;
 }
@@ -1294,23 +1324,24 @@ mt_worker(void *arg)
 		struct mt_stash *s = &stash[i % MT_STASH];
 
 		if (i >= MT_STASH)
-			bad += mt_check_release(p, s, mt_id(lcore,
-				i - MT_STASH));
+			bad += mt_check_release(
+				p, s, mt_id(lcore, i - MT_STASH));
 		s->order = mk_order(p, id);
 		s->node = s->order != NULL ?
-			lfp_tp_order_node_create(p, s->order) : NULL;
-		s->trade = lfp_tp_trade_create(p, i, id, id + 1, &sym_abc,
-			1, 1, 0);
+			lfp_tp_order_node_create(p, s->order) :
+			NULL;
+		s->trade = lfp_tp_trade_create(
+			p, i, id, id + 1, &sym_abc, 1, 1, 0);
 		s->buf = lfp_tp_buf_get(p, 8 + (i % 4000));
 		if (s->order == NULL || s->node == NULL || s->trade == NULL ||
-				s->buf == NULL)
+			s->buf == NULL)
 			return -1; /* pools are sized never to run dry */
 		*(uint64_t *)s->buf = id;
 		mt_free_foreign(p, lcore);
 	}
 	for (i = MT_ITER - MT_STASH; i < MT_ITER; i++)
-		bad += mt_check_release(p, &stash[i % MT_STASH],
-			mt_id(lcore, i));
+		bad += mt_check_release(
+			p, &stash[i % MT_STASH], mt_id(lcore, i));
 	return bad == 0 ? 0 : -1;
 }
 
@@ -1321,7 +1352,8 @@ mt_rings_create(void)
 	char name[RTE_RING_NAMESIZE];
 
 	/* The main lcore comes first in the walk, and last in the chain. */
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		snprintf(name, sizeof(name), "tp_mt_%u", lcore);
 		mt_ring[lcore] = rte_ring_create(name, 1024, SOCKET_ID_ANY,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -1340,11 +1372,13 @@ mt_rings_drain_free(struct lfp_tp_pools *p)
 {
 	unsigned int lcore;
 
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		while (rte_ring_count(mt_ring[mt_from[lcore]]) > 0)
 			mt_free_foreign(p, lcore);
 	}
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		rte_ring_free(mt_ring[lcore]);
 		mt_ring[lcore] = NULL;
 	}
@@ -1366,10 +1400,10 @@ test_tp_mt_create_free_back_to_full(void)
 	CU_ASSERT_EQUAL_FATAL(mt_rings_create(), 0);
 	CU_ASSERT_EQUAL(lfp_tp_warmup(p), 0);
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		CU_ASSERT_EQUAL(launch_on(mt_worker, p, lcore), 0);
+	CU_ASSERT_EQUAL(launch_on(mt_worker, p, lcore), 0);
 	CU_ASSERT_EQUAL(mt_worker(p), 0);
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		CU_ASSERT_EQUAL(wait_on(lcore), 0);
+	CU_ASSERT_EQUAL(wait_on(lcore), 0);
 	mt_rings_drain_free(p);
 
 	CU_ASSERT(lfp_tp_full(p));
@@ -1394,14 +1428,15 @@ test_tp_mt_create_free_back_to_full(void)
 static int
 za_step(struct lfp_tp_pools *p, uint64_t i)
 {
-	LFP_TP_SCOPED_ORDER(o, p, lfp_tp_order_create(p, i, &sym_abc,
-		(i & 1) ? LFP_TP_SIDE_BUY : LFP_TP_SIDE_SELL,
-		LFP_TP_ORDER_LIMIT, 100 + (i & 7), 10, i));
-	LFP_TP_SCOPED_PRICE_LEVEL(l, p, lfp_tp_price_level_create(p,
-		LFP_TP_SIDE_BUY, 100));
+	LFP_TP_SCOPED_ORDER(o, p,
+		lfp_tp_order_create(p, i, &sym_abc,
+			(i & 1) ? LFP_TP_SIDE_BUY : LFP_TP_SIDE_SELL,
+			LFP_TP_ORDER_LIMIT, 100 + (i & 7), 10, i));
+	LFP_TP_SCOPED_PRICE_LEVEL(
+		l, p, lfp_tp_price_level_create(p, LFP_TP_SIDE_BUY, 100));
 	LFP_TP_SCOPED_ORDER_NODE(n, p, lfp_tp_order_node_create(p, o));
-	LFP_TP_SCOPED_TRADE(t, p, lfp_tp_trade_create(p, i, i, i + 1,
-		&sym_abc, 100, 10, i));
+	LFP_TP_SCOPED_TRADE(t, p,
+		lfp_tp_trade_create(p, i, i, i + 1, &sym_abc, 100, 10, i));
 	LFP_TP_SCOPED_BUF(b, p, lfp_tp_buf_get(p, 64 + (i & 1023)));
 
 	if (o == NULL || l == NULL || n == NULL || t == NULL || b == NULL)
@@ -1413,7 +1448,9 @@ za_step(struct lfp_tp_pools *p, uint64_t i)
 	memcpy(b, t, sizeof(*t));
 	/* A refused order allocates nothing either. */
 	return lfp_tp_order_create(p, i, &sym_abc, LFP_TP_SIDE_BUY,
-		LFP_TP_ORDER_LIMIT, -1, 1, i) == NULL ? 0 : -1;
+		       LFP_TP_ORDER_LIMIT, -1, 1, i) == NULL ?
+		0 :
+		-1;
 }
 
 /* The loop, with the calling thread's heap and mmap calls counted. */
@@ -1447,7 +1484,8 @@ test_tp_zero_alloc_steady_state(void)
 
 	if (!lfp_alloc_counter_active()) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-		lfp_test_skip(__func__, "the sanitizer runtime interposes "
+		lfp_test_skip(__func__,
+			"the sanitizer runtime interposes "
 			"malloc before the counting shim");
 #else
 		CU_FAIL("the counting shim does not see malloc/mmap");
@@ -1478,7 +1516,8 @@ test_tp_zero_alloc_shim_counts(void)
 	void *a, *b = NULL;
 
 	if (!lfp_alloc_counter_active()) {
-		lfp_test_skip(__func__, "the counting shim is not active "
+		lfp_test_skip(__func__,
+			"the counting shim is not active "
 			"(sanitizer build)");
 		return;
 	}
@@ -1509,80 +1548,78 @@ types_init(void)
 }
 
 static CU_TestInfo symbol_tests[] = {
-	{ "symbol_rejects_bad_input", test_tp_symbol_rejects_bad_input },
-	{ "symbol_accepts_and_compares", test_tp_symbol_accepts_and_compares },
+	{"symbol_rejects_bad_input", test_tp_symbol_rejects_bad_input},
+	{"symbol_accepts_and_compares", test_tp_symbol_accepts_and_compares},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo object_tests[] = {
-	{ "order_create_validates", test_tp_order_create_validates },
-	{ "order_create_initialises", test_tp_order_create_initialises },
-	{ "trade_create_validates", test_tp_trade_create_validates },
-	{ "node_and_level_create_validate",
-		test_tp_node_and_level_create_validate },
-	{ "buf_get_picks_smallest_class",
-		test_tp_buf_get_picks_smallest_class },
-	{ "create_free_from_non_eal_thread",
-		test_tp_create_free_from_non_eal_thread },
-	{ "exhaustion_and_recovery", test_tp_exhaustion_and_recovery },
-	{ "scoped_release_at_block_end", test_tp_scoped_release_at_block_end },
-	{ "scoped_release_on_early_return",
-		test_tp_scoped_release_on_early_return },
-	{ "scoped_take_transfers_ownership",
-		test_tp_scoped_take_transfers_ownership },
-	{ "scoped_release_in_loop_and_null",
-		test_tp_scoped_release_in_loop_and_null },
+	{"order_create_validates", test_tp_order_create_validates},
+	{"order_create_initialises", test_tp_order_create_initialises},
+	{"trade_create_validates", test_tp_trade_create_validates},
+	{"node_and_level_create_validate",
+		test_tp_node_and_level_create_validate},
+	{"buf_get_picks_smallest_class", test_tp_buf_get_picks_smallest_class},
+	{"create_free_from_non_eal_thread",
+		test_tp_create_free_from_non_eal_thread},
+	{"exhaustion_and_recovery", test_tp_exhaustion_and_recovery},
+	{"scoped_release_at_block_end", test_tp_scoped_release_at_block_end},
+	{"scoped_release_on_early_return",
+		test_tp_scoped_release_on_early_return},
+	{"scoped_take_transfers_ownership",
+		test_tp_scoped_take_transfers_ownership},
+	{"scoped_release_in_loop_and_null",
+		test_tp_scoped_release_in_loop_and_null},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo create_tests[] = {
-	{ "create_rejects_bad_conf", test_tp_create_rejects_bad_conf },
-	{ "create_reports_missing_ops_and_memory",
-		test_tp_create_reports_missing_ops_and_memory },
-	{ "create_duplicate_and_lookup", test_tp_create_duplicate_and_lookup },
-	{ "create_defaults_and_auto_cache",
-		test_tp_create_defaults_and_auto_cache },
-	{ "create_node_without_memory_policy",
-		test_tp_create_node_without_memory_policy },
+	{"create_rejects_bad_conf", test_tp_create_rejects_bad_conf},
+	{"create_reports_missing_ops_and_memory",
+		test_tp_create_reports_missing_ops_and_memory},
+	{"create_duplicate_and_lookup", test_tp_create_duplicate_and_lookup},
+	{"create_defaults_and_auto_cache",
+		test_tp_create_defaults_and_auto_cache},
+	{"create_node_without_memory_policy",
+		test_tp_create_node_without_memory_policy},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo warmup_tests[] = {
-	{ "warmup_leaves_no_page_faults",
-		test_tp_warmup_leaves_no_page_faults },
-	{ "warmup_prefills_every_lcore_cache",
-		test_tp_warmup_prefills_every_lcore_cache },
-	{ "warmup_refusals", test_tp_warmup_refusals },
+	{"warmup_leaves_no_page_faults", test_tp_warmup_leaves_no_page_faults},
+	{"warmup_prefills_every_lcore_cache",
+		test_tp_warmup_prefills_every_lcore_cache},
+	{"warmup_refusals", test_tp_warmup_refusals},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo stats_tests[] = {
-	{ "stats_accounting_arithmetic", test_tp_stats_accounting_arithmetic },
-	{ "stats_numa_local", test_tp_stats_numa_local },
-	{ "stats_telemetry", test_tp_stats_telemetry },
+	{"stats_accounting_arithmetic", test_tp_stats_accounting_arithmetic},
+	{"stats_numa_local", test_tp_stats_numa_local},
+	{"stats_telemetry", test_tp_stats_telemetry},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo mt_tests[] = {
-	{ "mt_create_free_back_to_full", test_tp_mt_create_free_back_to_full },
+	{"mt_create_free_back_to_full", test_tp_mt_create_free_back_to_full},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo zero_alloc_tests[] = {
-	{ "zero_alloc_shim_counts", test_tp_zero_alloc_shim_counts },
-	{ "zero_alloc_steady_state", test_tp_zero_alloc_steady_state },
+	{"zero_alloc_shim_counts", test_tp_zero_alloc_shim_counts},
+	{"zero_alloc_steady_state", test_tp_zero_alloc_steady_state},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "tradepool_symbols", types_init, NULL, NULL, NULL, symbol_tests },
-	{ "tradepool_objects", objects_init, objects_cleanup, NULL, NULL,
-		object_tests },
-	{ "tradepool_create", NULL, NULL, NULL, NULL, create_tests },
-	{ "tradepool_warmup", NULL, NULL, NULL, NULL, warmup_tests },
-	{ "tradepool_stats", NULL, NULL, NULL, NULL, stats_tests },
-	{ "tradepool_mt", NULL, NULL, NULL, NULL, mt_tests },
-	{ "tradepool_zero_alloc", NULL, NULL, NULL, NULL, zero_alloc_tests },
+	{"tradepool_symbols", types_init, NULL, NULL, NULL, symbol_tests},
+	{"tradepool_objects", objects_init, objects_cleanup, NULL, NULL,
+		object_tests},
+	{"tradepool_create", NULL, NULL, NULL, NULL, create_tests},
+	{"tradepool_warmup", NULL, NULL, NULL, NULL, warmup_tests},
+	{"tradepool_stats", NULL, NULL, NULL, NULL, stats_tests},
+	{"tradepool_mt", NULL, NULL, NULL, NULL, mt_tests},
+	{"tradepool_zero_alloc", NULL, NULL, NULL, NULL, zero_alloc_tests},
 	CU_SUITE_INFO_NULL,
 };
 

@@ -44,9 +44,9 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [--plain] [--mbufs N]\n"
-		"  --plain    create the pool with rte_pktmbuf_pool_create():\n"
-		"             the driver is EAL's --mbuf-pool-ops-name\n"
-		"  --mbufs N  mbufs in the pool (default %u)\n",
+	       "  --plain    create the pool with rte_pktmbuf_pool_create():\n"
+	       "             the driver is EAL's --mbuf-pool-ops-name\n"
+	       "  --mbufs N  mbufs in the pool (default %u)\n",
 		prog, nb_mbufs);
 }
 
@@ -54,10 +54,10 @@ static int
 parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "plain", no_argument, NULL, 'p' },
-		{ "mbufs", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"plain", no_argument, NULL, 'p'},
+		{"mbufs", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	char *end;
 	int c;
@@ -98,7 +98,8 @@ lcore_churn(void *arg)
 		rte_pktmbuf_free_bulk(burst, BURST);
 	}
 	printf("lcore %u: %u bursts of %u mbufs allocated and freed, "
-		"%u refused\n", rte_lcore_id(), ROUNDS - failed, BURST, failed);
+	       "%u refused\n",
+		rte_lcore_id(), ROUNDS - failed, BURST, failed);
 	return 0;
 }
 
@@ -118,9 +119,10 @@ print_lfpool_stats(const struct rte_mempool *mp)
 	if (lfp_mempool_stats_get(mp, &st, NULL) != 0)
 		return;
 	printf("lfpool: %" PRIu64 " gets, %" PRIu64 " puts, %" PRIu64
-		" cache hits, %" PRIu64 " misses, %" PRIu64 " magazines, %"
-		PRIu64 " bytes of metadata (%.2f B/mbuf), peak in use %" PRIu64
-		"\n", st.get_bulk, st.put_bulk, st.cache_hits, st.cache_misses,
+	       " cache hits, %" PRIu64 " misses, %" PRIu64
+	       " magazines, %" PRIu64
+	       " bytes of metadata (%.2f B/mbuf), peak in use %" PRIu64 "\n",
+		st.get_bulk, st.put_bulk, st.cache_hits, st.cache_misses,
 		st.magazines, st.metadata_bytes,
 		(double)st.metadata_bytes / mp->size, st.peak_in_use);
 }
@@ -134,7 +136,8 @@ main(int argc, char **argv)
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
-		rte_exit(EXIT_FAILURE, "EAL init: %s\n", rte_strerror(rte_errno));
+		rte_exit(EXIT_FAILURE, "EAL init: %s\n",
+			rte_strerror(rte_errno));
 	argc -= ret;
 	argv += ret;
 	if (parse_args(argc, argv) < 0)

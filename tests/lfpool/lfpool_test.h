@@ -42,8 +42,8 @@ bool lt_ops_available(const char *ops);
  * NULL with rte_errno set on failure (the pool is freed).
  */
 struct rte_mempool *lt_pool_create(const char *name, const char *ops,
-		unsigned int n, unsigned int cache_size,
-		const struct lfp_mempool_config *cfg);
+	unsigned int n, unsigned int cache_size,
+	const struct lfp_mempool_config *cfg);
 
 /* Objects of a pool, sorted, to turn a pointer into an index. */
 struct lt_objmap {
@@ -59,8 +59,8 @@ void lt_objmap_free(struct lt_objmap *map);
  * Check that objs[0, n) are distinct objects of the pool; returns the
  * number of problems found (foreign pointers, duplicates).
  */
-unsigned int lt_check_distinct(const struct lt_objmap *map, void **objs,
-		unsigned int n);
+unsigned int lt_check_distinct(
+	const struct lt_objmap *map, void **objs, unsigned int n);
 
 /*
  * Drain the pool from every EAL lcore in turn (each takes what its caches
@@ -79,8 +79,8 @@ struct lt_job {
 	int ret;
 	uint32_t done;
 };
-int lt_launch(struct lt_job *job, unsigned int lcore_id,
-		int (*fn)(void *arg), void *arg);
+int lt_launch(struct lt_job *job, unsigned int lcore_id, int (*fn)(void *arg),
+	void *arg);
 int lt_wait(struct lt_job *job);
 
 /* Release/acquire start flag, so workers start together. */
@@ -109,10 +109,10 @@ lt_rand(uint32_t *state)
 struct lt_churn {
 	struct rte_mempool *mp;
 	unsigned int iterations;
-	unsigned int max_bulk;  /* Bulks of 1..max_bulk objects. */
-	unsigned int max_held;  /* Objects held at most. */
+	unsigned int max_bulk; /* Bulks of 1..max_bulk objects. */
+	unsigned int max_held; /* Objects held at most. */
 	uint32_t seed;
-	uint64_t tag;           /* Non-zero, unique per thread. */
+	uint64_t tag; /* Non-zero, unique per thread. */
 	/* Results. */
 	uint64_t gets, puts, fails, errors;
 };

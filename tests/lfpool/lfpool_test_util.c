@@ -46,13 +46,13 @@ zero_tag(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
 
 struct rte_mempool *
 lt_pool_create(const char *name, const char *ops, unsigned int n,
-		unsigned int cache_size, const struct lfp_mempool_config *cfg)
+	unsigned int cache_size, const struct lfp_mempool_config *cfg)
 {
 	struct rte_mempool *mp;
 	int ret;
 
-	mp = rte_mempool_create_empty(name, n, LT_ELT_SIZE, cache_size, 0,
-		SOCKET_ID_ANY, 0);
+	mp = rte_mempool_create_empty(
+		name, n, LT_ELT_SIZE, cache_size, 0, SOCKET_ID_ANY, 0);
 	if (mp == NULL)
 		return NULL;
 	ret = rte_mempool_set_ops_byname(mp, ops, (void *)(uintptr_t)cfg);
@@ -82,8 +82,8 @@ collect_obj(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
 static int
 ptr_cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)*(void * const *)a;
-	uintptr_t y = (uintptr_t)*(void * const *)b;
+	uintptr_t x = (uintptr_t) * (void *const *)a;
+	uintptr_t y = (uintptr_t) * (void *const *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -103,8 +103,7 @@ lt_objmap_build(struct rte_mempool *mp, struct lt_objmap *map)
 int
 lt_objmap_index(const struct lt_objmap *map, const void *obj)
 {
-	void **hit = bsearch(&obj, map->objs, map->n, sizeof(void *),
-		ptr_cmp);
+	void **hit = bsearch(&obj, map->objs, map->n, sizeof(void *), ptr_cmp);
 
 	return hit == NULL ? -1 : (int)(hit - map->objs);
 }
@@ -132,14 +131,14 @@ lt_check_distinct(const struct lt_objmap *map, void **objs, unsigned int n)
 			if (bad++ < 5)
 				printf("\n    object %p: %s\n", objs[i],
 					idx < 0 ? "not in the pool" :
-					"returned twice");
+						  "returned twice");
 		}
 	}
 	free(seen);
 	return bad;
 }
 
-/* --- Launching and waiting ------------------------------------------------ */
+/* --- Launching and waiting --- */
 
 static int
 job_main(void *arg)
@@ -156,7 +155,7 @@ job_main(void *arg)
 
 int
 lt_launch(struct lt_job *job, unsigned int lcore_id, int (*fn)(void *arg),
-		void *arg)
+	void *arg)
 {
 	job->fn = fn;
 	job->arg = arg;
@@ -191,7 +190,7 @@ lt_flag_set(uint32_t *flag)
 	__atomic_store_n(flag, 1, __ATOMIC_RELEASE);
 }
 
-/* --- Draining ------------------------------------------------------------- */
+/* --- Draining --- */
 
 struct drain {
 	struct rte_mempool *mp;
@@ -213,7 +212,7 @@ drain_here(void *arg)
 int
 lt_check_all_present(struct rte_mempool *mp)
 {
-	struct drain d = { .mp = mp, .max = mp->populated_size + 64 };
+	struct drain d = {.mp = mp, .max = mp->populated_size + 64};
 	struct lt_objmap map;
 	struct lt_job job;
 	unsigned int lcore_id, i, k, bad;
@@ -226,7 +225,8 @@ lt_check_all_present(struct rte_mempool *mp)
 		lt_objmap_free(&map);
 		return 1;
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
 		if (lt_launch(&job, lcore_id, drain_here, &d) == 0)
 			lt_wait(&job);
 	}
@@ -257,11 +257,10 @@ lt_check_all_present(struct rte_mempool *mp)
 	return problems;
 }
 
-/* --- Random churn ------------------------------------------------------------- */
+/* --- Random churn --- */
 
 static void
-churn_put(struct lt_churn *c, void **held, unsigned int *nheld,
-		unsigned int k)
+churn_put(struct lt_churn *c, void **held, unsigned int *nheld, unsigned int k)
 {
 	unsigned int i;
 
@@ -270,15 +269,14 @@ churn_put(struct lt_churn *c, void **held, unsigned int *nheld,
 		/* Relaxed: the pool's own release/acquire carries it to
 		 * the next taker.
 		 */
-		__atomic_store_n((uint64_t *)held[*nheld + i], 0,
-			__ATOMIC_RELAXED);
+		__atomic_store_n(
+			(uint64_t *)held[*nheld + i], 0, __ATOMIC_RELAXED);
 	rte_mempool_put_bulk(c->mp, &held[*nheld], k);
 	c->puts++;
 }
 
 static void
-churn_get(struct lt_churn *c, void **held, unsigned int *nheld,
-		unsigned int k)
+churn_get(struct lt_churn *c, void **held, unsigned int *nheld, unsigned int k)
 {
 	unsigned int i;
 	uint64_t old;
@@ -295,11 +293,12 @@ churn_get(struct lt_churn *c, void **held, unsigned int *nheld,
 	}
 	for (i = 0; i < k; i++) {
 		/* Relaxed: only the value matters; 0 means nobody holds it. */
-		old = __atomic_exchange_n((uint64_t *)held[*nheld + i], c->tag,
-			__ATOMIC_RELAXED);
+		old = __atomic_exchange_n(
+			(uint64_t *)held[*nheld + i], c->tag, __ATOMIC_RELAXED);
 		if (old != 0 && c->errors++ < 3)
 			printf("\n    %p taken by %#" PRIx64 " and %#" PRIx64
-				"\n", held[*nheld + i], old, c->tag);
+			       "\n",
+				held[*nheld + i], old, c->tag);
 	}
 	*nheld += k;
 	c->gets++;

@@ -27,8 +27,8 @@
 #include "test_lfpool.h"
 
 #define BULK_POOL_SIZE 3001
-static const unsigned int bulk_sizes[] = { 1, 7, 32, 64, 65, 512 };
-static const unsigned int cache_sizes[] = { 0, 256 };
+static const unsigned int bulk_sizes[] = {1, 7, 32, 64, 65, 512};
+static const unsigned int cache_sizes[] = {0, 256};
 
 /*
  * Take everything in bulks of @p bulk, check the failing get (-ENOBUFS:
@@ -95,39 +95,36 @@ LT_PER_OPS(test_bulk)
 static void
 test_bad_input(void)
 {
-	struct lfp_mempool_config cfg = { .mag_size = LFP_MAG_SIZE };
+	struct lfp_mempool_config cfg = {.mag_size = LFP_MAG_SIZE};
 	struct rte_mempool *mp;
 	void *objs[1001];
 	unsigned int c;
 
 	/* 64 objects cannot feed 2 x 64 per lcore: refused at populate. */
-	mp = rte_mempool_create_empty("lt_tiny", 64, LT_ELT_SIZE, 0, 0,
-		SOCKET_ID_ANY, 0);
+	mp = rte_mempool_create_empty(
+		"lt_tiny", 64, LT_ELT_SIZE, 0, 0, SOCKET_ID_ANY, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
-	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, &cfg),
-		0);
+	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, &cfg), 0);
 	LFP_ASSERT_ERRNO(rte_mempool_populate_default(mp), EINVAL);
 	rte_mempool_free(mp);
 
 	/* Above LFP_MAG_SIZE. */
 	cfg.mag_size = LFP_MAG_SIZE + 1;
-	mp = rte_mempool_create_empty("lt_big_mag", 4096, LT_ELT_SIZE, 0, 0,
-		SOCKET_ID_ANY, 0);
+	mp = rte_mempool_create_empty(
+		"lt_big_mag", 4096, LT_ELT_SIZE, 0, 0, SOCKET_ID_ANY, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
-	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, &cfg),
-		0);
+	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, &cfg), 0);
 	LFP_ASSERT_ERRNO(rte_mempool_populate_default(mp), EINVAL);
 	rte_mempool_free(mp);
 
 	for (c = 0; c < RTE_DIM(cache_sizes); c++) {
-		mp = lt_pool_create("lt_bad", LT_OPS_LFPOOL, 1000,
-			cache_sizes[c], NULL);
+		mp = lt_pool_create(
+			"lt_bad", LT_OPS_LFPOOL, 1000, cache_sizes[c], NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 		CU_ASSERT_EQUAL(rte_mempool_get_bulk(mp, objs, 0), 0);
 		rte_mempool_put_bulk(mp, objs, 0);
 		CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 1000);
-		LFP_ASSERT_ERRNO(rte_mempool_get_bulk(mp, objs, 1001),
-			ENOBUFS);
+		LFP_ASSERT_ERRNO(rte_mempool_get_bulk(mp, objs, 1001), ENOBUFS);
 		CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 1000);
 		CU_ASSERT_EQUAL(rte_mempool_get_bulk(mp, objs, 1000), 0);
 		CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 0);
@@ -142,7 +139,7 @@ test_bad_input(void)
 static void
 test_config(void)
 {
-	struct lfp_mempool_config cfg = { .mag_size = 8, .spare_target = 3 };
+	struct lfp_mempool_config cfg = {.mag_size = 8, .spare_target = 3};
 	struct rte_mempool *mp;
 	struct lfpool *pool;
 
@@ -158,8 +155,9 @@ test_config(void)
 	mp = lt_pool_create("lt_cfg", LT_OPS_LFPOOL, 1024, 0, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	pool = mp->pool_data;
-	CU_ASSERT_EQUAL(pool->cap, RTE_MIN((uint32_t)LFP_MAG_SIZE,
-		rte_align32prevpow2(1024 / (4 * rte_lcore_count()))));
+	CU_ASSERT_EQUAL(pool->cap,
+		RTE_MIN((uint32_t)LFP_MAG_SIZE,
+			rte_align32prevpow2(1024 / (4 * rte_lcore_count()))));
 	CU_ASSERT_EQUAL(pool->spare_target, 2 * rte_lcore_count() + 8);
 	rte_mempool_free(mp);
 }
@@ -207,8 +205,7 @@ test_stats(void)
 	LFP_ASSERT_ERRNO(lfp_mempool_stats_get(NULL, &t, NULL), EINVAL);
 	ring = lt_pool_create("lt_stats_ring", "ring_mp_mc", 64, 0, NULL);
 	if (ring != NULL)
-		LFP_ASSERT_ERRNO(lfp_mempool_stats_get(ring, &t, NULL),
-			EINVAL);
+		LFP_ASSERT_ERRNO(lfp_mempool_stats_get(ring, &t, NULL), EINVAL);
 	rte_mempool_free(ring);
 	rte_mempool_free(mp);
 }
@@ -226,33 +223,32 @@ test_window_helpers(void)
 	CU_ASSERT_EQUAL(lfpool_window_base(0x10000), 0);
 	CU_ASSERT_EQUAL(lfpool_window_base(16 * gib), 0);
 	CU_ASSERT_EQUAL(lfpool_window_base(base + 16 * gib), base);
-	CU_ASSERT_EQUAL(lfpool_window_base(base + 16 * gib + 12),
-		base + 8);
+	CU_ASSERT_EQUAL(lfpool_window_base(base + 16 * gib + 12), base + 8);
 
 	CU_ASSERT_EQUAL(lfpool_ref(base, (void *)base), 0);
 	CU_ASSERT_PTR_EQUAL(lfpool_obj(base, 0), (void *)base);
 	CU_ASSERT_EQUAL(lfpool_ref(base, last), UINT32_MAX);
 	CU_ASSERT_PTR_EQUAL(lfpool_obj(base, UINT32_MAX), last);
-	CU_ASSERT_PTR_EQUAL(lfpool_obj(base, lfpool_ref(base,
-		(void *)(base + 12345 * 8))), (void *)(base + 12345 * 8));
+	CU_ASSERT_PTR_EQUAL(
+		lfpool_obj(base, lfpool_ref(base, (void *)(base + 12345 * 8))),
+		(void *)(base + 12345 * 8));
 
 	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base, win, 64, 128), 0);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base + win - 128, 128, 64,
-		128), 0);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base + win - 128, 136, 64,
-		128), -ERANGE);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base + 8, win, 64, 128),
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base + win - 128, 128, 64, 128), 0);
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base + win - 128, 136, 64, 128),
 		-ERANGE);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base - 8, 128, 64, 128),
-		-ERANGE);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base + win, 128, 64, 128),
-		-ERANGE);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base + 4, 128, 64, 128),
-		-EINVAL);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base, 128, 12, 128),
-		-EINVAL);
-	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base, 128, 64, 124),
-		-EINVAL);
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base + 8, win, 64, 128), -ERANGE);
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base - 8, 128, 64, 128), -ERANGE);
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base + win, 128, 64, 128), -ERANGE);
+	CU_ASSERT_EQUAL(
+		lfpool_chunk_check(base, base + 4, 128, 64, 128), -EINVAL);
+	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base, 128, 12, 128), -EINVAL);
+	CU_ASSERT_EQUAL(lfpool_chunk_check(base, base, 128, 64, 124), -EINVAL);
 }
 
 static void
@@ -277,12 +273,12 @@ map_far_from(const void *near, size_t len)
 
 	for (i = 0; i < 32; i++) {
 		addr = i % 2 == 0 ? at + (40 + i * 8) * gib :
-			at - (40 + i * 8) * gib;
+				    at - (40 + i * 8) * gib;
 		if (i % 2 != 0 && at < (40 + i * 8) * gib)
 			continue;
 		p = mmap((void *)addr, len, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-			-1, 0);
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			0);
 		if (p == (void *)addr)
 			return p;
 		if (p != MAP_FAILED) /* Old kernel: flag taken as a hint. */
@@ -302,21 +298,22 @@ test_window_refused(void)
 	mp = rte_mempool_create_empty("lt_window", 2048, LT_ELT_SIZE, 0, 0,
 		SOCKET_ID_ANY, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
-	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, NULL),
-		0);
+	CU_ASSERT_EQUAL(rte_mempool_set_ops_byname(mp, LT_OPS_LFPOOL, NULL), 0);
 	total = mp->header_size + mp->elt_size + mp->trailer_size;
 	len = 1024 * total + RTE_CACHE_LINE_SIZE;
 	chunk = rte_zmalloc(NULL, len, RTE_CACHE_LINE_SIZE);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(chunk);
-	CU_ASSERT_EQUAL_FATAL(rte_mempool_populate_iova(mp, chunk,
-		RTE_BAD_IOVA, len, free_chunk, chunk), 1024);
+	CU_ASSERT_EQUAL_FATAL(rte_mempool_populate_iova(mp, chunk, RTE_BAD_IOVA,
+				      len, free_chunk, chunk),
+		1024);
 
 	far = map_far_from(chunk, len);
 	if (far == MAP_FAILED) {
 		lfp_test_skip(__func__, "no free address out of the window");
 	} else {
 		LFP_ASSERT_ERRNO(rte_mempool_populate_iova(mp, far,
-			RTE_BAD_IOVA, len, NULL, NULL), ERANGE);
+					 RTE_BAD_IOVA, len, NULL, NULL),
+			ERANGE);
 		CU_ASSERT_EQUAL(mp->populated_size, 1024);
 	}
 	/* The pool still works with the chunk it accepted. */
@@ -334,7 +331,7 @@ test_window_refused(void)
 static void
 test_grow_shrink(void)
 {
-	struct lfp_mempool_config cfg = { .mag_size = 8, .spare_target = 2 };
+	struct lfp_mempool_config cfg = {.mag_size = 8, .spare_target = 2};
 	struct lfp_mempool_stats before, after;
 	struct lfp_hp_stats hp_before, hp_after;
 	struct lfp_hp_domain *dom;
@@ -349,8 +346,8 @@ test_grow_shrink(void)
 	pool = mp->pool_data;
 	dom = lfp_hp_domain_lookup("lfpool");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dom);
-	ctx = (struct lfpool_ctx){ .pool = pool, .st = &pool->uncached,
-		.shared = true };
+	ctx = (struct lfpool_ctx){
+		.pool = pool, .st = &pool->uncached, .shared = true};
 	depth = lfpool_stack_depth(&pool->empty);
 	mags = calloc(depth + 10, sizeof(*mags));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mags);
@@ -377,7 +374,10 @@ test_grow_shrink(void)
 	CU_ASSERT_EQUAL(after.mag_frees, before.mag_frees + 8);
 #endif
 	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &hp_after), 0);
+#if LFP_STATS
+	/* The hazard-pointer library counts under the same switch. */
 	CU_ASSERT_EQUAL(hp_after.retired, hp_before.retired + 8);
+#endif
 	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
 	free(mags);
 	rte_mempool_free(mp);
@@ -396,29 +396,28 @@ test_bytes_per_object(void)
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &t, NULL), 0);
 	per_obj = (double)t.metadata_bytes / t.populated;
 	printf("\n    65536 objects: %" PRIu64 " bytes of driver metadata, "
-		"%.2f B/object, %" PRIu64 " magazines\n", t.metadata_bytes,
-		per_obj, t.magazines);
+	       "%.2f B/object, %" PRIu64 " magazines\n",
+		t.metadata_bytes, per_obj, t.magazines);
 	CU_ASSERT(per_obj <= 8.0);
 	rte_mempool_free(mp);
 }
 
 static CU_TestInfo basic_tests[] = {
 	LT_OPS_TESTS("bulk", test_bulk),
-	{ "bad_input", test_bad_input },
-	{ "config", test_config },
-	{ "stats", test_stats },
-	{ "window_helpers", test_window_helpers },
-	{ "window_refused", test_window_refused },
-	{ "grow_shrink", test_grow_shrink },
-	{ "bytes_per_object", test_bytes_per_object },
+	{"bad_input", test_bad_input},
+	{"config", test_config},
+	{"stats", test_stats},
+	{"window_helpers", test_window_helpers},
+	{"window_refused", test_window_refused},
+	{"grow_shrink", test_grow_shrink},
+	{"bytes_per_object", test_bytes_per_object},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "lfpool_basic", NULL, NULL, NULL, NULL, basic_tests },
-	{ "lfpool_concurrency", NULL, NULL, NULL, NULL,
-		lt_concurrency_tests },
-	{ "lfpool_telemetry", NULL, NULL, NULL, NULL, lt_telemetry_tests },
+	{"lfpool_basic", NULL, NULL, NULL, NULL, basic_tests},
+	{"lfpool_concurrency", NULL, NULL, NULL, NULL, lt_concurrency_tests},
+	{"lfpool_telemetry", NULL, NULL, NULL, NULL, lt_telemetry_tests},
 	CU_SUITE_INFO_NULL,
 };
 

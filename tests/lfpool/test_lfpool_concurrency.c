@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
@@ -20,13 +21,15 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_pause.h>
 
+#include "lfp_hazptr.h"
 #include "lfp_test.h"
 #include "lfpool_private.h"
 #include "lfpool_test.h"
 #include "test_lfpool.h"
 
-static const unsigned int cache_sizes[] = { 0, 256 };
+static const unsigned int cache_sizes[] = {0, 256};
 
 /* Reference drivers leave DPDK's cache of an exiting thread to the app. */
 static bool
@@ -57,7 +60,7 @@ skip_unavailable(const char *ops)
 	return true;
 }
 
-/* --- Stress --------------------------------------------------------------- */
+/* --- Stress --- */
 
 #define STRESS_POOL_SIZE 8192
 #define STRESS_ITERATIONS (150000 / LT_SCALE)
@@ -67,7 +70,7 @@ struct stress_arg {
 	const uint32_t *go;
 	const char *ops;
 	bool registered; /* A non-EAL thread that registers itself. */
-	bool had_cache;  /* lfpool gave that thread a driver cache. */
+	bool had_cache;	 /* lfpool gave that thread a driver cache. */
 	int ret;
 };
 
@@ -96,8 +99,8 @@ stress_thread(void *arg)
 			 * callback this thread just ran.
 			 */
 			a->had_cache = __atomic_load_n(
-				&pool->caches[rte_lcore_id()],
-				__ATOMIC_ACQUIRE) != NULL;
+					       &pool->caches[rte_lcore_id()],
+					       __ATOMIC_ACQUIRE) != NULL;
 	}
 	lt_flag_wait(a->go);
 	a->ret = lt_churn_run(&a->churn);
@@ -111,7 +114,7 @@ stress_thread(void *arg)
 
 static void
 stress_setup(struct stress_arg *a, struct rte_mempool *mp, const char *ops,
-		const uint32_t *go, unsigned int id)
+	const uint32_t *go, unsigned int id)
 {
 	memset(a, 0, sizeof(*a));
 	a->churn.mp = mp;
@@ -125,6 +128,30 @@ stress_setup(struct stress_arg *a, struct rte_mempool *mp, const char *ops,
 	a->ops = ops;
 }
 
+/* lfpool's counters after a stress: the paths meant to run did run. */
+static void
+stress_check_stats(struct rte_mempool *mp)
+{
+#if LFP_STATS
+	static struct lfp_mempool_stats per_lcore[RTE_MAX_LCORE];
+	struct lfp_mempool_stats total;
+	uint64_t cached_gets = 0;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL_FATAL(lfp_mempool_stats_get(mp, &total, per_lcore), 0);
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		cached_gets += per_lcore[i].get_bulk;
+	/* The unregistered thread used the shared, cacheless slot. */
+	CU_ASSERT(total.get_bulk > cached_gets);
+	CU_ASSERT(total.depot_gets > 0);
+	CU_ASSERT(total.depot_puts > 0);
+	CU_ASSERT(total.cache_misses > 0);
+	CU_ASSERT(total.peak_in_use > 0);
+#else
+	RTE_SET_USED(mp);
+#endif
+}
+
 static void
 stress_case(const char *ops, unsigned int cache_size)
 {
@@ -135,23 +162,26 @@ stress_case(const char *ops, unsigned int cache_size)
 	unsigned int lcore_id, id = 1, i;
 	uint32_t go = 0;
 
-	mp = lt_pool_create("lt_stress", ops, STRESS_POOL_SIZE, cache_size,
-		NULL);
+	mp = lt_pool_create(
+		"lt_stress", ops, STRESS_POOL_SIZE, cache_size, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	stress_setup(&args[0], mp, ops, &go, 0);
-	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
 		if (id == RTE_DIM(jobs))
 			break;
 		stress_setup(&args[id], mp, ops, &go, id);
-		CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id, stress_lcore,
-			&args[id]), 0);
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[id], lcore_id, stress_lcore, &args[id]),
+			0);
 		id++;
 	}
 	for (i = 0; i < 2; i++) {
 		stress_setup(&args[id + i], mp, ops, &go, id + i);
 		args[id + i].registered = i == 0;
 		CU_ASSERT_EQUAL_FATAL(pthread_create(&threads[i], NULL,
-			stress_thread, &args[id + i]), 0);
+					      stress_thread, &args[id + i]),
+			0);
 	}
 	lt_flag_set(&go);
 	args[0].ret = lt_churn_run(&args[0].churn);
@@ -165,8 +195,10 @@ stress_case(const char *ops, unsigned int cache_size)
 		CU_ASSERT_EQUAL(args[i].churn.errors, 0);
 		CU_ASSERT(args[i].churn.gets > 0);
 	}
-	if (!app_flushes(ops))
+	if (!app_flushes(ops)) {
 		CU_ASSERT(args[id].had_cache);
+		stress_check_stats(mp);
+	}
 	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
 	rte_mempool_free(mp);
 }
@@ -183,7 +215,141 @@ test_stress(const char *ops)
 }
 LT_PER_OPS(test_stress)
 
-/* --- A registered thread exits with objects in its caches ----------------- */
+/* --- Magazines allocated and retired while others pop --- */
+
+#define RECLAIM_ROUNDS (100000 / LT_SCALE)
+
+struct reclaim_arg {
+	struct lfpool *pool;
+	const uint32_t *go;
+	uint32_t id;
+	uint32_t shared_owner; /* Times a magazine was held twice. */
+	struct lfp_mempool_stats st;
+};
+
+/* Take an empty magazine and mark it as ours. */
+static struct lfpool_mag *
+reclaim_take(struct lfpool_ctx *ctx, uint32_t id)
+{
+	struct lfpool_mag *m = lfpool_mag_get_empty(ctx);
+
+	if (m != NULL)
+		/* Relaxed: a second owner would overwrite it concurrently. */
+		__atomic_store_n(&m->slots[0], id, __ATOMIC_RELAXED);
+	return m;
+}
+
+/* Still ours? Then give it back. Returns 1 if someone else wrote it. */
+static unsigned int
+reclaim_give(struct lfpool_ctx *ctx, struct lfpool_mag *m, uint32_t id)
+{
+	/* Relaxed: same. */
+	unsigned int bad = __atomic_load_n(&m->slots[0], __ATOMIC_RELAXED) !=
+		id;
+
+	lfpool_mag_put(ctx, m);
+	return bad;
+}
+
+/*
+ * Hold two empty magazines, give both back. With the slab magazines held
+ * aside and one spare, every round allocates one magazine (the stack has
+ * at most one) and retires one (the second put finds the spare there), even
+ * on a single thread; with several, pops race with retires and frees. A
+ * magazine freed under a popper, or handed to two threads, shows up here.
+ */
+static int
+reclaim_lcore(void *arg)
+{
+	struct reclaim_arg *a = arg;
+	struct lfpool_ctx ctx = {
+		.pool = a->pool, .st = &a->st, .shared = false};
+	struct lfpool_mag *m1, *m2;
+	unsigned int i;
+
+	lt_flag_wait(a->go);
+	for (i = 0; i < RECLAIM_ROUNDS; i++) {
+		m1 = reclaim_take(&ctx, a->id);
+		m2 = reclaim_take(&ctx, a->id);
+		if (m1 == NULL || m2 == NULL)
+			return -ENOMEM;
+		rte_pause();
+		a->shared_owner += reclaim_give(&ctx, m1, a->id);
+		a->shared_owner += reclaim_give(&ctx, m2, a->id);
+	}
+	return 0;
+}
+
+static void
+test_reclaim_under_churn(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = 2, .spare_target = 1};
+	struct reclaim_arg args[RTE_MAX_LCORE];
+	struct lt_job jobs[RTE_MAX_LCORE];
+	struct lfp_hp_stats before, after;
+	struct lfpool_mag **hostages;
+	struct lfp_hp_domain *dom;
+	struct rte_mempool *mp;
+	unsigned int lcore_id, id = 1, n, i;
+	struct lfpool_ctx ctx;
+	uint64_t allocs = 0, frees = 0;
+	uint32_t go = 0;
+
+	mp = lt_pool_create("lt_reclaim", LT_OPS_LFPOOL, 1024, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	dom = lfp_hp_domain_lookup("lfpool");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dom);
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &before), 0);
+	/* Slab magazines are never freed: keep them out of the way. */
+	ctx = (struct lfpool_ctx){.pool = mp->pool_data,
+		.st = &((struct lfpool *)mp->pool_data)->uncached,
+		.shared = true};
+	n = lfpool_stack_depth(&ctx.pool->empty);
+	hostages = calloc(n + 1, sizeof(*hostages));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(hostages);
+	for (i = 0; i < n; i++)
+		hostages[i] = lfpool_mag_get_empty(&ctx);
+
+	memset(args, 0, sizeof(args));
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		if (id == RTE_DIM(args))
+			break;
+		args[id] = (struct reclaim_arg){
+			.pool = ctx.pool, .go = &go, .id = id};
+		CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id, reclaim_lcore,
+					&args[id]),
+			0);
+		id++;
+	}
+	args[0] = (struct reclaim_arg){.pool = ctx.pool, .go = &go};
+	lt_flag_set(&go);
+	CU_ASSERT_EQUAL(reclaim_lcore(&args[0]), 0);
+	for (i = 1; i < id; i++)
+		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
+	for (i = 0; i < id; i++) {
+		CU_ASSERT_EQUAL(args[i].shared_owner, 0);
+		allocs += args[i].st.mag_allocs;
+		frees += args[i].st.mag_frees;
+	}
+	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &after), 0);
+#if LFP_STATS
+	CU_ASSERT(allocs > 0);
+	CU_ASSERT(frees > 0);
+	CU_ASSERT_EQUAL(after.retired - before.retired, frees);
+	CU_ASSERT(after.reclaimed > before.reclaimed);
+#endif
+	printf("\n    %" PRIu64 " magazines allocated, %" PRIu64 " retired, "
+	       "%" PRIu64 " reclaimed\n",
+		allocs, frees, after.reclaimed - before.reclaimed);
+	for (i = 0; i < n; i++)
+		lfpool_mag_put(&ctx, hostages[i]);
+	free(hostages);
+	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
+	rte_mempool_free(mp);
+}
+
+/* --- A registered thread exits with objects in its caches --- */
 
 #define EXIT_POOL_SIZE 2048
 
@@ -219,8 +385,8 @@ exit_thread(void *arg)
 		rte_mempool_cache_flush(NULL, a->mp);
 	} else {
 		/* Acquire: pairs with the release in the init callback. */
-		c = __atomic_load_n(&pool->caches[rte_lcore_id()],
-			__ATOMIC_ACQUIRE);
+		c = __atomic_load_n(
+			&pool->caches[rte_lcore_id()], __ATOMIC_ACQUIRE);
 		a->cached += c != NULL ? c->loaded_count + c->prev_count : 0;
 	}
 	rte_thread_unregister();
@@ -230,13 +396,12 @@ exit_thread(void *arg)
 static void
 exit_case(const char *ops, unsigned int cache_size)
 {
-	struct exit_arg a = { .ops = ops };
+	struct exit_arg a = {.ops = ops};
 	pthread_t t;
 	void **objs;
 	unsigned int got = 0;
 
-	a.mp = lt_pool_create("lt_exit", ops, EXIT_POOL_SIZE, cache_size,
-		NULL);
+	a.mp = lt_pool_create("lt_exit", ops, EXIT_POOL_SIZE, cache_size, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a.mp);
 	objs = calloc(EXIT_POOL_SIZE, sizeof(void *));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
@@ -249,7 +414,7 @@ exit_case(const char *ops, unsigned int cache_size)
 
 	/* Another thread (this one) can allocate every object. */
 	while (got + 64 <= EXIT_POOL_SIZE &&
-			rte_mempool_get_bulk(a.mp, &objs[got], 64) == 0)
+		rte_mempool_get_bulk(a.mp, &objs[got], 64) == 0)
 		got += 64;
 	while (got < EXIT_POOL_SIZE && rte_mempool_get(a.mp, &objs[got]) == 0)
 		got++;
@@ -273,7 +438,7 @@ test_thread_exit(const char *ops)
 }
 LT_PER_OPS(test_thread_exit)
 
-/* --- A thread stopped inside a depot pop ---------------------------------- */
+/* --- A thread stopped inside a depot pop --- */
 
 #define PREEMPT_POOL_SIZE 4096
 #define PREEMPT_MAG 8
@@ -288,9 +453,12 @@ preempt_hook(const struct rte_mempool *mp, void *arg)
 {
 	RTE_SET_USED(mp);
 	RTE_SET_USED(arg);
-	if (!RTE_PER_LCORE(preempt_victim) ||
-			__atomic_exchange_n(&preempt_stopped, 1,
-				__ATOMIC_RELAXED) != 0)
+	if (!RTE_PER_LCORE(preempt_victim))
+		return;
+	/* Relaxed: only the value matters (stop once); the semaphores
+	 * order the rest.
+	 */
+	if (__atomic_exchange_n(&preempt_stopped, 1, __ATOMIC_RELAXED) != 0)
 		return;
 	sem_post(&preempt_entered);
 	sem_wait(&preempt_release);
@@ -318,17 +486,17 @@ victim_thread(void *arg)
 static void
 test_preemption(void)
 {
-	struct lfp_mempool_config cfg = { .mag_size = PREEMPT_MAG,
-		.spare_target = 1 };
+	struct lfp_mempool_config cfg = {
+		.mag_size = PREEMPT_MAG, .spare_target = 1};
 	struct stress_arg args[RTE_MAX_LCORE];
 	struct lt_job jobs[RTE_MAX_LCORE];
-	struct victim_arg v = { .ret = -1 };
+	struct victim_arg v = {.ret = -1};
 	unsigned int lcore_id, id = 0, i;
 	uint32_t go = 0;
 	pthread_t t;
 
-	v.mp = lt_pool_create("lt_preempt", LT_OPS_LFPOOL, PREEMPT_POOL_SIZE,
-		0, &cfg);
+	v.mp = lt_pool_create(
+		"lt_preempt", LT_OPS_LFPOOL, PREEMPT_POOL_SIZE, 0, &cfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v.mp);
 	CU_ASSERT_EQUAL_FATAL(sem_init(&preempt_entered, 0, 0), 0);
 	CU_ASSERT_EQUAL_FATAL(sem_init(&preempt_release, 0, 0), 0);
@@ -338,14 +506,16 @@ test_preemption(void)
 	sem_wait(&preempt_entered);
 
 	/* The victim sits in the middle of a pop: everyone else goes on. */
-	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
 		if (id == RTE_DIM(args))
 			break;
 		stress_setup(&args[id], v.mp, LT_OPS_LFPOOL, &go, id + 1);
 		args[id].churn.iterations = STRESS_ITERATIONS / 3;
 		args[id].churn.max_bulk = 2 * PREEMPT_MAG;
-		CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id, stress_lcore,
-			&args[id]), 0);
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[id], lcore_id, stress_lcore, &args[id]),
+			0);
 		id++;
 	}
 	lt_flag_set(&go);
@@ -355,8 +525,7 @@ test_preemption(void)
 		CU_ASSERT(args[i].churn.puts > 0);
 	}
 	/* Relaxed: read back by this thread only. */
-	CU_ASSERT_EQUAL(__atomic_load_n(&preempt_stopped, __ATOMIC_RELAXED),
-		1);
+	CU_ASSERT_EQUAL(__atomic_load_n(&preempt_stopped, __ATOMIC_RELAXED), 1);
 
 	sem_post(&preempt_release);
 	pthread_join(t, NULL);
@@ -370,7 +539,7 @@ test_preemption(void)
 	rte_mempool_free(v.mp);
 }
 
-/* --- Populating while others allocate ------------------------------------- */
+/* --- Populating while others allocate --- */
 
 #define GROW_CHUNKS 4
 #define GROW_CHUNK_OBJS 1024
@@ -385,15 +554,17 @@ free_chunk(struct rte_mempool_memhdr *memhdr, void *opaque)
 static int
 populate_chunk(struct rte_mempool *mp)
 {
-	size_t len = GROW_CHUNK_OBJS * (size_t)(mp->header_size +
-		mp->elt_size + mp->trailer_size) + RTE_CACHE_LINE_SIZE;
+	size_t len = GROW_CHUNK_OBJS *
+			(size_t)(mp->header_size + mp->elt_size +
+				mp->trailer_size) +
+		RTE_CACHE_LINE_SIZE;
 	void *chunk = rte_zmalloc(NULL, len, RTE_CACHE_LINE_SIZE);
 	int ret;
 
 	if (chunk == NULL)
 		return -ENOMEM;
-	ret = rte_mempool_populate_iova(mp, chunk, RTE_BAD_IOVA, len,
-		free_chunk, chunk);
+	ret = rte_mempool_populate_iova(
+		mp, chunk, RTE_BAD_IOVA, len, free_chunk, chunk);
 	if (ret < 0)
 		rte_free(chunk);
 	return ret;
@@ -415,16 +586,18 @@ growth_case(const char *ops, unsigned int cache_size)
 	CU_ASSERT_EQUAL_FATAL(rte_mempool_set_ops_byname(mp, ops, NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(populate_chunk(mp), GROW_CHUNK_OBJS);
 
-	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
 		if (id == RTE_DIM(args))
 			break;
 		stress_setup(&args[id], mp, ops, &go, id + 1);
-		args[id].churn.iterations = iterations(ops,
-			STRESS_ITERATIONS / 5);
+		args[id].churn.iterations = iterations(
+			ops, STRESS_ITERATIONS / 5);
 		args[id].churn.max_bulk = 32;
 		args[id].churn.max_held = 256;
-		CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id, stress_lcore,
-			&args[id]), 0);
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[id], lcore_id, stress_lcore, &args[id]),
+			0);
 		id++;
 	}
 	lt_flag_set(&go);
@@ -453,8 +626,9 @@ LT_PER_OPS(test_growth)
 
 CU_TestInfo lt_concurrency_tests[] = {
 	LT_OPS_TESTS("stress", test_stress),
+	{"reclaim_under_churn", test_reclaim_under_churn},
 	LT_OPS_TESTS("thread_exit", test_thread_exit),
-	{ "preemption", test_preemption },
+	{"preemption", test_preemption},
 	LT_OPS_TESTS("growth", test_growth),
 	CU_TEST_INFO_NULL,
 };

@@ -39,7 +39,7 @@ obj_mark(void *obj)
 	return (uint64_t *)obj + 1;
 }
 
-/* --- Secondary side --------------------------------------------------------- */
+/* --- Secondary side --- */
 
 struct sec_arg {
 	struct lt_churn churn;
@@ -61,8 +61,8 @@ sec_thread(void *arg)
 			continue;
 		for (i = 0; i < RTE_DIM(objs); i++)
 			/* Relaxed: read by the primary after we exit. */
-			__atomic_store_n(obj_mark(objs[i]), MP_MARK,
-				__ATOMIC_RELAXED);
+			__atomic_store_n(
+				obj_mark(objs[i]), MP_MARK, __ATOMIC_RELAXED);
 		rte_mempool_put_bulk(a->churn.mp, objs, RTE_DIM(objs));
 	}
 	a->ret = lt_churn_run(&a->churn);
@@ -73,7 +73,7 @@ sec_thread(void *arg)
 static int
 secondary_worker(int argc, char **argv)
 {
-	struct sec_arg a = { .ret = -1 };
+	struct sec_arg a = {.ret = -1};
 	struct lfp_mempool_stats st;
 	struct rte_mempool *mp;
 	char name[RTE_MEMPOOL_NAMESIZE];
@@ -89,35 +89,39 @@ secondary_worker(int argc, char **argv)
 	if (mp == NULL)
 		return 11;
 	if (strcmp(rte_mempool_get_ops(mp->ops_index)->name,
-			LFP_MEMPOOL_OPS_NAME) != 0)
+		    LFP_MEMPOOL_OPS_NAME) != 0)
 		return 12;
 	if (expected >= 0 && rte_mempool_avail_count(mp) != expected) {
 		fprintf(stderr, "secondary: avail %u, expected %ld\n",
 			rte_mempool_avail_count(mp), expected);
 		return 13;
 	}
-	a.churn = (struct lt_churn){ .mp = mp, .iterations = MP_ITERATIONS,
-		.max_bulk = 64, .max_held = 256, .seed = 0x5ec,
-		.tag = MP_SECONDARY_TAG };
+	a.churn = (struct lt_churn){.mp = mp,
+		.iterations = MP_ITERATIONS,
+		.max_bulk = 64,
+		.max_held = 256,
+		.seed = 0x5ec,
+		.tag = MP_SECONDARY_TAG};
 	if (pthread_create(&t, NULL, sec_thread, &a) != 0)
 		return 14;
 	pthread_join(t, NULL);
 	if (a.ret != 0 || a.churn.gets == 0) {
-		fprintf(stderr, "secondary: churn %d, %" PRIu64 " gets, %"
-			PRIu64 " errors\n", a.ret, a.churn.gets,
-			a.churn.errors);
+		fprintf(stderr,
+			"secondary: churn %d, %" PRIu64 " gets, %" PRIu64
+			" errors\n",
+			a.ret, a.churn.gets, a.churn.errors);
 		return 15;
 	}
 	/* Statistics read from shared memory work here too. */
 	if (lfp_mempool_stats_get(mp, &st, NULL) != 0 ||
-			st.populated != MP_POOL_SIZE)
+		st.populated != MP_POOL_SIZE)
 		return 16;
 	if (expected >= 0 && rte_mempool_avail_count(mp) != expected)
 		return 17;
 	return 0;
 }
 
-/* --- Primary side ----------------------------------------------------------- */
+/* --- Primary side --- */
 
 static void
 count_marks(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
@@ -144,8 +148,8 @@ secondary_case(unsigned int cache_size, bool concurrent)
 	char arg[64];
 	int pid;
 
-	mp = lt_pool_create("lt_mp", LT_OPS_LFPOOL, MP_POOL_SIZE, cache_size,
-		NULL);
+	mp = lt_pool_create(
+		"lt_mp", LT_OPS_LFPOOL, MP_POOL_SIZE, cache_size, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	CU_ASSERT_EQUAL_FATAL(rte_mempool_get_bulk(mp, held, MP_HELD), 0);
 	snprintf(arg, sizeof(arg), "%s,%d", mp->name,
@@ -153,15 +157,19 @@ secondary_case(unsigned int cache_size, bool concurrent)
 	pid = lfp_test_spawn_secondary("worker", arg);
 	CU_ASSERT_FATAL(pid > 0);
 	if (concurrent)
-		RTE_LCORE_FOREACH_WORKER(lcore_id) {
+		RTE_LCORE_FOREACH_WORKER(lcore_id)
+		{
 			if (id == RTE_DIM(churn))
 				break;
-			churn[id] = (struct lt_churn){ .mp = mp,
-				.iterations = MP_ITERATIONS, .max_bulk = 64,
-				.max_held = 256, .seed = 77 + id,
-				.tag = id + 1 };
+			churn[id] = (struct lt_churn){.mp = mp,
+				.iterations = MP_ITERATIONS,
+				.max_bulk = 64,
+				.max_held = 256,
+				.seed = 77 + id,
+				.tag = id + 1};
 			CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id,
-				primary_churn, &churn[id]), 0);
+						primary_churn, &churn[id]),
+				0);
 			id++;
 		}
 	for (i = 0; i < id; i++) {
@@ -192,18 +200,18 @@ test_secondary(void)
 }
 
 static CU_TestInfo mp_tests[] = {
-	{ "secondary_get_put", test_secondary },
+	{"secondary_get_put", test_secondary},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "lfpool_multiprocess", NULL, NULL, NULL, NULL, mp_tests },
+	{"lfpool_multiprocess", NULL, NULL, NULL, NULL, mp_tests},
 	CU_SUITE_INFO_NULL,
 };
 
 static const struct lfp_test_secondary secondaries[] = {
-	{ "worker", secondary_worker },
-	{ NULL, NULL },
+	{"worker", secondary_worker},
+	{NULL, NULL},
 };
 
 int

@@ -34,11 +34,11 @@ static char tel_buf[TEL_BUF];
 static int
 tel_connect(void)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path),
-		"%s/dpdk_telemetry.v2", rte_eal_get_runtime_dir());
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/dpdk_telemetry.v2",
+		rte_eal_get_runtime_dir());
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	if (fd < 0)
 		return -errno;
@@ -102,9 +102,8 @@ array_has_string(json_t *arr, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-			return true;
+	json_array_foreach(arr, i, v) if (json_is_string(v) &&
+		strcmp(json_string_value(v), s) == 0) return true;
 	return false;
 }
 
@@ -129,10 +128,11 @@ check_info(int fd, struct rte_mempool *mp)
 	snprintf(cmd, sizeof(cmd), "/lfpool/info,%s", mp->name);
 	info = tel_query(fd, cmd);
 	CU_ASSERT_FATAL(json_is_object(info));
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(info,
-		"name")), mp->name);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(info,
-		"ops_name")), LFP_MEMPOOL_OPS_NAME);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(info, "name")), mp->name);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(info, "ops_name")),
+		LFP_MEMPOOL_OPS_NAME);
 	CU_ASSERT_EQUAL(get_int(info, "ops_index"), mp->ops_index);
 	CU_ASSERT_EQUAL(get_int(info, "size"), mp->size);
 	CU_ASSERT_EQUAL(get_int(info, "populated"), mp->populated_size);
@@ -162,9 +162,10 @@ check_stats(int fd, struct rte_mempool *mp)
 	CU_ASSERT_EQUAL(get_int(st, "lcores_omitted"), 0);
 	fields = json_object_get(st, "lcore_fields");
 	CU_ASSERT_EQUAL(json_array_size(fields), lfpool_stat_nb_counters);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(fields, 0)),
-		"get_bulk");
-	RTE_LCORE_FOREACH(lcore_id) {
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_array_get(fields, 0)), "get_bulk");
+	RTE_LCORE_FOREACH(lcore_id)
+	{
 		snprintf(key, sizeof(key), "lcore_%u", lcore_id);
 		lc = json_object_get(st, key);
 		CU_ASSERT_EQUAL(json_array_size(lc), lfpool_stat_nb_counters);
@@ -235,6 +236,6 @@ test_telemetry(void)
 }
 
 CU_TestInfo lt_telemetry_tests[] = {
-	{ "telemetry", test_telemetry },
+	{"telemetry", test_telemetry},
 	CU_TEST_INFO_NULL,
 };

@@ -75,6 +75,14 @@
  * - An lcore id must not be used by two processes at once (DPDK's rule for
  *   mempool caches); lcores of a secondary process never use a driver cache.
  * - Pools of more than 2^24 magazines (about 10^9 objects) are refused.
+ * - A registered thread must call rte_thread_unregister() before it exits:
+ *   that is when its caches are flushed. Each thread's hazard record is
+ *   given back when the thread exits; a process's main thread keeps its
+ *   record until the process ends (its hazard slot is always cleared, so
+ *   it never delays reclamation, but the record is not reused).
+ * - Later chunks of a pool must lie within 16 GiB of its first one (the
+ *   window); populate returns -ERANGE otherwise, e.g. for memory mapped
+ *   far from DPDK's heap.
  *
  * Synchronization (liburcu style; "-": may run concurrently with anything,
  * including the same call on other threads and processes; "owner": only the
@@ -134,23 +142,23 @@ struct lfp_mempool_config {
  * pool-wide values filled in the total only (zero per lcore).
  */
 struct lfp_mempool_stats {
-	uint64_t get_bulk;      /**< Successful dequeue calls. */
-	uint64_t get_objs;      /**< Objects returned by them. */
+	uint64_t get_bulk;	/**< Successful dequeue calls. */
+	uint64_t get_objs;	/**< Objects returned by them. */
 	uint64_t get_fail_bulk; /**< Dequeue calls that returned -ENOBUFS. */
 	uint64_t get_fail_objs; /**< Objects asked for by those calls. */
-	uint64_t put_bulk;      /**< Enqueue calls. */
-	uint64_t put_objs;      /**< Objects enqueued. */
-	uint64_t cache_hits;    /**< Cached calls served by the lcore alone. */
-	uint64_t cache_misses;  /**< Cached calls that reached the depot. */
-	uint64_t depot_gets;    /**< Magazines taken from the depot. */
-	uint64_t depot_puts;    /**< Magazines given to the depot. */
-	uint64_t mag_allocs;    /**< Magazines allocated on demand. */
-	uint64_t mag_frees;     /**< Magazines retired (freed when unprotected). */
-	uint64_t hp_fallbacks;  /**< Slow paths run without a hazard record. */
+	uint64_t put_bulk;	/**< Enqueue calls. */
+	uint64_t put_objs;	/**< Objects enqueued. */
+	uint64_t cache_hits;	/**< Cached calls served by the lcore alone. */
+	uint64_t cache_misses;	/**< Cached calls that reached the depot. */
+	uint64_t depot_gets;	/**< Magazines taken from the depot. */
+	uint64_t depot_puts;	/**< Magazines given to the depot. */
+	uint64_t mag_allocs;	/**< Magazines allocated on demand. */
+	uint64_t mag_frees;	/**< Magazines retired (freed once unused). */
+	uint64_t hp_fallbacks;	/**< Slow paths run without a hazard record. */
 	/* Pool-wide values, in the total only. */
-	uint64_t populated;     /**< Objects populated so far. */
-	uint64_t avail;         /**< Same value as rte_mempool_avail_count(). */
-	uint64_t in_use;        /**< populated - avail (0 if negative). */
+	uint64_t populated; /**< Objects populated so far. */
+	uint64_t avail;	    /**< Same value as rte_mempool_avail_count(). */
+	uint64_t in_use;    /**< populated - avail (0 if negative). */
 	/**
 	 * Largest (populated - objects in the depot) seen when a cache or a
 	 * cacheless get refilled from the depot. It counts objects held by the
@@ -159,7 +167,7 @@ struct lfp_mempool_stats {
 	 * which can miss a peak reached between two samples.
 	 */
 	uint64_t peak_in_use;
-	uint64_t magazines;      /**< Magazines alive (slabs + on demand). */
+	uint64_t magazines;	 /**< Magazines alive (slabs + on demand). */
 	uint64_t metadata_bytes; /**< Driver memory: pool, caches, magazines. */
 };
 
@@ -175,14 +183,14 @@ struct lfp_mempool_stats {
  *   May be NULL.
  * @param[out] per_lcore
  *   NULL, or an array of RTE_MAX_LCORE entries: entry i gets lcore i's
- *   counters (zero for lcores without a cache).
+ *   counters, summed over every thread that held lcore id i (zero for
+ *   lcores that never had a cache).
  * @return
  *   0 on success, or a negative errno, also in rte_errno:
  *   - -EINVAL - NULL mp, or mp does not use the lfpool driver.
  */
 int lfp_mempool_stats_get(const struct rte_mempool *mp,
-		struct lfp_mempool_stats *total,
-		struct lfp_mempool_stats *per_lcore);
+	struct lfp_mempool_stats *total, struct lfp_mempool_stats *per_lcore);
 
 /**
  * Test hook: called inside the depot's stack pop, after the head magazine
@@ -195,8 +203,8 @@ int lfp_mempool_stats_get(const struct rte_mempool *mp,
  * @param arg
  *   The argument given to lfp_mempool_set_test_hook().
  */
-typedef void (*lfp_mempool_test_hook_t)(const struct rte_mempool *mp,
-		void *arg);
+typedef void (*lfp_mempool_test_hook_t)(
+	const struct rte_mempool *mp, void *arg);
 
 /**
  * @warning For tests only: lets a test stop a thread in the middle of a

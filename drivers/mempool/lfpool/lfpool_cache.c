@@ -23,7 +23,6 @@
 #include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_mempool.h>
 
 #include "lfpool_private.h"
@@ -87,7 +86,7 @@ cache_give(struct lfpool_ctx *ctx, struct lfpool_mag *m, uint32_t count)
  */
 static bool
 cache_put_objs(struct lfpool_ctx *ctx, struct lfpool_cache *c,
-		void * const *objs, unsigned int n)
+	void *const *objs, unsigned int n)
 {
 	struct lfpool *pool = ctx->pool;
 	struct lfpool_mag *m;
@@ -127,10 +126,10 @@ cache_put_objs(struct lfpool_ctx *ctx, struct lfpool_cache *c,
 }
 
 static int
-cache_put(struct lfpool *pool, struct lfpool_cache *c, void * const *objs,
-		unsigned int n)
+cache_put(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
+	unsigned int n)
 {
-	struct lfpool_ctx ctx = { .pool = pool, .st = &c->st, .shared = false };
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
 	uint32_t cnt = c->loaded_count;
 	bool depot = false;
 
@@ -152,7 +151,7 @@ cache_put(struct lfpool *pool, struct lfpool_cache *c, void * const *objs,
 /* Take up to want objects from loaded; returns how many. */
 static unsigned int
 cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
-		unsigned int want)
+	unsigned int want)
 {
 	uint32_t cnt = c->loaded_count;
 	uint32_t k = RTE_MIN(want, cnt);
@@ -169,7 +168,7 @@ cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
  */
 static int
 cache_get_slow(struct lfpool_ctx *ctx, struct lfpool_cache *c, void **objs,
-		unsigned int n)
+	unsigned int n)
 {
 	struct lfpool *pool = ctx->pool;
 	unsigned int local = c->loaded_count + c->prev_count, got;
@@ -207,9 +206,9 @@ cache_get_slow(struct lfpool_ctx *ctx, struct lfpool_cache *c, void **objs,
 
 static int
 cache_get(struct lfpool *pool, struct lfpool_cache *c, void **objs,
-		unsigned int n)
+	unsigned int n)
 {
-	struct lfpool_ctx ctx = { .pool = pool, .st = &c->st, .shared = false };
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
 	uint32_t cnt = c->loaded_count;
 
 	if (unlikely(n > cnt))
@@ -223,12 +222,14 @@ cache_get(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 }
 
 int
-lfpool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
+lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
 {
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = cache_of(pool);
 	struct lfpool_ctx ctx = {
-		.pool = pool, .st = &pool->uncached, .shared = true,
+		.pool = pool,
+		.st = &pool->uncached,
+		.shared = true,
 	};
 
 	if (likely(c != NULL))
@@ -245,7 +246,9 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = cache_of(pool);
 	struct lfpool_ctx ctx = {
-		.pool = pool, .st = &pool->uncached, .shared = true,
+		.pool = pool,
+		.st = &pool->uncached,
+		.shared = true,
 	};
 	int ret;
 
@@ -263,21 +266,19 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	return ret;
 }
 
-/* --- lcore life cycle (EAL callbacks, serialised by EAL) ---------------- */
+/* --- lcore life cycle (EAL callbacks, serialised by EAL) --- */
 
 static struct lfpool_cache *
 cache_alloc(struct lfpool *pool, unsigned int lcore_id)
 {
 	struct lfpool_cache *c;
 
-	c = rte_zmalloc_socket("lfpool_cache", sizeof(*c), RTE_CACHE_LINE_SIZE,
-		pool->socket_id);
+	c = lfpool_mem_alloc("lfpool_cache", sizeof(*c), pool->socket_id);
 	if (c == NULL)
 		return NULL;
 	c->lcore_id = lcore_id;
 	/* Relaxed: statistics only. */
-	__atomic_fetch_add(&pool->metadata_bytes, sizeof(*c),
-		__ATOMIC_RELAXED);
+	__atomic_fetch_add(&pool->metadata_bytes, sizeof(*c), __ATOMIC_RELAXED);
 	return c;
 }
 
@@ -293,8 +294,8 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	/* Relaxed: only these callbacks store it, serialised by EAL. */
-	struct lfpool_cache *c = __atomic_load_n(&pool->caches[lcore_id],
-		__ATOMIC_RELAXED);
+	struct lfpool_cache *c = __atomic_load_n(
+		&pool->caches[lcore_id], __ATOMIC_RELAXED);
 	bool fresh = c == NULL;
 	struct lfpool_ctx ctx;
 	struct lfpool_mag *a, *b;
@@ -311,8 +312,7 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 	 */
 	if (__atomic_load_n(&c->owner, __ATOMIC_ACQUIRE) != 0)
 		return 0; /* Already set up: EAL never inits an lcore twice. */
-	ctx = (struct lfpool_ctx){ .pool = pool, .st = &c->st,
-		.shared = false };
+	ctx = (struct lfpool_ctx){.pool = pool, .st = &c->st, .shared = false};
 	a = lfpool_mag_get_empty(&ctx);
 	b = a != NULL ? lfpool_mag_get_empty(&ctx) : NULL;
 	if (b == NULL) {
@@ -343,7 +343,7 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 static void
 cache_flush(struct lfpool *pool, struct lfpool_cache *c)
 {
-	struct lfpool_ctx ctx = { .pool = pool, .st = &c->st, .shared = false };
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
 
 	cache_give(&ctx, c->loaded, c->loaded_count);
 	cache_give(&ctx, c->previous, c->prev_count);
@@ -364,15 +364,15 @@ lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
 	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	/* Relaxed: only these callbacks store it, serialised by EAL. */
-	struct lfpool_cache *c = __atomic_load_n(&pool->caches[lcore_id],
-		__ATOMIC_RELAXED);
+	struct lfpool_cache *c = __atomic_load_n(
+		&pool->caches[lcore_id], __ATOMIC_RELAXED);
 	struct rte_mempool_cache *dc;
 
 	/* Relaxed: owner is only ever set to this process's pid by this
 	 * process's callbacks.
 	 */
 	if (c == NULL ||
-	    __atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
+		__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
 		return;
 	/* Relaxed: set by the freeing thread, which runs this callback. */
 	if (!__atomic_load_n(&pool->freeing, __ATOMIC_RELAXED)) {
@@ -405,6 +405,7 @@ lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches)
 			continue;
 		/* Relaxed: snapshots of owner-written counts. */
 		sum += __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED);
+		/* Relaxed: same. */
 		sum += __atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
 		/* Relaxed: statistics only. */
 		nb += __atomic_load_n(&c->owner, __ATOMIC_RELAXED) != 0;
@@ -425,12 +426,13 @@ lfpool_caches_free(struct lfpool *pool)
 		c = pool->caches[i];
 		if (c == NULL)
 			continue;
-		if (c->loaded != NULL && !(c->loaded->flags & LFPOOL_MAG_F_SLAB))
-			rte_free(c->loaded);
+		if (c->loaded != NULL &&
+			!(c->loaded->flags & LFPOOL_MAG_F_SLAB))
+			lfpool_mem_free(c->loaded);
 		if (c->previous != NULL &&
-				!(c->previous->flags & LFPOOL_MAG_F_SLAB))
-			rte_free(c->previous);
-		rte_free(c);
+			!(c->previous->flags & LFPOOL_MAG_F_SLAB))
+			lfpool_mem_free(c->previous);
+		lfpool_mem_free(c);
 		pool->caches[i] = NULL;
 	}
 }

@@ -53,12 +53,58 @@ static int hp_key_err;
 static lfp_mempool_test_hook_t test_hook;
 static void *test_hook_arg;
 
+#if defined(__SANITIZE_THREAD__)
+#define LFPOOL_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LFPOOL_TSAN 1
+#endif
+#endif
+
+#ifdef LFPOOL_TSAN
+/*
+ * DPDK's heap lock is invisible to ThreadSanitizer (not instrumented, and
+ * inline asm on x86), which then sees a block cleared by rte_free() in one
+ * thread and reused by rte_zmalloc() in another as a race. In TSan builds
+ * only, the driver's heap calls also take a mutex TSan knows.
+ */
+static pthread_mutex_t heap_tsan_lock = PTHREAD_MUTEX_INITIALIZER;
+#define HEAP_LOCK() pthread_mutex_lock(&heap_tsan_lock)
+#define HEAP_UNLOCK() pthread_mutex_unlock(&heap_tsan_lock)
+#else
+#define HEAP_LOCK() \
+	do { \
+	} while (0)
+#define HEAP_UNLOCK() \
+	do { \
+	} while (0)
+#endif
+
+void *
+lfpool_mem_alloc(const char *what, size_t size, int socket_id)
+{
+	void *p;
+
+	HEAP_LOCK();
+	p = rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE, socket_id);
+	HEAP_UNLOCK();
+	return p;
+}
+
+void
+lfpool_mem_free(void *ptr)
+{
+	HEAP_LOCK();
+	rte_free(ptr);
+	HEAP_UNLOCK();
+}
+
 /* Reclaimer: the magazine is unlinked and no hazard protects it. */
 static void
 mag_reclaim(struct lfp_hp_node *node, void *arg)
 {
 	RTE_SET_USED(arg);
-	rte_free(node->ptr);
+	lfpool_mem_free(node->ptr);
 }
 
 int
@@ -85,8 +131,8 @@ lfpool_hp_attach(bool create)
 			LFPOOL_HP_DOMAIN, rte_strerror(rte_errno));
 		goto out;
 	}
-	id = lfp_hp_reclaimer_register(d, LFPOOL_HP_RECLAIMER, mag_reclaim,
-		NULL);
+	id = lfp_hp_reclaimer_register(
+		d, LFPOOL_HP_RECLAIMER, mag_reclaim, NULL);
 	if (id < 0) {
 		ret = id;
 		LFPOOL_LOG(ERR, "reclaimer %s: %s", LFPOOL_HP_RECLAIMER,
@@ -109,11 +155,11 @@ static struct lfp_hp_domain *
 domain_get(void)
 {
 	/* Acquire: pairs with the release store in lfpool_hp_attach(). */
-	struct lfp_hp_domain *d = __atomic_load_n(&hp_domain,
-		__ATOMIC_ACQUIRE);
+	struct lfp_hp_domain *d = __atomic_load_n(&hp_domain, __ATOMIC_ACQUIRE);
 
 	/* A secondary process finds the primary's domain on first use. */
 	if (unlikely(d == NULL) && lfpool_hp_attach(false) == 0)
+		/* Acquire: same pairing, after this thread's attach. */
 		d = __atomic_load_n(&hp_domain, __ATOMIC_ACQUIRE);
 	return d;
 }
@@ -172,7 +218,7 @@ lfp_mempool_set_test_hook(lfp_mempool_test_hook_t fn, void *arg)
 	__atomic_store_n(&test_hook, fn, __ATOMIC_RELEASE);
 }
 
-/* --- Stacks --------------------------------------------------------------- */
+/* --- Stacks --- */
 
 uint32_t
 lfpool_stack_depth(const union lfpool_head *head)
@@ -191,6 +237,7 @@ lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m)
 
 	/* Relaxed: a torn or stale pair only makes the CAS fail. */
 	old.ptr = __atomic_load_n(&head->ptr, __ATOMIC_RELAXED);
+	/* Relaxed: same. */
 	old.ver = __atomic_load_n(&head->ver, __ATOMIC_RELAXED);
 	do {
 		/* Relaxed: published by the release CAS below; a stale
@@ -207,20 +254,19 @@ lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m)
 		 * through it.
 		 */
 	} while (!__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
-			false, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+		false, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 static inline void
 run_test_hook(const struct lfpool *pool)
 {
 	/* Acquire: pairs with the release in lfp_mempool_set_test_hook(). */
-	lfp_mempool_test_hook_t fn = __atomic_load_n(&test_hook,
-		__ATOMIC_ACQUIRE);
+	lfp_mempool_test_hook_t fn = __atomic_load_n(
+		&test_hook, __ATOMIC_ACQUIRE);
 
 	if (unlikely(fn != NULL))
 		/* Relaxed: ordered by the acquire load of the hook. */
-		fn(pool->mp, __atomic_load_n(&test_hook_arg,
-			__ATOMIC_RELAXED));
+		fn(pool->mp, __atomic_load_n(&test_hook_arg, __ATOMIC_RELAXED));
 }
 
 /*
@@ -243,7 +289,7 @@ lfpool_stack_pop(struct lfpool_ctx *ctx, union lfpool_head *head)
 		/* Publishes the hazard and re-reads head->ptr (seq_cst) until
 		 * stable: ptr cannot be freed until the slot is cleared.
 		 */
-		old.ptr = lfp_hp_protect(r, 0, (void * const *)&head->ptr);
+		old.ptr = lfp_hp_protect(r, 0, (void *const *)&head->ptr);
 		if (old.ptr == NULL)
 			break;
 		run_test_hook(ctx->pool);
@@ -259,19 +305,19 @@ lfpool_stack_pop(struct lfpool_ctx *ctx, union lfpool_head *head)
 		 * the loop protects the new head again.
 		 */
 		if (__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
-				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			break;
 	}
 	lfp_hp_clear(r, 0);
 	return old.ptr;
 }
 
-/* --- Partial slot ----------------------------------------------------------- */
+/* --- Partial slot --- */
 
 struct lfpool_mag *
 lfpool_partial_take(struct lfpool *pool)
 {
-	union lfpool_partial old, none = { .raw = 0 };
+	union lfpool_partial old, none = {.raw = 0};
 
 	/* Relaxed: a peek that saves a locked exchange when the slot is
 	 * empty; the exchange decides.
@@ -281,15 +327,15 @@ lfpool_partial_take(struct lfpool *pool)
 	/* Acquire: pairs with the release CAS in partial_install(). The
 	 * magazine is not dereferenced before it is ours: no hazard needed.
 	 */
-	old.raw = __atomic_exchange_n(&pool->partial.raw, none.raw,
-		__ATOMIC_ACQUIRE);
+	old.raw = __atomic_exchange_n(
+		&pool->partial.raw, none.raw, __ATOMIC_ACQUIRE);
 	return old.ptr;
 }
 
 static bool
 partial_install(struct lfpool *pool, struct lfpool_mag *m)
 {
-	union lfpool_partial expected = { .raw = 0 }, desired;
+	union lfpool_partial expected = {.raw = 0}, desired;
 
 	desired.ptr = m;
 	desired.count = m->count;
@@ -304,21 +350,20 @@ uint32_t
 lfpool_partial_count(const struct lfpool *pool)
 {
 	/* Relaxed: a count; it is 0 whenever the slot is empty. */
-	return (uint32_t)__atomic_load_n(&pool->partial.count,
-		__ATOMIC_RELAXED);
+	return (uint32_t)__atomic_load_n(
+		&pool->partial.count, __ATOMIC_RELAXED);
 }
 
-/* --- Magazines -------------------------------------------------------------- */
+/* --- Magazines --- */
 
 static void
 pool_account(struct lfpool *pool, int64_t mags, int64_t bytes)
 {
 	/* Relaxed: statistics, they order nothing. */
-	__atomic_fetch_add(&pool->magazines, (uint64_t)mags,
-		__ATOMIC_RELAXED);
+	__atomic_fetch_add(&pool->magazines, (uint64_t)mags, __ATOMIC_RELAXED);
 	/* Relaxed: same. */
-	__atomic_fetch_add(&pool->metadata_bytes, (uint64_t)bytes,
-		__ATOMIC_RELAXED);
+	__atomic_fetch_add(
+		&pool->metadata_bytes, (uint64_t)bytes, __ATOMIC_RELAXED);
 }
 
 int
@@ -330,8 +375,7 @@ lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags)
 	struct lfpool_mag *m;
 	uint32_t i;
 
-	slab = rte_zmalloc_socket("lfpool_slab", bytes, RTE_CACHE_LINE_SIZE,
-		pool->socket_id);
+	slab = lfpool_mem_alloc("lfpool_slab", bytes, pool->socket_id);
 	if (slab == NULL)
 		return -ENOMEM;
 	slab->nb_mags = nb_mags;
@@ -353,8 +397,7 @@ mag_alloc(struct lfpool_ctx *ctx)
 	struct lfpool *pool = ctx->pool;
 	struct lfpool_mag *m;
 
-	m = rte_zmalloc_socket("lfpool_mag", pool->mag_bytes,
-		RTE_CACHE_LINE_SIZE, pool->socket_id);
+	m = lfpool_mem_alloc("lfpool_mag", pool->mag_bytes, pool->socket_id);
 	if (m == NULL)
 		return NULL;
 	LFPOOL_STAT_ADD(ctx, mag_allocs, 1);
@@ -363,8 +406,8 @@ mag_alloc(struct lfpool_ctx *ctx)
 }
 
 static void
-mag_retire(struct lfpool_ctx *ctx, struct lfp_hp_record *r,
-		struct lfpool_mag *m)
+mag_retire(
+	struct lfpool_ctx *ctx, struct lfp_hp_record *r, struct lfpool_mag *m)
 {
 	struct lfpool *pool = ctx->pool;
 
@@ -388,7 +431,7 @@ mag_put_empty(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 	struct lfp_hp_record *r;
 
 	if (!(m->flags & LFPOOL_MAG_F_SLAB) &&
-			lfpool_stack_depth(&pool->empty) >= pool->spare_target) {
+		lfpool_stack_depth(&pool->empty) >= pool->spare_target) {
 		r = hp_record();
 		if (r != NULL) {
 			mag_retire(ctx, r, m);
@@ -492,7 +535,7 @@ lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 void
 lfpool_mags_free_all(struct lfpool *pool)
 {
-	union lfpool_head *stacks[] = { &pool->full, &pool->empty };
+	union lfpool_head *stacks[] = {&pool->full, &pool->empty};
 	struct lfpool_mag *m, *next;
 	struct lfpool_slab *slab;
 	unsigned int i;
@@ -502,21 +545,21 @@ lfpool_mags_free_all(struct lfpool *pool)
 		for (m = stacks[i]->ptr; m != NULL; m = next) {
 			next = m->next;
 			if (!(m->flags & LFPOOL_MAG_F_SLAB))
-				rte_free(m);
+				lfpool_mem_free(m);
 		}
 		stacks[i]->raw = 0;
 	}
 	m = pool->partial.ptr;
 	if (m != NULL && !(m->flags & LFPOOL_MAG_F_SLAB))
-		rte_free(m);
+		lfpool_mem_free(m);
 	pool->partial.raw = 0;
 	while ((slab = pool->slabs) != NULL) {
 		pool->slabs = slab->next;
-		rte_free(slab);
+		lfpool_mem_free(slab);
 	}
 }
 
-/* --- Paths of threads without a cache --------------------------------- */
+/* --- Paths of threads without a cache --- */
 
 uint64_t
 lfpool_depot_count(const struct lfpool *pool)
@@ -530,17 +573,17 @@ lfpool_sample_in_use(struct lfpool *pool)
 {
 #if LFP_STATS
 	/* Relaxed: statistics only. */
-	uint64_t populated = __atomic_load_n(&pool->populated,
-		__ATOMIC_RELAXED);
+	uint64_t populated = __atomic_load_n(
+		&pool->populated, __ATOMIC_RELAXED);
 	uint64_t depot = lfpool_depot_count(pool);
 	uint64_t in_use = populated > depot ? populated - depot : 0;
 	/* Relaxed: a maximum of samples, it orders nothing. */
 	uint64_t peak = __atomic_load_n(&pool->peak_in_use, __ATOMIC_RELAXED);
 
 	/* Relaxed CAS: same; a failure reloads peak. */
-	while (in_use > peak && !__atomic_compare_exchange_n(
-			&pool->peak_in_use, &peak, in_use, false,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	while (in_use > peak &&
+		!__atomic_compare_exchange_n(&pool->peak_in_use, &peak, in_use,
+			false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 #else
 	RTE_SET_USED(pool);
@@ -548,8 +591,7 @@ lfpool_sample_in_use(struct lfpool *pool)
 }
 
 void
-lfpool_depot_enqueue(struct lfpool_ctx *ctx, void * const *objs,
-		unsigned int n)
+lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 {
 	struct lfpool *pool = ctx->pool;
 	struct lfpool_mag *m;
@@ -592,8 +634,8 @@ lfpool_chain_next(const struct lfpool_mag *m)
 }
 
 int
-lfpool_depot_gather(struct lfpool_ctx *ctx, unsigned int need,
-		struct lfpool_mag **chain)
+lfpool_depot_gather(
+	struct lfpool_ctx *ctx, unsigned int need, struct lfpool_mag **chain)
 {
 	struct lfpool_mag *head = NULL, *tail = NULL, *m;
 	unsigned int have = 0;

@@ -18,7 +18,6 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
-#include <rte_malloc.h>
 #include <rte_mempool.h>
 
 #include "lfpool_private.h"
@@ -36,10 +35,10 @@ bool
 lfpool_is_lfpool(const struct rte_mempool *mp)
 {
 	if (mp == NULL || mp->ops_index < 0 ||
-			mp->ops_index >= RTE_MEMPOOL_MAX_OPS_IDX)
+		mp->ops_index >= RTE_MEMPOOL_MAX_OPS_IDX)
 		return false;
 	return strcmp(rte_mempool_get_ops(mp->ops_index)->name,
-		LFP_MEMPOOL_OPS_NAME) == 0;
+		       LFP_MEMPOOL_OPS_NAME) == 0;
 }
 
 /*
@@ -73,8 +72,7 @@ cache_lcores(void)
  */
 static int
 pool_capacity(const struct rte_mempool *mp,
-		const struct lfp_mempool_config *cfg, uint32_t lcores,
-		uint32_t *cap)
+	const struct lfp_mempool_config *cfg, uint32_t lcores, uint32_t *cap)
 {
 	uint32_t per_lcore = mp->size / (4 * lcores);
 
@@ -83,7 +81,7 @@ pool_capacity(const struct rte_mempool *mp,
 			*cap = LFP_MAG_SIZE;
 		else
 			*cap = per_lcore == 0 ? 1 :
-				rte_align32prevpow2(per_lcore);
+						rte_align32prevpow2(per_lcore);
 		return 0;
 	}
 	if (cfg->mag_size > LFP_MAG_SIZE) {
@@ -92,8 +90,9 @@ pool_capacity(const struct rte_mempool *mp,
 		return -EINVAL;
 	}
 	if ((uint64_t)cfg->mag_size * 2 * lcores > mp->size) {
-		LFPOOL_LOG(ERR, "%s: pool of %u objects too small for %u caches "
-			"of 2 x %u objects; lower the magazine size",
+		LFPOOL_LOG(ERR,
+			"%s: pool of %u objects too small for %u "
+			"caches of 2 x %u objects; lower the magazine size",
 			mp->name, mp->size, lcores, cfg->mag_size);
 		return -EINVAL;
 	}
@@ -113,18 +112,22 @@ pool_setup(struct rte_mempool *mp, struct lfpool *pool)
 	if (ret < 0)
 		return ret;
 	pool->spare_target = cfg != NULL && cfg->spare_target != 0 ?
-		cfg->spare_target : 2 * lcores + 8;
+		cfg->spare_target :
+		2 * lcores + 8;
 	mags = mp->size / pool->cap + 2ULL * lcores + 1 + pool->spare_target;
 	if (mags > LFPOOL_MAX_MAGS) {
-		LFPOOL_LOG(ERR, "%s: %" PRIu64 " magazines of %u objects exceed "
-			"the depot's limit of %u", mp->name, mags, pool->cap,
+		LFPOOL_LOG(ERR,
+			"%s: %" PRIu64 " magazines of %u objects "
+			"exceed the depot's limit of %u",
+			mp->name, mags, pool->cap,
 			(unsigned int)LFPOOL_MAX_MAGS);
 		return -EINVAL;
 	}
 	/* Room for a retirement link once the magazine is empty. */
 	pool->mag_bytes = RTE_ALIGN_CEIL(sizeof(struct lfpool_mag) +
-		RTE_MAX(pool->cap * sizeof(uint32_t),
-			sizeof(struct lfp_hp_node)), sizeof(uint64_t));
+			RTE_MAX(pool->cap * sizeof(uint32_t),
+				sizeof(struct lfp_hp_node)),
+		sizeof(uint64_t));
 	pool->mp = mp;
 	pool->socket_id = mp->socket_id;
 	return 0;
@@ -137,16 +140,17 @@ lfpool_alloc(struct rte_mempool *mp)
 	int ret;
 
 	if (!cas16_available()) {
-		LFPOOL_LOG(ERR, "%s: needs a lock-free 16-byte CAS "
-			"(x86_64 with cmpxchg16b, or aarch64)", mp->name);
+		LFPOOL_LOG(ERR,
+			"%s: needs a lock-free 16-byte CAS "
+			"(x86_64 with cmpxchg16b, or aarch64)",
+			mp->name);
 		rte_errno = ENOTSUP;
 		return -ENOTSUP;
 	}
 	ret = lfpool_hp_attach(true);
 	if (ret < 0)
 		return ret;
-	pool = rte_zmalloc_socket("lfpool", sizeof(*pool), RTE_CACHE_LINE_SIZE,
-		mp->socket_id);
+	pool = lfpool_mem_alloc("lfpool", sizeof(*pool), mp->socket_id);
 	if (pool == NULL) {
 		ret = -ENOMEM;
 		goto no_pool;
@@ -160,14 +164,14 @@ lfpool_alloc(struct rte_mempool *mp)
 	if (ret < 0)
 		goto no_slab;
 	mp->pool_data = pool;
-	pool->lcore_cb = rte_lcore_callback_register(mp->name,
-		lfpool_lcore_init, lfpool_lcore_uninit, mp);
+	pool->lcore_cb = rte_lcore_callback_register(
+		mp->name, lfpool_lcore_init, lfpool_lcore_uninit, mp);
 	if (pool->lcore_cb == NULL) {
 		ret = -ENOMEM;
 		goto no_callback;
 	}
-	LFPOOL_LOG(DEBUG, "%s: %u objects, magazines of %u, spare %u",
-		mp->name, mp->size, pool->cap, pool->spare_target);
+	LFPOOL_LOG(DEBUG, "%s: %u objects, magazines of %u, spare %u", mp->name,
+		mp->size, pool->cap, pool->spare_target);
 	return 0;
 
 no_callback:
@@ -176,7 +180,7 @@ no_callback:
 no_slab:
 	lfpool_mags_free_all(pool);
 bad_config:
-	rte_free(pool);
+	lfpool_mem_free(pool);
 no_pool:
 	if (ret == -ENOMEM)
 		LFPOOL_LOG(ERR, "%s: out of memory", mp->name);
@@ -197,7 +201,7 @@ lfpool_free(struct rte_mempool *mp)
 		rte_lcore_callback_unregister(pool->lcore_cb);
 	lfpool_caches_free(pool);
 	lfpool_mags_free_all(pool);
-	rte_free(pool);
+	lfpool_mem_free(pool);
 	mp->pool_data = NULL;
 }
 
@@ -207,8 +211,8 @@ lfpool_free(struct rte_mempool *mp)
  */
 static int
 lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
-		rte_iova_t iova, size_t len,
-		rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
+	rte_iova_t iova, size_t len, rte_mempool_populate_obj_cb_t *obj_cb,
+	void *obj_cb_arg)
 {
 	struct lfpool *pool = mp->pool_data;
 	size_t total = mp->header_size + mp->elt_size + mp->trailer_size;
@@ -219,37 +223,39 @@ lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 		pool->base = lfpool_window_base((uintptr_t)vaddr);
 		pool->base_set = 1;
 	}
-	ret = lfpool_chunk_check(pool->base, (uintptr_t)vaddr, len,
-		mp->header_size, total);
+	ret = lfpool_chunk_check(
+		pool->base, (uintptr_t)vaddr, len, mp->header_size, total);
 	if (ret == -ERANGE)
-		LFPOOL_LOG(ERR, "%s: chunk %p+%zu outside the 32 GiB window "
-			"at 0x%" PRIxPTR " set by the first chunk", mp->name,
-			vaddr, len, pool->base);
+		LFPOOL_LOG(ERR,
+			"%s: chunk %p+%zu outside the 32 GiB window "
+			"at 0x%" PRIxPTR " set by the first chunk",
+			mp->name, vaddr, len, pool->base);
 	else if (ret < 0)
-		LFPOOL_LOG(ERR, "%s: objects of chunk %p (header %u, size %zu) "
-			"are not 8-byte aligned", mp->name, vaddr,
-			mp->header_size, total);
+		LFPOOL_LOG(ERR,
+			"%s: objects of chunk %p (header %u, size %zu) "
+			"are not 8-byte aligned",
+			mp->name, vaddr, mp->header_size, total);
 	if (ret < 0) {
 		rte_errno = -ret;
 		return ret;
 	}
 	objs = RTE_MIN((uint64_t)max_objs, (uint64_t)(len / total));
 	if (objs > 0) {
-		ret = lfpool_slab_add(pool,
-			(uint32_t)((objs + pool->cap - 1) / pool->cap));
+		ret = lfpool_slab_add(
+			pool, (uint32_t)((objs + pool->cap - 1) / pool->cap));
 		if (ret < 0) {
-			LFPOOL_LOG(ERR, "%s: no memory for magazines",
-				mp->name);
+			LFPOOL_LOG(
+				ERR, "%s: no memory for magazines", mp->name);
 			rte_errno = -ret;
 			return ret;
 		}
 	}
-	ret = rte_mempool_op_populate_default(mp, max_objs, vaddr, iova, len,
-		obj_cb, obj_cb_arg);
+	ret = rte_mempool_op_populate_default(
+		mp, max_objs, vaddr, iova, len, obj_cb, obj_cb_arg);
 	if (ret > 0)
 		/* Relaxed: statistics (in_use); orders nothing. */
-		__atomic_fetch_add(&pool->populated, (uint64_t)ret,
-			__ATOMIC_RELAXED);
+		__atomic_fetch_add(
+			&pool->populated, (uint64_t)ret, __ATOMIC_RELAXED);
 	return ret;
 }
 
@@ -257,9 +263,12 @@ unsigned int
 lfpool_get_count(const struct rte_mempool *mp)
 {
 	const struct lfpool *pool = mp->pool_data;
-	uint64_t n = lfpool_depot_count(pool) +
-		lfpool_caches_count(pool, NULL);
+	uint64_t n;
 
+	/* rte_mempool_avail_count() works on a pool not populated yet. */
+	if (pool == NULL)
+		return 0;
+	n = lfpool_depot_count(pool) + lfpool_caches_count(pool, NULL);
 	/* Concurrent moves may count a magazine twice for an instant. */
 	return (unsigned int)RTE_MIN(n, (uint64_t)mp->size);
 }

@@ -32,10 +32,10 @@
 
 extern int lfpool_logtype;
 #define LFPOOL_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, lfpool_logtype, "%s(): " fmt "\n", \
-		__func__, ##__VA_ARGS__)
+	rte_log(RTE_LOG_##level, lfpool_logtype, "%s(): " fmt "\n", __func__, \
+		##__VA_ARGS__)
 
-/* --- Compressed object references ------------------------------------- */
+/* --- Compressed object references --- */
 
 /* Objects are 8-byte aligned, so a reference drops the 3 low bits. */
 #define LFPOOL_REF_SHIFT 3
@@ -77,20 +77,20 @@ lfpool_window_base(uintptr_t vaddr)
  */
 static inline int
 lfpool_chunk_check(uintptr_t base, uintptr_t vaddr, size_t len,
-		size_t header_size, size_t total_size)
+	size_t header_size, size_t total_size)
 {
 	uintptr_t mask = ((uintptr_t)1 << LFPOOL_REF_SHIFT) - 1;
 
 	if ((vaddr & mask) != 0 || (header_size & mask) != 0 ||
-			(total_size & mask) != 0)
+		(total_size & mask) != 0)
 		return -EINVAL;
 	if (vaddr < base || len > LFPOOL_WINDOW_SIZE ||
-			vaddr - base > LFPOOL_WINDOW_SIZE - len)
+		vaddr - base > LFPOOL_WINDOW_SIZE - len)
 		return -ERANGE;
 	return 0;
 }
 
-/* --- Magazines ---------------------------------------------------------- */
+/* --- Magazines --- */
 
 /* Part of a slab allocated by alloc/populate: never freed on its own. */
 #define LFPOOL_MAG_F_SLAB 0x1
@@ -107,8 +107,8 @@ struct lfpool_mag {
 	 * sides: a stale popper reads it while the owner may rewrite it).
 	 */
 	struct lfpool_mag *next;
-	uint32_t count;   /* Objects in slots[0, count). */
-	uint32_t flags;   /* LFPOOL_MAG_F_*. */
+	uint32_t count; /* Objects in slots[0, count). */
+	uint32_t flags; /* LFPOOL_MAG_F_*. */
 	/*
 	 * Compressed references, LIFO: slots[count - 1] is the hottest.
 	 * Once a magazine is empty and retired, the first bytes hold its
@@ -132,7 +132,7 @@ struct lfpool_slab {
 	/* Magazines follow, pool->mag_bytes each. */
 };
 
-/* --- Depot ---------------------------------------------------------------- */
+/* --- Depot --- */
 
 /*
  * Lock-free stack head, replaced as a whole by a 16-byte CAS and read as
@@ -163,7 +163,7 @@ union lfpool_partial {
 	};
 } __rte_aligned(16);
 
-/* --- Per-lcore caches ----------------------------------------------------- */
+/* --- Per-lcore caches --- */
 
 /*
  * An lcore's cache. Written only by the thread owning the lcore id, except
@@ -175,8 +175,8 @@ union lfpool_partial {
 struct lfpool_cache {
 	struct lfpool_mag *loaded;   /* Owner only. */
 	struct lfpool_mag *previous; /* Owner only; full or empty. */
-	uint32_t loaded_count;       /* Owner stores, others load: relaxed. */
-	uint32_t prev_count;         /* 0 or capacity; same rule. */
+	uint32_t loaded_count;	     /* Owner stores, others load: relaxed. */
+	uint32_t prev_count;	     /* 0 or capacity; same rule. */
 	/* Process of the owning thread, 0 while no thread owns the cache. */
 	pid_t owner;
 	uint32_t lcore_id;
@@ -184,17 +184,17 @@ struct lfpool_cache {
 	struct lfp_mempool_stats st __rte_cache_aligned;
 } __rte_cache_aligned;
 
-/* --- Pool ------------------------------------------------------------------- */
+/* --- Pool --- */
 
 struct lfpool {
 	/* Set by alloc (base: first populate), read-only afterwards. */
 	struct rte_mempool *mp;
-	uintptr_t base;        /* Window base of compressed references. */
-	uint32_t cap;          /* Objects per magazine. */
+	uintptr_t base;	       /* Window base of compressed references. */
+	uint32_t cap;	       /* Objects per magazine. */
 	uint32_t mag_bytes;    /* Bytes per magazine. */
 	uint32_t spare_target; /* Empty magazines kept before freeing. */
 	int socket_id;
-	uint32_t base_set;     /* 1 once base is fixed (first populate). */
+	uint32_t base_set; /* 1 once base is fixed (first populate). */
 	/* Primary only: EAL lcore callback handle, and 1 while freeing. */
 	void *lcore_cb;
 	uint32_t freeing;
@@ -231,7 +231,7 @@ struct lfpool_ctx {
 /* Compress n objects into m->slots[pos, pos + n). */
 static inline void
 lfpool_copy_in(const struct lfpool *pool, struct lfpool_mag *m, uint32_t pos,
-		void * const *objs, uint32_t n)
+	void *const *objs, uint32_t n)
 {
 	uint32_t *slot = &m->slots[pos];
 	uintptr_t base = pool->base;
@@ -244,7 +244,7 @@ lfpool_copy_in(const struct lfpool *pool, struct lfpool_mag *m, uint32_t pos,
 /* Take n objects off a magazine holding pos, hottest (top) first. */
 static inline void
 lfpool_copy_out(const struct lfpool *pool, const struct lfpool_mag *m,
-		uint32_t pos, void **objs, uint32_t n)
+	uint32_t pos, void **objs, uint32_t n)
 {
 	const uint32_t *top = &m->slots[pos];
 	uintptr_t base = pool->base;
@@ -253,6 +253,14 @@ lfpool_copy_out(const struct lfpool *pool, const struct lfpool_mag *m,
 	for (i = 0; i < n; i++)
 		objs[i] = lfpool_obj(base, top[-1 - (int32_t)i]);
 }
+
+/*
+ * Driver memory (shared, on the pool's socket, cache aligned). In
+ * ThreadSanitizer builds the wrappers show it the ordering DPDK's heap lock
+ * gives (a block freed, and cleared, by one thread before another gets it).
+ */
+void *lfpool_mem_alloc(const char *what, size_t size, int socket_id);
+void lfpool_mem_free(void *ptr);
 
 /* The process's pid, compared with lfpool_cache.owner. */
 extern pid_t lfpool_pid;
@@ -272,13 +280,15 @@ lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
 #define LFPOOL_STAT_ADD(ctx, field, n) \
 	lfpool_stat_add_(&(ctx)->st->field, (ctx)->shared, (n))
 #else
-#define LFPOOL_STAT_ADD(ctx, field, n) do { } while (0)
+#define LFPOOL_STAT_ADD(ctx, field, n) \
+	do { \
+	} while (0)
 #endif
 
 /* lfpool_depot.c: magazines, stacks, partial slot, cacheless paths. */
 int lfpool_hp_attach(bool create);
-struct lfpool_mag *lfpool_stack_pop(struct lfpool_ctx *ctx,
-		union lfpool_head *head);
+struct lfpool_mag *lfpool_stack_pop(
+	struct lfpool_ctx *ctx, union lfpool_head *head);
 void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m);
 uint32_t lfpool_stack_depth(const union lfpool_head *head);
 struct lfpool_mag *lfpool_partial_take(struct lfpool *pool);
@@ -293,17 +303,17 @@ int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags);
  * but the last are needed whole; all or nothing: -ENOBUFS after giving
  * them back.
  */
-int lfpool_depot_gather(struct lfpool_ctx *ctx, unsigned int need,
-		struct lfpool_mag **chain);
+int lfpool_depot_gather(
+	struct lfpool_ctx *ctx, unsigned int need, struct lfpool_mag **chain);
 struct lfpool_mag *lfpool_chain_next(const struct lfpool_mag *m);
 int lfpool_depot_dequeue(struct lfpool_ctx *ctx, void **objs, unsigned int n);
-void lfpool_depot_enqueue(struct lfpool_ctx *ctx, void * const *objs,
-		unsigned int n);
+void lfpool_depot_enqueue(
+	struct lfpool_ctx *ctx, void *const *objs, unsigned int n);
 uint64_t lfpool_depot_count(const struct lfpool *pool);
 void lfpool_sample_in_use(struct lfpool *pool);
 
 /* lfpool_cache.c: per-lcore caches and the ops' enqueue/dequeue. */
-int lfpool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n);
+int lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n);
 int lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n);
 int lfpool_lcore_init(unsigned int lcore_id, void *arg);
 void lfpool_lcore_uninit(unsigned int lcore_id, void *arg);

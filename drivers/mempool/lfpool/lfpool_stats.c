@@ -20,7 +20,10 @@
 
 #include "lfpool_private.h"
 
-#define FIELD(f) { #f, offsetof(struct lfp_mempool_stats, f) }
+#define FIELD(f) \
+	{ \
+#f, offsetof(struct lfp_mempool_stats, f) \
+	}
 
 const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(get_bulk),
@@ -45,19 +48,20 @@ const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(metadata_bytes),
 };
 
-const unsigned int lfpool_stat_nb_counters =
-	offsetof(struct lfp_mempool_stats, populated) / sizeof(uint64_t);
+const unsigned int lfpool_stat_nb_counters = offsetof(struct lfp_mempool_stats,
+						     populated) /
+	sizeof(uint64_t);
 const unsigned int lfpool_stat_nb_fields = RTE_DIM(lfpool_stat_fields);
 
 /* Every field is listed, in order. */
 static_assert(sizeof(struct lfp_mempool_stats) ==
-	RTE_DIM(lfpool_stat_fields) * sizeof(uint64_t),
+		RTE_DIM(lfpool_stat_fields) * sizeof(uint64_t),
 	"lfpool_stat_fields must list every field of lfp_mempool_stats");
 
 /* Add a relaxed snapshot of src's counters to dst (and copy it to one). */
 static void
 counters_add(struct lfp_mempool_stats *dst, struct lfp_mempool_stats *one,
-		const struct lfp_mempool_stats *src)
+	const struct lfp_mempool_stats *src)
 {
 	const uint64_t *s = (const uint64_t *)src;
 	uint64_t *d = (uint64_t *)dst, *o = (uint64_t *)one;
@@ -76,26 +80,24 @@ counters_add(struct lfp_mempool_stats *dst, struct lfp_mempool_stats *one,
 
 static void
 pool_values(const struct rte_mempool *mp, const struct lfpool *pool,
-		struct lfp_mempool_stats *t)
+	struct lfp_mempool_stats *t)
 {
 	/* Relaxed: statistics, each read on its own. */
 	t->populated = __atomic_load_n(&pool->populated, __ATOMIC_RELAXED);
 	t->avail = lfpool_get_count(mp);
 	t->in_use = t->populated > t->avail ? t->populated - t->avail : 0;
 	/* Relaxed: same. */
-	t->peak_in_use = __atomic_load_n(&pool->peak_in_use,
-		__ATOMIC_RELAXED);
+	t->peak_in_use = __atomic_load_n(&pool->peak_in_use, __ATOMIC_RELAXED);
 	/* Relaxed: same. */
 	t->magazines = __atomic_load_n(&pool->magazines, __ATOMIC_RELAXED);
 	/* Relaxed: same. */
-	t->metadata_bytes = __atomic_load_n(&pool->metadata_bytes,
-		__ATOMIC_RELAXED);
+	t->metadata_bytes = __atomic_load_n(
+		&pool->metadata_bytes, __ATOMIC_RELAXED);
 }
 
 int
 lfp_mempool_stats_get(const struct rte_mempool *mp,
-		struct lfp_mempool_stats *total,
-		struct lfp_mempool_stats *per_lcore)
+	struct lfp_mempool_stats *total, struct lfp_mempool_stats *per_lcore)
 {
 	const struct lfpool *pool;
 	const struct lfpool_cache *c;

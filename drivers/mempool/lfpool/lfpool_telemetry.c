@@ -77,8 +77,8 @@ handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		lfpool_caches_count(pool, &nb_caches);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
-	rte_tel_data_add_dict_string(d, "ops_name",
-		rte_mempool_get_ops(mp->ops_index)->name);
+	rte_tel_data_add_dict_string(
+		d, "ops_name", rte_mempool_get_ops(mp->ops_index)->name);
 	rte_tel_data_add_dict_int(d, "ops_index", mp->ops_index);
 	rte_tel_data_add_dict_int(d, "socket", mp->socket_id);
 	tel_u64(d, "size", mp->size);
@@ -108,7 +108,7 @@ digits(uint64_t v)
 /* One lcore's counters as a u64 array under "lcore_<id>"; JSON size. */
 static int
 add_lcore(struct rte_tel_data *d, unsigned int lcore_id,
-		const struct lfp_mempool_stats *st, size_t budget)
+	const struct lfp_mempool_stats *st, size_t budget)
 {
 	struct rte_tel_data *arr;
 	char key[32];
@@ -143,8 +143,8 @@ add_field_names(struct rte_tel_data *d)
 		return -ENOMEM;
 	rte_tel_data_start_array(names, RTE_TEL_STRING_VAL);
 	for (i = 0; i < lfpool_stat_nb_counters; i++)
-		rte_tel_data_add_array_string(names,
-			lfpool_stat_fields[i].name);
+		rte_tel_data_add_array_string(
+			names, lfpool_stat_fields[i].name);
 	if (rte_tel_data_add_dict_container(d, "lcore_fields", names, 0) < 0) {
 		rte_tel_data_free(names);
 		return -ENOSPC;
@@ -189,8 +189,8 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 			/* Acquire: pairs with the release in
 			 * lfpool_lcore_init().
 			 */
-			if (__atomic_load_n(&pool->caches[i],
-					__ATOMIC_ACQUIRE) == NULL)
+			if (__atomic_load_n(
+				    &pool->caches[i], __ATOMIC_ACQUIRE) == NULL)
 				continue;
 			len = omitted == 0 ?
 				add_lcore(d, i, &per_lcore[i], budget) :
@@ -208,7 +208,8 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 RTE_INIT(lfpool_telemetry_init)
 {
 	rte_telemetry_register_cmd("/lfpool/list", handle_list,
-		"Returns the names of the mempools using lfpool. No parameters");
+		"Returns the names of the mempools using lfpool. "
+		"No parameters");
 	rte_telemetry_register_cmd("/lfpool/info", handle_info,
 		"Returns an lfpool mempool's settings and fill. Parameters: "
 		"pool_name");

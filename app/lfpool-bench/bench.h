@@ -65,14 +65,16 @@ void __tsan_release(void *addr);
 
 /** Scenarios, as bits of bench_conf.scenarios (numbers as in issue 4). */
 enum bench_scenario {
-	BENCH_S_SAME = 1 << 0,	   /**< 1: same lcore, window, 1 and all. */
-	BENCH_S_PIPELINE = 1 << 1, /**< 2: A allocates, B frees via a ring. */
-	BENCH_S_OVERSUB = 1 << 2,  /**< 3: more threads than CPUs. */
-	BENCH_S_STOP = 1 << 3,	   /**< 4: one thread parked mid-loop. */
-	BENCH_S_LATENCY = 1 << 4,  /**< 5: per-call latency, steady state. */
-	BENCH_S_MEMORY = 1 << 5,   /**< 6: bytes per object, per lcore. */
+	BENCH_S_SAME = 1 << 0,	    /**< 1: same lcore, window, 1 and all. */
+	BENCH_S_PIPELINE = 1 << 1,  /**< 2: A allocates, B frees via a ring. */
+	BENCH_S_OVERSUB = 1 << 2,   /**< 3: more threads than CPUs. */
+	BENCH_S_STOP = 1 << 3,	    /**< 4: one thread parked mid-loop. */
+	BENCH_S_LATENCY = 1 << 4,   /**< 5: per-call latency, steady state. */
+	BENCH_S_MEMORY = 1 << 5,    /**< 6: bytes per object, per lcore. */
+	BENCH_S_TRADEPOOL = 1 << 6, /**< 7: lib/tradepool create/free. */
+	BENCH_S_NUMA = 1 << 7,	    /**< 8: lib/numa (tests/numa/numa_bench). */
 };
-#define BENCH_S_ALL 0x3f
+#define BENCH_S_ALL 0xff
 
 /** What the user asked for (both programs parse the same options). */
 struct bench_conf {
@@ -209,6 +211,20 @@ bench_obj_consume(const void *obj)
 	return o->id ^ o->qty;
 }
 
+/**
+ * Scenario 7 (issue 6): one trading object type's create (allocation plus
+ * field initialisation) and free, each call timed alone on the calling
+ * thread. Both programs reach their allocator through these pointers, so
+ * both pay the same indirect call.
+ */
+#define BENCH_TP_SIZE 64 /**< An Order's and a Trade's size: one line. */
+
+struct bench_tp_ops {
+	const char *variant; /**< "order" or "trade": the record's variant. */
+	void *(*create)(void *ctx, uint64_t seq); /**< NULL: failed. */
+	void (*destroy)(void *ctx, void *obj);
+};
+
 /* bench_opts.c */
 int bench_opts_parse(
 	struct bench_conf *c, int argc, char **argv, bool malloc_child);
@@ -226,6 +242,9 @@ uint64_t bench_timer_overhead(void);
 uint64_t bench_tsc_resolution(void);
 int bench_steady_check(const struct bench_conf *c,
 	const struct bench_platform *p, const struct bench_target *t);
+void bench_tradepool_measure(const struct bench_conf *c,
+	const struct bench_platform *p, const struct bench_target *t,
+	const struct bench_tp_ops *ops, void *ctx);
 
 /* bench_sys.c */
 double bench_tsc_calibrate(void);
@@ -319,5 +338,7 @@ int bench_report_write_json(const char *path, struct json_t *machine,
 int bench_report_load_json(const char *path);
 struct json_t *bench_report_reload(const char *path, struct bench_conf *c);
 void bench_report_print(FILE *f, const struct bench_conf *c);
+/** Add a section (e.g. "numa") to the next report written; steals v. */
+void bench_report_add_section(const char *name, struct json_t *v);
 
 #endif /* LFP_BENCH_H */

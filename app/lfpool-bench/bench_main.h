@@ -39,6 +39,19 @@ void bench_machine_print(FILE *f, json_t *machine);
 json_t *bench_targets_eval(FILE *f, const struct bench_conf *c);
 
 /** Write the plot data and PNGs into dir (created if missing). */
+/* bench_tradepool.c: scenario 7, lib/tradepool's side. */
+void bench_tradepool_run(
+	const struct bench_conf *c, const struct bench_platform *p);
+
+/*
+ * bench_numa.c: scenario 8, tests/numa/numa_bench run as a child; its
+ * JSON goes into the report under "numa". Returns the document (NULL:
+ * not run) for bench_numa_print(), the report keeping its own reference.
+ */
+json_t *bench_numa_run(
+	const struct bench_conf *c, const struct bench_platform *p);
+void bench_numa_print(FILE *f, json_t *numa);
+
 int bench_plot(const struct bench_conf *c, const char *dir);
 
 #endif /* LFP_BENCH_MAIN_H */

@@ -18,6 +18,8 @@ static const char *const scen_names[] = {
 	"stop",
 	"latency",
 	"memory",
+	"tradepool",
+	"numa",
 };
 
 /* Defaults of a full run: ~5 minutes on 2 CPUs with every allocator. */
@@ -106,7 +108,8 @@ bench_opts_usage(const char *prog, bool malloc_child)
 	       "                     --allocators is given)\n"
 	       "  --json FILE        write every result, the machine and the targets\n"
 	       "  --plot DIR         write PNG plots (gnuplot) and their data into DIR\n"
-	       "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory or 1-6\n"
+	       "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory,\n"
+	       "                     tradepool,numa or 1-8\n"
 	       "                     (default: all)\n"
 	       "  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,stack,lf_stack,bucket,\n"
 	       "                     glibc,jemalloc,tcmalloc,mimalloc; or mempool, malloc,\n"
@@ -436,7 +439,7 @@ bench_opts_child_args(const struct bench_conf *c, const char *family,
 	unsigned int max, char *buf, size_t buflen)
 {
 	struct argv_buf a = {argv, 1, max, buf, 0, buflen};
-	unsigned int one[4], scen[6], ns = 0, i;
+	unsigned int one[4], scen[RTE_DIM(scen_names)], ns = 0, i;
 	char hz[32];
 	int rc;
 

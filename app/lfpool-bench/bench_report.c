@@ -19,6 +19,8 @@
 
 static struct bench_rec *recs;
 static unsigned int n_recs, cap_recs;
+/* Extra sections of the next report (scenario 8's "numa"). */
+static json_t *sections;
 
 static int
 cmp_double(const void *a, const void *b)
@@ -203,6 +205,8 @@ bench_rate_metric(const struct bench_conf *c)
 void
 bench_rec_free_all(void)
 {
+	json_decref(sections);
+	sections = NULL;
 	free(recs);
 	recs = NULL;
 	n_recs = cap_recs = 0;
@@ -273,6 +277,14 @@ conf_json(const struct bench_conf *c)
 		c->quick);
 }
 
+void
+bench_report_add_section(const char *name, json_t *v)
+{
+	if (sections == NULL)
+		sections = json_object();
+	json_object_set_new(sections, name, v);
+}
+
 /* Steals the references to machine and targets (either may be NULL). */
 int
 bench_report_write_json(const char *path, json_t *machine,
@@ -291,6 +303,8 @@ bench_report_write_json(const char *path, json_t *machine,
 		targets ? targets : json_array());
 	if (root == NULL)
 		return -ENOMEM;
+	if (sections != NULL)
+		json_object_update(root, sections);
 	/* Compact, 6 significant digits: a full run stays a few hundred KB. */
 	rc = json_dump_file(root, path,
 		JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));

@@ -836,3 +836,105 @@ bench_run_size(const struct bench_conf *c, const struct bench_platform *p,
 				run_one(c, p, &t[i], s, c->bulks[b], run);
 	}
 }
+
+/* Scenario 7: calls timed per run (a quick run only shows it works). */
+#define TP_CALLS 200000
+#define TP_CALLS_QUICK 2000
+
+static uint64_t
+tp_net(uint64_t t0, uint64_t t1, uint64_t overhead)
+{
+	uint64_t d = t1 - t0;
+
+	return d > overhead ? d - overhead : 0;
+}
+
+/*
+ * One run: every call's create timed alone (the object is freed untimed),
+ * then every create+free pair timed as one, then all pairs back to back
+ * in one interval (*batch: cycles per pair, finer than the TSC's steps).
+ * The warm-up cycles the first objects through the allocator's fast path
+ * before anything is recorded.
+ */
+static int
+tp_run(const struct bench_platform *p, const struct bench_tp_ops *ops,
+	void *ctx, unsigned int calls, double *batch)
+{
+	uint64_t t0, t1;
+	unsigned int i;
+	void *obj;
+
+	lfp_lat_hist_init(&hist_get);
+	lfp_lat_hist_init(&hist_put);
+	for (i = 0; i < calls / 10 + 1; i++) {
+		obj = ops->create(ctx, i);
+		if (obj == NULL)
+			return -ENOMEM;
+		ops->destroy(ctx, obj);
+	}
+	for (i = 0; i < calls; i++) {
+		t0 = rte_rdtsc_precise();
+		obj = ops->create(ctx, i);
+		t1 = rte_rdtsc_precise();
+		if (obj == NULL)
+			return -ENOMEM;
+		ops->destroy(ctx, obj);
+		lfp_lat_hist_record(
+			&hist_get, tp_net(t0, t1, p->timer_overhead));
+	}
+	for (i = 0; i < calls; i++) {
+		t0 = rte_rdtsc_precise();
+		obj = ops->create(ctx, i);
+		if (obj == NULL)
+			return -ENOMEM;
+		ops->destroy(ctx, obj);
+		t1 = rte_rdtsc_precise();
+		lfp_lat_hist_record(
+			&hist_put, tp_net(t0, t1, p->timer_overhead));
+	}
+	t0 = rte_rdtsc_precise();
+	for (i = 0; i < calls; i++) {
+		obj = ops->create(ctx, i);
+		if (obj == NULL)
+			return -ENOMEM;
+		ops->destroy(ctx, obj);
+	}
+	t1 = rte_rdtsc_precise();
+	*batch = (double)tp_net(t0, t1, p->timer_overhead) / calls;
+	return 0;
+}
+
+void
+bench_tradepool_measure(const struct bench_conf *c,
+	const struct bench_platform *p, const struct bench_target *t,
+	const struct bench_tp_ops *ops, void *ctx)
+{
+	unsigned int calls = c->quick ? TP_CALLS_QUICK : TP_CALLS, r;
+	struct bench_key k;
+	double batch;
+
+	bench_key_init(&k, "tradepool", t, 1, 1, ops->variant);
+	for (r = 0; r < c->runs; r++) {
+		if (tp_run(p, ops, ctx, calls, &batch) != 0) {
+			bench_rec_note(&k, "%s create failed", ops->variant);
+			return;
+		}
+		bench_rec_add(&k, "create_p50_ns",
+			cycles_to_ns(p,
+				(double)lfp_lat_hist_percentile(
+					&hist_get, 50)));
+		bench_rec_add(&k, "create_p99_ns",
+			cycles_to_ns(p,
+				(double)lfp_lat_hist_percentile(
+					&hist_get, 99)));
+		bench_rec_add(&k, "pair_p50_ns",
+			cycles_to_ns(p,
+				(double)lfp_lat_hist_percentile(
+					&hist_put, 50)));
+		bench_rec_add(&k, "pair_p99_ns",
+			cycles_to_ns(p,
+				(double)lfp_lat_hist_percentile(
+					&hist_put, 99)));
+		bench_rec_add(&k, "pair_batch_ns", cycles_to_ns(p, batch));
+	}
+}

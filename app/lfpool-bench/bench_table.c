@@ -254,6 +254,30 @@ print_size(FILE *f, const struct bench_conf *c, unsigned int size)
 		mem, mem_h);
 }
 
+/* Scenario 7: one table per object type, every allocator a row. */
+static void
+print_tradepool(FILE *f)
+{
+	static const char *const tp[] = {"create_p50_ns", "create_p99_ns",
+		"pair_p50_ns", "pair_p99_ns", "pair_batch_ns", NULL};
+	static const char *const tp_h[] = {"new p50", "new p99", "pair p50",
+		"pair p99", "pair mean", NULL};
+	struct bench_view v = {.scen = "tradepool", .size = BENCH_TP_SIZE};
+
+	v.variant = "order";
+	print_by_metric(f, &v, 1,
+		"Scenario 7: lib/tradepool Order create (+ free: pair) vs "
+		"malloc + the same writes (+ free), ns per call (TSC; mean: "
+		"back-to-back pairs)",
+		tp, tp_h);
+	v.variant = "trade";
+	print_by_metric(f, &v, 1,
+		"Scenario 7: lib/tradepool Trade create (+ free: pair) vs "
+		"malloc + the same writes (+ free), ns per call (TSC; mean: "
+		"back-to-back pairs)",
+		tp, tp_h);
+}
+
 void
 bench_report_print(FILE *f, const struct bench_conf *c)
 {
@@ -261,4 +285,5 @@ bench_report_print(FILE *f, const struct bench_conf *c)
 
 	for (s = 0; s < c->n_sizes; s++)
 		print_size(f, c, c->sizes[s]);
+	print_tradepool(f);
 }

@@ -3,7 +3,8 @@
  */
 
 /*
- * The targets of issue 4 (G1..G8), each a ratio of two medians measured
+ * The targets of issue 4 (G1..G8) and of issue 6 (T6a, T6b: scenario 7,
+ * always on 64 B objects), each a ratio of two medians measured
  * in the same run (or a median against a fixed bound), evaluated on the
  * reference object size: 64 B (an Order) when it was measured.
  */
@@ -16,6 +17,10 @@
 /* Reference groups instead of one allocator. */
 #define BEST_DPDK "@dpdk"     /* best correct DPDK driver */
 #define BEST_MALLOC "@malloc" /* fastest of jemalloc, tcmalloc, mimalloc */
+/* Fastest malloc, glibc included (issue 6 compares with any malloc). */
+#define ANY_MALLOC "@anymalloc"
+/* Any cache size (lib/tradepool chooses its own). */
+#define ANY_CACHE INT_MIN
 /* Threads: every lcore of scenario 1 (the largest count measured). */
 #define ALL_LCORES UINT_MAX
 #define REF_SIZE 64
@@ -28,11 +33,13 @@ struct sel {
 	unsigned int bulk;
 	unsigned int threads;
 	const char *metric;
+	const char *variant; /* NULL: any */
 };
 
 enum cmp {
 	GE,
 	LE,
+	LT,
 	INFO
 };
 
@@ -47,19 +54,24 @@ struct check {
 
 #define SAME(a, c, b, t) \
 	{ \
-		"same", a, c, b, t, "mops" \
+		"same", a, c, b, t, "mops", NULL \
 	}
 #define PIPE(a, c, m) \
 	{ \
-		"pipeline", a, c, 1, 0, m \
+		"pipeline", a, c, 1, 0, m, NULL \
 	}
 #define LAT(m) \
 	{ \
-		"latency", "lfpool", 256, 1, 1, m \
+		"latency", "lfpool", 256, 1, 1, m, NULL \
+	}
+/* Scenario 7 (issue 6): one thread, one call at a time, 64 B objects. */
+#define TP(a, c, m, v) \
+	{ \
+		"tradepool", a, c, 1, 1, m, v \
 	}
 #define NONE \
 	{ \
-		NULL, NULL, 0, 0, 0, NULL \
+		NULL, NULL, 0, 0, 0, NULL, NULL \
 	}
 
 static const struct check checks[] = {
@@ -127,24 +139,30 @@ static const struct check checks[] = {
 	{"G5", "cache 256, bulk 1: put p99.9 <= 8x put p50 (typical)",
 		LAT("put_p999_ns"), LAT("put_typical_ns"), 8, LE},
 	{"G5", "cache 256, steady state: no system call",
-		{"steady", "lfpool", 256, 1, 1, "syscalls"}, NONE, 0, LE},
+		{"steady", "lfpool", 256, 1, 1, "syscalls", NULL}, NONE, 0, LE},
 	{"G5", "cache 256, steady state: no page fault",
-		{"steady", "lfpool", 256, 1, 1, "page_faults"}, NONE, 0, LE},
-	{"G5", "cache 0, steady state: no system call",
-		{"steady", "lfpool", 0, 1, 1, "syscalls"}, NONE, 0, LE},
-	{"G5", "cache 0, steady state: no page fault",
-		{"steady", "lfpool", 0, 1, 1, "page_faults"}, NONE, 0, LE},
-	{"G6", "driver metadata <= 8 B per object",
-		{"memory", "lfpool", 0, 0, 0, "meta_per_obj"}, NONE, 8, LE},
-	{"G6", "driver per-lcore state <= 64 KiB per pool",
-		{"memory", "lfpool", 0, 0, 0, "per_lcore_bytes"}, NONE, 65536,
+		{"steady", "lfpool", 256, 1, 1, "page_faults", NULL}, NONE, 0,
 		LE},
+	{"G5", "cache 0, steady state: no system call",
+		{"steady", "lfpool", 0, 1, 1, "syscalls", NULL}, NONE, 0, LE},
+	{"G5", "cache 0, steady state: no page fault",
+		{"steady", "lfpool", 0, 1, 1, "page_faults", NULL}, NONE, 0,
+		LE},
+	{"G6", "driver metadata <= 8 B per object",
+		{"memory", "lfpool", 0, 0, 0, "meta_per_obj", NULL}, NONE, 8,
+		LE},
+	{"G6", "driver per-lcore state <= 64 KiB per pool",
+		{"memory", "lfpool", 0, 0, 0, "per_lcore_bytes", NULL}, NONE,
+		65536, LE},
 	{"G7", "one thread parked, cache 0, bulk 1: others keep >= 90 %",
-		{"stop", "lfpool", 0, 1, 0, "kept_median"}, NONE, 0.9, GE},
+		{"stop", "lfpool", 0, 1, 0, "kept_median", NULL}, NONE, 0.9,
+		GE},
 	{"G7", "one thread parked, cache 256, bulk 1: others keep >= 90 %",
-		{"stop", "lfpool", 256, 1, 0, "kept_median"}, NONE, 0.9, GE},
+		{"stop", "lfpool", 256, 1, 0, "kept_median", NULL}, NONE, 0.9,
+		GE},
 	{"G7", "ring_mp_mc, cache 0, bulk 1 (expected to stall)",
-		{"stop", "ring_mp_mc", 0, 1, 0, "kept_median"}, NONE, 0, INFO},
+		{"stop", "ring_mp_mc", 0, 1, 0, "kept_median", NULL}, NONE, 0,
+		INFO},
 	{"G8", "cache 0, bulk 1: all lcores >= 1.9x 1 lcore",
 		SAME("lfpool", 0, 1, ALL_LCORES), SAME("lfpool", 0, 1, 1), 1.9,
 		GE},
@@ -154,6 +172,19 @@ static const struct check checks[] = {
 	{"G8", "this machine's ceiling: DPDK cache path, no shared write",
 		SAME("ring_mp_mc", 256, 1, ALL_LCORES),
 		SAME("ring_mp_mc", 256, 1, 1), 0, INFO},
+	{"T6a", "tradepool, cache on: lfp_tp_order_create p99 < 100 ns",
+		TP("tradepool", ANY_CACHE, "create_p99_ns", "order"), NONE, 100,
+		LT},
+	{"T6b",
+		"tradepool: Order create+free (mean) <= 0.5x fastest "
+		"malloc+init+free",
+		TP("tradepool", ANY_CACHE, "pair_batch_ns", "order"),
+		TP(ANY_MALLOC, -1, "pair_batch_ns", "order"), 0.5, LE},
+	{"T6b",
+		"tradepool: Trade create+free (mean) <= 0.5x fastest "
+		"malloc+init+free",
+		TP("tradepool", ANY_CACHE, "pair_batch_ns", "trade"),
+		TP(ANY_MALLOC, -1, "pair_batch_ns", "trade"), 0.5, LE},
 };
 
 static unsigned int
@@ -170,6 +201,8 @@ all_lcores(void)
 static bool
 in_group(const char *group, const struct bench_key *k)
 {
+	if (strcmp(group, ANY_MALLOC) == 0)
+		return strcmp(k->family, "malloc") == 0;
 	if (strcmp(group, BEST_MALLOC) == 0)
 		return strcmp(k->family, "malloc") == 0 &&
 			strcmp(k->alloc, "glibc") != 0;
@@ -189,13 +222,16 @@ sel_match(const struct sel *s, const struct bench_key *k, unsigned int size)
 							  s->threads;
 
 	if (strcmp(k->scen, s->scen) != 0 || k->size != size ||
-		k->bulk != s->bulk || (threads != 0 && k->threads != threads))
+		k->bulk != s->bulk || (threads != 0 && k->threads != threads) ||
+		(s->variant != NULL && strcmp(k->variant, s->variant) != 0))
 		return false;
 	if (s->alloc[0] == '@')
 		return in_group(s->alloc, k) &&
 			(strcmp(s->alloc, BEST_MALLOC) == 0 ||
+				strcmp(s->alloc, ANY_MALLOC) == 0 ||
 				k->cache == s->cache);
-	return strcmp(k->alloc, s->alloc) == 0 && k->cache == s->cache;
+	return strcmp(k->alloc, s->alloc) == 0 &&
+		(s->cache == ANY_CACHE || k->cache == s->cache);
 }
 
 /*
@@ -222,7 +258,7 @@ sel_value(const struct sel *s, unsigned int size, enum cmp cmp, double *v,
 		if (m == NULL)
 			continue;
 		x = bench_median(m->v, m->n);
-		if (!found || (cmp == LE ? x < *v : x > *v)) {
+		if (!found || (cmp == LE || cmp == LT ? x < *v : x > *v)) {
 			*v = x;
 			if (r->key.cache >= 0)
 				snprintf(who, wlen, "%s c%d", r->key.alloc,
@@ -242,6 +278,8 @@ verdict(const struct check *k, double lhs, double bound)
 		return "INFO";
 	if (k->cmp == GE)
 		return lhs >= bound ? "MET" : "MISSED";
+	if (k->cmp == LT)
+		return lhs < bound ? "MET" : "MISSED";
 	return lhs <= bound ? "MET" : "MISSED";
 }
 
@@ -278,6 +316,7 @@ eval_one(FILE *f, const struct check *k, unsigned int size)
 		k->rhs.scen != NULL ? rhs : k->factor, "cmp",
 		k->cmp == GE	     ? ">=" :
 			k->cmp == LE ? "<=" :
+			k->cmp == LT ? "<" :
 				       "info",
 		"required", k->factor, "status", status, "size", (int)size);
 }
@@ -299,6 +338,10 @@ bench_targets_eval(FILE *f, const struct bench_conf *c)
 		"per %s second)\n",
 		size, all_lcores(), c->cpu_time ? "CPU" : "wall-clock");
 	for (i = 0; i < RTE_DIM(checks); i++)
-		json_array_append_new(out, eval_one(f, &checks[i], size));
+		json_array_append_new(out,
+			eval_one(f, &checks[i],
+				strcmp(checks[i].lhs.scen, "tradepool") == 0 ?
+					BENCH_TP_SIZE :
+					size));
 	return out;
 }

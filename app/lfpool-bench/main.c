@@ -39,6 +39,8 @@ extern char **environ;
 #define EXIT_NOT_LOADED 77
 
 static struct bench_platform plat;
+/* Scenario 8's document (the report holds its own reference). */
+static json_t *numa_doc;
 
 /* What a worker lcore runs, and the handshake TSan is told about. */
 static struct {
@@ -274,6 +276,7 @@ finish(const struct bench_conf *c, json_t *machine)
 
 	bench_machine_print(stdout, machine);
 	bench_report_print(stdout, c);
+	bench_numa_print(stdout, numa_doc);
 	targets = bench_targets_eval(stdout, c);
 	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir) != 0)
 		rc = -EIO;
@@ -333,12 +336,20 @@ main(int argc, char **argv)
 	} else {
 		platform_init();
 		run_mempools(&c);
+		if (c.scenarios & BENCH_S_TRADEPOOL)
+			bench_tradepool_run(&c, &plat);
 		run_mallocs(&c);
+		if (c.scenarios & BENCH_S_NUMA) {
+			numa_doc = bench_numa_run(&c, &plat);
+			json_incref(numa_doc);
+			bench_report_add_section("numa", numa_doc);
+		}
 		bench_load_end(&load);
 		machine = bench_machine_json(&plat, &load);
 	}
 	ret = machine != NULL ? finish(&c, machine) : -EINVAL;
 	bench_rec_free_all();
+	json_decref(numa_doc);
 	rte_eal_cleanup();
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -182,6 +182,114 @@ memory_scenario(const struct bench_conf *c, const char *family)
 	}
 }
 
+/*
+ * Scenario 7's malloc side. This program does not link DPDK's libraries
+ * nor lib/tradepool, so these mirror struct lfp_order and struct
+ * lfp_trade (lfp_tradepool.h): the same fields, 64 B, written as
+ * lfp_tp_order_create()/lfp_tp_trade_create() write them (the symbol as
+ * its two words). Keep them in step with that header. The library also
+ * checks its arguments; that cost stays in its own figure. Not declared
+ * cache-aligned: malloc() only promises 16 B alignment.
+ */
+struct tp_order {
+	uint64_t id;
+	int64_t price;
+	uint32_t qty, filled_qty;
+	uint8_t side, type, state, slot;
+	uint32_t owner;
+	uint64_t symbol[2];
+	uint64_t ts_created, ts_updated;
+};
+
+struct tp_trade {
+	uint64_t id, buy_order_id, sell_order_id;
+	int64_t price;
+	uint32_t qty;
+	uint8_t slot, reserved[3];
+	uint64_t symbol[2];
+	uint64_t ts;
+};
+
+_Static_assert(sizeof(struct tp_order) == BENCH_TP_SIZE &&
+		sizeof(struct tp_trade) == BENCH_TP_SIZE,
+	"the mirrors have the library's size");
+
+/* "LFPL" padded with NULs, as lfp_tp_symbol_set() stores it (x86). */
+#define TP_SYMBOL_W0 UINT64_C(0x4c50464c)
+
+static void *
+tp_order_create(void *ctx, uint64_t seq)
+{
+	struct tp_order *o = malloc(sizeof(*o));
+
+	RTE_SET_USED(ctx);
+	if (o == NULL)
+		return NULL;
+	o->id = seq + 1;
+	o->price = 100000 + (int64_t)(seq & 1023);
+	o->qty = (uint32_t)seq | 1;
+	o->filled_qty = 0;
+	o->side = (seq & 1) ? 2 : 1;
+	o->type = 1;
+	o->state = 1; /* LFP_TP_STATE_NEW */
+	o->slot = 0;
+	o->owner = 0;
+	o->symbol[0] = TP_SYMBOL_W0;
+	o->symbol[1] = 0;
+	o->ts_created = seq << 3;
+	o->ts_updated = o->ts_created;
+	return o;
+}
+
+static void *
+tp_trade_create(void *ctx, uint64_t seq)
+{
+	struct tp_trade *t = malloc(sizeof(*t));
+
+	RTE_SET_USED(ctx);
+	if (t == NULL)
+		return NULL;
+	t->id = seq + 1;
+	t->buy_order_id = 2 * seq + 1;
+	t->sell_order_id = 2 * seq + 2;
+	t->price = 100000 + (int64_t)(seq & 1023);
+	t->qty = (uint32_t)seq | 1;
+	t->slot = 0;
+	memset(t->reserved, 0, sizeof(t->reserved));
+	t->symbol[0] = TP_SYMBOL_W0;
+	t->symbol[1] = 0;
+	t->ts = seq << 3;
+	return t;
+}
+
+static void
+tp_destroy(void *ctx, void *obj)
+{
+	RTE_SET_USED(ctx);
+	free(obj);
+}
+
+static void
+tradepool_scenario(const struct bench_conf *c, const char *family)
+{
+	static const struct bench_tp_ops ops[] = {
+		{"order", tp_order_create, tp_destroy},
+		{"trade", tp_trade_create, tp_destroy},
+	};
+	static const struct bench_loops none;
+	struct bench_target t;
+	unsigned int i;
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.name, sizeof(t.name), "%s", family);
+	t.family = "malloc";
+	t.cache = -1;
+	t.size = BENCH_TP_SIZE;
+	t.loops = &none;
+	for (i = 0; i < RTE_DIM(ops); i++)
+		bench_tradepool_measure(c, &plat, &t, &ops[i], NULL);
+}
+
 static int
 platform_init(struct bench_conf *c)
 {
@@ -225,6 +333,8 @@ run_all(const struct bench_conf *c, const char *family)
 	for (s = 0; s < c->n_sizes; s++)
 		for (r = 0; r < c->runs; r++)
 			bench_run_size(c, &plat, &t[s], 1, r);
+	if (c->scenarios & BENCH_S_TRADEPOOL)
+		tradepool_scenario(c, family);
 }
 
 int

@@ -17,7 +17,10 @@ import tempfile
 SKIP = 77
 # Every scenario of --quick yields at least one of these record kinds.
 SCENARIOS = {"same", "pipeline", "oversub", "stop", "latency", "steady",
-             "memory"}
+             "memory", "tradepool"}
+# Scenario 7's figures per record (lib/tradepool's and each malloc's).
+TRADEPOOL_METRICS = {"create_p50_ns", "create_p99_ns", "pair_p50_ns",
+                     "pair_p99_ns", "pair_batch_ns"}
 STATUSES = {"MET", "MISSED", "N/A", "INFO"}
 
 
@@ -44,6 +47,43 @@ def check_metric(rec, name, m, errors):
                       (rec["scenario"], rec["allocator"], name, med, lo, hi))
 
 
+def check_tradepool(results):
+    """Scenario 7: Order and Trade records, each measured or explained,
+    and a measured malloc record for both (the targets' reference)."""
+    errors = []
+    tp = [r for r in results if r["scenario"] == "tradepool"]
+    for variant in ("order", "trade"):
+        mine = [r for r in tp if r.get("variant") == variant]
+        if not any(r["family"] == "malloc" and r.get("metrics")
+                   for r in mine):
+            errors.append("tradepool %s: no malloc figures" % variant)
+        for r in mine:
+            missing = TRADEPOOL_METRICS - set(r.get("metrics", {}))
+            if r.get("metrics") and missing:
+                errors.append("tradepool %s %s: no %s" %
+                              (variant, r["allocator"],
+                               ", ".join(sorted(missing))))
+    return errors
+
+
+def check_numa(numa):
+    """Scenario 8: numa_bench's document, or a note saying why not."""
+    if not isinstance(numa, dict):
+        return ["no numa section"]
+    if "note" in numa:
+        return []
+    errors = []
+    if not numa.get("costs"):
+        errors.append("numa: no costs")
+    if not numa.get("locality"):
+        errors.append("numa: no locality")
+    for e in numa.get("costs", []):
+        for key in ("allocator", "policy", "size", "alloc_ns", "free_ns"):
+            if key not in e:
+                errors.append("numa cost: no %s" % key)
+    return errors
+
+
 def check_report(report):
     errors = []
     machine = report.get("machine", {})
@@ -64,9 +104,11 @@ def check_report(report):
     if not any(r["family"] == "malloc" and r.get("metrics")
                for r in results):
         errors.append("no malloc family was measured")
+    errors += check_tradepool(results) + check_numa(report.get("numa"))
     targets = report.get("targets", [])
     ids = {t["id"] for t in targets}
-    for g in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"):
+    for g in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "T6a",
+              "T6b"):
         if g not in ids:
             errors.append("target %s missing" % g)
     for t in targets:

@@ -10,6 +10,7 @@
 #include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "book.h"
 
@@ -481,6 +482,51 @@ gw_book_replace(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
 	finish(b, o, n, match(b, o, ts, sink), sink);
 }
 
+/*
+ * Three passes over a burst, each issuing the loads the next one needs, so
+ * the cache misses of a burst overlap instead of following one another:
+ * the map slots; the nodes they point to; the orders and levels behind
+ * the nodes (cancel, replace) or the best opposite level (new).
+ */
+void
+gw_book_prefetch_burst(void *const *books, const struct gw_msg *const *reqs,
+		unsigned int n)
+{
+	struct lfp_order_node *node[GW_BOOK_PREFETCH_MAX];
+	const struct gw_book *b;
+	const struct book_side *s;
+	unsigned int i;
+
+	n = RTE_MIN(n, (unsigned int)GW_BOOK_PREFETCH_MAX);
+	for (i = 0; i < n; i++)
+		gw_ordmap_prefetch(((const struct gw_book *)books[i])->map,
+			reqs[i]->order_id);
+	for (i = 0; i < n; i++) {
+		b = books[i];
+		node[i] = NULL;
+		if (reqs[i]->type == GW_MSG_NEW) {
+			s = &b->side[opposite(reqs[i]->side) - 1];
+			if (s->n > 0)
+				rte_prefetch0(s->lv[s->n - 1]);
+			continue;
+		}
+		node[i] = gw_ordmap_peek(b->map, reqs[i]->order_id);
+		if (node[i] != NULL)
+			rte_prefetch0(node[i]);
+	}
+	for (i = 0; i < n; i++) {
+		b = books[i];
+		if (node[i] != NULL) {
+			rte_prefetch0(node[i]->order);
+			rte_prefetch0(node[i]->level);
+		} else if (reqs[i]->type == GW_MSG_NEW) {
+			s = &b->side[opposite(reqs[i]->side) - 1];
+			if (s->n > 0)
+				rte_prefetch0(s->lv[s->n - 1]->head);
+		}
+	}
+}
+
 static void
 ops_new(void *book, const struct gw_msg *req, uint64_t ts,
 		const struct gw_sink *sink)
@@ -506,6 +552,7 @@ const struct gw_market_ops gw_book_ops = {
 	.new_order = ops_new,
 	.cancel = ops_cancel,
 	.replace = ops_replace,
+	.prefetch = gw_book_prefetch_burst,
 };
 
 struct gw_book *

@@ -148,9 +148,24 @@ struct gw_market_ops {
 			const struct gw_sink *sink);
 	void (*replace)(void *book, const struct gw_msg *req, uint64_t ts,
 			const struct gw_sink *sink);
+	/** Optional: warm the caches for a burst (gw_book_prefetch_burst). */
+	void (*prefetch)(void *const *books, const struct gw_msg *const *reqs,
+			unsigned int n);
 };
 
-/** gw_book_new(), gw_book_cancel() and gw_book_replace(). */
+/**
+ * Prefetch what handling each request of a burst will touch first (map
+ * slot, node, order and level, or the best opposite level), in passes so
+ * that the misses overlap. @p books[i] is the book of @p reqs[i]. A hint:
+ * nothing is changed.
+ */
+void gw_book_prefetch_burst(void *const *books,
+		const struct gw_msg *const *reqs, unsigned int n);
+
+/** Requests gw_book_prefetch_burst() looks at; the rest are not. */
+#define GW_BOOK_PREFETCH_MAX 64
+
+/** gw_book_new(), gw_book_cancel(), gw_book_replace() and the prefetch. */
 extern const struct gw_market_ops gw_book_ops;
 
 /** Trade id of the @p n th trade (from 1) of symbol @p sym_idx. */

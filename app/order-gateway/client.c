@@ -12,6 +12,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 #include <rte_ring.h>
 
 #include "gateway.h"
@@ -32,6 +34,13 @@
 struct pend {
 	uint16_t n;
 	struct rte_mbuf *m[PEND_MAX];
+};
+
+/* A generated request kept for --pregen. */
+struct pre_frame {
+	uint16_t len;
+	uint16_t q;
+	uint8_t b[GW_PROTO_FRAME_MAX];
 };
 
 struct gw_client {
@@ -47,6 +56,7 @@ struct gw_client {
 	pcap_t *pcap;
 	pcap_dumper_t *req_dump;
 	pcap_dumper_t *rsp_dump;
+	struct pre_frame *pre;		/* --pregen: the whole flow */
 	uint64_t target;
 	uint64_t generated;
 	uint64_t sent;
@@ -135,6 +145,29 @@ create_ports(struct gw_client *c, int socket)
 	return 0;
 }
 
+/*
+ * --pregen: generate the whole flow before the clock starts, so that the
+ * client only copies frames and the workers, not the generator, set the
+ * pace (for the benchmark).
+ */
+static int
+pregenerate(struct gw_client *c)
+{
+	uint64_t i, symbol;
+	struct pre_frame *p;
+
+	c->pre = malloc(c->target * sizeof(*c->pre));
+	if (c->pre == NULL)
+		return -ENOMEM;
+	for (i = 0; i < c->target; i++) {
+		p = &c->pre[i];
+		p->len = (uint16_t)gw_gen_next(c->gen, p->b, &symbol);
+		p->q = (uint16_t)gw_symtab_shard(symbol, c->nq);
+		dump(c->req_dump, p->b, p->len, i);
+	}
+	return 0;
+}
+
 struct gw_client *
 gw_client_create(struct gw_app *app, uint16_t *gw_port)
 {
@@ -172,6 +205,12 @@ gw_client_create(struct gw_app *app, uint16_t *gw_port)
 	c->rsp_dump = dump_open(c, o->pcap_resp);
 	if ((o->pcap_out != NULL && c->req_dump == NULL) ||
 			(o->pcap_resp != NULL && c->rsp_dump == NULL)) {
+		gw_client_free(c);
+		return NULL;
+	}
+	if (o->pregen && pregenerate(c) < 0) {
+		GW_LOG(ERR, "--pregen: no memory for %" PRIu64 " requests",
+			c->target);
 		gw_client_free(c);
 		return NULL;
 	}
@@ -234,11 +273,28 @@ pending_room(const struct gw_client *c)
 	return true;
 }
 
+/* The next request into @p buf; its queue. */
+static unsigned int
+next_frame(struct gw_client *c, uint8_t *buf, uint32_t *len)
+{
+	const struct pre_frame *p;
+	uint64_t symbol;
+
+	if (c->pre != NULL) {
+		p = &c->pre[c->generated];
+		rte_memcpy(buf, p->b, p->len);
+		*len = p->len;
+		return p->q;
+	}
+	*len = gw_gen_next(c->gen, buf, &symbol);
+	dump(c->req_dump, buf, *len, c->generated);
+	return gw_symtab_shard(symbol, c->nq);
+}
+
 static void
 generate(struct gw_client *c, unsigned int n)
 {
 	struct rte_mbuf *m;
-	uint64_t symbol;
 	unsigned int q;
 	uint32_t len;
 
@@ -246,16 +302,14 @@ generate(struct gw_client *c, unsigned int n)
 		m = rte_pktmbuf_alloc(c->mp);
 		if (m == NULL)
 			return;
-		len = gw_gen_next(c->gen, rte_pktmbuf_mtod(m, uint8_t *),
-			&symbol);
+		q = next_frame(c, rte_pktmbuf_mtod(m, uint8_t *), &len);
 		m->data_len = (uint16_t)len;
 		m->pkt_len = len;
-		dump(c->req_dump, rte_pktmbuf_mtod(m, void *), len,
-			c->generated++);
-		q = gw_symtab_shard(symbol, c->nq);
+		c->generated++;
 		c->pend[q].m[c->pend[q].n++] = m;
 	}
 }
+
 
 static bool
 flush(struct gw_client *c)
@@ -361,6 +415,7 @@ gw_client_free(struct gw_client *c)
 	free(c->req);
 	free(c->rsp);
 	free(c->pend);
+	free(c->pre);
 	gw_gen_free(c->gen);
 	free(c);
 }

@@ -137,37 +137,25 @@ gw_symtab_find(const struct gw_symtab *t, uint64_t symbol)
 
 /* Engine. */
 
-/*
- * Counters have one writer, the engine's lcore: a relaxed store of the
- * new value is enough (no read-modify-write), and it pairs with the
- * relaxed loads of the statistics readers, which need no ordering with
- * anything else.
- */
-static inline void
-stat_add(uint64_t *c, uint64_t n)
-{
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
-
 static void
 count_response(struct gw_engine *e, const struct gw_msg *m)
 {
-	stat_add(&e->st.responses, 1);
+	gw_stat_add(&e->st.responses, 1);
 	switch (m->type) {
 	case GW_MSG_ACCEPTED:
-		stat_add(&e->st.accepted, 1);
+		gw_stat_add(&e->st.accepted, 1);
 		break;
 	case GW_MSG_REJECTED:
-		stat_add(&e->st.rejected, 1);
-		stat_add(&e->st.rejects[m->reason], 1);
+		gw_stat_add(&e->st.rejected, 1);
+		gw_stat_add(&e->st.rejects[m->reason], 1);
 		break;
 	case GW_MSG_EXECUTED:
-		stat_add(&e->st.executions, 1);
+		gw_stat_add(&e->st.executions, 1);
 		if (m->liquidity == GW_LIQ_TAKER)
-			stat_add(&e->st.trades, 1);
+			gw_stat_add(&e->st.trades, 1);
 		break;
 	default:
-		stat_add(&e->st.cancelled, 1);
+		gw_stat_add(&e->st.cancelled, 1);
 		break;
 	}
 }
@@ -205,47 +193,110 @@ reject_unbooked(struct gw_engine *e, const struct gw_msg *req,
 	e->out(e->out_ctx, &m, peer);
 }
 
+/* A frame of a burst, parsed in the first pass, handled in the second. */
+struct parsed {
+	struct gw_msg req;
+	struct gw_endpoint peer;
+	void *book;		/* NULL unless the request goes to a book */
+	uint32_t sym;		/* symbol index, when book != NULL */
+	uint16_t reject;	/* GW_REJ_NONE unless refused before a book */
+	uint8_t drop;		/* parse dropped it */
+	uint8_t valid;		/* well-formed request */
+};
+
+static void
+classify(const struct gw_engine *e, const void *frame, uint32_t len,
+		struct parsed *p)
+{
+	int idx;
+
+	p->book = NULL;
+	p->drop = 0;
+	p->valid = 0;
+	p->reject = GW_REJ_NONE;
+	switch (gw_proto_parse(frame, len, &e->local, &p->req, &p->peer)) {
+	case GW_PARSE_DROP:
+		p->drop = 1;
+		return;
+	case GW_PARSE_REJECT:
+		p->reject = p->req.reason;
+		return;
+	default:
+		p->valid = 1;
+		break;
+	}
+	idx = gw_symtab_find(e->symtab, p->req.symbol);
+	if (idx < 0) {
+		p->reject = GW_REJ_UNKNOWN_SYMBOL;
+		return;
+	}
+	p->book = e->books[idx];
+	p->sym = (uint32_t)idx;
+	if (p->book == NULL)
+		p->reject = GW_REJ_WRONG_SHARD;
+}
+
+static void
+handle(struct gw_engine *e, struct parsed *p, uint64_t ts)
+{
+	struct gw_msg *req = &p->req;
+
+	gw_stat_add(&e->st.frames, 1);
+	if (p->drop) {
+		gw_stat_add(&e->st.drops[req->reason], 1);
+		return;
+	}
+	/* A valid request teaches the session's address, even if refused. */
+	if (p->valid)
+		e->sessions[req->session] = p->peer;
+	if (p->reject != GW_REJ_NONE) {
+		reject_unbooked(e, req, p->reject, &p->peer);
+		return;
+	}
+	gw_stat_add(&e->st.requests[req->type], 1);
+	e->cur_sym = p->sym;
+	e->cur_session = req->session;
+	e->cur_peer = &p->peer;
+	if (req->type == GW_MSG_NEW)
+		e->ops->new_order(p->book, req, ts, &e->sink);
+	else if (req->type == GW_MSG_CANCEL)
+		e->ops->cancel(p->book, req, ts, &e->sink);
+	else
+		e->ops->replace(p->book, req, ts, &e->sink);
+}
+
+void
+gw_engine_burst(struct gw_engine *e, const void *const *frames,
+		const uint32_t *lens, unsigned int n, uint64_t ts)
+{
+	struct parsed p[GW_ENGINE_BURST];
+	const struct gw_msg *reqs[GW_ENGINE_BURST];
+	void *books[GW_ENGINE_BURST];
+	unsigned int i, k, nb;
+
+	for (k = 0; k < n; k += GW_ENGINE_BURST) {
+		unsigned int m = RTE_MIN(n - k, (unsigned int)GW_ENGINE_BURST);
+
+		nb = 0;
+		for (i = 0; i < m; i++) {
+			classify(e, frames[k + i], lens[k + i], &p[i]);
+			if (p[i].book != NULL) {
+				books[nb] = p[i].book;
+				reqs[nb++] = &p[i].req;
+			}
+		}
+		if (nb > 0 && e->ops->prefetch != NULL)
+			e->ops->prefetch(books, reqs, nb);
+		for (i = 0; i < m; i++)
+			handle(e, &p[i], ts);
+	}
+}
+
 void
 gw_engine_frame(struct gw_engine *e, const void *frame, uint32_t len,
 		uint64_t ts)
 {
-	struct gw_endpoint peer;
-	struct gw_msg req;
-	void *book;
-	int idx;
-
-	stat_add(&e->st.frames, 1);
-	switch (gw_proto_parse(frame, len, &e->local, &req, &peer)) {
-	case GW_PARSE_DROP:
-		stat_add(&e->st.drops[req.reason], 1);
-		return;
-	case GW_PARSE_REJECT:
-		reject_unbooked(e, &req, req.reason, &peer);
-		return;
-	default:
-		break;
-	}
-	e->sessions[req.session] = peer;
-	idx = gw_symtab_find(e->symtab, req.symbol);
-	if (idx < 0) {
-		reject_unbooked(e, &req, GW_REJ_UNKNOWN_SYMBOL, &peer);
-		return;
-	}
-	book = e->books[idx];
-	if (book == NULL) {
-		reject_unbooked(e, &req, GW_REJ_WRONG_SHARD, &peer);
-		return;
-	}
-	stat_add(&e->st.requests[req.type], 1);
-	e->cur_sym = (uint32_t)idx;
-	e->cur_session = req.session;
-	e->cur_peer = &peer;
-	if (req.type == GW_MSG_NEW)
-		e->ops->new_order(book, &req, ts, &e->sink);
-	else if (req.type == GW_MSG_CANCEL)
-		e->ops->cancel(book, &req, ts, &e->sink);
-	else
-		e->ops->replace(book, &req, ts, &e->sink);
+	gw_engine_burst(e, &frame, &len, 1, ts);
 }
 
 int
@@ -293,12 +344,8 @@ gw_engine_set_book(struct gw_engine *e, uint32_t idx, void *book)
 	e->books[idx] = book;
 }
 
-static inline uint64_t
-load(const uint64_t *c)
-{
-	/* Pairs with stat_add(): a value, no ordering needed. */
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
+static_assert(sizeof(struct gw_engine_stats) % sizeof(uint64_t) == 0,
+	"engine counters are uint64_t only");
 
 void
 gw_engine_stats_add(struct gw_engine_stats *dst,
@@ -310,5 +357,5 @@ gw_engine_stats_add(struct gw_engine_stats *dst,
 
 	/* The struct is made of uint64_t counters only. */
 	for (i = 0; i < sizeof(*src) / sizeof(uint64_t); i++)
-		d[i] += load(&s[i]);
+		d[i] += gw_stat_load(&s[i]);
 }

@@ -70,6 +70,25 @@ struct gw_engine_stats {
 	uint64_t drops[GW_DROP_MAX];
 };
 
+/**
+ * Add to a counter that only the calling lcore writes: a relaxed store of
+ * the new value is enough (no read-modify-write). It pairs with the
+ * relaxed loads of the statistics readers, which need no ordering with
+ * anything else.
+ */
+static inline void
+gw_stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+/** Read a counter of another lcore: pairs with gw_stat_add(). */
+static inline uint64_t
+gw_stat_load(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
 /** Output of an engine: one encoded response per call. */
 typedef void (*gw_engine_out_t)(void *ctx, const struct gw_msg *m,
 		const struct gw_endpoint *dst);
@@ -114,13 +133,22 @@ void gw_engine_fini(struct gw_engine *e);
 /** Make @p book (NULL: none) the book of symbol @p idx. */
 void gw_engine_set_book(struct gw_engine *e, uint32_t idx, void *book);
 
+/** Frames handled per pass of gw_engine_burst(); more are split. */
+#define GW_ENGINE_BURST 64
+
 /**
- * Handle one received frame: parse, dispatch, emit the responses through
- * the output callback, count.
+ * Handle received frames, in order: parse, dispatch, emit the responses
+ * through the output callback, count. All frames are parsed first and
+ * the books asked to prefetch (gw_market_ops.prefetch), then each is
+ * handled.
  *
  * @param ts
  *   Time stamp for the objects created (TSC at receive).
  */
+void gw_engine_burst(struct gw_engine *e, const void *const *frames,
+		const uint32_t *lens, unsigned int n, uint64_t ts);
+
+/** gw_engine_burst() of one frame. */
 void gw_engine_frame(struct gw_engine *e, const void *frame, uint32_t len,
 		uint64_t ts);
 

@@ -28,13 +28,6 @@
 #pragma weak lfp_alloc_counter_read_thread
 #pragma weak lfp_alloc_counter_total
 
-/* One writer per counter: see stat_add() in engine.c. */
-static inline void
-stat_add(uint64_t *c, uint64_t n)
-{
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
-
 static void
 tx_flush(struct gw_worker *w)
 {
@@ -53,28 +46,59 @@ tx_flush(struct gw_worker *w)
 	}
 	if (sent < n) {
 		rte_pktmbuf_free_bulk(w->tx + sent, n - sent);
-		stat_add(&w->st.tx_dropped, n - sent);
+		gw_stat_add(&w->st.tx_dropped, n - sent);
 	}
-	stat_add(&w->st.tx_pkts, sent);
+	gw_stat_add(&w->st.tx_pkts, sent);
 	w->tx_n = 0;
 }
 
-/* The engine's output: one response, encoded in a fresh mbuf. */
+/*
+ * The engine's output: one response, encoded in the mbuf of a request of
+ * the burst (all are parsed before any response is made, see
+ * gw_engine_burst()), or in a fresh one when they are used up.
+ */
 static void
 worker_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
 {
 	struct gw_worker *w = ctx;
-	struct rte_mbuf *mb = rte_pktmbuf_alloc(w->mbuf_pool);
+	struct rte_mbuf *mb = w->nb_spare > 0 ? w->spare[--w->nb_spare] :
+		rte_pktmbuf_alloc(w->mbuf_pool);
 
 	if (unlikely(mb == NULL)) {
-		stat_add(&w->st.tx_nombuf, 1);
+		gw_stat_add(&w->st.tx_nombuf, 1);
 		return;
 	}
-	/* The pools' data room is checked at start-up: this cannot fail. */
+	/* Every mbuf comes from a pool of RTE_MBUF_DEFAULT_BUF_SIZE buffers,
+	 * far above GW_PROTO_FRAME_MAX: this cannot fail.
+	 */
 	gw_proto_encode_mbuf(mb, &w->engine.local, dst, m);
 	w->tx[w->tx_n++] = mb;
 	if (w->tx_n == GW_TX_BUF)
 		tx_flush(w);
+}
+
+/*
+ * A received mbuf may carry a response once its request is parsed, if it
+ * is a plain one (one segment, direct, not shared). The others are moved
+ * to the front of @p pkts and counted: freed after the burst, since their
+ * data is parsed until then.
+ */
+static unsigned int
+keep_spares(struct gw_worker *w, struct rte_mbuf **pkts, unsigned int n)
+{
+	unsigned int i, odd = 0;
+	struct rte_mbuf *m;
+
+	w->nb_spare = 0;
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		if (likely(m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
+				rte_mbuf_refcnt_read(m) == 1))
+			w->spare[w->nb_spare++] = m;
+		else
+			pkts[odd++] = m;
+	}
+	return odd;
 }
 
 static void
@@ -85,16 +109,18 @@ record_burst(struct gw_worker *w, uint64_t cycles, unsigned int n)
 	/* Every request of the burst waited from RX to this TX. */
 	for (i = 0; i < n; i++)
 		lfp_lat_hist_record(&w->hist, cycles);
-	stat_add(&w->st.rx_pkts, n);
-	stat_add(&w->st.rx_bursts, 1);
-	stat_add(&w->st.busy_cycles, cycles);
+	gw_stat_add(&w->st.rx_pkts, n);
+	gw_stat_add(&w->st.rx_bursts, 1);
+	gw_stat_add(&w->st.busy_cycles, cycles);
 }
 
 unsigned int
 gw_worker_poll(struct gw_worker *w)
 {
 	struct rte_mbuf *pkts[GW_BURST];
-	unsigned int q, i, n, total = 0;
+	const void *frames[GW_BURST];
+	uint32_t lens[GW_BURST];
+	unsigned int q, i, n, odd, total = 0;
 	uint64_t t0;
 
 	for (q = 0; q < w->nb_rxq; q++) {
@@ -105,15 +131,25 @@ gw_worker_poll(struct gw_worker *w)
 		t0 = rte_rdtsc();
 		gw_handover_acquire(pkts, n);
 		w->cur = w->rxq[q];
+		/* net_ring hands over pointers only: the headers, then the
+		 * frames, are first touched here (and came from another
+		 * lcore), so ask for all of them before using any.
+		 */
+		for (i = 0; i < n; i++)
+			rte_prefetch0(pkts[i]);
 		for (i = 0; i < n; i++) {
-			if (i + 1 < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
-					void *));
-			gw_engine_frame(&w->engine,
-				rte_pktmbuf_mtod(pkts[i], void *),
-				rte_pktmbuf_data_len(pkts[i]), t0);
+			frames[i] = rte_pktmbuf_mtod(pkts[i], void *);
+			lens[i] = rte_pktmbuf_data_len(pkts[i]);
+			rte_prefetch0(frames[i]);
+			rte_prefetch0((const uint8_t *)frames[i] +
+				RTE_CACHE_LINE_SIZE);
 		}
-		rte_pktmbuf_free_bulk(pkts, n);
+		odd = keep_spares(w, pkts, n);
+		gw_engine_burst(&w->engine, frames, lens, n, t0);
+		rte_pktmbuf_free_bulk(w->spare, w->nb_spare);
+		w->nb_spare = 0;
+		if (unlikely(odd > 0))
+			rte_pktmbuf_free_bulk(pkts, odd);
 		tx_flush(w);
 		record_burst(w, rte_rdtsc() - t0, n);
 		total += n;

@@ -12,13 +12,13 @@
  * and shutdown sequence (main.c).
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
-#include <rte_spinlock.h>
 
 #include <lfp_tradepool.h>
 
@@ -98,11 +98,14 @@ struct gw_options {
 	uint64_t seed;
 	double stats_interval;		/* seconds; 0: no periodic line */
 	enum lfp_tp_policy policy;
-	const char *pool_ops;
+	const char *pool_ops;		/* typed pools */
+	const char *mbuf_ops;		/* mbuf pools */
 	const char *json_path;
 	const char *pcap_out;		/* generated requests */
 	const char *pcap_resp;		/* responses the client received */
 	struct gw_endpoint local;
+	bool pregen;			/* generate the flow before the run */
+	bool self_test_leak;		/* hold an Order: the check must fail */
 	bool bench_book;
 	uint64_t bench_ops;
 };
@@ -146,7 +149,9 @@ struct gw_worker {
 	unsigned int nb_rxq;
 	struct gw_rxq cur;		/* where responses go */
 	uint16_t tx_n;
+	uint16_t nb_spare;
 	struct rte_mbuf *tx[GW_TX_BUF];
+	struct rte_mbuf *spare[GW_BURST];	/* parsed requests' mbufs */
 	struct gw_worker_stats st;
 	struct gw_loop_probe probe;
 	uint32_t exited;		/* set (release) when the loop ended */
@@ -171,7 +176,12 @@ struct gw_app {
 	uint64_t tsc_start;
 	uint64_t tsc_end;
 	uint64_t tsc_hz;
-	rte_spinlock_t tel_lock;		/* telemetry vs. teardown */
+	/*
+	 * Telemetry (its own thread) against creating and freeing the
+	 * workers; control path only. A pthread mutex rather than an
+	 * rte_spinlock, whose inline asm ThreadSanitizer cannot see.
+	 */
+	pthread_mutex_t tel_lock;
 };
 
 extern struct gw_app gw_app;
@@ -213,7 +223,6 @@ void gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
 void gw_stats_tick(struct gw_app *app, double elapsed);
 void gw_stats_summary(struct gw_app *app, FILE *f, bool leak);
 int gw_stats_json(struct gw_app *app, const char *path, bool leak);
-void gw_stats_telemetry_register(void);
 
 /* bench.c */
 int gw_bench_book(const struct gw_app *app);

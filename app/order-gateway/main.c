@@ -31,10 +31,13 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 
 #include "gateway.h"
 
-struct gw_app gw_app;
+struct gw_app gw_app = {
+	.tel_lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 #define DEFAULT_ORDERS 2000000
 #define MBUF_CACHE 256
@@ -58,13 +61,18 @@ usage(const char *prog)
 "  --bad-ppm N           malformed requests per million (1000)\n"
 "  --rate N              requests per second (default 0: as fast as the\n"
 "                        main lcore can generate)\n"
+"  --pregen              generate the whole flow before starting (needs\n"
+"                        --orders; about 110 bytes per request), so the\n"
+"                        workers, not the generator, set the pace\n"
 "  --seed N              flow seed (default 1)\n"
 "  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
 "  --udp-port N          gateway UDP port (%u)\n"
 "Workers and memory:\n"
 "  --workers N           use N worker lcores (default: all); with one\n"
 "                        lcore in all, the main lcore is the worker\n"
-"  --pool-ops NAME       mempool ops of every pool (default lfpool)\n"
+"  --pool-ops NAME       mempool ops of the typed pools (default lfpool)\n"
+"  --mbuf-ops NAME       mempool ops of the mbuf pools (default: as\n"
+"                        --pool-ops)\n"
 "  --numa-policy P       local (socket memory only) or preferred\n"
 "                        (nearest socket with memory; default)\n"
 "  --pool-orders N       Order and OrderNode objects per socket\n"
@@ -81,6 +89,8 @@ usage(const char *prog)
 "Benchmark:\n"
 "  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
 "                        the main lcore; --bench-ops N requests (1000000)\n"
+"  --self-test-leak      keep one Order out of its pool to the end, to\n"
+"                        see the leak check fail (exit status 1)\n"
 "  -h, --help            this text\n",
 		prog, DEFAULT_ORDERS, GW_PROTO_UDP_PORT);
 }
@@ -91,7 +101,7 @@ enum {
 	OPT_WORKERS, OPT_POOL_OPS, OPT_NUMA_POLICY, OPT_POOL_ORDERS,
 	OPT_POOL_LEVELS, OPT_POOL_TRADES, OPT_MBUFS, OPT_MAX_LEVELS,
 	OPT_STATS, OPT_JSON, OPT_PCAP_OUT, OPT_PCAP_RESP, OPT_BENCH_BOOK,
-	OPT_BENCH_OPS,
+	OPT_BENCH_OPS, OPT_PREGEN, OPT_MBUF_OPS, OPT_SELF_TEST_LEAK,
 };
 
 static const struct option long_opts[] = {
@@ -108,6 +118,7 @@ static const struct option long_opts[] = {
 	{ "udp-port", required_argument, NULL, OPT_UDP_PORT },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "pool-ops", required_argument, NULL, OPT_POOL_OPS },
+	{ "mbuf-ops", required_argument, NULL, OPT_MBUF_OPS },
 	{ "numa-policy", required_argument, NULL, OPT_NUMA_POLICY },
 	{ "pool-orders", required_argument, NULL, OPT_POOL_ORDERS },
 	{ "pool-levels", required_argument, NULL, OPT_POOL_LEVELS },
@@ -118,6 +129,8 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "pcap-out", required_argument, NULL, OPT_PCAP_OUT },
 	{ "pcap-resp", required_argument, NULL, OPT_PCAP_RESP },
+	{ "pregen", no_argument, NULL, OPT_PREGEN },
+	{ "self-test-leak", no_argument, NULL, OPT_SELF_TEST_LEAK },
 	{ "bench-book", no_argument, NULL, OPT_BENCH_BOOK },
 	{ "bench-ops", required_argument, NULL, OPT_BENCH_OPS },
 	{ "help", no_argument, NULL, 'h' },
@@ -260,6 +273,7 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 	case OPT_WORKERS: return parse_u32("workers", arg, 1, RTE_MAX_LCORE,
 		&o->workers);
 	case OPT_POOL_OPS: o->pool_ops = arg; return 0;
+	case OPT_MBUF_OPS: o->mbuf_ops = arg; return 0;
 	case OPT_NUMA_POLICY:
 		if (strcmp(arg, "local") == 0)
 			o->policy = LFP_TP_POLICY_LOCAL_ONLY;
@@ -283,6 +297,8 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 	case OPT_JSON: o->json_path = arg; return 0;
 	case OPT_PCAP_OUT: o->pcap_out = arg; return 0;
 	case OPT_PCAP_RESP: o->pcap_resp = arg; return 0;
+	case OPT_PREGEN: o->pregen = true; return 0;
+	case OPT_SELF_TEST_LEAK: o->self_test_leak = true; return 0;
 	case OPT_BENCH_BOOK: o->bench_book = true; return 0;
 	case OPT_BENCH_OPS:
 		if (parse_u64("bench-ops", arg, 1, UINT32_MAX, &v) < 0)
@@ -315,6 +331,12 @@ parse_options(struct gw_options *o, int argc, char **argv)
 	}
 	if (o->nb_ports == 0 && o->orders == 0 && o->duration == 0)
 		o->orders = DEFAULT_ORDERS;
+	if (o->mbuf_ops == NULL)
+		o->mbuf_ops = o->pool_ops;
+	if (o->pregen && (o->orders == 0 || o->nb_ports > 0)) {
+		fprintf(stderr, "--pregen needs --orders and no --ports\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -373,10 +395,10 @@ create_pools(struct gw_app *app)
 		snprintf(name, sizeof(name), "gw_mbuf_s%d", s);
 		app->mbuf_pool[s] = rte_pktmbuf_pool_create_by_ops(name,
 			app->opt.mbufs, MBUF_CACHE, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, s, app->opt.pool_ops);
+			RTE_MBUF_DEFAULT_BUF_SIZE, s, app->opt.mbuf_ops);
 		if (app->mbuf_pool[s] == NULL) {
 			GW_LOG(ERR, "mbuf pool on socket %d (%u mbufs, ops %s)"
-				": %s", s, app->opt.mbufs, app->opt.pool_ops,
+				": %s", s, app->opt.mbufs, app->opt.mbuf_ops,
 				rte_strerror(rte_errno));
 			return -1;
 		}
@@ -473,7 +495,9 @@ create_workers(struct gw_app *app)
 
 	n = worker_lcores(app, lcores);
 	app->inline_worker = lcores[0] == rte_get_main_lcore();
+	pthread_mutex_lock(&app->tel_lock);
 	app->nb_workers = n;
+	pthread_mutex_unlock(&app->tel_lock);
 	app->symtab = gw_symtab_create(app->opt.symbols, (int)rte_socket_id());
 	if (app->symtab == NULL)
 		return -1;
@@ -484,24 +508,40 @@ create_workers(struct gw_app *app)
 
 		if (w == NULL)
 			return -1;
-		rte_spinlock_lock(&app->tel_lock);
+		pthread_mutex_lock(&app->tel_lock);
 		app->workers[i] = w;
-		rte_spinlock_unlock(&app->tel_lock);
+		pthread_mutex_unlock(&app->tel_lock);
 	}
 	return 0;
+}
+
+static void
+announce(const struct gw_app *app)
+{
+	char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	inet_ntop(AF_INET, &app->opt.local.ip, ip, sizeof(ip));
+	rte_ether_format_addr(mac, sizeof(mac), &app->opt.local.mac);
+	GW_LOG(NOTICE, "%s:%u (%s) on %s, %u worker(s), %u symbols",
+		ip, rte_be_to_cpu_16(app->opt.local.port), mac,
+		app->client != NULL ? "the embedded net_ring flow" :
+		"--ports", app->nb_workers, gw_symtab_count(app->symtab));
 }
 
 static void
 on_signal(int sig)
 {
 	RTE_SET_USED(sig);
-	/* Async-signal-safe (lock-free); the loops poll it relaxed. */
+	/* Async-signal-safe (lock-free). Relaxed: a stop request orders
+	 * nothing; pairs with the relaxed loads of the polling loops.
+	 */
 	__atomic_store_n(&gw_app.stop, 1, __ATOMIC_RELAXED);
 }
 
 static bool
 stopped(void)
 {
+	/* Pairs with on_signal(): a hint, no data depends on it. */
 	return __atomic_load_n(&gw_app.stop, __ATOMIC_RELAXED) != 0;
 }
 
@@ -578,12 +618,15 @@ run_ports(struct gw_app *app, uint64_t *next)
 	while (!stopped()) {
 		if (app->inline_worker)
 			gw_worker_poll(app->workers[0]);
-		if ((app->opt.orders != 0 && rx_total(app) >= app->opt.orders) ||
-				rte_rdtsc() >= stop_at)
+		if (app->opt.orders != 0 && rx_total(app) >= app->opt.orders)
+			break;
+		if (rte_rdtsc() >= stop_at)
 			break;
 		tick(app, next);
 	}
-	/* Stop RX: the workers finish their burst and return. */
+	/* Stop RX: the workers finish their burst and return. Relaxed as in
+	 * on_signal(); the join publishes what they did.
+	 */
 	__atomic_store_n(&app->stop, 1, __ATOMIC_RELAXED);
 }
 
@@ -605,6 +648,11 @@ run(struct gw_app *app)
 	else
 		run_ports(app, &next);
 	rte_eal_mp_wait_lcore();
+	/* Joined already; the flags' acquire makes the order visible to
+	 * ThreadSanitizer, which does not see inside EAL's wait.
+	 */
+	while (!app->inline_worker && !workers_exited(app))
+		rte_pause();
 	app->tsc_end = rte_rdtsc();
 	if (app->inline_worker)
 		gw_worker_purge(app->workers[0]);
@@ -643,9 +691,9 @@ teardown(struct gw_app *app)
 {
 	unsigned int i, n = app->nb_workers, s;
 
-	rte_spinlock_lock(&app->tel_lock);
+	pthread_mutex_lock(&app->tel_lock);
 	app->nb_workers = 0;
-	rte_spinlock_unlock(&app->tel_lock);
+	pthread_mutex_unlock(&app->tel_lock);
 	for (i = 0; i < n; i++)
 		gw_worker_free(app->workers[i]);
 	gw_client_free(app->client);
@@ -659,10 +707,10 @@ int
 main(int argc, char **argv)
 {
 	struct gw_app *app = &gw_app;
+	struct lfp_order *held = NULL;
 	int ret, status = 0;
 	bool leak;
 
-	rte_spinlock_init(&app->tel_lock);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL: %s\n", rte_strerror(rte_errno));
@@ -685,14 +733,19 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return status;
 	}
-	gw_stats_telemetry_register();
 	if (create_workers(app) < 0) {
 		teardown(app);
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (app->opt.self_test_leak)
+		held = lfp_tp_order_create(app->pools, 0,
+			&(struct lfp_tp_symbol){ .c = "LEAK" }, LFP_TP_SIDE_BUY,
+			LFP_TP_ORDER_LIMIT, 1, 1, 0);
+	announce(app);
 	run(app);
 	leak = check_leaks(app);
+	lfp_tp_order_free(app->pools, held);
 	gw_stats_summary(app, stdout, leak);
 	if (app->opt.json_path != NULL &&
 			gw_stats_json(app, app->opt.json_path, leak) < 0) {

@@ -8,15 +8,23 @@
 #include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include <lfp_tradepool.h>
 
 #include "ordmap.h"
 
 #define ORDMAP_MAX_CAPACITY (UINT32_C(1) << 30)
 
+/*
+ * 16 bytes, four to a cache line. The symbol is not in the slot: it is in
+ * the node (node->user, set by the book), which the caller reads next
+ * anyway; ids are hashed alone so that moving entries during a delete
+ * never touches a node.
+ */
 struct slot {
 	uint64_t id;
 	struct lfp_order_node *node;	/* NULL: empty slot */
-	uint32_t sym;
 };
 
 struct gw_ordmap {
@@ -26,11 +34,11 @@ struct gw_ordmap {
 	struct slot *slots;
 };
 
-/* splitmix64's finaliser over both key parts: ids are often sequential. */
+/* splitmix64's finaliser: ids are often sequential. */
 static inline uint32_t
-home(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+home(const struct gw_ordmap *m, uint64_t id)
 {
-	uint64_t z = id + (uint64_t)sym * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t z = id;
 
 	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
@@ -76,16 +84,37 @@ gw_ordmap_free(struct gw_ordmap *m)
 	rte_free(m);
 }
 
+static inline bool
+match(const struct slot *s, uint32_t sym, uint64_t id)
+{
+	return s->id == id && s->node->user == sym;
+}
+
 /* Index of the key's slot, or of the empty slot that ends its probe. */
 static inline uint32_t
 probe(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	uint32_t i = home(m, sym, id);
+	uint32_t i = home(m, id);
 
-	while (m->slots[i].node != NULL &&
-			(m->slots[i].id != id || m->slots[i].sym != sym))
+	while (m->slots[i].node != NULL && !match(&m->slots[i], sym, id))
 		i = (i + 1) & m->mask;
 	return i;
+}
+
+void
+gw_ordmap_prefetch(const struct gw_ordmap *m, uint64_t id)
+{
+	rte_prefetch0(&m->slots[home(m, id)]);
+}
+
+struct lfp_order_node *
+gw_ordmap_peek(const struct gw_ordmap *m, uint64_t id)
+{
+	uint32_t i = home(m, id);
+
+	while (m->slots[i].node != NULL && m->slots[i].id != id)
+		i = (i + 1) & m->mask;
+	return m->slots[i].node;
 }
 
 struct lfp_order_node *
@@ -109,7 +138,9 @@ gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 		rte_errno = EEXIST;
 		return -EEXIST;
 	}
-	m->slots[i] = (struct slot){ .id = id, .node = node, .sym = sym };
+	/* The book's field, given to the map: see struct slot. */
+	node->user = sym;
+	m->slots[i] = (struct slot){ .id = id, .node = node };
 	m->count++;
 	return 0;
 }
@@ -143,7 +174,7 @@ gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 		j = (j + 1) & m->mask;
 		if (m->slots[j].node == NULL)
 			break;
-		h = home(m, m->slots[j].sym, m->slots[j].id);
+		h = home(m, m->slots[j].id);
 		if (cyclic_between(hole, h, j))
 			continue;
 		m->slots[hole] = m->slots[j];

@@ -18,6 +18,10 @@
  * hash and usually one cache line, where rte_hash's cuckoo buckets and key
  * store cost two or three.
  *
+ * The symbol index of an entry is kept in its node's user field (written
+ * by gw_ordmap_add()): the book must leave that field alone while the
+ * order is in the table.
+ *
  * Single-threaded: a table belongs to one lcore.
  */
 
@@ -54,6 +58,16 @@ int gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 
 /** Remove a key; returns 0, or -ENOENT if absent (rte_errno set). */
 int gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id);
+
+/** Start loading the slot where the search for @p id begins. */
+void gw_ordmap_prefetch(const struct gw_ordmap *m, uint64_t id);
+
+/**
+ * The node of the first entry with this id, whatever its symbol, without
+ * reading any node: a prefetch hint, not a lookup.
+ */
+struct lfp_order_node *gw_ordmap_peek(const struct gw_ordmap *m,
+		uint64_t id);
 
 /** Live orders in the table. */
 uint32_t gw_ordmap_count(const struct gw_ordmap *m);

@@ -124,7 +124,7 @@ enum gw_drop {
 enum gw_parse_result {
 	GW_PARSE_OK = 0,	/**< A valid request in @c msg. */
 	GW_PARSE_REJECT,	/**< Answer with REJECTED, @c msg->reason. */
-	GW_PARSE_DROP,		/**< Drop; the gw_drop code in @c msg->reason. */
+	GW_PARSE_DROP, /**< Drop; the gw_drop code in @c msg->reason. */
 };
 
 /** One end of a UDP flow; ip and port in network byte order. */

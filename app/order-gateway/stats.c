@@ -3,6 +3,7 @@
  */
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,6 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_mempool.h>
-#include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
 #include "gateway.h"
@@ -58,11 +58,14 @@ field_get(const void *base, const struct field *f)
 	return *(const uint64_t *)((const uint8_t *)base + f->off);
 }
 
-static inline uint64_t
-load(const uint64_t *c)
+/* dst.field += src.field, loading src's counter relaxed. */
+static inline void
+field_add(void *dst, const void *src, const struct field *f)
 {
-	/* Pairs with the owners' relaxed stores: a value, no ordering. */
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
+	const uint8_t *from = (const uint8_t *)src + f->off;
+
+	*(uint64_t *)((uint8_t *)dst + f->off) +=
+		gw_stat_load((const uint64_t *)from);
 }
 
 void
@@ -76,11 +79,12 @@ gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
 	memset(w, 0, sizeof(*w));
 	for (i = 0; i < app->nb_workers; i++) {
 		x = app->workers[i];
+		/* Telemetry may ask while the workers are being created. */
+		if (x == NULL)
+			continue;
 		gw_engine_stats_add(e, &x->engine.st);
 		for (f = 0; f < RTE_DIM(worker_fields); f++)
-			*(uint64_t *)((uint8_t *)w + worker_fields[f].off) +=
-				load((const uint64_t *)((const uint8_t *)&x->st +
-					worker_fields[f].off));
+			field_add(w, &x->st, &worker_fields[f]);
 	}
 }
 
@@ -129,8 +133,8 @@ gw_stats_tick(struct gw_app *app, double elapsed)
 	gw_stats_totals(app, &e, &w);
 	if (dt <= 0)
 		return;
-	printf("[%8.2f s] orders %10.0f/s trades %9.0f/s rejects %" PRIu64
-		" drops %" PRIu64, elapsed,
+	printf("[%8.2f s] orders %10.0f/s trades %9.0f/s | rejects %" PRIu64
+		" drops %" PRIu64 " (total)", elapsed,
 		(double)(e.frames - prev.frames) / dt,
 		(double)(e.trades - prev.trades) / dt, e.rejected,
 		sum_array(e.drops, GW_DROP_MAX));
@@ -186,9 +190,10 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 	uint64_t v;
 
 	collect(app, &r);
-	fprintf(f, "\norder-gateway: %u worker(s), %u symbols, pool ops %s, "
-		"%.3f s\n", app->nb_workers, gw_symtab_count(app->symtab),
-		app->opt.pool_ops, r.elapsed);
+	fprintf(f, "\norder-gateway: %u worker(s), %u symbols, pool ops %s "
+		"(mbufs %s), %.3f s\n", app->nb_workers,
+		gw_symtab_count(app->symtab), app->opt.pool_ops,
+		app->opt.mbuf_ops, r.elapsed);
 	fprintf(f, "  engine:");
 	for (i = 0; i < RTE_DIM(engine_fields); i++)
 		fprintf(f, " %s %" PRIu64, engine_fields[i].name,
@@ -215,8 +220,9 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 			ns(app, v));
 	}
 	if (app->client != NULL)
-		fprintf(f, "\n  client: %" PRIu64 " sent (%" PRIu64 " malformed), "
-			"%" PRIu64 " responses, digest 0x%016" PRIx64,
+		fprintf(f, "\n  client: %" PRIu64 " sent (%" PRIu64
+			" malformed), %" PRIu64 " responses, digest 0x%016"
+			PRIx64,
 			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);
 	for (i = 0; i < app->nb_workers && !app->inline_worker; i++)
 		fprintf(f, "\n  worker %u loop: heap calls %" PRIu64 "%s, "
@@ -308,6 +314,32 @@ json_workers(FILE *f, const struct gw_app *app)
 	fprintf(f, "\n  ],\n");
 }
 
+/* Size and high-water mark of each typed pool, per socket. */
+static void
+json_pools(FILE *f, struct gw_app *app)
+{
+	static struct lfp_tp_stats st;
+	const struct lfp_tp_type_stats *ts;
+	unsigned int s, t;
+
+	if (lfp_tp_stats_get(app->pools, &st) < 0)
+		return;
+	fprintf(f, "  \"pools\": [");
+	for (s = 0; s < st.nb_sockets; s++) {
+		fprintf(f, "%s\n    {\"socket\": %d", s ? "," : "",
+			st.socket[s].socket_id);
+		for (t = 0; t < RTE_DIM(type_names); t++) {
+			ts = &st.socket[s].type[t];
+			fprintf(f, ", \"%s\": {\"size\": %u, \"in_use\": %u, "
+				"\"peak_in_use\": %u, \"failures\": %" PRIu64
+				"}", type_names[t], ts->size, ts->in_use,
+				ts->peak_in_use, ts->failures);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "\n  ],\n");
+}
+
 int
 gw_stats_json(struct gw_app *app, const char *path, bool leak)
 {
@@ -319,16 +351,17 @@ gw_stats_json(struct gw_app *app, const char *path, bool leak)
 	collect(app, &r);
 	fprintf(f, "{\n  \"version\": 1,\n  \"config\": {\"workers\": %u, "
 		"\"symbols\": %u, \"orders\": %" PRIu64 ", \"seed\": %" PRIu64
-		", \"pool_ops\": \"%s\", \"embedded\": %s, "
-		"\"inline_worker\": %s},\n", app->nb_workers,
-		gw_symtab_count(app->symtab), app->opt.orders, app->opt.seed,
-		app->opt.pool_ops, app->client != NULL ? "true" : "false",
+		", \"pool_ops\": \"%s\", \"mbuf_ops\": \"%s\", "
+		"\"embedded\": %s, \"inline_worker\": %s},\n",
+		app->nb_workers, gw_symtab_count(app->symtab),
+		app->opt.orders, app->opt.seed, app->opt.pool_ops,
+		app->opt.mbuf_ops, app->client != NULL ? "true" : "false",
 		app->inline_worker ? "true" : "false");
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", r.elapsed);
 	json_fields(f, "engine", &r.e, engine_fields, RTE_DIM(engine_fields));
 	json_named(f, "rejects", r.e.rejects, GW_REJ_MAX, gw_reject_name);
 	json_named(f, "drops", r.e.drops, GW_DROP_MAX, gw_drop_name);
-	json_fields(f, "tx", &r.w, worker_fields, RTE_DIM(worker_fields));
+	json_fields(f, "io", &r.w, worker_fields, RTE_DIM(worker_fields));
 	fprintf(f, "  \"throughput\": {\"orders_per_s\": %.0f, "
 		"\"orders_per_s_per_busy_worker\": %.0f},\n",
 		(double)r.e.frames / r.elapsed, r.busy_s > 0 ?
@@ -340,6 +373,7 @@ gw_stats_json(struct gw_app *app, const char *path, bool leak)
 			"\"malformed\": %" PRIu64 ", \"responses\": %" PRIu64
 			", \"response_digest\": \"0x%016" PRIx64 "\"},\n",
 			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);
+	json_pools(f, app);
 	fprintf(f, "  \"pools_full\": %s\n}\n", leak ? "false" : "true");
 	return fclose(f) == 0 ? 0 : -errno;
 }
@@ -364,10 +398,11 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
 	/* The workers are created and freed under this lock. */
-	rte_spinlock_lock(&gw_app.tel_lock);
+	pthread_mutex_lock(&gw_app.tel_lock);
 	gw_stats_totals(&gw_app, &e, &w);
-	nb = gw_app.nb_workers;
-	rte_spinlock_unlock(&gw_app.tel_lock);
+	for (i = 0, nb = 0; i < gw_app.nb_workers; i++)
+		nb += gw_app.workers[i] != NULL;
+	pthread_mutex_unlock(&gw_app.tel_lock);
 	tel_u64(d, "workers", nb);
 	for (i = 0; i < RTE_DIM(engine_fields); i++)
 		tel_u64(d, engine_fields[i].name,
@@ -379,8 +414,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-void
-gw_stats_telemetry_register(void)
+/* Before EAL starts the telemetry thread, as DPDK's libraries do. */
+RTE_INIT(gw_stats_telemetry_init)
 {
 	rte_telemetry_register_cmd("/gateway/stats", tel_stats,
 		"Order gateway counters, summed over the workers. "

@@ -9,6 +9,7 @@
 #include <rte_random.h>
 
 #include "lfp_test.h"
+#include "lfp_tradepool.h"
 #include "ordmap.h"
 #include "test_gateway.h"
 
@@ -25,8 +26,8 @@ static void
 test_ordmap_add_find_del(void)
 {
 	struct gw_ordmap *m = gw_ordmap_create(4, SOCKET_ID_ANY);
-	struct lfp_order_node *a = (void *)(uintptr_t)0x1000;
-	struct lfp_order_node *b = (void *)(uintptr_t)0x2000;
+	static struct lfp_order_node n[4];
+	struct lfp_order_node *a = &n[0], *b = &n[1];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(gw_ordmap_add(m, 1, 10, a), 0);
@@ -36,8 +37,9 @@ test_ordmap_add_find_del(void)
 	CU_ASSERT_PTR_EQUAL(gw_ordmap_find(m, 1, 10), a);
 	CU_ASSERT_PTR_EQUAL(gw_ordmap_find(m, 2, 10), b);
 	CU_ASSERT_PTR_NULL(gw_ordmap_find(m, 3, 10));
-	CU_ASSERT_EQUAL(gw_ordmap_add(m, 1, 11, a), 0);
-	CU_ASSERT_EQUAL(gw_ordmap_add(m, 1, 12, a), 0);
+	CU_ASSERT_EQUAL(b->user, 2);
+	CU_ASSERT_EQUAL(gw_ordmap_add(m, 1, 11, &n[2]), 0);
+	CU_ASSERT_EQUAL(gw_ordmap_add(m, 1, 12, &n[3]), 0);
 	CU_ASSERT_TRUE(gw_ordmap_full(m));
 	LFP_ASSERT_ERRNO(gw_ordmap_add(m, 1, 13, a), ENOSPC);
 	CU_ASSERT_EQUAL(gw_ordmap_count(m), 4);
@@ -60,27 +62,27 @@ test_ordmap_random_against_array(void)
 	enum { CAP = 512, KEYS = 2048 };
 	const uint32_t ops = 400000 / GW_TEST_SCALE;
 	struct gw_ordmap *m = gw_ordmap_create(CAP, SOCKET_ID_ANY);
+	struct lfp_order_node *node = calloc(KEYS, sizeof(*node));
 	bool *live = calloc(KEYS, sizeof(*live));
 	uint32_t i, k, n = 0, errors = 0;
 	uint64_t id;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(node);
 	rte_srand(7);
 	for (i = 0; i < ops; i++) {
 		k = rte_rand_max(KEYS);
 		/* Keys share ids across 4 symbols: (k & 3, k >> 2). */
 		id = k >> 2;
 		if (live[k]) {
-			errors += gw_ordmap_find(m, k & 3, id) !=
-				(void *)(uintptr_t)(k + 1);
+			errors += gw_ordmap_find(m, k & 3, id) != &node[k];
 			errors += gw_ordmap_del(m, k & 3, id) != 0;
 			live[k] = false;
 			n--;
 		} else if (n < CAP) {
 			errors += gw_ordmap_find(m, k & 3, id) != NULL;
-			errors += gw_ordmap_add(m, k & 3, id,
-				(void *)(uintptr_t)(k + 1)) != 0;
+			errors += gw_ordmap_add(m, k & 3, id, &node[k]) != 0;
 			live[k] = true;
 			n++;
 		}
@@ -89,8 +91,9 @@ test_ordmap_random_against_array(void)
 	CU_ASSERT_EQUAL(gw_ordmap_count(m), n);
 	for (k = 0; k < KEYS; k++)
 		CU_ASSERT_PTR_EQUAL(gw_ordmap_find(m, k & 3, k >> 2),
-			live[k] ? (void *)(uintptr_t)(k + 1) : NULL);
+			live[k] ? &node[k] : NULL);
 	free(live);
+	free(node);
 	gw_ordmap_free(m);
 }
 

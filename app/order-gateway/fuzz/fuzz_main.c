@@ -36,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define INPUT_MAX 256
 #define MAX_SEEDS 32
+/* make_seeds() makes 16 (8 messages, raw and wrapped): meson.build names
+ * the files seed00..seed15 for libFuzzer's -seed_inputs.
+ */
+#define NB_SEEDS 16
 
 struct input {
 	uint8_t b[INPUT_MAX];
@@ -111,6 +115,8 @@ make_seeds(void)
 	m.ord_type = GW_ORD_MARKET;
 	m.price = 0;
 	add_seed(&m);
+	if (nb_seeds != NB_SEEDS)
+		abort();
 }
 
 static const uint64_t interesting[] = {

@@ -21,20 +21,20 @@
 
 struct gw_alloc_ops {
 	struct lfp_order *(*order_create)(void *ctx, uint64_t id,
-			const struct lfp_tp_symbol *symbol,
-			enum lfp_tp_side side, enum lfp_tp_order_type type,
-			int64_t price, uint32_t qty, uint64_t ts);
+		const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+		enum lfp_tp_order_type type, int64_t price, uint32_t qty,
+		uint64_t ts);
 	void (*order_free)(void *ctx, struct lfp_order *o);
 	struct lfp_trade *(*trade_create)(void *ctx, uint64_t id,
-			uint64_t buy_id, uint64_t sell_id,
-			const struct lfp_tp_symbol *symbol, int64_t price,
-			uint32_t qty, uint64_t ts);
+		uint64_t buy_id, uint64_t sell_id,
+		const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+		uint64_t ts);
 	void (*trade_free)(void *ctx, struct lfp_trade *t);
-	struct lfp_order_node *(*node_create)(void *ctx,
-			struct lfp_order *order);
+	struct lfp_order_node *(*node_create)(
+		void *ctx, struct lfp_order *order);
 	void (*node_free)(void *ctx, struct lfp_order_node *n);
-	struct lfp_price_level *(*level_create)(void *ctx,
-			enum lfp_tp_side side, int64_t price);
+	struct lfp_price_level *(*level_create)(
+		void *ctx, enum lfp_tp_side side, int64_t price);
 	void (*level_free)(void *ctx, struct lfp_price_level *l);
 };
 

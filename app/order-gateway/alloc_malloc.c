@@ -47,8 +47,8 @@ m_put(struct gw_malloc_ctx *c, enum gw_obj kind, void *p)
 
 static struct lfp_order *
 m_order_create(void *ctx, uint64_t id, const struct lfp_tp_symbol *symbol,
-		enum lfp_tp_side side, enum lfp_tp_order_type type,
-		int64_t price, uint32_t qty, uint64_t ts)
+	enum lfp_tp_side side, enum lfp_tp_order_type type, int64_t price,
+	uint32_t qty, uint64_t ts)
 {
 	struct lfp_order *o;
 
@@ -81,8 +81,8 @@ m_order_free(void *ctx, struct lfp_order *o)
 
 static struct lfp_trade *
 m_trade_create(void *ctx, uint64_t id, uint64_t buy_id, uint64_t sell_id,
-		const struct lfp_tp_symbol *symbol, int64_t price,
-		uint32_t qty, uint64_t ts)
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts)
 {
 	struct lfp_trade *t = m_get(ctx, GW_OBJ_TRADE, sizeof(*t));
 
@@ -113,7 +113,7 @@ m_node_create(void *ctx, struct lfp_order *order)
 
 	if (n == NULL)
 		return NULL;
-	*n = (struct lfp_order_node){ .order = order };
+	*n = (struct lfp_order_node){.order = order};
 	return n;
 }
 
@@ -130,7 +130,7 @@ m_level_create(void *ctx, enum lfp_tp_side side, int64_t price)
 
 	if (l == NULL)
 		return NULL;
-	*l = (struct lfp_price_level){ .price = price, .side = side };
+	*l = (struct lfp_price_level){.price = price, .side = side};
 	return l;
 }
 

@@ -8,11 +8,10 @@
 
 static struct lfp_order *
 tp_order_create(void *ctx, uint64_t id, const struct lfp_tp_symbol *symbol,
-		enum lfp_tp_side side, enum lfp_tp_order_type type,
-		int64_t price, uint32_t qty, uint64_t ts)
+	enum lfp_tp_side side, enum lfp_tp_order_type type, int64_t price,
+	uint32_t qty, uint64_t ts)
 {
-	return lfp_tp_order_create(ctx, id, symbol, side, type, price, qty,
-		ts);
+	return lfp_tp_order_create(ctx, id, symbol, side, type, price, qty, ts);
 }
 
 static void
@@ -23,11 +22,11 @@ tp_order_free(void *ctx, struct lfp_order *o)
 
 static struct lfp_trade *
 tp_trade_create(void *ctx, uint64_t id, uint64_t buy_id, uint64_t sell_id,
-		const struct lfp_tp_symbol *symbol, int64_t price,
-		uint32_t qty, uint64_t ts)
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts)
 {
-	return lfp_tp_trade_create(ctx, id, buy_id, sell_id, symbol, price,
-		qty, ts);
+	return lfp_tp_trade_create(
+		ctx, id, buy_id, sell_id, symbol, price, qty, ts);
 }
 
 static void
@@ -77,4 +76,3 @@ gw_alloc_tp_init(struct gw_alloc *a, struct lfp_tp_pools *pools)
 	a->ops = &tp_ops;
 	a->ctx = pools;
 }
-

@@ -37,8 +37,7 @@ count_emit(void *ctx, struct gw_msg *m)
 }
 
 static int
-make_flow(const struct gw_app *app, const struct gw_symtab *t,
-		struct flow *f)
+make_flow(const struct gw_app *app, const struct gw_symtab *t, struct flow *f)
 {
 	struct gw_gen_conf gc = {
 		.seed = app->opt.seed,
@@ -57,7 +56,7 @@ make_flow(const struct gw_app *app, const struct gw_symtab *t,
 	f->frames = malloc(f->n * sizeof(*f->frames));
 	f->lens = malloc(f->n * sizeof(*f->lens));
 	if (g == NULL || f->msgs == NULL || f->sym == NULL ||
-			f->frames == NULL || f->lens == NULL) {
+		f->frames == NULL || f->lens == NULL) {
 		gw_gen_free(g);
 		return -1;
 	}
@@ -78,15 +77,15 @@ make_flow(const struct gw_app *app, const struct gw_symtab *t,
  */
 static uint64_t
 run_flow(const struct gw_app *app, const struct gw_symtab *t,
-		const struct flow *f, const struct gw_alloc *a,
-		uint64_t *events, double *cpu_ns)
+	const struct flow *f, const struct gw_alloc *a, uint64_t *events,
+	double *cpu_ns)
 {
 	struct timespec c0, c1;
 	uint32_t nsym = gw_symtab_count(t), i;
-	struct gw_sink sink = { .emit = count_emit, .ctx = events };
+	struct gw_sink sink = {.emit = count_emit, .ctx = events};
 	struct gw_book **books = calloc(nsym, sizeof(*books));
-	struct gw_ordmap *map = gw_ordmap_create(app->opt.pool_orders,
-		SOCKET_ID_ANY);
+	struct gw_ordmap *map = gw_ordmap_create(
+		app->opt.pool_orders, SOCKET_ID_ANY);
 	struct gw_book_conf bc = {
 		.max_levels = app->opt.max_levels,
 		.socket = SOCKET_ID_ANY,
@@ -143,7 +142,7 @@ encode_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
 {
 	static uint8_t buf[GW_PROTO_FRAME_MAX];
 	uint64_t *events = ctx;
-	struct gw_endpoint src = { .port = 0 };
+	struct gw_endpoint src = {.port = 0};
 
 	gw_proto_encode(buf, sizeof(buf), &src, dst, m);
 	*events += buf[GW_PROTO_L2_L4_LEN + 3];
@@ -156,21 +155,25 @@ encode_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
  */
 static uint64_t
 run_engine(const struct gw_app *app, const struct gw_symtab *t,
-		const struct flow *f, const struct gw_alloc *a,
-		uint64_t *events, double *cpu_ns)
+	const struct flow *f, const struct gw_alloc *a, uint64_t *events,
+	double *cpu_ns)
 {
 	uint32_t nsym = gw_symtab_count(t), i;
 	struct gw_engine_conf ec = {
-		.symtab = t, .local = app->opt.local, .ops = &gw_book_ops,
-		.out = encode_out, .out_ctx = events, .socket = SOCKET_ID_ANY,
+		.symtab = t,
+		.local = app->opt.local,
+		.ops = &gw_book_ops,
+		.out = encode_out,
+		.out_ctx = events,
+		.socket = SOCKET_ID_ANY,
 	};
 	struct gw_book_conf bc = {
 		.max_levels = app->opt.max_levels,
 		.socket = SOCKET_ID_ANY,
 	};
 	struct gw_book **books = calloc(nsym, sizeof(*books));
-	struct gw_ordmap *map = gw_ordmap_create(app->opt.pool_orders,
-		SOCKET_ID_ANY);
+	struct gw_ordmap *map = gw_ordmap_create(
+		app->opt.pool_orders, SOCKET_ID_ANY);
 	const void *frames[GW_BURST];
 	struct gw_engine *e = calloc(1, sizeof(*e));
 	struct timespec c0, c1;
@@ -178,7 +181,7 @@ run_engine(const struct gw_app *app, const struct gw_symtab *t,
 	unsigned int nb, j;
 
 	if (books == NULL || map == NULL || e == NULL ||
-			gw_engine_init(e, &ec) < 0)
+		gw_engine_init(e, &ec) < 0)
 		goto out;
 	for (i = 0; i < nsym; i++) {
 		bc.sym_idx = i;
@@ -239,25 +242,24 @@ bench_pools(const struct gw_app *app)
 
 static void
 print_run(const char *what, const char *how, uint64_t n, uint64_t cycles,
-		double cpu_ns, double hz)
+	double cpu_ns, double hz)
 {
 	printf("  %-11s (%-13s): %6.2f M requests/s wall (%6.1f ns), "
-		"%6.2f M/s CPU (%6.1f ns)\n", what, how,
-		(double)n * hz / (double)cycles / 1e6,
-		(double)cycles * 1e9 / hz / (double)n,
-		(double)n * 1e3 / cpu_ns, cpu_ns / (double)n);
+	       "%6.2f M/s CPU (%6.1f ns)\n",
+		what, how, (double)n * hz / (double)cycles / 1e6,
+		(double)cycles * 1e9 / hz / (double)n, (double)n * 1e3 / cpu_ns,
+		cpu_ns / (double)n);
 }
 
 int
 gw_bench_book(const struct gw_app *app)
 {
-	struct gw_symtab *t = gw_symtab_create(app->opt.symbols,
-		SOCKET_ID_ANY);
+	struct gw_symtab *t = gw_symtab_create(app->opt.symbols, SOCKET_ID_ANY);
 	struct lfp_tp_pools *pools = bench_pools(app);
-	struct gw_malloc_ctx mctx = { 0 };
+	struct gw_malloc_ctx mctx = {0};
 	uint64_t ev_tp = 0, ev_m = 0, ev_e = 0, c_tp, c_m, c_e;
 	double cpu_tp = 0, cpu_m = 0, cpu_e = 0;
-	struct flow f = { 0 };
+	struct flow f = {0};
 	struct gw_alloc a;
 	double hz = (double)app->tsc_hz;
 	int ret = -1;
@@ -275,17 +277,17 @@ gw_bench_book(const struct gw_app *app)
 		goto out;
 	}
 	printf("book bench: %" PRIu64 " requests, %u symbols, one lcore "
-		"(wall from the TSC; CPU from the thread's CPU clock)\n",
+	       "(wall from the TSC; CPU from the thread's CPU clock)\n",
 		f.n, gw_symtab_count(t));
 	print_run("typed pools", app->opt.pool_ops, f.n, c_tp, cpu_tp, hz);
 	print_run("malloc", "aligned_alloc", f.n, c_m, cpu_m, hz);
 	print_run("+ protocol", "parse, encode", f.n, c_e, cpu_e, hz);
 	printf("  typed pools / malloc: %.2fx wall, %.2fx CPU; objects back:"
-		" %s / %s\n", (double)c_m / (double)c_tp, cpu_m / cpu_tp,
+	       " %s / %s\n",
+		(double)c_m / (double)c_tp, cpu_m / cpu_tp,
 		lfp_tp_full(pools) ? "yes" : "NO",
 		gw_alloc_malloc_in_use(&mctx) == 0 ? "yes" : "NO");
-	ret = lfp_tp_full(pools) && gw_alloc_malloc_in_use(&mctx) == 0 ?
-		0 : -1;
+	ret = lfp_tp_full(pools) && gw_alloc_malloc_in_use(&mctx) == 0 ? 0 : -1;
 out:
 	free(f.msgs);
 	free(f.sym);

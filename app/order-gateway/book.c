@@ -16,9 +16,11 @@
 
 /* The wire values are the tradepool ones, so they pass straight through. */
 static_assert((int)GW_SIDE_BUY == (int)LFP_TP_SIDE_BUY &&
-	(int)GW_SIDE_SELL == (int)LFP_TP_SIDE_SELL, "side values");
+		(int)GW_SIDE_SELL == (int)LFP_TP_SIDE_SELL,
+	"side values");
 static_assert((int)GW_ORD_LIMIT == (int)LFP_TP_ORDER_LIMIT &&
-	(int)GW_ORD_MARKET == (int)LFP_TP_ORDER_MARKET, "order type values");
+		(int)GW_ORD_MARKET == (int)LFP_TP_ORDER_MARKET,
+	"order type values");
 
 /*
  * One side's levels, sorted by key ascending, best last. The key is the
@@ -32,7 +34,7 @@ struct book_side {
 };
 
 struct gw_book {
-	struct book_side side[2];	/* [side - 1] */
+	struct book_side side[2]; /* [side - 1] */
 	struct gw_ordmap *map;
 	struct gw_alloc alloc;
 	struct lfp_tp_symbol sym;
@@ -89,8 +91,8 @@ lower_bound(const struct book_side *s, int64_t k)
 /* Responses. The engine stamps seq; the rest is filled here. */
 
 static void
-emit_reject(const struct gw_book *b, const struct gw_msg *req,
-		uint16_t reason, const struct gw_sink *sink)
+emit_reject(const struct gw_book *b, const struct gw_msg *req, uint16_t reason,
+	const struct gw_sink *sink)
 {
 	struct gw_msg m = {
 		.type = GW_MSG_REJECTED,
@@ -107,7 +109,7 @@ emit_reject(const struct gw_book *b, const struct gw_msg *req,
 
 static void
 emit_accepted(const struct gw_book *b, const struct lfp_order *o,
-		uint8_t req_type, const struct gw_sink *sink)
+	uint8_t req_type, const struct gw_sink *sink)
 {
 	struct gw_msg m = {
 		.type = GW_MSG_ACCEPTED,
@@ -125,8 +127,8 @@ emit_accepted(const struct gw_book *b, const struct lfp_order *o,
 
 static void
 emit_executed(const struct gw_book *b, const struct lfp_order *o,
-		const struct lfp_trade *t, uint8_t liquidity,
-		const struct gw_sink *sink)
+	const struct lfp_trade *t, uint8_t liquidity,
+	const struct gw_sink *sink)
 {
 	struct gw_msg m = {
 		.type = GW_MSG_EXECUTED,
@@ -146,7 +148,7 @@ emit_executed(const struct gw_book *b, const struct lfp_order *o,
 
 static void
 emit_cancelled(const struct gw_book *b, const struct lfp_order *o,
-		uint16_t reason, const struct gw_sink *sink)
+	uint16_t reason, const struct gw_sink *sink)
 {
 	struct gw_msg m = {
 		.type = GW_MSG_CANCELLED,
@@ -200,8 +202,7 @@ level_remove(struct gw_book *b, struct lfp_price_level *l)
 }
 
 static void
-fifo_append(struct lfp_price_level *l, struct lfp_order_node *n,
-		uint32_t qty)
+fifo_append(struct lfp_price_level *l, struct lfp_order_node *n, uint32_t qty)
 {
 	n->prev = l->tail;
 	n->next = NULL;
@@ -216,8 +217,7 @@ fifo_append(struct lfp_price_level *l, struct lfp_order_node *n,
 }
 
 static void
-fifo_unlink(struct lfp_price_level *l, struct lfp_order_node *n,
-		uint32_t qty)
+fifo_unlink(struct lfp_price_level *l, struct lfp_order_node *n, uint32_t qty)
 {
 	if (n->prev != NULL)
 		n->prev->next = n->next;
@@ -260,8 +260,7 @@ unrest(struct gw_book *b, struct lfp_order_node *n)
 
 static void
 cancel_remainder(struct gw_book *b, struct lfp_order *o,
-		struct lfp_order_node *n, uint16_t reason,
-		const struct gw_sink *sink)
+	struct lfp_order_node *n, uint16_t reason, const struct gw_sink *sink)
 {
 	o->state = LFP_TP_STATE_CANCELLED;
 	emit_cancelled(b, o, reason, sink);
@@ -274,13 +273,13 @@ crosses(const struct lfp_order *o, int64_t level_price)
 	if (o->type == LFP_TP_ORDER_MARKET)
 		return true;
 	return o->side == GW_SIDE_BUY ? o->price >= level_price :
-		o->price <= level_price;
+					o->price <= level_price;
 }
 
 /* A resting order that traded: done when nothing is left. */
 static void
-maker_filled(struct gw_book *b, struct lfp_price_level *l,
-		struct lfp_order_node *n)
+maker_filled(
+	struct gw_book *b, struct lfp_price_level *l, struct lfp_order_node *n)
 {
 	struct lfp_order *m = n->order;
 
@@ -295,15 +294,14 @@ static void
 fill(struct lfp_order *o, uint32_t q, uint64_t ts)
 {
 	o->filled_qty += q;
-	o->state = leaves(o) == 0 ? LFP_TP_STATE_FILLED :
-		LFP_TP_STATE_PARTIAL;
+	o->state = leaves(o) == 0 ? LFP_TP_STATE_FILLED : LFP_TP_STATE_PARTIAL;
 	o->ts_updated = ts;
 }
 
 /* Trade @p o against level @p l, oldest first; -ENOBUFS without a trade. */
 static int
 fill_level(struct gw_book *b, struct lfp_order *o, struct lfp_price_level *l,
-		uint64_t ts, const struct gw_sink *sink)
+	uint64_t ts, const struct gw_sink *sink)
 {
 	const struct gw_alloc *a = &b->alloc;
 	struct lfp_order_node *n;
@@ -317,9 +315,9 @@ fill_level(struct gw_book *b, struct lfp_order *o, struct lfp_price_level *l,
 		q = RTE_MIN(leaves(o), leaves(m));
 		buy = o->side == GW_SIDE_BUY ? o : m;
 		sell = o->side == GW_SIDE_BUY ? m : o;
-		t = a->ops->trade_create(a->ctx, gw_trade_id(b->sym_idx,
-			b->trades + 1), buy->id, sell->id, &b->sym, l->price,
-			q, ts);
+		t = a->ops->trade_create(a->ctx,
+			gw_trade_id(b->sym_idx, b->trades + 1), buy->id,
+			sell->id, &b->sym, l->price, q, ts);
 		if (t == NULL)
 			return -ENOBUFS;
 		b->trades++;
@@ -337,7 +335,7 @@ fill_level(struct gw_book *b, struct lfp_order *o, struct lfp_price_level *l,
 
 static int
 match(struct gw_book *b, struct lfp_order *o, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct book_side *opp = side_of(b, opposite(o->side));
 	struct lfp_price_level *l;
@@ -362,7 +360,7 @@ match(struct gw_book *b, struct lfp_order *o, uint64_t ts,
  */
 static void
 finish(struct gw_book *b, struct lfp_order *o, struct lfp_order_node *n,
-		int matched, const struct gw_sink *sink)
+	int matched, const struct gw_sink *sink)
 {
 	const struct gw_alloc *a = &b->alloc;
 	struct lfp_price_level *l;
@@ -397,7 +395,7 @@ finish(struct gw_book *b, struct lfp_order *o, struct lfp_order_node *n,
 
 void
 gw_book_new(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	const struct gw_alloc *a = &b->alloc;
 	struct lfp_order *o;
@@ -423,8 +421,8 @@ gw_book_new(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
 
 /* The live order @p req names, or NULL after rejecting it. */
 static struct lfp_order_node *
-find_own(struct gw_book *b, const struct gw_msg *req,
-		const struct gw_sink *sink)
+find_own(
+	struct gw_book *b, const struct gw_msg *req, const struct gw_sink *sink)
 {
 	struct lfp_order_node *n;
 
@@ -438,7 +436,7 @@ find_own(struct gw_book *b, const struct gw_msg *req,
 
 void
 gw_book_cancel(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct lfp_order_node *n = find_own(b, req, sink);
 	struct lfp_order *o;
@@ -453,7 +451,7 @@ gw_book_cancel(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
 
 void
 gw_book_replace(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct lfp_order_node *n = find_own(b, req, sink);
 	struct lfp_order *o;
@@ -489,8 +487,8 @@ gw_book_replace(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
  * the nodes (cancel, replace) or the best opposite level (new).
  */
 void
-gw_book_prefetch_burst(void *const *books, const struct gw_msg *const *reqs,
-		unsigned int n)
+gw_book_prefetch_burst(
+	void *const *books, const struct gw_msg *const *reqs, unsigned int n)
 {
 	struct lfp_order_node *node[GW_BOOK_PREFETCH_MAX];
 	const struct gw_book *b;
@@ -529,21 +527,21 @@ gw_book_prefetch_burst(void *const *books, const struct gw_msg *const *reqs,
 
 static void
 ops_new(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	gw_book_new(book, req, ts, sink);
 }
 
 static void
 ops_cancel(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	gw_book_cancel(book, req, ts, sink);
 }
 
 static void
 ops_replace(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	gw_book_replace(book, req, ts, sink);
 }
@@ -557,7 +555,7 @@ const struct gw_market_ops gw_book_ops = {
 
 struct gw_book *
 gw_book_create(const struct gw_book_conf *conf, struct gw_ordmap *map,
-		const struct gw_alloc *alloc)
+	const struct gw_alloc *alloc)
 {
 	struct gw_book *b;
 	char name[9];
@@ -565,8 +563,7 @@ gw_book_create(const struct gw_book_conf *conf, struct gw_ordmap *map,
 
 	gw_symbol_unpack(conf->symbol, name);
 	if (conf->max_levels == 0 || map == NULL || alloc == NULL ||
-			lfp_tp_symbol_set(&(struct lfp_tp_symbol){ 0 },
-				name) != 0) {
+		lfp_tp_symbol_set(&(struct lfp_tp_symbol){0}, name) != 0) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -575,11 +572,11 @@ gw_book_create(const struct gw_book_conf *conf, struct gw_ordmap *map,
 		goto no_mem;
 	for (s = 0; s < RTE_DIM(b->side); s++) {
 		b->side[s].key = rte_malloc_socket("gw_book_keys",
-			conf->max_levels * sizeof(int64_t),
-			RTE_CACHE_LINE_SIZE, conf->socket);
+			conf->max_levels * sizeof(int64_t), RTE_CACHE_LINE_SIZE,
+			conf->socket);
 		b->side[s].lv = rte_malloc_socket("gw_book_levels",
-			conf->max_levels * sizeof(void *),
-			RTE_CACHE_LINE_SIZE, conf->socket);
+			conf->max_levels * sizeof(void *), RTE_CACHE_LINE_SIZE,
+			conf->socket);
 		if (b->side[s].key == NULL || b->side[s].lv == NULL)
 			goto no_side;
 	}
@@ -641,12 +638,12 @@ gw_book_free(struct gw_book *b)
 
 static uint32_t
 snapshot_side(const struct book_side *s, struct gw_book_entry *out,
-		uint32_t max, uint32_t k)
+	uint32_t max, uint32_t k)
 {
 	const struct lfp_order_node *n;
 	uint32_t i;
 
-	for (i = s->n; i-- > 0; ) {
+	for (i = s->n; i-- > 0;) {
 		for (n = s->lv[i]->head; n != NULL; n = n->next, k++) {
 			if (k >= max)
 				continue;
@@ -663,8 +660,8 @@ snapshot_side(const struct book_side *s, struct gw_book_entry *out,
 }
 
 uint32_t
-gw_book_snapshot(const struct gw_book *b, struct gw_book_entry *out,
-		uint32_t max)
+gw_book_snapshot(
+	const struct gw_book *b, struct gw_book_entry *out, uint32_t max)
 {
 	uint32_t k = snapshot_side(&b->side[GW_SIDE_BUY - 1], out, max, 0);
 
@@ -683,18 +680,19 @@ gw_book_depth(const struct gw_book *b, uint8_t side)
 	return b->side[side - 1].n;
 }
 
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "book %u: " #cond ": ", b->sym_idx); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		return -1; \
-	} \
-} while (0)
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "book %u: " #cond ": ", b->sym_idx); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+			return -1; \
+		} \
+	} while (0)
 
 static int
 check_level(const struct gw_book *b, const struct lfp_price_level *l,
-		uint8_t side, uint32_t *orders)
+	uint8_t side, uint32_t *orders)
 {
 	const struct lfp_order_node *n, *prev = NULL;
 	uint64_t total = 0;
@@ -705,8 +703,8 @@ check_level(const struct gw_book *b, const struct lfp_price_level *l,
 		CHECK(n->prev == prev && n->level == l, "id %" PRIu64,
 			n->order->id);
 		CHECK(n->order->side == side && n->order->price == l->price &&
-			leaves(n->order) > 0 &&
-			n->order->type == LFP_TP_ORDER_LIMIT,
+				leaves(n->order) > 0 &&
+				n->order->type == LFP_TP_ORDER_LIMIT,
 			"id %" PRIu64, n->order->id);
 		CHECK(gw_ordmap_find(b->map, b->sym_idx, n->order->id) == n,
 			"id %" PRIu64, n->order->id);
@@ -733,17 +731,16 @@ gw_book_check(const struct gw_book *b)
 		CHECK(s->n <= b->max_levels, "%u levels", s->n);
 		for (i = 0; i < s->n; i++) {
 			CHECK(s->key[i] == key_of(side, s->lv[i]->price) &&
-				(i == 0 || s->key[i - 1] < s->key[i]),
+					(i == 0 || s->key[i - 1] < s->key[i]),
 				"side %u level %u", side, i);
 			if (check_level(b, s->lv[i], side, &orders) < 0)
 				return -1;
 		}
 	}
-	CHECK(orders == b->orders, "%u resting, %u counted", b->orders,
-		orders);
+	CHECK(orders == b->orders, "%u resting, %u counted", b->orders, orders);
 	if (b->side[0].n > 0 && b->side[1].n > 0)
 		CHECK(b->side[0].lv[b->side[0].n - 1]->price <
-			b->side[1].lv[b->side[1].n - 1]->price,
+				b->side[1].lv[b->side[1].n - 1]->price,
 			"crossed book");
 	return 0;
 }

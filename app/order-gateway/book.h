@@ -59,10 +59,10 @@ struct gw_sink {
 #define GW_CXL_NO_RESOURCES 3
 
 struct gw_book_conf {
-	uint32_t sym_idx;	/**< Index in the symbol table (map key). */
-	uint64_t symbol;	/**< Wire symbol (proto.h). */
-	uint32_t max_levels;	/**< Price levels per side. */
-	int socket;		/**< Memory of the book's arrays. */
+	uint32_t sym_idx;    /**< Index in the symbol table (map key). */
+	uint64_t symbol;     /**< Wire symbol (proto.h). */
+	uint32_t max_levels; /**< Price levels per side. */
+	int socket;	     /**< Memory of the book's arrays. */
 };
 
 struct gw_book;
@@ -75,7 +75,7 @@ struct gw_book;
  *   ENOMEM.
  */
 struct gw_book *gw_book_create(const struct gw_book_conf *conf,
-		struct gw_ordmap *map, const struct gw_alloc *alloc);
+	struct gw_ordmap *map, const struct gw_alloc *alloc);
 
 /** Release every resting order (gw_book_purge()) and free the book. */
 void gw_book_free(struct gw_book *b);
@@ -96,11 +96,11 @@ uint32_t gw_book_purge(struct gw_book *b);
  * @{
  */
 void gw_book_new(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink);
-void gw_book_cancel(struct gw_book *b, const struct gw_msg *req,
-		uint64_t ts, const struct gw_sink *sink);
-void gw_book_replace(struct gw_book *b, const struct gw_msg *req,
-		uint64_t ts, const struct gw_sink *sink);
+	const struct gw_sink *sink);
+void gw_book_cancel(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
+	const struct gw_sink *sink);
+void gw_book_replace(struct gw_book *b, const struct gw_msg *req, uint64_t ts,
+	const struct gw_sink *sink);
 /** @} */
 
 /** One resting order, as gw_book_snapshot() lists them. */
@@ -119,8 +119,8 @@ struct gw_book_entry {
  * @return
  *   The number of resting orders (entries beyond @p max are not written).
  */
-uint32_t gw_book_snapshot(const struct gw_book *b,
-		struct gw_book_entry *out, uint32_t max);
+uint32_t gw_book_snapshot(
+	const struct gw_book *b, struct gw_book_entry *out, uint32_t max);
 
 /** Resting orders. */
 uint32_t gw_book_orders(const struct gw_book *b);
@@ -143,14 +143,14 @@ int gw_book_check(const struct gw_book *b);
  */
 struct gw_market_ops {
 	void (*new_order)(void *book, const struct gw_msg *req, uint64_t ts,
-			const struct gw_sink *sink);
+		const struct gw_sink *sink);
 	void (*cancel)(void *book, const struct gw_msg *req, uint64_t ts,
-			const struct gw_sink *sink);
+		const struct gw_sink *sink);
 	void (*replace)(void *book, const struct gw_msg *req, uint64_t ts,
-			const struct gw_sink *sink);
+		const struct gw_sink *sink);
 	/** Optional: warm the caches for a burst (gw_book_prefetch_burst). */
 	void (*prefetch)(void *const *books, const struct gw_msg *const *reqs,
-			unsigned int n);
+		unsigned int n);
 };
 
 /**
@@ -159,8 +159,8 @@ struct gw_market_ops {
  * that the misses overlap. @p books[i] is the book of @p reqs[i]. A hint:
  * nothing is changed.
  */
-void gw_book_prefetch_burst(void *const *books,
-		const struct gw_msg *const *reqs, unsigned int n);
+void gw_book_prefetch_burst(
+	void *const *books, const struct gw_msg *const *reqs, unsigned int n);
 
 /** Requests gw_book_prefetch_burst() looks at; the rest are not. */
 #define GW_BOOK_PREFETCH_MAX 64

@@ -56,14 +56,14 @@ struct gw_client {
 	pcap_t *pcap;
 	pcap_dumper_t *req_dump;
 	pcap_dumper_t *rsp_dump;
-	struct pre_frame *pre;		/* --pregen: the whole flow */
+	struct pre_frame *pre; /* --pregen: the whole flow */
 	uint64_t target;
 	uint64_t generated;
 	uint64_t sent;
 	uint64_t responses;
 	uint64_t digest;
 	uint64_t tsc_start;
-	uint64_t tsc_stop;		/* duration; UINT64_MAX: none */
+	uint64_t tsc_stop; /* duration; UINT64_MAX: none */
 	uint64_t rate;
 	bool stopping;
 	bool ports_started;
@@ -74,8 +74,8 @@ static void
 dump(pcap_dumper_t *d, const void *frame, uint32_t len, uint64_t i)
 {
 	struct pcap_pkthdr h = {
-		.ts = { .tv_sec = (time_t)(i / 1000000),
-			.tv_usec = (suseconds_t)(i % 1000000) },
+		.ts = {.tv_sec = (time_t)(i / 1000000),
+			.tv_usec = (suseconds_t)(i % 1000000)},
 		.caplen = len,
 		.len = len,
 	};
@@ -95,8 +95,9 @@ dump_open(struct gw_client *c, const char *path)
 		c->pcap = pcap_open_dead(DLT_EN10MB, 65535);
 	d = c->pcap != NULL ? pcap_dump_open(c->pcap, path) : NULL;
 	if (d == NULL)
-		GW_LOG(ERR, "cannot write %s: %s", path, c->pcap != NULL ?
-			pcap_geterr(c->pcap) : "pcap_open_dead failed");
+		GW_LOG(ERR, "cannot write %s: %s", path,
+			c->pcap != NULL ? pcap_geterr(c->pcap) :
+					  "pcap_open_dead failed");
 	return d;
 }
 
@@ -130,17 +131,17 @@ create_ports(struct gw_client *c, int socket)
 {
 	int gw, cl;
 
-	gw = rte_eth_from_rings("net_ring_gw", c->req, c->nq, c->rsp, c->nq,
-		socket);
-	cl = rte_eth_from_rings("net_ring_client", c->rsp, c->nq, c->req,
-		c->nq, socket);
+	gw = rte_eth_from_rings(
+		"net_ring_gw", c->req, c->nq, c->rsp, c->nq, socket);
+	cl = rte_eth_from_rings(
+		"net_ring_client", c->rsp, c->nq, c->req, c->nq, socket);
 	if (gw < 0 || cl < 0)
 		return -ENODEV;
 	c->gw_port = (uint16_t)gw;
 	c->cl_port = (uint16_t)cl;
 	c->ports_started = true;
 	if (gw_port_start(c->gw_port, c->nq, c->mp) < 0 ||
-			gw_port_start(c->cl_port, c->nq, c->mp) < 0)
+		gw_port_start(c->cl_port, c->nq, c->mp) < 0)
 		return -EIO;
 	return 0;
 }
@@ -204,7 +205,7 @@ gw_client_create(struct gw_app *app, uint16_t *gw_port)
 	c->req_dump = dump_open(c, o->pcap_out);
 	c->rsp_dump = dump_open(c, o->pcap_resp);
 	if ((o->pcap_out != NULL && c->req_dump == NULL) ||
-			(o->pcap_resp != NULL && c->rsp_dump == NULL)) {
+		(o->pcap_resp != NULL && c->rsp_dump == NULL)) {
 		gw_client_free(c);
 		return NULL;
 	}
@@ -215,8 +216,9 @@ gw_client_create(struct gw_app *app, uint16_t *gw_port)
 		return NULL;
 	}
 	c->tsc_start = rte_rdtsc();
-	c->tsc_stop = o->duration > 0 ? c->tsc_start +
-		(uint64_t)(o->duration * (double)app->tsc_hz) : UINT64_MAX;
+	c->tsc_stop = o->duration > 0 ?
+		c->tsc_start + (uint64_t)(o->duration * (double)app->tsc_hz) :
+		UINT64_MAX;
 	*gw_port = c->gw_port;
 	return c;
 }
@@ -234,8 +236,8 @@ read_responses(struct gw_client *c)
 		gw_handover_acquire(pkts, n);
 		for (i = 0; i < n; i++) {
 			f = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
-			c->digest += gw_proto_digest(f,
-				rte_pktmbuf_data_len(pkts[i]));
+			c->digest += gw_proto_digest(
+				f, rte_pktmbuf_data_len(pkts[i]));
 			dump(c->rsp_dump, f, rte_pktmbuf_data_len(pkts[i]),
 				c->responses++);
 		}
@@ -258,8 +260,8 @@ due(const struct gw_client *c, uint64_t now)
 		(double)c->app->tsc_hz;
 	if (want <= (double)c->generated)
 		return 0;
-	return (unsigned int)RTE_MIN(want - (double)c->generated,
-		(double)GW_BURST);
+	return (unsigned int)RTE_MIN(
+		want - (double)c->generated, (double)GW_BURST);
 }
 
 static bool
@@ -309,7 +311,6 @@ generate(struct gw_client *c, unsigned int n)
 		c->pend[q].m[c->pend[q].n++] = m;
 	}
 }
-
 
 static bool
 flush(struct gw_client *c)
@@ -370,8 +371,8 @@ gw_client_drain(struct gw_client *c)
 		;
 	/* Requests still queued (stopped by a signal): never processed. */
 	for (q = 0; q < c->nq; q++) {
-		while ((n = rte_eth_rx_burst(c->gw_port, q, pkts,
-				RSP_BURST)) > 0) {
+		while ((n = rte_eth_rx_burst(c->gw_port, q, pkts, RSP_BURST)) >
+			0) {
 			gw_handover_acquire(pkts, n);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}

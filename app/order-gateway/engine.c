@@ -21,7 +21,7 @@
 
 struct symtab_slot {
 	uint64_t symbol;
-	uint32_t idx1;		/* index + 1; 0: empty */
+	uint32_t idx1; /* index + 1; 0: empty */
 };
 
 struct gw_symtab {
@@ -80,8 +80,7 @@ gw_symtab_create(uint32_t n, int socket)
 	t->symbols = rte_zmalloc_socket("gw_symtab_names",
 		n * sizeof(*t->symbols), RTE_CACHE_LINE_SIZE, socket);
 	t->slots = rte_zmalloc_socket("gw_symtab_slots",
-		(t->mask + 1) * sizeof(*t->slots), RTE_CACHE_LINE_SIZE,
-		socket);
+		(t->mask + 1) * sizeof(*t->slots), RTE_CACHE_LINE_SIZE, socket);
 	if (t->symbols == NULL || t->slots == NULL)
 		goto no_tables;
 	for (i = 0; i < n; i++) {
@@ -89,7 +88,7 @@ gw_symtab_create(uint32_t n, int socket)
 		h = (uint32_t)mix(t->symbols[i]) & t->mask;
 		while (t->slots[h].idx1 != 0)
 			h = (h + 1) & t->mask;
-		t->slots[h] = (struct symtab_slot){ t->symbols[i], i + 1 };
+		t->slots[h] = (struct symtab_slot){t->symbols[i], i + 1};
 	}
 	return t;
 
@@ -169,15 +168,15 @@ engine_emit(void *ctx, struct gw_msg *m)
 
 	m->seq = ++e->seq[e->cur_sym];
 	dst = m->session == e->cur_session ? e->cur_peer :
-		&e->sessions[m->session];
+					     &e->sessions[m->session];
 	count_response(e, m);
 	e->out(e->out_ctx, m, dst);
 }
 
 /* A request refused before any book saw it: seq 0, back to the sender. */
 static void
-reject_unbooked(struct gw_engine *e, const struct gw_msg *req,
-		uint16_t reason, const struct gw_endpoint *peer)
+reject_unbooked(struct gw_engine *e, const struct gw_msg *req, uint16_t reason,
+	const struct gw_endpoint *peer)
 {
 	struct gw_msg m = {
 		.type = GW_MSG_REJECTED,
@@ -197,16 +196,16 @@ reject_unbooked(struct gw_engine *e, const struct gw_msg *req,
 struct parsed {
 	struct gw_msg req;
 	struct gw_endpoint peer;
-	void *book;		/* NULL unless the request goes to a book */
-	uint32_t sym;		/* symbol index, when book != NULL */
-	uint16_t reject;	/* GW_REJ_NONE unless refused before a book */
-	uint8_t drop;		/* parse dropped it */
-	uint8_t valid;		/* well-formed request */
+	void *book;	 /* NULL unless the request goes to a book */
+	uint32_t sym;	 /* symbol index, when book != NULL */
+	uint16_t reject; /* GW_REJ_NONE unless refused before a book */
+	uint8_t drop;	 /* parse dropped it */
+	uint8_t valid;	 /* well-formed request */
 };
 
 static void
 classify(const struct gw_engine *e, const void *frame, uint32_t len,
-		struct parsed *p)
+	struct parsed *p)
 {
 	int idx;
 
@@ -267,7 +266,7 @@ handle(struct gw_engine *e, struct parsed *p, uint64_t ts)
 
 void
 gw_engine_burst(struct gw_engine *e, const void *const *frames,
-		const uint32_t *lens, unsigned int n, uint64_t ts)
+	const uint32_t *lens, unsigned int n, uint64_t ts)
 {
 	struct parsed p[GW_ENGINE_BURST];
 	const struct gw_msg *reqs[GW_ENGINE_BURST];
@@ -293,8 +292,8 @@ gw_engine_burst(struct gw_engine *e, const void *const *frames,
 }
 
 void
-gw_engine_frame(struct gw_engine *e, const void *frame, uint32_t len,
-		uint64_t ts)
+gw_engine_frame(
+	struct gw_engine *e, const void *frame, uint32_t len, uint64_t ts)
 {
 	gw_engine_burst(e, &frame, &len, 1, ts);
 }
@@ -348,8 +347,8 @@ static_assert(sizeof(struct gw_engine_stats) % sizeof(uint64_t) == 0,
 	"engine counters are uint64_t only");
 
 void
-gw_engine_stats_add(struct gw_engine_stats *dst,
-		const struct gw_engine_stats *src)
+gw_engine_stats_add(
+	struct gw_engine_stats *dst, const struct gw_engine_stats *src)
 {
 	const uint64_t *s = (const uint64_t *)src;
 	uint64_t *d = (uint64_t *)dst;

@@ -58,12 +58,12 @@ uint32_t gw_symtab_shard(uint64_t symbol, uint32_t nshards);
  * stores, no read-modify-write); read by anyone with relaxed loads.
  */
 struct gw_engine_stats {
-	uint64_t frames;		/**< Frames handed to the engine. */
-	uint64_t requests[4];		/**< Valid requests by type (1..3). */
+	uint64_t frames;      /**< Frames handed to the engine. */
+	uint64_t requests[4]; /**< Valid requests by type (1..3). */
 	uint64_t responses;
 	uint64_t accepted;
 	uint64_t rejected;
-	uint64_t executions;		/**< EXECUTED messages (2 per trade). */
+	uint64_t executions; /**< EXECUTED messages (2 per trade). */
 	uint64_t trades;
 	uint64_t cancelled;
 	uint64_t rejects[GW_REJ_MAX];
@@ -90,12 +90,12 @@ gw_stat_load(const uint64_t *c)
 }
 
 /** Output of an engine: one encoded response per call. */
-typedef void (*gw_engine_out_t)(void *ctx, const struct gw_msg *m,
-		const struct gw_endpoint *dst);
+typedef void (*gw_engine_out_t)(
+	void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst);
 
 struct gw_engine_conf {
 	const struct gw_symtab *symtab;
-	struct gw_endpoint local;	/**< Our address (parse, encode). */
+	struct gw_endpoint local; /**< Our address (parse, encode). */
 	const struct gw_market_ops *ops;
 	gw_engine_out_t out;
 	void *out_ctx;
@@ -107,8 +107,8 @@ struct gw_engine {
 	const struct gw_market_ops *ops;
 	gw_engine_out_t out;
 	void *out_ctx;
-	void **books;		/* [symbols]: NULL unless this shard's */
-	uint32_t *seq;		/* [symbols]: last book sequence number */
+	void **books;  /* [symbols]: NULL unless this shard's */
+	uint32_t *seq; /* [symbols]: last book sequence number */
 	struct gw_sink sink;
 	/* The request being handled. */
 	uint32_t cur_sym;
@@ -146,14 +146,14 @@ void gw_engine_set_book(struct gw_engine *e, uint32_t idx, void *book);
  *   Time stamp for the objects created (TSC at receive).
  */
 void gw_engine_burst(struct gw_engine *e, const void *const *frames,
-		const uint32_t *lens, unsigned int n, uint64_t ts);
+	const uint32_t *lens, unsigned int n, uint64_t ts);
 
 /** gw_engine_burst() of one frame. */
-void gw_engine_frame(struct gw_engine *e, const void *frame, uint32_t len,
-		uint64_t ts);
+void gw_engine_frame(
+	struct gw_engine *e, const void *frame, uint32_t len, uint64_t ts);
 
 /** Add @p src's counters into @p dst (relaxed loads of @p src). */
-void gw_engine_stats_add(struct gw_engine_stats *dst,
-		const struct gw_engine_stats *src);
+void gw_engine_stats_add(
+	struct gw_engine_stats *dst, const struct gw_engine_stats *src);
 
 #endif /* GW_ENGINE_H */

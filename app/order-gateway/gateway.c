@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The lfpool authors
  */
 
-#define _GNU_SOURCE		/* RUSAGE_THREAD */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -36,8 +36,8 @@ tx_flush(struct gw_worker *w)
 
 	gw_handover_release(w->tx, n);
 	while (sent < n) {
-		uint16_t k = rte_eth_tx_burst(w->cur.port, w->cur.queue,
-			w->tx + sent, n - sent);
+		uint16_t k = rte_eth_tx_burst(
+			w->cur.port, w->cur.queue, w->tx + sent, n - sent);
 
 		sent += k;
 		/* A full TX ring: wait a little for the peer, then drop. */
@@ -62,7 +62,7 @@ worker_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
 {
 	struct gw_worker *w = ctx;
 	struct rte_mbuf *mb = w->nb_spare > 0 ? w->spare[--w->nb_spare] :
-		rte_pktmbuf_alloc(w->mbuf_pool);
+						rte_pktmbuf_alloc(w->mbuf_pool);
 
 	if (unlikely(mb == NULL)) {
 		gw_stat_add(&w->st.tx_nombuf, 1);
@@ -93,7 +93,7 @@ keep_spares(struct gw_worker *w, struct rte_mbuf **pkts, unsigned int n)
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
 		if (likely(m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
-				rte_mbuf_refcnt_read(m) == 1))
+			    rte_mbuf_refcnt_read(m) == 1))
 			w->spare[w->nb_spare++] = m;
 		else
 			pkts[odd++] = m;
@@ -124,8 +124,8 @@ gw_worker_poll(struct gw_worker *w)
 	uint64_t t0;
 
 	for (q = 0; q < w->nb_rxq; q++) {
-		n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts,
-			GW_BURST);
+		n = rte_eth_rx_burst(
+			w->rxq[q].port, w->rxq[q].queue, pkts, GW_BURST);
 		if (n == 0)
 			continue;
 		t0 = rte_rdtsc();
@@ -204,8 +204,8 @@ create_books(struct gw_worker *w, const struct gw_app *app)
 	};
 	struct gw_book *b;
 
-	w->books = rte_zmalloc_socket("gw_books", nsym * sizeof(*w->books),
-		0, w->socket);
+	w->books = rte_zmalloc_socket(
+		"gw_books", nsym * sizeof(*w->books), 0, w->socket);
 	if (w->books == NULL)
 		return -ENOMEM;
 	for (i = 0; i < nsym; i++) {
@@ -236,8 +236,8 @@ gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
 	struct gw_worker *w;
 	unsigned int p;
 
-	w = rte_zmalloc_socket("gw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-		socket);
+	w = rte_zmalloc_socket(
+		"gw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		return NULL;
 	w->lcore = lcore;
@@ -250,7 +250,7 @@ gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
 	/* Each worker may hold every order of its socket's pool. */
 	w->map = gw_ordmap_create(app->opt.pool_orders, socket);
 	if (w->map == NULL || gw_engine_init(&w->engine, &ec) < 0 ||
-			create_books(w, app) < 0) {
+		create_books(w, app) < 0) {
 		GW_LOG(ERR, "worker %u (lcore %u): %s", index, lcore,
 			rte_strerror(rte_errno));
 		gw_worker_free(w);
@@ -258,7 +258,8 @@ gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
 	}
 	for (p = 0; p < app->nb_ports; p++)
 		w->rxq[w->nb_rxq++] = (struct gw_rxq){
-			.port = app->ports[p], .queue = (uint16_t)index,
+			.port = app->ports[p],
+			.queue = (uint16_t)index,
 		};
 	return w;
 }

@@ -67,45 +67,45 @@ gw_handover_acquire(struct rte_mbuf **m, unsigned int n)
 #endif
 
 #define GW_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, RTE_LOGTYPE_USER1, "gateway: " fmt "\n", \
+	rte_log(RTE_LOG_##level, RTE_LOGTYPE_USER1, "gateway: " fmt "\n", \
 		##__VA_ARGS__)
 
-#define GW_BURST 32		/* rx_burst size */
-#define GW_TX_BUF 64		/* responses buffered before tx_burst */
-#define GW_TX_RETRIES 64	/* empty tx_burst calls before dropping */
+#define GW_BURST 32	 /* rx_burst size */
+#define GW_TX_BUF 64	 /* responses buffered before tx_burst */
+#define GW_TX_RETRIES 64 /* empty tx_burst calls before dropping */
 #define GW_MAX_PORTS 8
-#define GW_REQ_RING 4096	/* embedded requests per worker queue */
-#define GW_RSP_RING 16384	/* embedded responses per worker queue */
+#define GW_REQ_RING 4096  /* embedded requests per worker queue */
+#define GW_RSP_RING 16384 /* embedded responses per worker queue */
 
 /** Command-line options (main.c documents them in --help). */
 struct gw_options {
-	uint16_t ports[GW_MAX_PORTS];	/* external ports; none: embedded */
+	uint16_t ports[GW_MAX_PORTS]; /* external ports; none: embedded */
 	uint16_t nb_ports;
 	uint32_t symbols;
-	uint64_t orders;		/* 0: until the duration or a signal */
-	double duration;		/* seconds; 0: none */
-	uint32_t workers;		/* 0: every worker lcore */
-	uint32_t pool_orders;		/* typed pool sizes per socket */
+	uint64_t orders;      /* 0: until the duration or a signal */
+	double duration;      /* seconds; 0: none */
+	uint32_t workers;     /* 0: every worker lcore */
+	uint32_t pool_orders; /* typed pool sizes per socket */
 	uint32_t pool_trades;
 	uint32_t pool_nodes;
 	uint32_t pool_levels;
-	uint32_t mbufs;			/* mbufs per socket */
-	uint32_t max_levels;		/* price levels per side and book */
-	uint32_t live_per_symbol;	/* generator's live orders/symbol */
+	uint32_t mbufs;		  /* mbufs per socket */
+	uint32_t max_levels;	  /* price levels per side and book */
+	uint32_t live_per_symbol; /* generator's live orders/symbol */
 	uint32_t sessions;
 	uint32_t bad_ppm;
-	uint64_t rate;			/* generated requests/s; 0: max */
+	uint64_t rate; /* generated requests/s; 0: max */
 	uint64_t seed;
-	double stats_interval;		/* seconds; 0: no periodic line */
+	double stats_interval; /* seconds; 0: no periodic line */
 	enum lfp_tp_policy policy;
-	const char *pool_ops;		/* typed pools */
-	const char *mbuf_ops;		/* mbuf pools */
+	const char *pool_ops; /* typed pools */
+	const char *mbuf_ops; /* mbuf pools */
 	const char *json_path;
-	const char *pcap_out;		/* generated requests */
-	const char *pcap_resp;		/* responses the client received */
+	const char *pcap_out;  /* generated requests */
+	const char *pcap_resp; /* responses the client received */
 	struct gw_endpoint local;
-	bool pregen;			/* generate the flow before the run */
-	bool self_test_leak;		/* hold an Order: the check must fail */
+	bool pregen;	     /* generate the flow before the run */
+	bool self_test_leak; /* hold an Order: the check must fail */
 	bool bench_book;
 	uint64_t bench_ops;
 };
@@ -115,18 +115,18 @@ struct gw_worker_stats {
 	uint64_t rx_pkts;
 	uint64_t rx_bursts;
 	uint64_t tx_pkts;
-	uint64_t tx_dropped;		/* tx ring full after retries */
-	uint64_t tx_nombuf;		/* no mbuf for a response */
-	uint64_t busy_cycles;		/* from rx_burst to tx_burst */
+	uint64_t tx_dropped;  /* tx ring full after retries */
+	uint64_t tx_nombuf;   /* no mbuf for a response */
+	uint64_t busy_cycles; /* from rx_burst to tx_burst */
 };
 
 /* What the worker's thread did in its loop, measured around it. */
 struct gw_loop_probe {
-	bool alloc_shim;		/* counting shim preloaded and live */
-	uint64_t heap_calls;		/* malloc..free, mmap, brk (shim) */
-	uint64_t read_syscalls;		/* /proc/thread-self/io syscr */
-	uint64_t write_syscalls;	/* syscw */
-	uint64_t voluntary_switches;	/* blocking waits */
+	bool alloc_shim;	     /* counting shim preloaded and live */
+	uint64_t heap_calls;	     /* malloc..free, mmap, brk (shim) */
+	uint64_t read_syscalls;	     /* /proc/thread-self/io syscr */
+	uint64_t write_syscalls;     /* syscw */
+	uint64_t voluntary_switches; /* blocking waits */
 	uint64_t minor_faults;
 };
 
@@ -137,25 +137,25 @@ struct gw_rxq {
 
 struct gw_worker {
 	unsigned int lcore;
-	unsigned int index;		/* shard */
+	unsigned int index; /* shard */
 	int socket;
 	struct gw_engine engine;
 	struct gw_ordmap *map;
-	struct gw_book **books;		/* this shard's books */
+	struct gw_book **books; /* this shard's books */
 	uint32_t nb_books;
 	struct gw_alloc alloc;
 	struct rte_mempool *mbuf_pool;
 	struct gw_rxq rxq[GW_MAX_PORTS];
 	unsigned int nb_rxq;
-	struct gw_rxq cur;		/* where responses go */
+	struct gw_rxq cur; /* where responses go */
 	uint16_t tx_n;
 	uint16_t nb_spare;
 	struct rte_mbuf *tx[GW_TX_BUF];
-	struct rte_mbuf *spare[GW_BURST];	/* parsed requests' mbufs */
+	struct rte_mbuf *spare[GW_BURST]; /* parsed requests' mbufs */
 	struct gw_worker_stats st;
 	struct gw_loop_probe probe;
-	uint32_t exited;		/* set (release) when the loop ended */
-	struct lfp_lat_hist hist;	/* RX->TX cycles; read after join */
+	uint32_t exited;	  /* set (release) when the loop ended */
+	struct lfp_lat_hist hist; /* RX->TX cycles; read after join */
 } __rte_cache_aligned;
 
 struct gw_client;
@@ -167,12 +167,12 @@ struct gw_app {
 	struct rte_mempool *mbuf_pool[RTE_MAX_NUMA_NODES];
 	struct gw_worker *workers[RTE_MAX_LCORE];
 	unsigned int nb_workers;
-	uint16_t ports[GW_MAX_PORTS];	/* polled by the workers */
+	uint16_t ports[GW_MAX_PORTS]; /* polled by the workers */
 	uint16_t nb_ports;
-	bool inline_worker;		/* single lcore: main runs worker 0 */
-	struct gw_client *client;	/* embedded mode */
-	uint32_t stop;			/* signal, or limit in port mode */
-	uint32_t input_done;		/* no more requests will arrive */
+	bool inline_worker;	  /* single lcore: main runs worker 0 */
+	struct gw_client *client; /* embedded mode */
+	uint32_t stop;		  /* signal, or limit in port mode */
+	uint32_t input_done;	  /* no more requests will arrive */
 	uint64_t tsc_start;
 	uint64_t tsc_end;
 	uint64_t tsc_hz;
@@ -187,8 +187,8 @@ struct gw_app {
 extern struct gw_app gw_app;
 
 /* gateway.c */
-struct gw_worker *gw_worker_create(struct gw_app *app, unsigned int lcore,
-		unsigned int index);
+struct gw_worker *gw_worker_create(
+	struct gw_app *app, unsigned int lcore, unsigned int index);
 void gw_worker_free(struct gw_worker *w);
 unsigned int gw_worker_poll(struct gw_worker *w);
 int gw_worker_main(void *arg);
@@ -212,14 +212,14 @@ void gw_client_stop(struct gw_client *c);
 struct gw_client_stats {
 	uint64_t sent;
 	uint64_t responses;
-	uint64_t digest;	/* sum of gw_proto_digest() of responses */
+	uint64_t digest; /* sum of gw_proto_digest() of responses */
 	struct gw_gen_stats gen;
 };
 void gw_client_stats(const struct gw_client *c, struct gw_client_stats *s);
 
 /* stats.c */
 void gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
-		struct gw_worker_stats *w);
+	struct gw_worker_stats *w);
 void gw_stats_tick(struct gw_app *app, double elapsed);
 void gw_stats_summary(struct gw_app *app, FILE *f, bool leak);
 int gw_stats_json(struct gw_app *app, const char *path, bool leak);

@@ -13,8 +13,8 @@
 
 #include "gen.h"
 
-#define MID_MIN 20		/* keeps passive bids above zero */
-#define PASSIVE_DEPTH 8		/* ticks from the mid, skewed to near */
+#define MID_MIN 20	/* keeps passive bids above zero */
+#define PASSIVE_DEPTH 8 /* ticks from the mid, skewed to near */
 #define LOT 100
 
 /* One order the flow sent and has not cancelled. */
@@ -83,9 +83,8 @@ gw_gen_create(const struct gw_gen_conf *conf)
 	uint32_t i;
 
 	if (conf->symtab == NULL || conf->sessions == 0 ||
-			conf->sessions >= GW_PROTO_SESSIONS ||
-			conf->live_per_symbol == 0 ||
-			conf->bad_ppm > 1000000) {
+		conf->sessions >= GW_PROTO_SESSIONS ||
+		conf->live_per_symbol == 0 || conf->bad_ppm > 1000000) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -143,8 +142,8 @@ emit(struct gw_gen *g, struct gw_msg *m, uint8_t *buf)
 	gw_gen_session_endpoint(m->session, &src);
 	g->st.frames++;
 	/* A known type and a GW_PROTO_FRAME_MAX buffer: cannot fail. */
-	return (uint32_t)gw_proto_encode(buf, GW_PROTO_FRAME_MAX, &src,
-		&g->gateway, m);
+	return (uint32_t)gw_proto_encode(
+		buf, GW_PROTO_FRAME_MAX, &src, &g->gateway, m);
 }
 
 static uint32_t
@@ -179,13 +178,17 @@ make_new(struct gw_gen *g, uint32_t idx, struct gw_msg *m)
 		off = -(int64_t)(1 + below(g, 3));
 		g->st.marketable++;
 	} else {
-		off = 1 + RTE_MIN(below(g, PASSIVE_DEPTH),
-			below(g, PASSIVE_DEPTH));
+		off = 1 +
+			RTE_MIN(below(g, PASSIVE_DEPTH),
+				below(g, PASSIVE_DEPTH));
 	}
 	m->price = m->side == GW_SIDE_BUY ? s->mid - off : s->mid + off;
 	s->live[s->n_live++] = (struct gen_live){
-		.id = m->order_id, .price = m->price, .qty = m->qty,
-		.session = (uint8_t)m->session, .side = m->side,
+		.id = m->order_id,
+		.price = m->price,
+		.qty = m->qty,
+		.session = (uint8_t)m->session,
+		.side = m->side,
 	};
 }
 
@@ -277,8 +280,8 @@ make_bad(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 	case BAD_TYPE:
 		buf[GW_PROTO_L2_L4_LEN + 3] = 0x7f;
 		return (uint32_t)gw_proto_frame(buf, GW_PROTO_FRAME_MAX, &src,
-			&g->gateway, buf + GW_PROTO_L2_L4_LEN, len -
-			GW_PROTO_L2_L4_LEN);
+			&g->gateway, buf + GW_PROTO_L2_L4_LEN,
+			len - GW_PROTO_L2_L4_LEN);
 	case BAD_SHORT:
 		return (uint32_t)gw_proto_frame(buf, GW_PROTO_FRAME_MAX, &src,
 			&g->gateway, buf + GW_PROTO_L2_L4_LEN, 20);
@@ -287,8 +290,8 @@ make_bad(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 		return len;
 	case BAD_UDP_CKSUM:
 		/* Never to 0, which would mean "no checksum". */
-		buf[34 + 6] ^= buf[34 + 6] == 0x5a && buf[34 + 7] == 0 ?
-			0xa5 : 0x5a;
+		buf[34 + 6] ^= buf[34 + 6] == 0x5a && buf[34 + 7] == 0 ? 0xa5 :
+									 0x5a;
 		return len;
 	default:
 		return len;
@@ -298,7 +301,7 @@ make_bad(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 uint32_t
 gw_gen_next(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 {
-	struct gw_msg m = { 0 };
+	struct gw_msg m = {0};
 	struct gen_sym *s;
 	uint32_t idx, r;
 
@@ -307,8 +310,8 @@ gw_gen_next(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 	idx = pick_symbol(g);
 	s = &g->sym[idx];
 	if (below(g, 8) == 0)
-		s->mid = RTE_MAX(s->mid + (below(g, 2) ? 1 : -1),
-			(int64_t)MID_MIN);
+		s->mid = RTE_MAX(
+			s->mid + (below(g, 2) ? 1 : -1), (int64_t)MID_MIN);
 	r = below(g, 100);
 	if (s->n_live == g->cap)
 		make_cancel(g, s, &m);

@@ -39,10 +39,10 @@
 struct gw_gen_conf {
 	uint64_t seed;
 	const struct gw_symtab *symtab;
-	uint32_t sessions;		/**< 1 .. GW_PROTO_SESSIONS - 1 */
-	uint32_t live_per_symbol;	/**< Orders tracked per symbol. */
-	uint32_t bad_ppm;		/**< Malformed frames per million. */
-	struct gw_endpoint gateway;	/**< Destination of the requests. */
+	uint32_t sessions;	    /**< 1 .. GW_PROTO_SESSIONS - 1 */
+	uint32_t live_per_symbol;   /**< Orders tracked per symbol. */
+	uint32_t bad_ppm;	    /**< Malformed frames per million. */
+	struct gw_endpoint gateway; /**< Destination of the requests. */
 	int socket;
 };
 

@@ -46,111 +46,135 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n\n"
-"Runs the lfpool order gateway. With no --ports, a seeded order flow is\n"
-"generated into a net_ring port pair (no NIC, no files needed).\n\n"
-"Flow and ports:\n"
-"  --ports LIST          poll these ethdev ports (e.g. 0,1) instead of the\n"
-"                        embedded flow; each worker polls its own queue\n"
-"  --orders N            requests to generate (embedded; default %u) or\n"
-"                        to receive before stopping (--ports; default: no\n"
-"                        limit)\n"
-"  --duration SEC        stop after SEC seconds (whichever comes first)\n"
-"  --symbols N           tradable symbols (default 256)\n"
-"  --sessions N          client sessions of the generated flow (16)\n"
-"  --live-per-symbol N   live orders the flow keeps per symbol (32)\n"
-"  --bad-ppm N           malformed requests per million (1000)\n"
-"  --rate N              requests per second (default 0: as fast as the\n"
-"                        main lcore can generate)\n"
-"  --pregen              generate the whole flow before starting (needs\n"
-"                        --orders; about 110 bytes per request), so the\n"
-"                        workers, not the generator, set the pace\n"
-"  --seed N              flow seed (default 1)\n"
-"  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
-"  --udp-port N          gateway UDP port (%u)\n"
-"Workers and memory:\n"
-"  --workers N           use N worker lcores (default: all); with one\n"
-"                        lcore in all, the main lcore is the worker\n"
-"  --pool-ops NAME       mempool ops of the typed pools (default lfpool)\n"
-"  --mbuf-ops NAME       mempool ops of the mbuf pools (default: as\n"
-"                        --pool-ops)\n"
-"  --numa-policy P       local (socket memory only) or preferred\n"
-"                        (nearest socket with memory; default)\n"
-"  --pool-orders N       Order and OrderNode objects per socket\n"
-"  --pool-levels N       PriceLevel objects per socket\n"
-"  --pool-trades N       Trade objects per socket\n"
-"  --mbufs N             mbufs per socket\n"
-"  --max-levels N        price levels per side and book (64)\n"
-"Output:\n"
-"  --stats-interval SEC  periodic statistics line (1; 0: none)\n"
-"  --json FILE           write the summary as JSON\n"
-"  --pcap-out FILE       write the generated requests as a pcap, to\n"
-"                        replay with --vdev net_pcap0,rx_pcap=FILE\n"
-"  --pcap-resp FILE      write the responses the client received\n"
-"Benchmark:\n"
-"  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
-"                        the main lcore; --bench-ops N requests (1000000)\n"
-"  --self-test-leak      keep one Order out of its pool to the end, to\n"
-"                        see the leak check fail (exit status 1)\n"
-"  -h, --help            this text\n",
+	       "Runs the lfpool order gateway. With no --ports, a seeded order flow is\n"
+	       "generated into a net_ring port pair (no NIC, no files needed).\n\n"
+	       "Flow and ports:\n"
+	       "  --ports LIST          poll these ethdev ports (e.g. 0,1) instead of the\n"
+	       "                        embedded flow; each worker polls its own queue\n"
+	       "  --orders N            requests to generate (embedded; default %u) or\n"
+	       "                        to receive before stopping (--ports; default: no\n"
+	       "                        limit)\n"
+	       "  --duration SEC        stop after SEC seconds (whichever comes first)\n"
+	       "  --symbols N           tradable symbols (default 256)\n"
+	       "  --sessions N          client sessions of the generated flow (16)\n"
+	       "  --live-per-symbol N   live orders the flow keeps per symbol (32)\n"
+	       "  --bad-ppm N           malformed requests per million (1000)\n"
+	       "  --rate N              requests per second (default 0: as fast as the\n"
+	       "                        main lcore can generate)\n"
+	       "  --pregen              generate the whole flow before starting (needs\n"
+	       "                        --orders; about 110 bytes per request), so the\n"
+	       "                        workers, not the generator, set the pace\n"
+	       "  --seed N              flow seed (default 1)\n"
+	       "  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
+	       "  --udp-port N          gateway UDP port (%u)\n"
+	       "Workers and memory:\n"
+	       "  --workers N           use N worker lcores (default: all); with one\n"
+	       "                        lcore in all, the main lcore is the worker\n"
+	       "  --pool-ops NAME       mempool ops of the typed pools (default lfpool)\n"
+	       "  --mbuf-ops NAME       mempool ops of the mbuf pools (default: as\n"
+	       "                        --pool-ops)\n"
+	       "  --numa-policy P       local (socket memory only) or preferred\n"
+	       "                        (nearest socket with memory; default)\n"
+	       "  --pool-orders N       Order and OrderNode objects per socket\n"
+	       "  --pool-levels N       PriceLevel objects per socket\n"
+	       "  --pool-trades N       Trade objects per socket\n"
+	       "  --mbufs N             mbufs per socket\n"
+	       "  --max-levels N        price levels per side and book (64)\n"
+	       "Output:\n"
+	       "  --stats-interval SEC  periodic statistics line (1; 0: none)\n"
+	       "  --json FILE           write the summary as JSON\n"
+	       "  --pcap-out FILE       write the generated requests as a pcap, to\n"
+	       "                        replay with --vdev net_pcap0,rx_pcap=FILE\n"
+	       "  --pcap-resp FILE      write the responses the client received\n"
+	       "Benchmark:\n"
+	       "  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
+	       "                        the main lcore; --bench-ops N requests (1000000)\n"
+	       "  --self-test-leak      keep one Order out of its pool to the end, to\n"
+	       "                        see the leak check fail (exit status 1)\n"
+	       "  -h, --help            this text\n",
 		prog, DEFAULT_ORDERS, GW_PROTO_UDP_PORT);
 }
 
 enum {
-	OPT_PORTS = 256, OPT_ORDERS, OPT_DURATION, OPT_SYMBOLS, OPT_SESSIONS,
-	OPT_LIVE, OPT_BAD_PPM, OPT_RATE, OPT_SEED, OPT_IP, OPT_UDP_PORT,
-	OPT_WORKERS, OPT_POOL_OPS, OPT_NUMA_POLICY, OPT_POOL_ORDERS,
-	OPT_POOL_LEVELS, OPT_POOL_TRADES, OPT_MBUFS, OPT_MAX_LEVELS,
-	OPT_STATS, OPT_JSON, OPT_PCAP_OUT, OPT_PCAP_RESP, OPT_BENCH_BOOK,
-	OPT_BENCH_OPS, OPT_PREGEN, OPT_MBUF_OPS, OPT_SELF_TEST_LEAK,
+	OPT_PORTS = 256,
+	OPT_ORDERS,
+	OPT_DURATION,
+	OPT_SYMBOLS,
+	OPT_SESSIONS,
+	OPT_LIVE,
+	OPT_BAD_PPM,
+	OPT_RATE,
+	OPT_SEED,
+	OPT_IP,
+	OPT_UDP_PORT,
+	OPT_WORKERS,
+	OPT_POOL_OPS,
+	OPT_NUMA_POLICY,
+	OPT_POOL_ORDERS,
+	OPT_POOL_LEVELS,
+	OPT_POOL_TRADES,
+	OPT_MBUFS,
+	OPT_MAX_LEVELS,
+	OPT_STATS,
+	OPT_JSON,
+	OPT_PCAP_OUT,
+	OPT_PCAP_RESP,
+	OPT_BENCH_BOOK,
+	OPT_BENCH_OPS,
+	OPT_PREGEN,
+	OPT_MBUF_OPS,
+	OPT_SELF_TEST_LEAK,
 };
 
 static const struct option long_opts[] = {
-	{ "ports", required_argument, NULL, OPT_PORTS },
-	{ "orders", required_argument, NULL, OPT_ORDERS },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
-	{ "sessions", required_argument, NULL, OPT_SESSIONS },
-	{ "live-per-symbol", required_argument, NULL, OPT_LIVE },
-	{ "bad-ppm", required_argument, NULL, OPT_BAD_PPM },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "ip", required_argument, NULL, OPT_IP },
-	{ "udp-port", required_argument, NULL, OPT_UDP_PORT },
-	{ "workers", required_argument, NULL, OPT_WORKERS },
-	{ "pool-ops", required_argument, NULL, OPT_POOL_OPS },
-	{ "mbuf-ops", required_argument, NULL, OPT_MBUF_OPS },
-	{ "numa-policy", required_argument, NULL, OPT_NUMA_POLICY },
-	{ "pool-orders", required_argument, NULL, OPT_POOL_ORDERS },
-	{ "pool-levels", required_argument, NULL, OPT_POOL_LEVELS },
-	{ "pool-trades", required_argument, NULL, OPT_POOL_TRADES },
-	{ "mbufs", required_argument, NULL, OPT_MBUFS },
-	{ "max-levels", required_argument, NULL, OPT_MAX_LEVELS },
-	{ "stats-interval", required_argument, NULL, OPT_STATS },
-	{ "json", required_argument, NULL, OPT_JSON },
-	{ "pcap-out", required_argument, NULL, OPT_PCAP_OUT },
-	{ "pcap-resp", required_argument, NULL, OPT_PCAP_RESP },
-	{ "pregen", no_argument, NULL, OPT_PREGEN },
-	{ "self-test-leak", no_argument, NULL, OPT_SELF_TEST_LEAK },
-	{ "bench-book", no_argument, NULL, OPT_BENCH_BOOK },
-	{ "bench-ops", required_argument, NULL, OPT_BENCH_OPS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"ports", required_argument, NULL, OPT_PORTS},
+	{"orders", required_argument, NULL, OPT_ORDERS},
+	{"duration", required_argument, NULL, OPT_DURATION},
+	{"symbols", required_argument, NULL, OPT_SYMBOLS},
+	{"sessions", required_argument, NULL, OPT_SESSIONS},
+	{"live-per-symbol", required_argument, NULL, OPT_LIVE},
+	{"bad-ppm", required_argument, NULL, OPT_BAD_PPM},
+	{"rate", required_argument, NULL, OPT_RATE},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"ip", required_argument, NULL, OPT_IP},
+	{"udp-port", required_argument, NULL, OPT_UDP_PORT},
+	{"workers", required_argument, NULL, OPT_WORKERS},
+	{"pool-ops", required_argument, NULL, OPT_POOL_OPS},
+	{"mbuf-ops", required_argument, NULL, OPT_MBUF_OPS},
+	{"numa-policy", required_argument, NULL, OPT_NUMA_POLICY},
+	{"pool-orders", required_argument, NULL, OPT_POOL_ORDERS},
+	{"pool-levels", required_argument, NULL, OPT_POOL_LEVELS},
+	{"pool-trades", required_argument, NULL, OPT_POOL_TRADES},
+	{"mbufs", required_argument, NULL, OPT_MBUFS},
+	{"max-levels", required_argument, NULL, OPT_MAX_LEVELS},
+	{"stats-interval", required_argument, NULL, OPT_STATS},
+	{"json", required_argument, NULL, OPT_JSON},
+	{"pcap-out", required_argument, NULL, OPT_PCAP_OUT},
+	{"pcap-resp", required_argument, NULL, OPT_PCAP_RESP},
+	{"pregen", no_argument, NULL, OPT_PREGEN},
+	{"self-test-leak", no_argument, NULL, OPT_SELF_TEST_LEAK},
+	{"bench-book", no_argument, NULL, OPT_BENCH_BOOK},
+	{"bench-ops", required_argument, NULL, OPT_BENCH_OPS},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 /* Parse an unsigned number in [lo, hi]; -1 with a message otherwise. */
 static int
 parse_u64(const char *name, const char *s, uint64_t lo, uint64_t hi,
-		uint64_t *out)
+	uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-			v < lo || v > hi) {
-		fprintf(stderr, "--%s: '%s' is not a number in [%" PRIu64
-			", %" PRIu64 "]\n", name, s, lo, hi);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < lo ||
+		v > hi) {
+		fprintf(stderr,
+			"--%s: '%s' is not a number in [%" PRIu64 ", %" PRIu64
+			"]\n",
+			name, s, lo, hi);
 		return -1;
 	}
 	*out = v;
@@ -159,7 +183,7 @@ parse_u64(const char *name, const char *s, uint64_t lo, uint64_t hi,
 
 static int
 parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
-		uint32_t *out)
+	uint32_t *out)
 {
 	uint64_t v;
 
@@ -193,10 +217,10 @@ parse_ports(struct gw_options *o, const char *s)
 	snprintf(buf, sizeof(buf), "%s", s);
 	o->nb_ports = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
+		tok = strtok_r(NULL, ",", &save)) {
 		if (o->nb_ports == GW_MAX_PORTS ||
-				parse_u32("ports", tok, 0, RTE_MAX_ETHPORTS - 1,
-					&p) < 0)
+			parse_u32("ports", tok, 0, RTE_MAX_ETHPORTS - 1, &p) <
+				0)
 			return -1;
 		if (!rte_eth_dev_is_valid_port((uint16_t)p)) {
 			fprintf(stderr, "--ports: no port %u\n", p);
@@ -241,23 +265,26 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 	uint64_t v;
 
 	switch (opt) {
-	case OPT_PORTS: return parse_ports(o, arg);
-	case OPT_ORDERS: return parse_u64("orders", arg, 1, UINT64_MAX,
-		&o->orders);
-	case OPT_DURATION: return parse_seconds("duration", arg,
-		&o->duration);
-	case OPT_SYMBOLS: return parse_u32("symbols", arg, 1, GW_SYMTAB_MAX,
-		&o->symbols);
-	case OPT_SESSIONS: return parse_u32("sessions", arg, 1,
-		GW_PROTO_SESSIONS - 1, &o->sessions);
-	case OPT_LIVE: return parse_u32("live-per-symbol", arg, 1, 4096,
-		&o->live_per_symbol);
-	case OPT_BAD_PPM: return parse_u32("bad-ppm", arg, 0, 1000000,
-		&o->bad_ppm);
-	case OPT_RATE: return parse_u64("rate", arg, 0, UINT32_MAX,
-		&o->rate);
-	case OPT_SEED: return parse_u64("seed", arg, 0, UINT64_MAX,
-		&o->seed);
+	case OPT_PORTS:
+		return parse_ports(o, arg);
+	case OPT_ORDERS:
+		return parse_u64("orders", arg, 1, UINT64_MAX, &o->orders);
+	case OPT_DURATION:
+		return parse_seconds("duration", arg, &o->duration);
+	case OPT_SYMBOLS:
+		return parse_u32("symbols", arg, 1, GW_SYMTAB_MAX, &o->symbols);
+	case OPT_SESSIONS:
+		return parse_u32("sessions", arg, 1, GW_PROTO_SESSIONS - 1,
+			&o->sessions);
+	case OPT_LIVE:
+		return parse_u32(
+			"live-per-symbol", arg, 1, 4096, &o->live_per_symbol);
+	case OPT_BAD_PPM:
+		return parse_u32("bad-ppm", arg, 0, 1000000, &o->bad_ppm);
+	case OPT_RATE:
+		return parse_u64("rate", arg, 0, UINT32_MAX, &o->rate);
+	case OPT_SEED:
+		return parse_u64("seed", arg, 0, UINT64_MAX, &o->seed);
 	case OPT_IP:
 		if (inet_pton(AF_INET, arg, &o->local.ip) != 1) {
 			fprintf(stderr, "--ip: '%s' is not an IPv4 address\n",
@@ -270,10 +297,14 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 			return -1;
 		o->local.port = rte_cpu_to_be_16((uint16_t)v32);
 		return 0;
-	case OPT_WORKERS: return parse_u32("workers", arg, 1, RTE_MAX_LCORE,
-		&o->workers);
-	case OPT_POOL_OPS: o->pool_ops = arg; return 0;
-	case OPT_MBUF_OPS: o->mbuf_ops = arg; return 0;
+	case OPT_WORKERS:
+		return parse_u32("workers", arg, 1, RTE_MAX_LCORE, &o->workers);
+	case OPT_POOL_OPS:
+		o->pool_ops = arg;
+		return 0;
+	case OPT_MBUF_OPS:
+		o->mbuf_ops = arg;
+		return 0;
 	case OPT_NUMA_POLICY:
 		if (strcmp(arg, "local") == 0)
 			o->policy = LFP_TP_POLICY_LOCAL_ONLY;
@@ -282,30 +313,47 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 		else
 			return bad_policy(arg);
 		return 0;
-	case OPT_POOL_ORDERS: return parse_u32("pool-orders", arg, 1,
-		1u << 30, &o->pool_orders);
-	case OPT_POOL_LEVELS: return parse_u32("pool-levels", arg, 1,
-		1u << 30, &o->pool_levels);
-	case OPT_POOL_TRADES: return parse_u32("pool-trades", arg, 1,
-		1u << 30, &o->pool_trades);
-	case OPT_MBUFS: return parse_u32("mbufs", arg, 1024, 1u << 24,
-		&o->mbufs);
-	case OPT_MAX_LEVELS: return parse_u32("max-levels", arg, 1, 1u << 20,
-		&o->max_levels);
-	case OPT_STATS: return parse_seconds("stats-interval", arg,
-		&o->stats_interval);
-	case OPT_JSON: o->json_path = arg; return 0;
-	case OPT_PCAP_OUT: o->pcap_out = arg; return 0;
-	case OPT_PCAP_RESP: o->pcap_resp = arg; return 0;
-	case OPT_PREGEN: o->pregen = true; return 0;
-	case OPT_SELF_TEST_LEAK: o->self_test_leak = true; return 0;
-	case OPT_BENCH_BOOK: o->bench_book = true; return 0;
+	case OPT_POOL_ORDERS:
+		return parse_u32(
+			"pool-orders", arg, 1, 1u << 30, &o->pool_orders);
+	case OPT_POOL_LEVELS:
+		return parse_u32(
+			"pool-levels", arg, 1, 1u << 30, &o->pool_levels);
+	case OPT_POOL_TRADES:
+		return parse_u32(
+			"pool-trades", arg, 1, 1u << 30, &o->pool_trades);
+	case OPT_MBUFS:
+		return parse_u32("mbufs", arg, 1024, 1u << 24, &o->mbufs);
+	case OPT_MAX_LEVELS:
+		return parse_u32(
+			"max-levels", arg, 1, 1u << 20, &o->max_levels);
+	case OPT_STATS:
+		return parse_seconds("stats-interval", arg, &o->stats_interval);
+	case OPT_JSON:
+		o->json_path = arg;
+		return 0;
+	case OPT_PCAP_OUT:
+		o->pcap_out = arg;
+		return 0;
+	case OPT_PCAP_RESP:
+		o->pcap_resp = arg;
+		return 0;
+	case OPT_PREGEN:
+		o->pregen = true;
+		return 0;
+	case OPT_SELF_TEST_LEAK:
+		o->self_test_leak = true;
+		return 0;
+	case OPT_BENCH_BOOK:
+		o->bench_book = true;
+		return 0;
 	case OPT_BENCH_OPS:
 		if (parse_u64("bench-ops", arg, 1, UINT32_MAX, &v) < 0)
 			return -1;
 		o->bench_ops = v;
 		return 0;
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 
@@ -354,15 +402,16 @@ size_pools(struct gw_options *o)
 	if (o->nb_ports > 0)
 		resting = RTE_MAX(resting, (uint64_t)65536);
 	if (o->pool_orders == 0)
-		o->pool_orders = (uint32_t)RTE_MIN(resting + caches +
-			RTE_MAX_LCORE, (uint64_t)1 << 30);
+		o->pool_orders = (uint32_t)RTE_MIN(
+			resting + caches + RTE_MAX_LCORE, (uint64_t)1 << 30);
 	if (o->pool_levels == 0)
 		o->pool_levels = o->pool_orders;
 	if (o->pool_trades == 0)
 		o->pool_trades = caches + 1024;
 	if (o->mbufs == 0)
-		o->mbufs = rte_lcore_count() * (GW_REQ_RING + GW_RSP_RING +
-			2048) + 4096;
+		o->mbufs = rte_lcore_count() *
+				(GW_REQ_RING + GW_RSP_RING + 2048) +
+			4096;
 }
 
 static int
@@ -388,7 +437,8 @@ create_pools(struct gw_app *app)
 		GW_LOG(ERR, "typed pools: %s", rte_strerror(rte_errno));
 		return -1;
 	}
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		s = (int)rte_lcore_to_socket_id(lcore);
 		if (app->mbuf_pool[s] != NULL)
 			continue;
@@ -397,8 +447,10 @@ create_pools(struct gw_app *app)
 			app->opt.mbufs, MBUF_CACHE, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, s, app->opt.mbuf_ops);
 		if (app->mbuf_pool[s] == NULL) {
-			GW_LOG(ERR, "mbuf pool on socket %d (%u mbufs, ops %s)"
-				": %s", s, app->opt.mbufs, app->opt.mbuf_ops,
+			GW_LOG(ERR,
+				"mbuf pool on socket %d (%u mbufs, ops %s)"
+				": %s",
+				s, app->opt.mbufs, app->opt.mbuf_ops,
 				rte_strerror(rte_errno));
 			return -1;
 		}
@@ -425,8 +477,8 @@ gw_port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp)
 	for (q = 0; ret == 0 && q < nq; q++) {
 		ret = rte_eth_rx_queue_setup(port, q, nrx, socket, NULL, mp);
 		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(port, q, ntx, socket,
-				NULL);
+			ret = rte_eth_tx_queue_setup(
+				port, q, ntx, socket, NULL);
 	}
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
@@ -462,8 +514,9 @@ setup_ports(struct gw_app *app)
 	for (i = 0; i < app->opt.nb_ports; i++) {
 		p = app->opt.ports[i];
 		s = rte_eth_dev_socket_id(p);
-		mp = app->mbuf_pool[s >= 0 && app->mbuf_pool[s] != NULL ? s :
-			(int)rte_socket_id()];
+		mp = app->mbuf_pool[s >= 0 && app->mbuf_pool[s] != NULL ?
+				s :
+				(int)rte_socket_id()];
 		if (gw_port_start(p, app->nb_workers, mp) < 0)
 			return -1;
 		app->ports[app->nb_ports++] = p;
@@ -478,7 +531,8 @@ worker_lcores(const struct gw_app *app, unsigned int *lcores)
 {
 	unsigned int n = 0, lcore;
 
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		if (app->opt.workers != 0 && n == app->opt.workers)
 			break;
 		lcores[n++] = lcore;
@@ -522,10 +576,10 @@ announce(const struct gw_app *app)
 
 	inet_ntop(AF_INET, &app->opt.local.ip, ip, sizeof(ip));
 	rte_ether_format_addr(mac, sizeof(mac), &app->opt.local.mac);
-	GW_LOG(NOTICE, "%s:%u (%s) on %s, %u worker(s), %u symbols",
-		ip, rte_be_to_cpu_16(app->opt.local.port), mac,
-		app->client != NULL ? "the embedded net_ring flow" :
-		"--ports", app->nb_workers, gw_symtab_count(app->symtab));
+	GW_LOG(NOTICE, "%s:%u (%s) on %s, %u worker(s), %u symbols", ip,
+		rte_be_to_cpu_16(app->opt.local.port), mac,
+		app->client != NULL ? "the embedded net_ring flow" : "--ports",
+		app->nb_workers, gw_symtab_count(app->symtab));
 }
 
 static void
@@ -552,8 +606,8 @@ workers_exited(const struct gw_app *app)
 
 	for (i = 0; i < app->nb_workers; i++)
 		/* Pairs with the worker's release store after its purge. */
-		if (!__atomic_load_n(&app->workers[i]->exited,
-				__ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(
+			    &app->workers[i]->exited, __ATOMIC_ACQUIRE))
 			return false;
 	return true;
 }
@@ -576,10 +630,9 @@ tick(struct gw_app *app, uint64_t *next)
 
 	if (app->opt.stats_interval <= 0 || now < *next)
 		return;
-	gw_stats_tick(app, (double)(now - app->tsc_start) /
-		(double)app->tsc_hz);
-	*next = now + (uint64_t)(app->opt.stats_interval *
-		(double)app->tsc_hz);
+	gw_stats_tick(
+		app, (double)(now - app->tsc_start) / (double)app->tsc_hz);
+	*next = now + (uint64_t)(app->opt.stats_interval * (double)app->tsc_hz);
 }
 
 /* Embedded flow: feed the ports until every request is in, then wait. */
@@ -598,10 +651,9 @@ run_embedded(struct gw_app *app, uint64_t *next)
 			/* Pairs with the workers' acquire load: every
 			 * request was enqueued before this store.
 			 */
-			__atomic_store_n(&app->input_done, 1,
-				__ATOMIC_RELEASE);
-		if (sent_all && (app->inline_worker ? n == 0 :
-				workers_exited(app)))
+			__atomic_store_n(&app->input_done, 1, __ATOMIC_RELEASE);
+		if (sent_all &&
+			(app->inline_worker ? n == 0 : workers_exited(app)))
 			break;
 		tick(app, next);
 	}
@@ -612,8 +664,8 @@ static void
 run_ports(struct gw_app *app, uint64_t *next)
 {
 	uint64_t stop_at = app->opt.duration > 0 ? app->tsc_start +
-		(uint64_t)(app->opt.duration * (double)app->tsc_hz) :
-		UINT64_MAX;
+			(uint64_t)(app->opt.duration * (double)app->tsc_hz) :
+						   UINT64_MAX;
 
 	while (!stopped()) {
 		if (app->inline_worker)
@@ -637,8 +689,8 @@ run(struct gw_app *app)
 	unsigned int i;
 
 	app->tsc_start = rte_rdtsc();
-	next = app->tsc_start + (uint64_t)(app->opt.stats_interval *
-		(double)app->tsc_hz);
+	next = app->tsc_start +
+		(uint64_t)(app->opt.stats_interval * (double)app->tsc_hz);
 	if (!app->inline_worker)
 		for (i = 0; i < app->nb_workers; i++)
 			rte_eal_remote_launch(gw_worker_main, app->workers[i],
@@ -676,7 +728,7 @@ check_leaks(struct gw_app *app)
 	}
 	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		if (app->mbuf_pool[s] == NULL ||
-				rte_mempool_full(app->mbuf_pool[s]))
+			rte_mempool_full(app->mbuf_pool[s]))
 			continue;
 		GW_LOG(ERR, "%s: %u mbufs not returned",
 			app->mbuf_pool[s]->name,
@@ -740,7 +792,7 @@ main(int argc, char **argv)
 	}
 	if (app->opt.self_test_leak)
 		held = lfp_tp_order_create(app->pools, 0,
-			&(struct lfp_tp_symbol){ .c = "LEAK" }, LFP_TP_SIDE_BUY,
+			&(struct lfp_tp_symbol){.c = "LEAK"}, LFP_TP_SIDE_BUY,
 			LFP_TP_ORDER_LIMIT, 1, 1, 0);
 	announce(app);
 	run(app);
@@ -748,7 +800,7 @@ main(int argc, char **argv)
 	lfp_tp_order_free(app->pools, held);
 	gw_stats_summary(app, stdout, leak);
 	if (app->opt.json_path != NULL &&
-			gw_stats_json(app, app->opt.json_path, leak) < 0) {
+		gw_stats_json(app, app->opt.json_path, leak) < 0) {
 		GW_LOG(ERR, "cannot write %s", app->opt.json_path);
 		status = 1;
 	}

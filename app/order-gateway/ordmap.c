@@ -24,7 +24,7 @@
  */
 struct slot {
 	uint64_t id;
-	struct lfp_order_node *node;	/* NULL: empty slot */
+	struct lfp_order_node *node; /* NULL: empty slot */
 };
 
 struct gw_ordmap {
@@ -125,7 +125,7 @@ gw_ordmap_find(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
 
 int
 gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
-		struct lfp_order_node *node)
+	struct lfp_order_node *node)
 {
 	uint32_t i;
 
@@ -140,7 +140,7 @@ gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 	}
 	/* The book's field, given to the map: see struct slot. */
 	node->user = sym;
-	m->slots[i] = (struct slot){ .id = id, .node = node };
+	m->slots[i] = (struct slot){.id = id, .node = node};
 	m->count++;
 	return 0;
 }

@@ -43,8 +43,8 @@ struct gw_ordmap *gw_ordmap_create(uint32_t capacity, int socket);
 void gw_ordmap_free(struct gw_ordmap *m);
 
 /** The node of a live order, or NULL. */
-struct lfp_order_node *gw_ordmap_find(const struct gw_ordmap *m,
-		uint32_t sym, uint64_t id);
+struct lfp_order_node *gw_ordmap_find(
+	const struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
 /**
  * Add a live order.
@@ -54,7 +54,7 @@ struct lfp_order_node *gw_ordmap_find(const struct gw_ordmap *m,
  *   capacity orders already (rte_errno set).
  */
 int gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
-		struct lfp_order_node *node);
+	struct lfp_order_node *node);
 
 /** Remove a key; returns 0, or -ENOENT if absent (rte_errno set). */
 int gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id);
@@ -66,8 +66,7 @@ void gw_ordmap_prefetch(const struct gw_ordmap *m, uint64_t id);
  * The node of the first entry with this id, whatever its symbol, without
  * reading any node: a prefetch hint, not a lookup.
  */
-struct lfp_order_node *gw_ordmap_peek(const struct gw_ordmap *m,
-		uint64_t id);
+struct lfp_order_node *gw_ordmap_peek(const struct gw_ordmap *m, uint64_t id);
 
 /** Live orders in the table. */
 uint32_t gw_ordmap_count(const struct gw_ordmap *m);

@@ -29,11 +29,11 @@
 #define M_SEQ 12
 #define M_ORDER_ID 16
 #define M_SYMBOL 24
-#define M_PRICE 32		/* NEW, REPLACE, ACCEPTED */
-#define M_QTY 40		/* NEW, REPLACE, ACCEPTED */
-#define M_SIDE 44		/* NEW, ACCEPTED */
-#define M_ORD_TYPE 45		/* NEW */
-#define M_ACC_REQ 45		/* ACCEPTED */
+#define M_PRICE 32    /* NEW, REPLACE, ACCEPTED */
+#define M_QTY 40      /* NEW, REPLACE, ACCEPTED */
+#define M_SIDE 44     /* NEW, ACCEPTED */
+#define M_ORD_TYPE 45 /* NEW */
+#define M_ACC_REQ 45  /* ACCEPTED */
 #define M_REJ_REASON 32
 #define M_REJ_REQ 34
 #define M_REJ_REF_SEQ 36
@@ -287,9 +287,8 @@ parse_body(const uint8_t *m, struct gw_msg *msg)
 }
 
 enum gw_parse_result
-gw_proto_parse(const void *frame, uint32_t len,
-		const struct gw_endpoint *local, struct gw_msg *msg,
-		struct gw_endpoint *peer)
+gw_proto_parse(const void *frame, uint32_t len, const struct gw_endpoint *local,
+	struct gw_msg *msg, struct gw_endpoint *peer)
 {
 	const uint8_t *f = frame;
 	const uint8_t *m = f + OFF_MSG;
@@ -328,8 +327,8 @@ encode_body(uint8_t *m, const struct gw_msg *msg)
 	case GW_MSG_REPLACE:
 	case GW_MSG_ACCEPTED:
 		wr64(m + M_PRICE, (uint64_t)msg->price);
-		wr32(m + M_QTY, msg->type == GW_MSG_ACCEPTED ?
-			msg->leaves : msg->qty);
+		wr32(m + M_QTY,
+			msg->type == GW_MSG_ACCEPTED ? msg->leaves : msg->qty);
 		if (msg->type != GW_MSG_REPLACE)
 			m[M_SIDE] = msg->side;
 		if (msg->type == GW_MSG_NEW)
@@ -362,7 +361,7 @@ encode_body(uint8_t *m, const struct gw_msg *msg)
 
 static void
 encode_headers(uint8_t *f, uint32_t mlen, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst)
+	const struct gw_endpoint *dst)
 {
 	struct rte_ipv4_hdr *ip = (void *)(f + OFF_IP);
 	uint8_t *udp = f + OFF_UDP;
@@ -401,8 +400,7 @@ fail(int err)
 
 int
 gw_proto_frame(void *buf, uint32_t room, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const void *payload,
-		uint32_t plen)
+	const struct gw_endpoint *dst, const void *payload, uint32_t plen)
 {
 	uint8_t *f = buf;
 
@@ -417,7 +415,7 @@ gw_proto_frame(void *buf, uint32_t room, const struct gw_endpoint *src,
 
 int
 gw_proto_encode(void *buf, uint32_t room, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const struct gw_msg *msg)
+	const struct gw_endpoint *dst, const struct gw_msg *msg)
 {
 	uint32_t mlen = gw_proto_msg_len(msg->type);
 	uint8_t *f = buf;
@@ -441,7 +439,7 @@ gw_proto_encode(void *buf, uint32_t room, const struct gw_endpoint *src,
 
 int
 gw_proto_encode_mbuf(struct rte_mbuf *m, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const struct gw_msg *msg)
+	const struct gw_endpoint *dst, const struct gw_msg *msg)
 {
 	int len;
 
@@ -459,11 +457,11 @@ uint64_t
 gw_proto_digest(const void *frame, uint32_t len)
 {
 	const uint8_t *f = frame;
-	uint64_t h = UINT64_C(0xCBF29CE484222325);	/* FNV-1a 64 */
+	uint64_t h = UINT64_C(0xCBF29CE484222325); /* FNV-1a 64 */
 	uint32_t end = len, i;
 
 	if (len >= OFF_MSG && rd16(f + OFF_UDP + 4) >= 8 &&
-			OFF_UDP + (uint32_t)rd16(f + OFF_UDP + 4) <= len)
+		OFF_UDP + (uint32_t)rd16(f + OFF_UDP + 4) <= len)
 		end = OFF_UDP + (uint32_t)rd16(f + OFF_UDP + 4);
 	for (i = OFF_MSG; i < end; i++)
 		h = (h ^ f[i]) * UINT64_C(0x100000001B3);
@@ -522,21 +520,29 @@ const char *
 gw_msg_type_name(unsigned int type)
 {
 	switch (type) {
-	case GW_MSG_NEW: return "new";
-	case GW_MSG_CANCEL: return "cancel";
-	case GW_MSG_REPLACE: return "replace";
-	case GW_MSG_ACCEPTED: return "accepted";
-	case GW_MSG_REJECTED: return "rejected";
-	case GW_MSG_EXECUTED: return "executed";
-	case GW_MSG_CANCELLED: return "cancelled";
-	default: return "unknown";
+	case GW_MSG_NEW:
+		return "new";
+	case GW_MSG_CANCEL:
+		return "cancel";
+	case GW_MSG_REPLACE:
+		return "replace";
+	case GW_MSG_ACCEPTED:
+		return "accepted";
+	case GW_MSG_REJECTED:
+		return "rejected";
+	case GW_MSG_EXECUTED:
+		return "executed";
+	case GW_MSG_CANCELLED:
+		return "cancelled";
+	default:
+		return "unknown";
 	}
 }
 
 uint64_t
 gw_symbol_pack(const char *s)
 {
-	char b[8] = { 0 };
+	char b[8] = {0};
 	unsigned int i;
 	uint64_t v;
 

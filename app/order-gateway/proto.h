@@ -26,9 +26,9 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#define GW_PROTO_MAGIC 0x4C46		/**< "LF" */
+#define GW_PROTO_MAGIC 0x4C46 /**< "LF" */
 #define GW_PROTO_VERSION 1
-#define GW_PROTO_UDP_PORT 9000		/**< Default gateway UDP port. */
+#define GW_PROTO_UDP_PORT 9000 /**< Default gateway UDP port. */
 
 /** Bytes of the Ethernet, IPv4 (no options) and UDP headers. */
 #define GW_PROTO_L2_L4_LEN (14 + 20 + 8)
@@ -65,66 +65,66 @@ enum gw_side {
 
 enum gw_ord_type {
 	GW_ORD_LIMIT = 1,
-	GW_ORD_MARKET = 2,	/**< Immediate-or-cancel at any price. */
+	GW_ORD_MARKET = 2, /**< Immediate-or-cancel at any price. */
 };
 
 /** Why an order's open quantity was cancelled (CANCELLED.reason). */
 enum gw_cancel_reason {
-	GW_CXL_REQUESTED = 1,	/**< A CANCEL request. */
-	GW_CXL_UNFILLED = 2,	/**< Market order remainder: no liquidity. */
+	GW_CXL_REQUESTED = 1, /**< A CANCEL request. */
+	GW_CXL_UNFILLED = 2,  /**< Market order remainder: no liquidity. */
 };
 
 /** Which side of a trade an execution is (EXECUTED.liquidity). */
 enum gw_liquidity {
-	GW_LIQ_MAKER = 1,	/**< The resting order. */
-	GW_LIQ_TAKER = 2,	/**< The incoming order. */
+	GW_LIQ_MAKER = 1, /**< The resting order. */
+	GW_LIQ_TAKER = 2, /**< The incoming order. */
 };
 
 /** Reject reasons (REJECTED.reason), stable wire values. */
 enum gw_reject {
 	GW_REJ_NONE = 0,
-	GW_REJ_SHORT = 1,		/**< Fewer bytes than the type needs. */
-	GW_REJ_LONG = 2,		/**< More bytes than the type has. */
+	GW_REJ_SHORT = 1, /**< Fewer bytes than the type needs. */
+	GW_REJ_LONG = 2,  /**< More bytes than the type has. */
 	GW_REJ_BAD_MAGIC = 3,
 	GW_REJ_BAD_VERSION = 4,
-	GW_REJ_BAD_TYPE = 5,		/**< Unknown or response type. */
-	GW_REJ_BAD_LENGTH = 6,		/**< Header length != datagram. */
-	GW_REJ_BAD_RESERVED = 7,	/**< Flags or padding not zero. */
+	GW_REJ_BAD_TYPE = 5,	 /**< Unknown or response type. */
+	GW_REJ_BAD_LENGTH = 6,	 /**< Header length != datagram. */
+	GW_REJ_BAD_RESERVED = 7, /**< Flags or padding not zero. */
 	GW_REJ_BAD_SESSION = 8,
-	GW_REJ_BAD_SYMBOL = 9,		/**< Empty or not printable. */
+	GW_REJ_BAD_SYMBOL = 9, /**< Empty or not printable. */
 	GW_REJ_BAD_SIDE = 10,
 	GW_REJ_BAD_ORD_TYPE = 11,
 	GW_REJ_BAD_PRICE = 12,
 	GW_REJ_BAD_QTY = 13,
 	GW_REJ_UNKNOWN_SYMBOL = 14,
-	GW_REJ_DUPLICATE_ID = 15,	/**< Id of a live order. */
-	GW_REJ_UNKNOWN_ORDER = 16,	/**< Not live, or another session's. */
-	GW_REJ_NO_RESOURCES = 17,	/**< A pool or the book is full. */
-	GW_REJ_WRONG_SHARD = 18,	/**< Symbol owned by another worker. */
+	GW_REJ_DUPLICATE_ID = 15,  /**< Id of a live order. */
+	GW_REJ_UNKNOWN_ORDER = 16, /**< Not live, or another session's. */
+	GW_REJ_NO_RESOURCES = 17,  /**< A pool or the book is full. */
+	GW_REJ_WRONG_SHARD = 18,   /**< Symbol owned by another worker. */
 	GW_REJ_MAX,
 };
 
 /** Why a frame was dropped without an answer (counted, never logged). */
 enum gw_drop {
 	GW_DROP_NONE = 0,
-	GW_DROP_RUNT,		/**< Shorter than the L2-L4 headers. */
-	GW_DROP_NOT_IPV4,	/**< EtherType is not IPv4 (VLANs included). */
-	GW_DROP_IP_HEADER,	/**< Version, IHL (options) or total length. */
+	GW_DROP_RUNT,	   /**< Shorter than the L2-L4 headers. */
+	GW_DROP_NOT_IPV4,  /**< EtherType is not IPv4 (VLANs included). */
+	GW_DROP_IP_HEADER, /**< Version, IHL (options) or total length. */
 	GW_DROP_IP_CKSUM,
 	GW_DROP_IP_FRAGMENT,
 	GW_DROP_NOT_UDP,
 	GW_DROP_UDP_LENGTH,
 	GW_DROP_UDP_CKSUM,
-	GW_DROP_NOT_FOR_US,	/**< Other destination address or port. */
-	GW_DROP_TRAILER,	/**< Bytes after the datagram beyond padding. */
+	GW_DROP_NOT_FOR_US, /**< Other destination address or port. */
+	GW_DROP_TRAILER,    /**< Bytes after the datagram beyond padding. */
 	GW_DROP_MAX,
 };
 
 /** What the caller does with a parsed frame. */
 enum gw_parse_result {
-	GW_PARSE_OK = 0,	/**< A valid request in @c msg. */
-	GW_PARSE_REJECT,	/**< Answer with REJECTED, @c msg->reason. */
-	GW_PARSE_DROP, /**< Drop; the gw_drop code in @c msg->reason. */
+	GW_PARSE_OK = 0, /**< A valid request in @c msg. */
+	GW_PARSE_REJECT, /**< Answer with REJECTED, @c msg->reason. */
+	GW_PARSE_DROP,	 /**< Drop; the gw_drop code in @c msg->reason. */
 };
 
 /** One end of a UDP flow; ip and port in network byte order. */
@@ -139,21 +139,21 @@ struct gw_endpoint {
  * each type uses the fields its layout has (doc/protocol.md).
  */
 struct gw_msg {
-	uint8_t type;		/**< enum gw_msg_type */
-	uint8_t side;		/**< enum gw_side */
-	uint8_t ord_type;	/**< enum gw_ord_type */
-	uint8_t req_type;	/**< ACCEPTED/REJECTED: request answered. */
-	uint16_t reason;	/**< gw_reject, gw_cancel_reason or gw_drop. */
-	uint8_t liquidity;	/**< enum gw_liquidity */
+	uint8_t type;	   /**< enum gw_msg_type */
+	uint8_t side;	   /**< enum gw_side */
+	uint8_t ord_type;  /**< enum gw_ord_type */
+	uint8_t req_type;  /**< ACCEPTED/REJECTED: request answered. */
+	uint16_t reason;   /**< gw_reject, gw_cancel_reason or gw_drop. */
+	uint8_t liquidity; /**< enum gw_liquidity */
 	uint8_t pad;
 	uint32_t session;
-	uint32_t seq;		/**< Request: client seq; response: book seq. */
-	uint32_t qty;		/**< Order, new, executed or cancelled qty. */
-	uint32_t leaves;	/**< Open quantity after the event. */
-	uint32_t ref_seq;	/**< REJECTED: seq of the rejected request. */
+	uint32_t seq;	  /**< Request: client seq; response: book seq. */
+	uint32_t qty;	  /**< Order, new, executed or cancelled qty. */
+	uint32_t leaves;  /**< Open quantity after the event. */
+	uint32_t ref_seq; /**< REJECTED: seq of the rejected request. */
 	uint64_t order_id;
-	uint64_t symbol;	/**< The 8 wire bytes, in wire order. */
-	int64_t price;		/**< Ticks. */
+	uint64_t symbol; /**< The 8 wire bytes, in wire order. */
+	int64_t price;	 /**< Ticks. */
 	uint64_t trade_id;
 };
 
@@ -177,8 +177,8 @@ struct gw_msg {
  *   The enum gw_parse_result.
  */
 enum gw_parse_result gw_proto_parse(const void *frame, uint32_t len,
-		const struct gw_endpoint *local, struct gw_msg *msg,
-		struct gw_endpoint *peer);
+	const struct gw_endpoint *local, struct gw_msg *msg,
+	struct gw_endpoint *peer);
 
 /**
  * Encode one message of any type as a complete frame, checksums included.
@@ -196,7 +196,7 @@ enum gw_parse_result gw_proto_parse(const void *frame, uint32_t len,
  *   -ENOSPC.
  */
 int gw_proto_encode(void *buf, uint32_t room, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const struct gw_msg *msg);
+	const struct gw_endpoint *dst, const struct gw_msg *msg);
 
 /**
  * Wrap any payload in Ethernet/IPv4/UDP headers with valid lengths and
@@ -210,8 +210,7 @@ int gw_proto_encode(void *buf, uint32_t room, const struct gw_endpoint *src,
  *   in a datagram, or -ENOSPC.
  */
 int gw_proto_frame(void *buf, uint32_t room, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const void *payload,
-		uint32_t plen);
+	const struct gw_endpoint *dst, const void *payload, uint32_t plen);
 
 /**
  * gw_proto_encode() into an mbuf, replacing its data (one segment).
@@ -221,7 +220,7 @@ int gw_proto_frame(void *buf, uint32_t room, const struct gw_endpoint *src,
  *   mbuf is too small.
  */
 int gw_proto_encode_mbuf(struct rte_mbuf *m, const struct gw_endpoint *src,
-		const struct gw_endpoint *dst, const struct gw_msg *msg);
+	const struct gw_endpoint *dst, const struct gw_msg *msg);
 
 /**
  * Message bytes (header included) of a type, 0 for an unknown type.

@@ -21,7 +21,10 @@ struct field {
 	size_t off;
 };
 
-#define ENGINE_FIELD(n, f) { n, offsetof(struct gw_engine_stats, f) }
+#define ENGINE_FIELD(n, f) \
+	{ \
+		n, offsetof(struct gw_engine_stats, f) \
+	}
 static const struct field engine_fields[] = {
 	ENGINE_FIELD("frames", frames),
 	ENGINE_FIELD("new", requests[GW_MSG_NEW]),
@@ -35,7 +38,10 @@ static const struct field engine_fields[] = {
 	ENGINE_FIELD("cancelled", cancelled),
 };
 
-#define WORKER_FIELD(n, f) { n, offsetof(struct gw_worker_stats, f) }
+#define WORKER_FIELD(n, f) \
+	{ \
+		n, offsetof(struct gw_worker_stats, f) \
+	}
 static const struct field worker_fields[] = {
 	WORKER_FIELD("rx_pkts", rx_pkts),
 	WORKER_FIELD("rx_bursts", rx_bursts),
@@ -64,13 +70,13 @@ field_add(void *dst, const void *src, const struct field *f)
 {
 	const uint8_t *from = (const uint8_t *)src + f->off;
 
-	*(uint64_t *)((uint8_t *)dst + f->off) +=
-		gw_stat_load((const uint64_t *)from);
+	*(uint64_t *)((uint8_t *)dst + f->off) += gw_stat_load(
+		(const uint64_t *)from);
 }
 
 void
 gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
-		struct gw_worker_stats *w)
+	struct gw_worker_stats *w)
 {
 	const struct gw_worker *x;
 	unsigned int i, f;
@@ -134,8 +140,8 @@ gw_stats_tick(struct gw_app *app, double elapsed)
 	if (dt <= 0)
 		return;
 	printf("[%8.2f s] orders %10.0f/s trades %9.0f/s | rejects %" PRIu64
-		" drops %" PRIu64 " (total)", elapsed,
-		(double)(e.frames - prev.frames) / dt,
+	       " drops %" PRIu64 " (total)",
+		elapsed, (double)(e.frames - prev.frames) / dt,
 		(double)(e.trades - prev.trades) / dt, e.rejected,
 		sum_array(e.drops, GW_DROP_MAX));
 	print_pools(app, stdout);
@@ -179,8 +185,8 @@ ns(const struct gw_app *app, uint64_t cycles)
 	return (double)cycles * 1e9 / (double)app->tsc_hz;
 }
 
-static const double pct[] = { 50, 99, 99.9, 100 };
-static const char *const pct_name[] = { "p50", "p99", "p99_9", "max" };
+static const double pct[] = {50, 99, 99.9, 100};
+static const char *const pct_name[] = {"p50", "p99", "p99_9", "max"};
 
 void
 gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
@@ -190,10 +196,11 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 	uint64_t v;
 
 	collect(app, &r);
-	fprintf(f, "\norder-gateway: %u worker(s), %u symbols, pool ops %s "
-		"(mbufs %s), %.3f s\n", app->nb_workers,
-		gw_symtab_count(app->symtab), app->opt.pool_ops,
-		app->opt.mbuf_ops, r.elapsed);
+	fprintf(f,
+		"\norder-gateway: %u worker(s), %u symbols, pool ops %s "
+		"(mbufs %s), %.3f s\n",
+		app->nb_workers, gw_symtab_count(app->symtab),
+		app->opt.pool_ops, app->opt.mbuf_ops, r.elapsed);
 	fprintf(f, "  engine:");
 	for (i = 0; i < RTE_DIM(engine_fields); i++)
 		fprintf(f, " %s %" PRIu64, engine_fields[i].name,
@@ -208,10 +215,14 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 		if (r.e.drops[i] != 0)
 			fprintf(f, " %s %" PRIu64, gw_drop_name(i),
 				r.e.drops[i]);
-	fprintf(f, "\n  tx: %" PRIu64 " sent, %" PRIu64 " dropped, %" PRIu64
-		" without mbuf\n", r.w.tx_pkts, r.w.tx_dropped, r.w.tx_nombuf);
-	fprintf(f, "  throughput: %.0f orders/s (wall), %.0f orders/s per "
-		"busy worker\n", (double)r.e.frames / r.elapsed,
+	fprintf(f,
+		"\n  tx: %" PRIu64 " sent, %" PRIu64 " dropped, %" PRIu64
+		" without mbuf\n",
+		r.w.tx_pkts, r.w.tx_dropped, r.w.tx_nombuf);
+	fprintf(f,
+		"  throughput: %.0f orders/s (wall), %.0f orders/s per "
+		"busy worker\n",
+		(double)r.e.frames / r.elapsed,
 		r.busy_s > 0 ? (double)r.e.frames / r.busy_s : 0);
 	fprintf(f, "  RX->TX latency (%" PRIu64 " requests):", r.hist.count);
 	for (i = 0; i < RTE_DIM(pct); i++) {
@@ -220,30 +231,35 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 			ns(app, v));
 	}
 	if (app->client != NULL)
-		fprintf(f, "\n  client: %" PRIu64 " sent (%" PRIu64
-			" malformed), %" PRIu64 " responses, digest 0x%016"
-			PRIx64,
+		fprintf(f,
+			"\n  client: %" PRIu64 " sent (%" PRIu64
+			" malformed), %" PRIu64
+			" responses, digest 0x%016" PRIx64,
 			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);
 	for (i = 0; i < app->nb_workers && !app->inline_worker; i++)
-		fprintf(f, "\n  worker %u loop: heap calls %" PRIu64 "%s, "
+		fprintf(f,
+			"\n  worker %u loop: heap calls %" PRIu64 "%s, "
 			"read/write syscalls %" PRIu64 "/%" PRIu64 ", "
 			"voluntary switches %" PRIu64 ", page faults %" PRIu64,
 			i, app->workers[i]->probe.heap_calls,
-			app->workers[i]->probe.alloc_shim ? "" :
-			" (no counting shim)",
+			app->workers[i]->probe.alloc_shim ?
+				"" :
+				" (no counting shim)",
 			app->workers[i]->probe.read_syscalls,
 			app->workers[i]->probe.write_syscalls,
 			app->workers[i]->probe.voluntary_switches,
 			app->workers[i]->probe.minor_faults);
-	fprintf(f, "\n  pools: %s\n", leak ? "LEAK: not every object came "
-		"back (see above)" : "every object back, all pools full");
+	fprintf(f, "\n  pools: %s\n",
+		leak ? "LEAK: not every object came "
+		       "back (see above)" :
+		       "every object back, all pools full");
 }
 
 /* JSON: hand-written output, parsed by the tests with jansson. */
 
 static void
-json_fields(FILE *f, const char *name, const void *base,
-		const struct field *t, unsigned int n)
+json_fields(FILE *f, const char *name, const void *base, const struct field *t,
+	unsigned int n)
 {
 	unsigned int i;
 
@@ -256,7 +272,7 @@ json_fields(FILE *f, const char *name, const void *base,
 
 static void
 json_named(FILE *f, const char *name, const uint64_t *v, unsigned int n,
-		const char *(*namer)(unsigned int))
+	const char *(*namer)(unsigned int))
 {
 	unsigned int i;
 
@@ -293,13 +309,15 @@ json_workers(FILE *f, const struct gw_app *app)
 	for (i = 0; i < app->nb_workers; i++) {
 		w = app->workers[i];
 		busy = (double)w->st.busy_cycles / (double)app->tsc_hz;
-		fprintf(f, "%s\n    {\"lcore\": %u, \"socket\": %d, "
+		fprintf(f,
+			"%s\n    {\"lcore\": %u, \"socket\": %d, "
 			"\"books\": %u, \"rx_pkts\": %" PRIu64 ", "
 			"\"tx_pkts\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
 			", \"busy_s\": %.6f, \"orders_per_s_busy\": %.0f, "
 			"\"loop\": {\"measured\": %s, \"alloc_shim\": %s, "
-			"\"heap_calls\": %" PRIu64 ", \"read_syscalls\": %"
-			PRIu64 ", \"write_syscalls\": %" PRIu64
+			"\"heap_calls\": %" PRIu64
+			", \"read_syscalls\": %" PRIu64
+			", \"write_syscalls\": %" PRIu64
 			", \"voluntary_switches\": %" PRIu64
 			", \"minor_faults\": %" PRIu64 "}}",
 			i ? "," : "", w->lcore, w->socket, w->nb_books,
@@ -330,9 +348,11 @@ json_pools(FILE *f, struct gw_app *app)
 			st.socket[s].socket_id);
 		for (t = 0; t < RTE_DIM(type_names); t++) {
 			ts = &st.socket[s].type[t];
-			fprintf(f, ", \"%s\": {\"size\": %u, \"in_use\": %u, "
+			fprintf(f,
+				", \"%s\": {\"size\": %u, \"in_use\": %u, "
 				"\"peak_in_use\": %u, \"failures\": %" PRIu64
-				"}", type_names[t], ts->size, ts->in_use,
+				"}",
+				type_names[t], ts->size, ts->in_use,
 				ts->peak_in_use, ts->failures);
 		}
 		fprintf(f, "}");
@@ -349,27 +369,30 @@ gw_stats_json(struct gw_app *app, const char *path, bool leak)
 	if (f == NULL)
 		return -errno;
 	collect(app, &r);
-	fprintf(f, "{\n  \"version\": 1,\n  \"config\": {\"workers\": %u, "
+	fprintf(f,
+		"{\n  \"version\": 1,\n  \"config\": {\"workers\": %u, "
 		"\"symbols\": %u, \"orders\": %" PRIu64 ", \"seed\": %" PRIu64
 		", \"pool_ops\": \"%s\", \"mbuf_ops\": \"%s\", "
 		"\"embedded\": %s, \"inline_worker\": %s},\n",
-		app->nb_workers, gw_symtab_count(app->symtab),
-		app->opt.orders, app->opt.seed, app->opt.pool_ops,
-		app->opt.mbuf_ops, app->client != NULL ? "true" : "false",
+		app->nb_workers, gw_symtab_count(app->symtab), app->opt.orders,
+		app->opt.seed, app->opt.pool_ops, app->opt.mbuf_ops,
+		app->client != NULL ? "true" : "false",
 		app->inline_worker ? "true" : "false");
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", r.elapsed);
 	json_fields(f, "engine", &r.e, engine_fields, RTE_DIM(engine_fields));
 	json_named(f, "rejects", r.e.rejects, GW_REJ_MAX, gw_reject_name);
 	json_named(f, "drops", r.e.drops, GW_DROP_MAX, gw_drop_name);
 	json_fields(f, "io", &r.w, worker_fields, RTE_DIM(worker_fields));
-	fprintf(f, "  \"throughput\": {\"orders_per_s\": %.0f, "
+	fprintf(f,
+		"  \"throughput\": {\"orders_per_s\": %.0f, "
 		"\"orders_per_s_per_busy_worker\": %.0f},\n",
-		(double)r.e.frames / r.elapsed, r.busy_s > 0 ?
-		(double)r.e.frames / r.busy_s : 0);
+		(double)r.e.frames / r.elapsed,
+		r.busy_s > 0 ? (double)r.e.frames / r.busy_s : 0);
 	json_latency(f, app, &r.hist);
 	json_workers(f, app);
 	if (app->client != NULL)
-		fprintf(f, "  \"client\": {\"sent\": %" PRIu64 ", "
+		fprintf(f,
+			"  \"client\": {\"sent\": %" PRIu64 ", "
 			"\"malformed\": %" PRIu64 ", \"responses\": %" PRIu64
 			", \"response_digest\": \"0x%016" PRIx64 "\"},\n",
 			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);

@@ -9,7 +9,7 @@
 struct ref_order {
 	uint64_t id;
 	int64_t price;
-	uint64_t time;		/* arrival in the book: smaller is older */
+	uint64_t time; /* arrival in the book: smaller is older */
 	uint32_t open;
 	uint32_t filled;
 	uint32_t session;
@@ -17,7 +17,7 @@ struct ref_order {
 };
 
 struct ref_book {
-	struct ref_order *o;	/* resting orders, in no order */
+	struct ref_order *o; /* resting orders, in no order */
 	uint32_t n;
 	uint32_t cap;
 	uint64_t clock;
@@ -91,7 +91,7 @@ before(const struct ref_order *a, const struct ref_order *b)
 {
 	if (a->price != b->price)
 		return a->side == GW_SIDE_BUY ? a->price > b->price :
-			a->price < b->price;
+						a->price < b->price;
 	return a->time < b->time;
 }
 
@@ -102,8 +102,8 @@ best(const struct ref_book *rb, uint8_t side)
 	uint32_t i;
 
 	for (i = 0; i < rb->n; i++)
-		if (rb->o[i].side == side && (b < 0 || before(&rb->o[i],
-				&rb->o[b])))
+		if (rb->o[i].side == side &&
+			(b < 0 || before(&rb->o[i], &rb->o[b])))
 			b = (int)i;
 	return b;
 }
@@ -116,63 +116,81 @@ emit(const struct gw_sink *sink, struct gw_msg m)
 
 static void
 reject(const struct ref_book *rb, const struct gw_msg *req, uint16_t why,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
-	emit(sink, (struct gw_msg){ .type = GW_MSG_REJECTED,
-		.session = req->session, .order_id = req->order_id,
-		.symbol = rb->symbol, .reason = why, .req_type = req->type,
-		.ref_seq = req->seq });
+	emit(sink,
+		(struct gw_msg){.type = GW_MSG_REJECTED,
+			.session = req->session,
+			.order_id = req->order_id,
+			.symbol = rb->symbol,
+			.reason = why,
+			.req_type = req->type,
+			.ref_seq = req->seq});
 }
 
 static void
-accepted(const struct ref_book *rb, const struct ref_order *t,
-		uint8_t req_type, const struct gw_sink *sink)
+accepted(const struct ref_book *rb, const struct ref_order *t, uint8_t req_type,
+	const struct gw_sink *sink)
 {
-	emit(sink, (struct gw_msg){ .type = GW_MSG_ACCEPTED,
-		.session = t->session, .order_id = t->id,
-		.symbol = rb->symbol, .price = t->price, .leaves = t->open,
-		.side = t->side, .req_type = req_type });
+	emit(sink,
+		(struct gw_msg){.type = GW_MSG_ACCEPTED,
+			.session = t->session,
+			.order_id = t->id,
+			.symbol = rb->symbol,
+			.price = t->price,
+			.leaves = t->open,
+			.side = t->side,
+			.req_type = req_type});
 }
 
 static void
-executed(const struct ref_book *rb, const struct ref_order *o,
-		int64_t price, uint32_t q, uint8_t liq,
-		const struct gw_sink *sink)
+executed(const struct ref_book *rb, const struct ref_order *o, int64_t price,
+	uint32_t q, uint8_t liq, const struct gw_sink *sink)
 {
-	emit(sink, (struct gw_msg){ .type = GW_MSG_EXECUTED,
-		.session = o->session, .order_id = o->id,
-		.symbol = rb->symbol,
-		.trade_id = gw_trade_id(rb->sym_idx, rb->trades),
-		.price = price, .qty = q, .leaves = o->open, .side = o->side,
-		.liquidity = liq });
+	emit(sink,
+		(struct gw_msg){.type = GW_MSG_EXECUTED,
+			.session = o->session,
+			.order_id = o->id,
+			.symbol = rb->symbol,
+			.trade_id = gw_trade_id(rb->sym_idx, rb->trades),
+			.price = price,
+			.qty = q,
+			.leaves = o->open,
+			.side = o->side,
+			.liquidity = liq});
 }
 
 static void
-cancelled(const struct ref_book *rb, const struct ref_order *o,
-		uint16_t why, const struct gw_sink *sink)
+cancelled(const struct ref_book *rb, const struct ref_order *o, uint16_t why,
+	const struct gw_sink *sink)
 {
-	emit(sink, (struct gw_msg){ .type = GW_MSG_CANCELLED,
-		.session = o->session, .order_id = o->id,
-		.symbol = rb->symbol, .qty = o->open, .reason = why });
+	emit(sink,
+		(struct gw_msg){.type = GW_MSG_CANCELLED,
+			.session = o->session,
+			.order_id = o->id,
+			.symbol = rb->symbol,
+			.qty = o->open,
+			.reason = why});
 }
 
 /* Trade the incoming order @p t against the best resting orders. */
 static void
 take(struct ref_book *rb, struct ref_order *t, bool market,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct ref_order *m;
 	uint32_t q;
 	int i;
 
 	while (t->open > 0) {
-		i = best(rb, t->side == GW_SIDE_BUY ? GW_SIDE_SELL :
-			GW_SIDE_BUY);
+		i = best(rb,
+			t->side == GW_SIDE_BUY ? GW_SIDE_SELL : GW_SIDE_BUY);
 		if (i < 0)
 			return;
 		m = &rb->o[i];
-		if (!market && (t->side == GW_SIDE_BUY ?
-				t->price < m->price : t->price > m->price))
+		if (!market &&
+			(t->side == GW_SIDE_BUY ? t->price < m->price :
+						  t->price > m->price))
 			return;
 		q = t->open < m->open ? t->open : m->open;
 		rb->trades++;
@@ -189,12 +207,15 @@ take(struct ref_book *rb, struct ref_order *t, bool market,
 
 static void
 ref_new(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct ref_book *rb = book;
 	struct ref_order t = {
-		.id = req->order_id, .price = req->price, .open = req->qty,
-		.session = req->session, .side = req->side,
+		.id = req->order_id,
+		.price = req->price,
+		.open = req->qty,
+		.session = req->session,
+		.side = req->side,
 	};
 	bool market = req->ord_type == GW_ORD_MARKET;
 
@@ -216,7 +237,7 @@ ref_new(void *book, const struct gw_msg *req, uint64_t ts,
 /* The resting order @p req names, or -1 after rejecting the request. */
 static int
 find_own(struct ref_book *rb, const struct gw_msg *req,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	int i = find(rb, req->order_id);
 
@@ -229,7 +250,7 @@ find_own(struct ref_book *rb, const struct gw_msg *req,
 
 static void
 ref_cancel(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct ref_book *rb = book;
 	int i = find_own(rb, req, sink);
@@ -243,7 +264,7 @@ ref_cancel(void *book, const struct gw_msg *req, uint64_t ts,
 
 static void
 ref_replace(void *book, const struct gw_msg *req, uint64_t ts,
-		const struct gw_sink *sink)
+	const struct gw_sink *sink)
 {
 	struct ref_book *rb = book;
 	int i = find_own(rb, req, sink);
@@ -288,8 +309,8 @@ cmp_entry(const void *pa, const void *pb)
 }
 
 uint32_t
-ref_book_snapshot(const struct ref_book *rb, struct gw_book_entry *out,
-		uint32_t max)
+ref_book_snapshot(
+	const struct ref_book *rb, struct gw_book_entry *out, uint32_t max)
 {
 	struct ref_order *sorted = malloc(sizeof(*sorted) * (rb->n + 1));
 	uint32_t i;
@@ -301,9 +322,11 @@ ref_book_snapshot(const struct ref_book *rb, struct gw_book_entry *out,
 	qsort(sorted, rb->n, sizeof(*sorted), cmp_entry);
 	for (i = 0; i < rb->n && i < max; i++)
 		out[i] = (struct gw_book_entry){
-			.price = sorted[i].price, .id = sorted[i].id,
+			.price = sorted[i].price,
+			.id = sorted[i].id,
 			.leaves = sorted[i].open,
-			.session = sorted[i].session, .side = sorted[i].side,
+			.session = sorted[i].session,
+			.side = sorted[i].side,
 		};
 	free(sorted);
 	return rb->n;

@@ -18,13 +18,13 @@
 
 struct ref_book;
 
-struct ref_book *ref_book_create(uint32_t sym_idx, uint64_t symbol,
-		uint32_t cap);
+struct ref_book *ref_book_create(
+	uint32_t sym_idx, uint64_t symbol, uint32_t cap);
 void ref_book_free(struct ref_book *rb);
 
 /* Same listing as gw_book_snapshot(). */
-uint32_t ref_book_snapshot(const struct ref_book *rb,
-		struct gw_book_entry *out, uint32_t max);
+uint32_t ref_book_snapshot(
+	const struct ref_book *rb, struct gw_book_entry *out, uint32_t max);
 
 /* Resting orders. */
 uint32_t ref_book_orders(const struct ref_book *rb);

@@ -28,7 +28,7 @@ struct bt {
 
 static int
 bt_init(struct bt *t, const char *name, uint32_t orders, uint32_t trades,
-		uint32_t levels, uint32_t max_levels)
+	uint32_t levels, uint32_t max_levels)
 {
 	const struct gw_book_conf conf = {
 		.sym_idx = 3,
@@ -88,12 +88,17 @@ run(struct bt *t, struct gw_msg *req)
 }
 
 static uint32_t
-order(struct bt *t, uint32_t session, uint64_t id, uint8_t side,
-		uint8_t type, int64_t price, uint32_t qty)
+order(struct bt *t, uint32_t session, uint64_t id, uint8_t side, uint8_t type,
+	int64_t price, uint32_t qty)
 {
 	struct gw_msg req = {
-		.type = GW_MSG_NEW, .session = session, .order_id = id,
-		.side = side, .ord_type = type, .price = price, .qty = qty,
+		.type = GW_MSG_NEW,
+		.session = session,
+		.order_id = id,
+		.side = side,
+		.ord_type = type,
+		.price = price,
+		.qty = qty,
 	};
 
 	return run(t, &req);
@@ -103,7 +108,9 @@ static uint32_t
 cancel(struct bt *t, uint32_t session, uint64_t id)
 {
 	struct gw_msg req = {
-		.type = GW_MSG_CANCEL, .session = session, .order_id = id,
+		.type = GW_MSG_CANCEL,
+		.session = session,
+		.order_id = id,
 	};
 
 	return run(t, &req);
@@ -111,11 +118,14 @@ cancel(struct bt *t, uint32_t session, uint64_t id)
 
 static uint32_t
 replace(struct bt *t, uint32_t session, uint64_t id, int64_t price,
-		uint32_t qty)
+	uint32_t qty)
 {
 	struct gw_msg req = {
-		.type = GW_MSG_REPLACE, .session = session, .order_id = id,
-		.price = price, .qty = qty,
+		.type = GW_MSG_REPLACE,
+		.session = session,
+		.order_id = id,
+		.price = price,
+		.qty = qty,
 	};
 
 	return run(t, &req);
@@ -127,8 +137,8 @@ replace(struct bt *t, uint32_t session, uint64_t id, int64_t price,
  * CANCELLED, the reason (in qty) for REJECTED.
  */
 static bool
-msg_is(const struct bt *t, uint32_t i, uint8_t type, uint64_t id,
-		int64_t price, uint32_t qty, uint32_t leaves)
+msg_is(const struct bt *t, uint32_t i, uint8_t type, uint64_t id, int64_t price,
+	uint32_t qty, uint32_t leaves)
 {
 	const struct gw_msg *m = &t->rec.msgs[i];
 	bool ok;
@@ -155,8 +165,8 @@ msg_is(const struct bt *t, uint32_t i, uint8_t type, uint64_t id,
 	}
 	if (!ok)
 		printf("\n    message %u: %s id %" PRIu64 " price %" PRId64
-			" qty %u leaves %u reason %u\n", i,
-			gw_msg_type_name(m->type), m->order_id, m->price,
+		       " qty %u leaves %u reason %u\n",
+			i, gw_msg_type_name(m->type), m->order_id, m->price,
 			m->qty, m->leaves, m->reason);
 	return ok;
 }
@@ -171,8 +181,8 @@ book_is(const struct bt *t, const char *want)
 	size_t off = 0;
 
 	for (i = 0; i < n && i < RTE_DIM(e); i++)
-		off += snprintf(got + off, sizeof(got) - off, "%s%c:%" PRIu64
-			":%u@%" PRId64, i ? " " : "",
+		off += snprintf(got + off, sizeof(got) - off,
+			"%s%c:%" PRIu64 ":%u@%" PRId64, i ? " " : "",
 			e[i].side == B ? 'B' : 'S', e[i].id, e[i].leaves,
 			e[i].price);
 	if (strcmp(got, want) != 0) {
@@ -196,7 +206,8 @@ test_book_passive_orders_rest(void)
 		CU_ASSERT_EQUAL(order(&t, 2, 3, S, LMT, 103, 7), 1);
 		CU_ASSERT_EQUAL(order(&t, 2, 4, S, LMT, 102, 8), 1);
 		CU_ASSERT_EQUAL(order(&t, 2, 5, B, LMT, 100, 1), 1);
-		CU_ASSERT(book_is(&t, "B:2:5@101 B:1:10@100 B:5:1@100 "
+		CU_ASSERT(book_is(&t,
+			"B:2:5@101 B:1:10@100 B:5:1@100 "
 			"S:4:8@102 S:3:7@103"));
 		CU_ASSERT_EQUAL(gw_book_depth(t.book, B), 2);
 		CU_ASSERT_EQUAL(gw_book_depth(t.book, S), 2);
@@ -279,16 +290,16 @@ test_book_cancel_partly_filled(void)
 		CU_ASSERT(book_is(&t, "S:2:20@10"));
 		/* Already gone, never existed, another session's. */
 		CU_ASSERT_EQUAL(cancel(&t, 1, 1), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 1, 0,
-			GW_REJ_UNKNOWN_ORDER, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 1, 0, GW_REJ_UNKNOWN_ORDER, 0));
 		CU_ASSERT_EQUAL(t.rec.msgs[0].req_type, GW_MSG_CANCEL);
 		CU_ASSERT_EQUAL(t.rec.msgs[0].ref_seq, t.seq);
 		CU_ASSERT_EQUAL(cancel(&t, 1, 99), 1);
 		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 99, 0,
 			GW_REJ_UNKNOWN_ORDER, 0));
 		CU_ASSERT_EQUAL(cancel(&t, 2, 2), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 2, 0,
-			GW_REJ_UNKNOWN_ORDER, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 2, 0, GW_REJ_UNKNOWN_ORDER, 0));
 		/* The last order of a level takes the level with it. */
 		CU_ASSERT_EQUAL(cancel(&t, 1, 2), 1);
 		CU_ASSERT_EQUAL(gw_book_depth(t.book, S), 0);
@@ -340,8 +351,8 @@ test_book_replace_loses_priority(void)
 		CU_ASSERT_EQUAL(gw_book_depth(t.book, B), 2);
 		/* Unknown and foreign orders are rejected. */
 		CU_ASSERT_EQUAL(replace(&t, 2, 1, 8, 1), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 1, 0,
-			GW_REJ_UNKNOWN_ORDER, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 1, 0, GW_REJ_UNKNOWN_ORDER, 0));
 		CU_ASSERT_EQUAL(t.rec.msgs[0].req_type, GW_MSG_REPLACE);
 	}
 	bt_fini(&t);
@@ -400,11 +411,11 @@ test_book_duplicate_ids(void)
 	if (bt_init(&t, "bk_dup", 64, 16, 16, 8) == 0) {
 		order(&t, 1, 1, B, LMT, 100, 10);
 		CU_ASSERT_EQUAL(order(&t, 2, 1, S, LMT, 101, 10), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 1, 0,
-			GW_REJ_DUPLICATE_ID, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 1, 0, GW_REJ_DUPLICATE_ID, 0));
 		CU_ASSERT_EQUAL(order(&t, 2, 1, S, MKT, 0, 10), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 1, 0,
-			GW_REJ_DUPLICATE_ID, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 1, 0, GW_REJ_DUPLICATE_ID, 0));
 		/* Once the order is done, its id may be used again. */
 		CU_ASSERT_EQUAL(order(&t, 2, 2, S, MKT, 0, 10), 3);
 		CU_ASSERT_EQUAL(order(&t, 2, 1, S, LMT, 101, 10), 1);
@@ -436,12 +447,12 @@ test_book_resource_exhaustion(void)
 		 * refused before it is accepted.
 		 */
 		CU_ASSERT_EQUAL(order(&t, 1, 7, B, LMT, 11, 1), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 7, 0,
-			GW_REJ_NO_RESOURCES, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 7, 0, GW_REJ_NO_RESOURCES, 0));
 		/* All 4 orders are resting, so the pool is empty too. */
 		CU_ASSERT_EQUAL(order(&t, 1, 8, S, MKT, 0, 1), 1);
-		CU_ASSERT(msg_is(&t, 0, GW_MSG_REJECTED, 8, 0,
-			GW_REJ_NO_RESOURCES, 0));
+		CU_ASSERT(msg_is(
+			&t, 0, GW_MSG_REJECTED, 8, 0, GW_REJ_NO_RESOURCES, 0));
 		CU_ASSERT_EQUAL(gw_book_purge(t.book), 4);
 		CU_ASSERT_TRUE(lfp_tp_full(t.pools));
 	}
@@ -458,7 +469,7 @@ test_book_trade_exhaustion(void)
 	if (bt_init(&t, "bk_notrade", 8, 1, 4, 4) == 0) {
 		order(&t, 1, 1, S, LMT, 10, 5);
 		held = lfp_tp_trade_create(t.pools, 1, 1, 2,
-			&(struct lfp_tp_symbol){ .c = "X" }, 1, 1, 0);
+			&(struct lfp_tp_symbol){.c = "X"}, 1, 1, 0);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(held);
 		CU_ASSERT_EQUAL(order(&t, 2, 2, B, LMT, 10, 5), 2);
 		CU_ASSERT(msg_is(&t, 1, GW_MSG_CANCELLED, 2, 0, 5, 0));
@@ -478,7 +489,7 @@ test_book_create_bad_args(void)
 		.max_levels = 4,
 		.socket = SOCKET_ID_ANY,
 	};
-	struct gw_malloc_ctx mctx = { 0 };
+	struct gw_malloc_ctx mctx = {0};
 	struct gw_ordmap *map = gw_ordmap_create(4, SOCKET_ID_ANY);
 	struct gw_alloc a;
 	struct gw_book *b;
@@ -508,14 +519,18 @@ test_book_on_malloc_allocator(void)
 		.max_levels = 4,
 		.socket = SOCKET_ID_ANY,
 	};
-	struct gw_malloc_ctx mctx = { .limit = { [GW_OBJ_ORDER] = 2 } };
+	struct gw_malloc_ctx mctx = {.limit = {[GW_OBJ_ORDER] = 2}};
 	struct gw_ordmap *map = gw_ordmap_create(16, SOCKET_ID_ANY);
 	struct rec_sink rec;
 	struct gw_alloc a;
 	struct gw_book *b;
 	struct gw_msg req = {
-		.type = GW_MSG_NEW, .session = 1, .side = S,
-		.ord_type = LMT, .price = 5, .qty = 3,
+		.type = GW_MSG_NEW,
+		.session = 1,
+		.side = S,
+		.ord_type = LMT,
+		.price = 5,
+		.qty = 3,
 	};
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
@@ -539,19 +554,19 @@ test_book_on_malloc_allocator(void)
 }
 
 CU_TestInfo gw_book_tests[] = {
-	{ "passive_orders_rest", test_book_passive_orders_rest },
-	{ "partial_fills_several_levels",
-		test_book_partial_fills_several_levels },
-	{ "market_orders", test_book_market_orders },
-	{ "cancel_partly_filled", test_book_cancel_partly_filled },
-	{ "replace_keeps_priority", test_book_replace_keeps_priority },
-	{ "replace_loses_priority", test_book_replace_loses_priority },
-	{ "replace_crossing_trades", test_book_replace_crossing_trades },
-	{ "self_cross_at_equal_price", test_book_self_cross_at_equal_price },
-	{ "duplicate_ids", test_book_duplicate_ids },
-	{ "resource_exhaustion", test_book_resource_exhaustion },
-	{ "trade_exhaustion", test_book_trade_exhaustion },
-	{ "create_bad_args", test_book_create_bad_args },
-	{ "on_malloc_allocator", test_book_on_malloc_allocator },
+	{"passive_orders_rest", test_book_passive_orders_rest},
+	{"partial_fills_several_levels",
+		test_book_partial_fills_several_levels},
+	{"market_orders", test_book_market_orders},
+	{"cancel_partly_filled", test_book_cancel_partly_filled},
+	{"replace_keeps_priority", test_book_replace_keeps_priority},
+	{"replace_loses_priority", test_book_replace_loses_priority},
+	{"replace_crossing_trades", test_book_replace_crossing_trades},
+	{"self_cross_at_equal_price", test_book_self_cross_at_equal_price},
+	{"duplicate_ids", test_book_duplicate_ids},
+	{"resource_exhaustion", test_book_resource_exhaustion},
+	{"trade_exhaustion", test_book_trade_exhaustion},
+	{"create_bad_args", test_book_create_bad_args},
+	{"on_malloc_allocator", test_book_on_malloc_allocator},
 	CU_TEST_INFO_NULL,
 };

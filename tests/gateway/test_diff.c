@@ -22,7 +22,7 @@
  */
 
 #define NSYM 4
-#define IDS 200		/* order ids per symbol: bounds the resting orders */
+#define IDS 200 /* order ids per symbol: bounds the resting orders */
 #define SESSIONS 3
 #define PRICE_LO 95
 #define PRICE_BAND 11
@@ -56,9 +56,9 @@ static void
 print_msg(const char *who, const struct gw_msg *m)
 {
 	printf("    %s: %s id %" PRIu64 " s%u price %" PRId64 " qty %u "
-		"leaves %u reason %u trade %" PRIx64 "\n", who,
-		gw_msg_type_name(m->type), m->order_id, m->session, m->price,
-		m->qty, m->leaves, m->reason, m->trade_id);
+	       "leaves %u reason %u trade %" PRIx64 "\n",
+		who, gw_msg_type_name(m->type), m->order_id, m->session,
+		m->price, m->qty, m->leaves, m->reason, m->trade_id);
 }
 
 static struct gw_msg
@@ -71,8 +71,9 @@ random_request(uint32_t seq)
 	};
 
 	/* Mostly the session that owns the id, sometimes a stranger. */
-	m.session = 1 + (rte_rand_max(10) == 0 ? rte_rand_max(SESSIONS) :
-		m.order_id % SESSIONS);
+	m.session = 1 +
+		(rte_rand_max(10) == 0 ? rte_rand_max(SESSIONS) :
+					 m.order_id % SESSIONS);
 	m.price = PRICE_LO + (int64_t)rte_rand_max(PRICE_BAND);
 	m.qty = 1 + rte_rand_max(20);
 	if (r < 45) {
@@ -95,8 +96,8 @@ random_request(uint32_t seq)
 }
 
 static void
-dispatch(const struct gw_market_ops *ops, void *book,
-		const struct gw_msg *req, const struct gw_sink *sink)
+dispatch(const struct gw_market_ops *ops, void *book, const struct gw_msg *req,
+	const struct gw_sink *sink)
 {
 	switch (req->type) {
 	case GW_MSG_NEW:
@@ -150,9 +151,8 @@ books_equal(const struct diff *d, unsigned int s)
 		return false;
 	for (i = 0; i < na; i++)
 		if (a[i].price != b[i].price || a[i].id != b[i].id ||
-				a[i].leaves != b[i].leaves ||
-				a[i].session != b[i].session ||
-				a[i].side != b[i].side)
+			a[i].leaves != b[i].leaves ||
+			a[i].session != b[i].session || a[i].side != b[i].side)
 			return false;
 	return gw_book_check(d->book[s]) == 0;
 }
@@ -171,8 +171,8 @@ diff_init(struct diff *d)
 	rec_init(&d->got, 64);
 	rec_init(&d->want, 64);
 	/* Resting orders <= NSYM * IDS; one taker and one trade in flight. */
-	d->pools = gw_test_pools("diff", NSYM * IDS + 1, 1, NSYM * IDS,
-		NSYM * 2 * PRICE_BAND);
+	d->pools = gw_test_pools(
+		"diff", NSYM * IDS + 1, 1, NSYM * IDS, NSYM * 2 * PRICE_BAND);
 	d->map = gw_ordmap_create(NSYM * IDS, SOCKET_ID_ANY);
 	if (d->pools == NULL || d->map == NULL)
 		return -1;
@@ -223,8 +223,8 @@ test_diff_book_vs_reference(void)
 	for (i = 1; i <= n && d.mismatches == 0; i++) {
 		req = random_request(i);
 		s = rte_rand_max(NSYM);
-		req.symbol = gw_symbol_pack((char[]){ 'S', 'Y', 'M',
-			(char)('0' + s), 0 });
+		req.symbol = gw_symbol_pack(
+			(char[]){'S', 'Y', 'M', (char)('0' + s), 0});
 		rec_clear(&d.got);
 		rec_clear(&d.want);
 		dispatch(&gw_book_ops, d.book[s], &req, &d.got.sink);
@@ -238,8 +238,9 @@ test_diff_book_vs_reference(void)
 		resting += gw_book_orders(d.book[s]);
 	}
 	printf("\n    %u requests, %" PRIu64 " trades, %u resting at the "
-		"end: %" PRIu64 " mismatching requests, %u mismatching "
-		"books\n", i - 1, d.trades, resting, d.mismatches, bad_books);
+	       "end: %" PRIu64 " mismatching requests, %u mismatching "
+	       "books\n",
+		i - 1, d.trades, resting, d.mismatches, bad_books);
 	CU_ASSERT_EQUAL(d.mismatches, 0);
 	CU_ASSERT_EQUAL(bad_books, 0);
 	/* The flow must really trade and keep a book: not a vacuous pass. */
@@ -249,6 +250,6 @@ test_diff_book_vs_reference(void)
 }
 
 CU_TestInfo gw_diff_tests[] = {
-	{ "book_vs_reference", test_diff_book_vs_reference },
+	{"book_vs_reference", test_diff_book_vs_reference},
 	CU_TEST_INFO_NULL,
 };

@@ -45,7 +45,7 @@
 #define LIVE 16
 
 static const struct gw_endpoint gw_ep = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x01 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x01}},
 	.port = RTE_BE16(GW_PROTO_UDP_PORT),
 	.ip = RTE_BE32(0x0A000001),
 };
@@ -67,7 +67,7 @@ set_path(char *out, const char *name)
  */
 static pid_t
 spawn_gateway(const char *const *eal, const char *const *app, bool preload,
-		char *prefix, size_t len)
+	char *prefix, size_t len)
 {
 	const char *bin = getenv("GW_BINARY");
 	const char *shim = getenv("GW_ALLOC_SHIM");
@@ -92,7 +92,7 @@ spawn_gateway(const char *const *eal, const char *const *app, bool preload,
 		argv[n++] = (char *)(uintptr_t)app[i];
 	/* Same override as the unit tests' pools (test_gateway.c). */
 	if (getenv("GW_TEST_POOL_OPS") != NULL && app[0] != NULL &&
-			strcmp(app[0], "--help") != 0) {
+		strcmp(app[0], "--help") != 0) {
 		argv[n++] = "--pool-ops";
 		argv[n++] = getenv("GW_TEST_POOL_OPS");
 	}
@@ -112,9 +112,9 @@ spawn_gateway(const char *const *eal, const char *const *app, bool preload,
 static void
 runtime_dir(const char *prefix, char *path, size_t len)
 {
-	const char *base = getuid() == 0 ? "/var/run" :
+	const char *base = getuid() == 0	  ? "/var/run" :
 		getenv("XDG_RUNTIME_DIR") != NULL ? getenv("XDG_RUNTIME_DIR") :
-		"/tmp";
+						    "/tmp";
 
 	snprintf(path, len, "%s/dpdk/%s", base, prefix);
 }
@@ -181,8 +181,7 @@ ref_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
 		abort();
 	x->responses++;
 	x->digest += gw_proto_digest(buf, (uint32_t)len);
-	x->trades += m->type == GW_MSG_EXECUTED &&
-		m->liquidity == GW_LIQ_TAKER;
+	x->trades += m->type == GW_MSG_EXECUTED && m->liquidity == GW_LIQ_TAKER;
 }
 
 static int
@@ -190,10 +189,14 @@ reference(const char *requests, struct expect *x)
 {
 	struct gw_symtab *t = gw_symtab_create(SYMBOLS, SOCKET_ID_ANY);
 	struct gw_engine_conf ec = {
-		.symtab = t, .local = gw_ep, .ops = &ref_book_ops,
-		.out = ref_out, .out_ctx = x, .socket = SOCKET_ID_ANY,
+		.symtab = t,
+		.local = gw_ep,
+		.ops = &ref_book_ops,
+		.out = ref_out,
+		.out_ctx = x,
+		.socket = SOCKET_ID_ANY,
 	};
-	struct ref_book *books[SYMBOLS] = { NULL };
+	struct ref_book *books[SYMBOLS] = {NULL};
 	char err[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -287,7 +290,8 @@ check_loop(json_t *j)
 	json_t *workers = json_object_get(j, "workers"), *w, *loop;
 	size_t i;
 
-	json_array_foreach(workers, i, w) {
+	json_array_foreach(workers, i, w)
+	{
 		loop = json_object_get(w, "loop");
 		if (!json_is_true(json_object_get(loop, "measured")))
 			continue;
@@ -297,7 +301,8 @@ check_loop(json_t *j)
 			CU_ASSERT_EQUAL(jint(loop, NULL, "heap_calls"), 0);
 		} else {
 			printf("\n    worker %zu: counting shim not active, "
-				"heap calls not checked", i);
+			       "heap calls not checked",
+				i);
 		}
 	}
 }
@@ -325,14 +330,28 @@ have_binary(const char *test)
 
 static void
 embedded_run(const char *test, const char *lcore_opt, const char *lcores,
-		const char *seed, const char *orders)
+	const char *seed, const char *orders)
 {
-	const char *eal[] = { lcore_opt, lcores, NULL };
+	const char *eal[] = {lcore_opt, lcores, NULL};
 	const char *app[] = {
-		"--orders", orders, "--seed", seed, "--symbols", "64",
-		"--live-per-symbol", "16", "--bad-ppm", "5000",
-		"--stats-interval", "0", "--pcap-out", req_pcap,
-		"--pcap-resp", resp_pcap, "--json", gw_json,
+		"--orders",
+		orders,
+		"--seed",
+		seed,
+		"--symbols",
+		"64",
+		"--live-per-symbol",
+		"16",
+		"--bad-ppm",
+		"5000",
+		"--stats-interval",
+		"0",
+		"--pcap-out",
+		req_pcap,
+		"--pcap-resp",
+		resp_pcap,
+		"--json",
+		gw_json,
 		NULL,
 	};
 	struct expect x;
@@ -350,7 +369,7 @@ embedded_run(const char *test, const char *lcore_opt, const char *lcores,
 	j = json_load_file(gw_json, 0, NULL);
 	check_report(j, &x, true);
 	printf("\n    %" PRIu64 " requests: %" PRIu64 " trades, %" PRIu64
-		" responses, digest 0x%016" PRIx64 " (reference: same)",
+	       " responses, digest 0x%016" PRIx64 " (reference: same)",
 		x.frames, x.trades, x.responses, x.digest);
 	json_decref(j);
 }
@@ -389,8 +408,7 @@ test_e2e_embedded_single_lcore(void)
 static void
 test_e2e_embedded_two_workers(void)
 {
-	embedded_run(__func__, "--lcores", "0@0,1@1,2@1", "3",
-		scaled_orders());
+	embedded_run(__func__, "--lcores", "0@0,1@1,2@1", "3", scaled_orders());
 }
 
 /* The first run's capture replayed through net_pcap: same answers. */
@@ -398,10 +416,19 @@ static void
 test_e2e_pcap_replay(void)
 {
 	char vdev[320];
-	const char *eal[] = { "-l", "0-1", "--vdev", vdev, NULL };
+	const char *eal[] = {"-l", "0-1", "--vdev", vdev, NULL};
 	const char *app[] = {
-		"--ports", "0", "--orders", NULL, "--symbols", "64",
-		"--stats-interval", "0", "--json", replay_json, NULL,
+		"--ports",
+		"0",
+		"--orders",
+		NULL,
+		"--symbols",
+		"64",
+		"--stats-interval",
+		"0",
+		"--json",
+		replay_json,
+		NULL,
 	};
 	uint64_t frames, digest;
 	struct expect x;
@@ -429,14 +456,14 @@ test_e2e_pcap_replay(void)
 static void
 test_e2e_options(void)
 {
-	const char *eal[] = { "-l", "0", NULL };
-	const char *help[] = { "--help", NULL };
+	const char *eal[] = {"-l", "0", NULL};
+	const char *help[] = {"--help", NULL};
 	const char *bad[][3] = {
-		{ "--orders", "0", NULL },
-		{ "--symbols", "x", NULL },
-		{ "--numa-policy", "far", NULL },
-		{ "--ports", "9", NULL },
-		{ "--nonsense", NULL, NULL },
+		{"--orders", "0", NULL},
+		{"--symbols", "x", NULL},
+		{"--numa-policy", "far", NULL},
+		{"--ports", "9", NULL},
+		{"--nonsense", NULL, NULL},
 	};
 	unsigned int i;
 
@@ -462,7 +489,7 @@ telemetry_path(const char *prefix, char *path, size_t len)
 static json_t *
 telemetry(const char *prefix, const char *cmd)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	static char buf[16384];
 	json_t *reply, *value = NULL;
 	ssize_t n;
@@ -472,8 +499,7 @@ telemetry(const char *prefix, const char *cmd)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
 		goto out;
 	/* The greeting first, then one reply per command. */
-	if (read(fd, buf, sizeof(buf)) <= 0 ||
-			write(fd, cmd, strlen(cmd)) < 0)
+	if (read(fd, buf, sizeof(buf)) <= 0 || write(fd, cmd, strlen(cmd)) < 0)
 		goto out;
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
@@ -517,10 +543,19 @@ telemetry_wait(const char *prefix, pid_t pid)
 static void
 test_e2e_telemetry_and_sigint(void)
 {
-	const char *eal[] = { "-l", "0-1", NULL };
+	const char *eal[] = {"-l", "0-1", NULL};
 	const char *app[] = {
-		"--duration", "120", "--rate", "20000", "--symbols", "64",
-		"--stats-interval", "0", "--json", gw_json, NULL,
+		"--duration",
+		"120",
+		"--rate",
+		"20000",
+		"--symbols",
+		"64",
+		"--stats-interval",
+		"0",
+		"--json",
+		gw_json,
+		NULL,
 	};
 	uint64_t f1, f2;
 	char prefix[64];
@@ -539,7 +574,8 @@ test_e2e_telemetry_and_sigint(void)
 	f1 = jint(a, NULL, "frames");
 	f2 = jint(b, NULL, "frames");
 	printf("\n    /gateway/stats: frames %" PRIu64 " then %" PRIu64
-		", trades %" PRIu64, f1, f2, jint(b, NULL, "trades"));
+	       ", trades %" PRIu64,
+		f1, f2, jint(b, NULL, "trades"));
 	CU_ASSERT(f2 > f1);
 	if (f2 <= f1) {
 		char *d = json_dumps(b, 0);
@@ -564,10 +600,16 @@ test_e2e_telemetry_and_sigint(void)
 static void
 test_e2e_leak_fails(void)
 {
-	const char *eal[] = { "-l", "0", NULL };
+	const char *eal[] = {"-l", "0", NULL};
 	const char *app[] = {
-		"--orders", "1000", "--stats-interval", "0",
-		"--self-test-leak", "--json", gw_json, NULL,
+		"--orders",
+		"1000",
+		"--stats-interval",
+		"0",
+		"--self-test-leak",
+		"--json",
+		gw_json,
+		NULL,
 	};
 	json_t *j;
 
@@ -598,7 +640,11 @@ static int
 suite_fini(void)
 {
 	const char *const files[] = {
-		req_pcap, resp_pcap, gw_json, replay_json, replay_pcap,
+		req_pcap,
+		resp_pcap,
+		gw_json,
+		replay_json,
+		replay_pcap,
 	};
 	unsigned int i;
 
@@ -608,18 +654,18 @@ suite_fini(void)
 }
 
 static CU_TestInfo e2e_tests[] = {
-	{ "embedded_two_lcores", test_e2e_embedded_two_lcores },
-	{ "embedded_single_lcore", test_e2e_embedded_single_lcore },
-	{ "embedded_two_workers", test_e2e_embedded_two_workers },
-	{ "pcap_replay", test_e2e_pcap_replay },
-	{ "telemetry_and_sigint", test_e2e_telemetry_and_sigint },
-	{ "leak_fails", test_e2e_leak_fails },
-	{ "options", test_e2e_options },
+	{"embedded_two_lcores", test_e2e_embedded_two_lcores},
+	{"embedded_single_lcore", test_e2e_embedded_single_lcore},
+	{"embedded_two_workers", test_e2e_embedded_two_workers},
+	{"pcap_replay", test_e2e_pcap_replay},
+	{"telemetry_and_sigint", test_e2e_telemetry_and_sigint},
+	{"leak_fails", test_e2e_leak_fails},
+	{"options", test_e2e_options},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "gateway_e2e", suite_init, suite_fini, NULL, NULL, e2e_tests },
+	{"gateway_e2e", suite_init, suite_fini, NULL, NULL, e2e_tests},
 	CU_SUITE_INFO_NULL,
 };
 

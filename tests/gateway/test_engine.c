@@ -17,7 +17,7 @@
 #include "test_gateway.h"
 
 static const struct gw_endpoint gw_ep = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x01 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x01}},
 	.port = RTE_BE16(9000),
 	.ip = RTE_BE32(0x0A000001),
 };
@@ -68,14 +68,14 @@ struct eng {
 
 static int
 eng_init(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
-		uint32_t shard, uint32_t nshards)
+	uint32_t shard, uint32_t nshards)
 {
 	struct gw_engine_conf ec = {
 		.local = gw_ep,
 		.out = out_rec,
 		.socket = SOCKET_ID_ANY,
 	};
-	struct gw_book_conf bc = { .max_levels = 256, .socket = SOCKET_ID_ANY };
+	struct gw_book_conf bc = {.max_levels = 256, .socket = SOCKET_ID_ANY};
 	uint32_t i;
 	uint64_t sym;
 
@@ -100,7 +100,8 @@ eng_init(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
 			continue;
 		bc.sym_idx = i;
 		bc.symbol = sym;
-		x->books[i] = x->ref ? (void *)ref_book_create(i, sym, 4096) :
+		x->books[i] = x->ref ?
+			(void *)ref_book_create(i, sym, 4096) :
 			(void *)gw_book_create(&bc, x->map, &x->alloc);
 		if (x->books[i] == NULL)
 			return -1;
@@ -144,17 +145,17 @@ static void
 test_engine_symtab(void)
 {
 	struct gw_symtab *t = gw_symtab_create(1000, SOCKET_ID_ANY);
-	uint32_t i, shard_count[4] = { 0 };
+	uint32_t i, shard_count[4] = {0};
 	char name[9];
 
 	LFP_ASSERT_NULL_ERRNO(gw_symtab_create(0, SOCKET_ID_ANY), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(gw_symtab_create(GW_SYMTAB_MAX + 1,
-		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		gw_symtab_create(GW_SYMTAB_MAX + 1, SOCKET_ID_ANY), EINVAL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(gw_symtab_count(t), 1000);
 	for (i = 0; i < 1000; i++) {
-		CU_ASSERT_EQUAL(gw_symtab_find(t, gw_symtab_symbol(t, i)),
-			(int)i);
+		CU_ASSERT_EQUAL(
+			gw_symtab_find(t, gw_symtab_symbol(t, i)), (int)i);
 		gw_symbol_unpack(gw_symtab_symbol(t, i), name);
 		CU_ASSERT_EQUAL(strlen(name), 4);
 		shard_count[gw_symtab_shard(gw_symtab_symbol(t, i), 4)]++;
@@ -193,12 +194,26 @@ test_engine_routes_and_numbers(void)
 			other = gw_symtab_symbol(x.t, i);
 	CU_ASSERT_FATAL(other != 0);
 
-	send_req(&x, (struct gw_msg){ .type = GW_MSG_NEW, .session = 1,
-		.order_id = 1, .symbol = sym0, .side = GW_SIDE_SELL,
-		.ord_type = GW_ORD_LIMIT, .price = 10, .qty = 5 }, 1);
-	send_req(&x, (struct gw_msg){ .type = GW_MSG_NEW, .session = 2,
-		.order_id = 2, .symbol = sym0, .side = GW_SIDE_BUY,
-		.ord_type = GW_ORD_LIMIT, .price = 10, .qty = 5 }, 2);
+	send_req(&x,
+		(struct gw_msg){.type = GW_MSG_NEW,
+			.session = 1,
+			.order_id = 1,
+			.symbol = sym0,
+			.side = GW_SIDE_SELL,
+			.ord_type = GW_ORD_LIMIT,
+			.price = 10,
+			.qty = 5},
+		1);
+	send_req(&x,
+		(struct gw_msg){.type = GW_MSG_NEW,
+			.session = 2,
+			.order_id = 2,
+			.symbol = sym0,
+			.side = GW_SIDE_BUY,
+			.ord_type = GW_ORD_LIMIT,
+			.price = 10,
+			.qty = 5},
+		2);
 	CU_ASSERT_EQUAL_FATAL(x.out.n, 4);
 	CU_ASSERT_EQUAL(x.out.m[0].seq, 1);
 	CU_ASSERT_EQUAL(x.out.dst[0].ip, a.ip);
@@ -212,13 +227,29 @@ test_engine_routes_and_numbers(void)
 	CU_ASSERT_EQUAL(x.out.m[3].seq, 4);
 
 	/* Another shard's symbol, an unknown one, a malformed request. */
-	send_req(&x, (struct gw_msg){ .type = GW_MSG_CANCEL, .session = 2,
-		.order_id = 9, .symbol = other, .seq = 77 }, 2);
-	send_req(&x, (struct gw_msg){ .type = GW_MSG_CANCEL, .session = 2,
-		.order_id = 9, .symbol = gw_symbol_pack("NOPE") }, 2);
-	send_req(&x, (struct gw_msg){ .type = GW_MSG_NEW, .session = 2,
-		.order_id = 9, .symbol = sym0, .side = 7,
-		.ord_type = GW_ORD_LIMIT, .price = 10, .qty = 5 }, 2);
+	send_req(&x,
+		(struct gw_msg){.type = GW_MSG_CANCEL,
+			.session = 2,
+			.order_id = 9,
+			.symbol = other,
+			.seq = 77},
+		2);
+	send_req(&x,
+		(struct gw_msg){.type = GW_MSG_CANCEL,
+			.session = 2,
+			.order_id = 9,
+			.symbol = gw_symbol_pack("NOPE")},
+		2);
+	send_req(&x,
+		(struct gw_msg){.type = GW_MSG_NEW,
+			.session = 2,
+			.order_id = 9,
+			.symbol = sym0,
+			.side = 7,
+			.ord_type = GW_ORD_LIMIT,
+			.price = 10,
+			.qty = 5},
+		2);
 	CU_ASSERT_EQUAL_FATAL(x.out.n, 7);
 	CU_ASSERT_EQUAL(x.out.m[4].reason, GW_REJ_WRONG_SHARD);
 	CU_ASSERT_EQUAL(x.out.m[4].ref_seq, 77);
@@ -241,7 +272,7 @@ test_engine_routes_and_numbers(void)
 static void
 test_engine_drops_silently(void)
 {
-	uint8_t buf[GW_PROTO_FRAME_MAX] = { 0 };
+	uint8_t buf[GW_PROTO_FRAME_MAX] = {0};
 	struct eng x;
 
 	CU_ASSERT_FATAL(eng_init(&x, 4, NULL, 0, 1) == 0);
@@ -257,9 +288,13 @@ static struct gw_gen *
 mk_gen(const struct gw_symtab *t, uint64_t seed, uint32_t bad_ppm)
 {
 	const struct gw_gen_conf c = {
-		.seed = seed, .symtab = t, .sessions = 8,
-		.live_per_symbol = 16, .bad_ppm = bad_ppm,
-		.gateway = gw_ep, .socket = SOCKET_ID_ANY,
+		.seed = seed,
+		.symtab = t,
+		.sessions = 8,
+		.live_per_symbol = 16,
+		.bad_ppm = bad_ppm,
+		.gateway = gw_ep,
+		.socket = SOCKET_ID_ANY,
 	};
 
 	return gw_gen_create(&c);
@@ -308,9 +343,10 @@ test_gen_deterministic_and_valid(void)
 	CU_ASSERT(st->marketable > st->news / 10);
 	CU_ASSERT(st->replaces > n / 20);
 	printf("\n    %u frames: %" PRIu64 " new (%" PRIu64 " market, %" PRIu64
-		" marketable), %" PRIu64 " cancel, %" PRIu64 " replace, %"
-		PRIu64 " malformed\n", n, st->news, st->markets,
-		st->marketable, st->cancels, st->replaces, st->bad);
+	       " marketable), %" PRIu64 " cancel, %" PRIu64 " replace, %" PRIu64
+	       " malformed\n",
+		n, st->news, st->markets, st->marketable, st->cancels,
+		st->replaces, st->bad);
 	gw_gen_free(g1);
 	gw_gen_free(g2);
 	gw_gen_free(g3);
@@ -327,16 +363,16 @@ out_equal(const struct out_rec *a, const struct out_rec *b, uint32_t from)
 		return false;
 	for (i = from; i < a->n; i++)
 		if (memcmp(&a->dst[i], &b->dst[i], sizeof(a->dst[i])) != 0 ||
-				gw_proto_msg_len(a->m[i].type) == 0 ||
-				a->m[i].type != b->m[i].type ||
-				a->m[i].seq != b->m[i].seq ||
-				a->m[i].order_id != b->m[i].order_id ||
-				a->m[i].qty != b->m[i].qty ||
-				a->m[i].leaves != b->m[i].leaves ||
-				a->m[i].price != b->m[i].price ||
-				a->m[i].trade_id != b->m[i].trade_id ||
-				a->m[i].reason != b->m[i].reason ||
-				a->m[i].session != b->m[i].session)
+			gw_proto_msg_len(a->m[i].type) == 0 ||
+			a->m[i].type != b->m[i].type ||
+			a->m[i].seq != b->m[i].seq ||
+			a->m[i].order_id != b->m[i].order_id ||
+			a->m[i].qty != b->m[i].qty ||
+			a->m[i].leaves != b->m[i].leaves ||
+			a->m[i].price != b->m[i].price ||
+			a->m[i].trade_id != b->m[i].trade_id ||
+			a->m[i].reason != b->m[i].reason ||
+			a->m[i].session != b->m[i].session)
 			return false;
 	return true;
 }
@@ -349,8 +385,8 @@ static void
 test_engine_flow_vs_reference(void)
 {
 	const uint32_t n = 300000 / GW_TEST_SCALE;
-	struct lfp_tp_pools *pools = gw_test_pools("eng_flow", 2048, 8, 2048,
-		2048);
+	struct lfp_tp_pools *pools = gw_test_pools(
+		"eng_flow", 2048, 8, 2048, 2048);
 	struct eng x, y;
 	struct gw_gen *g;
 	uint8_t f[GW_PROTO_FRAME_MAX];
@@ -376,9 +412,9 @@ test_engine_flow_vs_reference(void)
 	CU_ASSERT_EQUAL(mismatches, 0);
 	CU_ASSERT_EQUAL(memcmp(&x.e.st, &y.e.st, sizeof(x.e.st)), 0);
 	CU_ASSERT(x.e.st.trades > n / 20);
-	printf("\n    %u frames: %" PRIu64 " trades, %" PRIu64 " rejects, %"
-		PRIu64 " responses, same on both books\n", i, x.e.st.trades,
-		x.e.st.rejected, x.e.st.responses);
+	printf("\n    %u frames: %" PRIu64 " trades, %" PRIu64
+	       " rejects, %" PRIu64 " responses, same on both books\n",
+		i, x.e.st.trades, x.e.st.rejected, x.e.st.responses);
 	gw_gen_free(g);
 	eng_fini(&x);
 	eng_fini(&y);
@@ -387,10 +423,10 @@ test_engine_flow_vs_reference(void)
 }
 
 CU_TestInfo gw_engine_tests[] = {
-	{ "symtab", test_engine_symtab },
-	{ "routes_and_numbers", test_engine_routes_and_numbers },
-	{ "drops_silently", test_engine_drops_silently },
-	{ "gen_deterministic_and_valid", test_gen_deterministic_and_valid },
-	{ "flow_vs_reference", test_engine_flow_vs_reference },
+	{"symtab", test_engine_symtab},
+	{"routes_and_numbers", test_engine_routes_and_numbers},
+	{"drops_silently", test_engine_drops_silently},
+	{"gen_deterministic_and_valid", test_gen_deterministic_and_valid},
+	{"flow_vs_reference", test_engine_flow_vs_reference},
 	CU_TEST_INFO_NULL,
 };

@@ -64,7 +64,7 @@ rec_clear(struct rec_sink *r)
 
 struct lfp_tp_pools *
 gw_test_pools(const char *name, uint32_t orders, uint32_t trades,
-		uint32_t nodes, uint32_t levels)
+	uint32_t nodes, uint32_t levels)
 {
 	struct lfp_tp_pools *pools;
 	struct lfp_tp_conf conf;
@@ -88,11 +88,11 @@ gw_test_pools(const char *name, uint32_t orders, uint32_t trades,
 }
 
 static CU_SuiteInfo suites[] = {
-	{ "gateway_proto", NULL, NULL, NULL, NULL, gw_proto_tests },
-	{ "gateway_ordmap", NULL, NULL, NULL, NULL, gw_ordmap_tests },
-	{ "gateway_book", NULL, NULL, NULL, NULL, gw_book_tests },
-	{ "gateway_diff", NULL, NULL, NULL, NULL, gw_diff_tests },
-	{ "gateway_engine", NULL, NULL, NULL, NULL, gw_engine_tests },
+	{"gateway_proto", NULL, NULL, NULL, NULL, gw_proto_tests},
+	{"gateway_ordmap", NULL, NULL, NULL, NULL, gw_ordmap_tests},
+	{"gateway_book", NULL, NULL, NULL, NULL, gw_book_tests},
+	{"gateway_diff", NULL, NULL, NULL, NULL, gw_diff_tests},
+	{"gateway_engine", NULL, NULL, NULL, NULL, gw_engine_tests},
 	CU_SUITE_INFO_NULL,
 };
 

@@ -43,7 +43,7 @@ void rec_clear(struct rec_sink *r);
  * Returns NULL (and fails the test) on error.
  */
 struct lfp_tp_pools *gw_test_pools(const char *name, uint32_t orders,
-		uint32_t trades, uint32_t nodes, uint32_t levels);
+	uint32_t trades, uint32_t nodes, uint32_t levels);
 
 /* Scale a randomized test's size down under the sanitizers. */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

@@ -17,8 +17,9 @@ static void
 test_ordmap_create_bad_args(void)
 {
 	LFP_ASSERT_NULL_ERRNO(gw_ordmap_create(0, SOCKET_ID_ANY), EINVAL);
-	LFP_ASSERT_NULL_ERRNO(gw_ordmap_create((UINT32_C(1) << 30) + 1,
-		SOCKET_ID_ANY), EINVAL);
+	LFP_ASSERT_NULL_ERRNO(
+		gw_ordmap_create((UINT32_C(1) << 30) + 1, SOCKET_ID_ANY),
+		EINVAL);
 	gw_ordmap_free(NULL);
 }
 
@@ -59,7 +60,10 @@ test_ordmap_add_find_del(void)
 static void
 test_ordmap_random_against_array(void)
 {
-	enum { CAP = 512, KEYS = 2048 };
+	enum {
+		CAP = 512,
+		KEYS = 2048
+	};
 	const uint32_t ops = 400000 / GW_TEST_SCALE;
 	struct gw_ordmap *m = gw_ordmap_create(CAP, SOCKET_ID_ANY);
 	struct lfp_order_node *node = calloc(KEYS, sizeof(*node));
@@ -98,8 +102,8 @@ test_ordmap_random_against_array(void)
 }
 
 CU_TestInfo gw_ordmap_tests[] = {
-	{ "create_bad_args", test_ordmap_create_bad_args },
-	{ "add_find_del", test_ordmap_add_find_del },
-	{ "random_against_array", test_ordmap_random_against_array },
+	{"create_bad_args", test_ordmap_create_bad_args},
+	{"add_find_del", test_ordmap_add_find_del},
+	{"random_against_array", test_ordmap_random_against_array},
 	CU_TEST_INFO_NULL,
 };

@@ -16,13 +16,13 @@
 #define L4 GW_PROTO_L2_L4_LEN
 
 static const struct gw_endpoint gw_ep = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x01 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x01}},
 	.port = RTE_BE16(9000),
 	.ip = RTE_BE32(0x0A000001),
 };
 
 static const struct gw_endpoint cl_ep = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x02 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x02}},
 	.port = RTE_BE16(10007),
 	.ip = RTE_BE32(0x0A000002),
 };
@@ -103,8 +103,8 @@ drop_of(const uint8_t *frame, uint32_t len)
 static int
 reframe(uint8_t *buf, uint32_t plen)
 {
-	return gw_proto_frame(buf, GW_PROTO_FRAME_MAX + 64, &cl_ep, &gw_ep,
-		buf + L4, plen);
+	return gw_proto_frame(
+		buf, GW_PROTO_FRAME_MAX + 64, &cl_ep, &gw_ep, buf + L4, plen);
 }
 
 static void
@@ -144,7 +144,9 @@ static void
 test_proto_requests_round_trip(void)
 {
 	static const uint8_t types[] = {
-		GW_MSG_NEW, GW_MSG_CANCEL, GW_MSG_REPLACE,
+		GW_MSG_NEW,
+		GW_MSG_CANCEL,
+		GW_MSG_REPLACE,
 	};
 	uint8_t buf[GW_PROTO_FRAME_MAX];
 	struct gw_msg m, out;
@@ -184,8 +186,12 @@ test_proto_response_layout(void)
 {
 	uint8_t buf[GW_PROTO_FRAME_MAX];
 	struct gw_msg m = {
-		.session = 9, .seq = 77, .order_id = 5, .price = 1000,
-		.symbol = gw_symbol_pack("XYZ"), .side = GW_SIDE_BUY,
+		.session = 9,
+		.seq = 77,
+		.order_id = 5,
+		.price = 1000,
+		.symbol = gw_symbol_pack("XYZ"),
+		.side = GW_SIDE_BUY,
 	};
 
 	m.type = GW_MSG_EXECUTED;
@@ -241,7 +247,9 @@ static void
 test_proto_responses_rejected_as_requests(void)
 {
 	static const uint8_t types[] = {
-		GW_MSG_ACCEPTED, GW_MSG_REJECTED, GW_MSG_EXECUTED,
+		GW_MSG_ACCEPTED,
+		GW_MSG_REJECTED,
+		GW_MSG_EXECUTED,
 		GW_MSG_CANCELLED,
 	};
 	uint8_t buf[GW_PROTO_FRAME_MAX];
@@ -264,7 +272,9 @@ static void
 test_proto_short_and_long(void)
 {
 	static const uint8_t types[] = {
-		GW_MSG_NEW, GW_MSG_CANCEL, GW_MSG_REPLACE,
+		GW_MSG_NEW,
+		GW_MSG_CANCEL,
+		GW_MSG_REPLACE,
 	};
 	uint8_t buf[GW_PROTO_FRAME_MAX + 64];
 	uint32_t want, plen;
@@ -281,10 +291,9 @@ test_proto_short_and_long(void)
 			memset(buf, 0, sizeof(buf));
 			enc(&m, buf);
 			len = reframe(buf, plen);
-			CU_ASSERT_EQUAL(parse(buf, len, &out),
-				GW_PARSE_REJECT);
-			CU_ASSERT_EQUAL(out.reason, plen < want ?
-				GW_REJ_SHORT : GW_REJ_LONG);
+			CU_ASSERT_EQUAL(parse(buf, len, &out), GW_PARSE_REJECT);
+			CU_ASSERT_EQUAL(out.reason,
+				plen < want ? GW_REJ_SHORT : GW_REJ_LONG);
 			/* The ids come back once the payload holds them. */
 			if (plen >= 32)
 				CU_ASSERT_EQUAL(out.order_id, m.order_id);
@@ -295,37 +304,32 @@ test_proto_short_and_long(void)
 static void
 test_proto_header_errors(void)
 {
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 0, 0x4C47, 2),
-		GW_REJ_BAD_MAGIC);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 2, 2, 1),
-		GW_REJ_BAD_VERSION);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 0, 0x4C47, 2), GW_REJ_BAD_MAGIC);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 2, 2, 1), GW_REJ_BAD_VERSION);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 0, 1), GW_REJ_BAD_TYPE);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 4, 1), GW_REJ_BAD_TYPE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 0xff, 1),
-		GW_REJ_BAD_TYPE);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 0xff, 1), GW_REJ_BAD_TYPE);
 	/* A CANCEL header on a NEW-sized datagram is too long for its type;
 	 * a length field that disagrees with the datagram is refused.
 	 */
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, GW_MSG_CANCEL, 1),
-		GW_REJ_LONG);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 3, GW_MSG_NEW, 1),
-		GW_REJ_SHORT);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 4, 47, 2),
-		GW_REJ_BAD_LENGTH);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 4, 0, 2),
-		GW_REJ_BAD_LENGTH);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 4, 48, 2),
-		GW_REJ_BAD_LENGTH);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 6, 1, 2),
-		GW_REJ_BAD_RESERVED);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 8, 0, 4),
-		GW_REJ_BAD_SESSION);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 3, GW_MSG_CANCEL, 1), GW_REJ_LONG);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_CANCEL, 3, GW_MSG_NEW, 1), GW_REJ_SHORT);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 4, 47, 2), GW_REJ_BAD_LENGTH);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 4, 0, 2), GW_REJ_BAD_LENGTH);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_CANCEL, 4, 48, 2), GW_REJ_BAD_LENGTH);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 6, 1, 2), GW_REJ_BAD_RESERVED);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_CANCEL, 8, 0, 4), GW_REJ_BAD_SESSION);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 8, GW_PROTO_SESSIONS, 4),
 		GW_REJ_BAD_SESSION);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 8, UINT32_MAX, 4),
 		GW_REJ_BAD_SESSION);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_CANCEL, 8, GW_PROTO_SESSIONS - 1,
-		4), -1);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_CANCEL, 8, GW_PROTO_SESSIONS - 1, 4), -1);
 }
 
 static void
@@ -335,16 +339,16 @@ test_proto_symbol_errors(void)
 		const char bytes[8];
 		bool ok;
 	} cases[] = {
-		{ "\0\0\0\0\0\0\0", false },	/* empty */
-		{ "A B\0\0\0\0", false },	/* space */
-		{ " AB\0\0\0\0", false },
-		{ "AB\x7f\0\0\0\0", false },	/* DEL */
-		{ "AB\x01\0\0\0\0", false },
-		{ "AB\0C\0\0\0", false },	/* byte after the NUL */
-		{ "A\0\0\0\0\0\0", true },
-		{ "a.b-c_d", true },
-		{ { 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H' }, true },
-		{ { 'A', 'B', 'C', 'D', 'E', 'F', 'G', '\x80' }, false },
+		{"\0\0\0\0\0\0\0", false}, /* empty */
+		{"A B\0\0\0\0", false},	   /* space */
+		{" AB\0\0\0\0", false},
+		{"AB\x7f\0\0\0\0", false}, /* DEL */
+		{"AB\x01\0\0\0\0", false},
+		{"AB\0C\0\0\0", false}, /* byte after the NUL */
+		{"A\0\0\0\0\0\0", true},
+		{"a.b-c_d", true},
+		{{'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'}, true},
+		{{'A', 'B', 'C', 'D', 'E', 'F', 'G', '\x80'}, false},
 	};
 	uint8_t buf[GW_PROTO_FRAME_MAX + 64];
 	struct gw_msg m = mk_req(GW_MSG_CANCEL);
@@ -366,33 +370,32 @@ test_proto_order_field_errors(void)
 	/* NEW: side, type, price, quantity, padding. */
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 44, 0, 1), GW_REJ_BAD_SIDE);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 44, 3, 1), GW_REJ_BAD_SIDE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 45, 0, 1),
-		GW_REJ_BAD_ORD_TYPE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 45, 3, 1),
-		GW_REJ_BAD_ORD_TYPE);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 45, 0, 1), GW_REJ_BAD_ORD_TYPE);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 45, 3, 1), GW_REJ_BAD_ORD_TYPE);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 32, 0, 8), GW_REJ_BAD_PRICE);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 32, (uint64_t)-5, 8),
 		GW_REJ_BAD_PRICE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 32, GW_PROTO_PRICE_MAX + 1,
-		8), GW_REJ_BAD_PRICE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 32, GW_PROTO_PRICE_MAX, 8),
-		-1);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 32, GW_PROTO_PRICE_MAX + 1, 8),
+		GW_REJ_BAD_PRICE);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 32, GW_PROTO_PRICE_MAX, 8), -1);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 40, 0, 4), GW_REJ_BAD_QTY);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 40, GW_PROTO_QTY_MAX + 1, 4),
 		GW_REJ_BAD_QTY);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 40, GW_PROTO_QTY_MAX, 4), -1);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 46, 1, 2),
-		GW_REJ_BAD_RESERVED);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_NEW, 46, 1, 2), GW_REJ_BAD_RESERVED);
 	/* Market order: price must be 0. Type byte 2 with price 1234567. */
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 45, GW_ORD_MARKET, 1),
 		GW_REJ_BAD_PRICE);
 	/* REPLACE: price, quantity, padding. */
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_REPLACE, 32, 0, 8),
-		GW_REJ_BAD_PRICE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_REPLACE, 40, 0, 4),
-		GW_REJ_BAD_QTY);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_REPLACE, 44, 1, 4),
-		GW_REJ_BAD_RESERVED);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_REPLACE, 32, 0, 8), GW_REJ_BAD_PRICE);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_REPLACE, 40, 0, 4), GW_REJ_BAD_QTY);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_REPLACE, 44, 1, 4), GW_REJ_BAD_RESERVED);
 }
 
 /* Overwrite frame bytes (not the message) and fix only the IP checksum. */
@@ -447,11 +450,11 @@ test_proto_l2_l4_drops(void)
 	CU_ASSERT_EQUAL(drop_of(buf, len + 1), GW_DROP_TRAILER);
 	len = reframe(buf, 10);
 	CU_ASSERT_EQUAL(len, 52);
-	CU_ASSERT_EQUAL(parse(buf, GW_PROTO_ETH_MIN_FRAME, &out),
-		GW_PARSE_REJECT);
+	CU_ASSERT_EQUAL(
+		parse(buf, GW_PROTO_ETH_MIN_FRAME, &out), GW_PARSE_REJECT);
 	CU_ASSERT_EQUAL(out.reason, GW_REJ_SHORT);
-	CU_ASSERT_EQUAL(drop_of(buf, GW_PROTO_ETH_MIN_FRAME + 1),
-		GW_DROP_TRAILER);
+	CU_ASSERT_EQUAL(
+		drop_of(buf, GW_PROTO_ETH_MIN_FRAME + 1), GW_DROP_TRAILER);
 }
 
 /* Every prefix of a valid frame is refused, never read past its end. */
@@ -459,7 +462,9 @@ static void
 test_proto_truncated_frames_refused(void)
 {
 	static const uint8_t types[] = {
-		GW_MSG_NEW, GW_MSG_CANCEL, GW_MSG_REPLACE,
+		GW_MSG_NEW,
+		GW_MSG_CANCEL,
+		GW_MSG_REPLACE,
 	};
 	uint8_t buf[GW_PROTO_FRAME_MAX];
 	struct gw_msg m, out;
@@ -481,17 +486,19 @@ test_proto_encode_errors(void)
 	struct gw_msg m = mk_req(GW_MSG_NEW);
 
 	m.type = 0x42;
-	LFP_ASSERT_ERRNO(gw_proto_encode(buf, sizeof(buf), &cl_ep, &gw_ep,
-		&m), EINVAL);
+	LFP_ASSERT_ERRNO(
+		gw_proto_encode(buf, sizeof(buf), &cl_ep, &gw_ep, &m), EINVAL);
 	m.type = GW_MSG_NEW;
-	LFP_ASSERT_ERRNO(gw_proto_encode(buf, L4 + 47, &cl_ep, &gw_ep, &m),
-		ENOSPC);
-	CU_ASSERT_EQUAL(gw_proto_encode(buf, L4 + 48, &cl_ep, &gw_ep, &m),
-		L4 + 48);
+	LFP_ASSERT_ERRNO(
+		gw_proto_encode(buf, L4 + 47, &cl_ep, &gw_ep, &m), ENOSPC);
+	CU_ASSERT_EQUAL(
+		gw_proto_encode(buf, L4 + 48, &cl_ep, &gw_ep, &m), L4 + 48);
 	LFP_ASSERT_ERRNO(gw_proto_frame(buf, sizeof(buf), &cl_ep, &gw_ep,
-		buf + L4, 70000), EINVAL);
-	LFP_ASSERT_ERRNO(gw_proto_frame(buf, L4 + 9, &cl_ep, &gw_ep,
-		buf + L4, 10), ENOSPC);
+				 buf + L4, 70000),
+		EINVAL);
+	LFP_ASSERT_ERRNO(
+		gw_proto_frame(buf, L4 + 9, &cl_ep, &gw_ep, buf + L4, 10),
+		ENOSPC);
 	CU_ASSERT_EQUAL(gw_proto_msg_len(0), 0);
 	CU_ASSERT_EQUAL(gw_proto_msg_len(GW_MSG_CANCELLED + 1), 0);
 }
@@ -514,13 +521,13 @@ test_proto_encode_mbuf(void)
 	CU_ASSERT_EQUAL(gw_proto_encode_mbuf(mb, &cl_ep, &gw_ep, &m), 0);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(mb), L4 + 48);
 	CU_ASSERT_EQUAL(parse(rte_pktmbuf_mtod(mb, uint8_t *),
-		rte_pktmbuf_data_len(mb), &out), GW_PARSE_OK);
+				rte_pktmbuf_data_len(mb), &out),
+		GW_PARSE_OK);
 	CU_ASSERT_EQUAL(out.price, m.price);
 	rte_pktmbuf_free(mb);
 	mb = rte_pktmbuf_alloc(tiny);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
-	LFP_ASSERT_ERRNO(gw_proto_encode_mbuf(mb, &cl_ep, &gw_ep, &m),
-		ENOSPC);
+	LFP_ASSERT_ERRNO(gw_proto_encode_mbuf(mb, &cl_ep, &gw_ep, &m), ENOSPC);
 	rte_pktmbuf_free(mb);
 	rte_mempool_free(mp);
 	rte_mempool_free(tiny);
@@ -536,8 +543,7 @@ test_proto_digest_covers_message_only(void)
 
 	len = gw_proto_encode(a, sizeof(a), &cl_ep, &gw_ep, &m);
 	other.port = RTE_BE16(555);
-	CU_ASSERT_EQUAL(gw_proto_encode(b, sizeof(b), &other, &gw_ep, &m),
-		len);
+	CU_ASSERT_EQUAL(gw_proto_encode(b, sizeof(b), &other, &gw_ep, &m), len);
 	/* Addresses and padding do not count, message bytes do. */
 	memset(b + len, 0xee, 8);
 	CU_ASSERT_EQUAL(gw_proto_digest(a, len), gw_proto_digest(b, len + 8));
@@ -555,14 +561,14 @@ test_proto_names_and_symbols(void)
 	for (i = 0; i < GW_REJ_MAX; i++) {
 		CU_ASSERT_STRING_NOT_EQUAL(gw_reject_name(i), "unknown");
 		for (j = 0; j < i; j++)
-			CU_ASSERT_STRING_NOT_EQUAL(gw_reject_name(i),
-				gw_reject_name(j));
+			CU_ASSERT_STRING_NOT_EQUAL(
+				gw_reject_name(i), gw_reject_name(j));
 	}
 	for (i = 0; i < GW_DROP_MAX; i++) {
 		CU_ASSERT_STRING_NOT_EQUAL(gw_drop_name(i), "unknown");
 		for (j = 0; j < i; j++)
-			CU_ASSERT_STRING_NOT_EQUAL(gw_drop_name(i),
-				gw_drop_name(j));
+			CU_ASSERT_STRING_NOT_EQUAL(
+				gw_drop_name(i), gw_drop_name(j));
 	}
 	CU_ASSERT_STRING_EQUAL(gw_reject_name(GW_REJ_MAX), "unknown");
 	CU_ASSERT_STRING_EQUAL(gw_drop_name(GW_DROP_MAX), "unknown");
@@ -575,19 +581,19 @@ test_proto_names_and_symbols(void)
 }
 
 CU_TestInfo gw_proto_tests[] = {
-	{ "requests_round_trip", test_proto_requests_round_trip },
-	{ "response_layout", test_proto_response_layout },
-	{ "responses_rejected_as_requests",
-		test_proto_responses_rejected_as_requests },
-	{ "short_and_long", test_proto_short_and_long },
-	{ "header_errors", test_proto_header_errors },
-	{ "symbol_errors", test_proto_symbol_errors },
-	{ "order_field_errors", test_proto_order_field_errors },
-	{ "l2_l4_drops", test_proto_l2_l4_drops },
-	{ "truncated_frames_refused", test_proto_truncated_frames_refused },
-	{ "encode_errors", test_proto_encode_errors },
-	{ "encode_mbuf", test_proto_encode_mbuf },
-	{ "digest_covers_message_only", test_proto_digest_covers_message_only },
-	{ "names_and_symbols", test_proto_names_and_symbols },
+	{"requests_round_trip", test_proto_requests_round_trip},
+	{"response_layout", test_proto_response_layout},
+	{"responses_rejected_as_requests",
+		test_proto_responses_rejected_as_requests},
+	{"short_and_long", test_proto_short_and_long},
+	{"header_errors", test_proto_header_errors},
+	{"symbol_errors", test_proto_symbol_errors},
+	{"order_field_errors", test_proto_order_field_errors},
+	{"l2_l4_drops", test_proto_l2_l4_drops},
+	{"truncated_frames_refused", test_proto_truncated_frames_refused},
+	{"encode_errors", test_proto_encode_errors},
+	{"encode_mbuf", test_proto_encode_mbuf},
+	{"digest_covers_message_only", test_proto_digest_covers_message_only},
+	{"names_and_symbols", test_proto_names_and_symbols},
 	CU_TEST_INFO_NULL,
 };

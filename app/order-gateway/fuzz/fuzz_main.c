@@ -97,13 +97,23 @@ static void
 make_seeds(void)
 {
 	static const uint8_t types[] = {
-		GW_MSG_NEW, GW_MSG_CANCEL, GW_MSG_REPLACE, GW_MSG_ACCEPTED,
-		GW_MSG_REJECTED, GW_MSG_EXECUTED, GW_MSG_CANCELLED,
+		GW_MSG_NEW,
+		GW_MSG_CANCEL,
+		GW_MSG_REPLACE,
+		GW_MSG_ACCEPTED,
+		GW_MSG_REJECTED,
+		GW_MSG_EXECUTED,
+		GW_MSG_CANCELLED,
 	};
 	struct gw_msg m = {
-		.session = 3, .seq = 9, .order_id = 77,
-		.symbol = gw_symbol_pack("ACME"), .side = GW_SIDE_BUY,
-		.ord_type = GW_ORD_LIMIT, .price = 1000, .qty = 100,
+		.session = 3,
+		.seq = 9,
+		.order_id = 77,
+		.symbol = gw_symbol_pack("ACME"),
+		.side = GW_SIDE_BUY,
+		.ord_type = GW_ORD_LIMIT,
+		.price = 1000,
+		.qty = 100,
 	};
 	unsigned int i;
 
@@ -120,10 +130,24 @@ make_seeds(void)
 }
 
 static const uint64_t interesting[] = {
-	0, 1, 0x7f, 0x80, 0xff, 0x100, 0x4C46, 0x7fff, 0xffff, 0x10000,
-	GW_PROTO_SESSIONS, GW_PROTO_QTY_MAX, GW_PROTO_QTY_MAX + 1,
-	GW_PROTO_PRICE_MAX, GW_PROTO_PRICE_MAX + 1, UINT32_MAX,
-	INT64_MAX, UINT64_MAX,
+	0,
+	1,
+	0x7f,
+	0x80,
+	0xff,
+	0x100,
+	0x4C46,
+	0x7fff,
+	0xffff,
+	0x10000,
+	GW_PROTO_SESSIONS,
+	GW_PROTO_QTY_MAX,
+	GW_PROTO_QTY_MAX + 1,
+	GW_PROTO_PRICE_MAX,
+	GW_PROTO_PRICE_MAX + 1,
+	UINT32_MAX,
+	INT64_MAX,
+	UINT64_MAX,
 };
 
 static void
@@ -153,8 +177,9 @@ mutate(struct input *in)
 		bytes = 1u << below(4);
 		if (in->n > 1 + bytes) {
 			off = 1 + below(in->n - bytes);
-			put_be(in->b + off, interesting[below(
-				RTE_DIM(interesting))], bytes);
+			put_be(in->b + off,
+				interesting[below(RTE_DIM(interesting))],
+				bytes);
 		}
 		break;
 	case 3:
@@ -182,8 +207,8 @@ write_corpus(const char *dir)
 	for (i = 0; i < nb_seeds; i++) {
 		snprintf(path, sizeof(path), "%s/seed%02u", dir, i);
 		f = fopen(path, "wb");
-		if (f == NULL || fwrite(seeds[i].b, 1, seeds[i].n, f) !=
-				seeds[i].n)
+		if (f == NULL ||
+			fwrite(seeds[i].b, 1, seeds[i].n, f) != seeds[i].n)
 			return 1;
 		fclose(f);
 	}
@@ -220,8 +245,8 @@ outcome(const struct input *in)
 	struct gw_msg m;
 
 	if (in->b[0] & 0x80) {
-		len = (uint32_t)gw_proto_frame(frame, sizeof(frame), &client,
-			&gw, f, len);
+		len = (uint32_t)gw_proto_frame(
+			frame, sizeof(frame), &client, &gw, f, len);
 		f = frame;
 	}
 	return gw_proto_parse(f, len, &gw, &m, &peer);
@@ -230,7 +255,7 @@ outcome(const struct input *in)
 int
 main(int argc, char **argv)
 {
-	uint64_t count = 0, max_count = 0, seen[3] = { 0 };
+	uint64_t count = 0, max_count = 0, seen[3] = {0};
 	double seconds = 5;
 	time_t stop;
 	struct input in;
@@ -240,11 +265,19 @@ main(int argc, char **argv)
 	make_seeds();
 	while ((opt = getopt(argc, argv, "t:n:s:w:")) != -1) {
 		switch (opt) {
-		case 't': seconds = atof(optarg); break;
-		case 'n': max_count = strtoull(optarg, NULL, 0); break;
-		case 's': rng = strtoull(optarg, NULL, 0); break;
-		case 'w': return write_corpus(optarg);
-		default: return 2;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'n':
+			max_count = strtoull(optarg, NULL, 0);
+			break;
+		case 's':
+			rng = strtoull(optarg, NULL, 0);
+			break;
+		case 'w':
+			return write_corpus(optarg);
+		default:
+			return 2;
 		}
 	}
 	for (i = optind; i < argc; i++)
@@ -259,7 +292,7 @@ main(int argc, char **argv)
 		count++;
 	}
 	printf("fuzz_proto_replay: %" PRIu64 " inputs (%u seeds): %" PRIu64
-		" accepted, %" PRIu64 " rejected, %" PRIu64 " dropped\n",
+	       " accepted, %" PRIu64 " rejected, %" PRIu64 " dropped\n",
 		count, nb_seeds, seen[GW_PARSE_OK], seen[GW_PARSE_REJECT],
 		seen[GW_PARSE_DROP]);
 	if (count > 0 && (seen[0] == 0 || seen[1] == 0 || seen[2] == 0))

@@ -30,18 +30,22 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct gw_endpoint gw = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x01 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x01}},
 	.port = RTE_BE16(GW_PROTO_UDP_PORT),
 	.ip = RTE_BE32(0x0A000001),
 };
 
 static const struct gw_endpoint client = {
-	.mac = { .addr_bytes = { 0x02, 0, 0, 0, 1, 0x01 } },
+	.mac = {.addr_bytes = {0x02, 0, 0, 0, 1, 0x01}},
 	.port = RTE_BE16(20001),
 	.ip = RTE_BE32(0x0A010001),
 };
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) \
+			abort(); \
+	} while (0)
 
 static void
 check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
@@ -61,7 +65,7 @@ check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 	if (m->type == GW_MSG_NEW) {
 		CHECK(m->side == GW_SIDE_BUY || m->side == GW_SIDE_SELL);
 		CHECK(m->ord_type == GW_ORD_MARKET ? m->price == 0 :
-			m->price > 0);
+						     m->price > 0);
 	}
 	len = gw_proto_encode(buf, sizeof(buf), peer, &gw, m);
 	CHECK(len > 0);
@@ -79,9 +83,12 @@ check_reject(const struct gw_msg *m, const struct gw_endpoint *peer)
 {
 	uint8_t buf[GW_PROTO_FRAME_MAX];
 	struct gw_msg r = {
-		.type = GW_MSG_REJECTED, .session = m->session,
-		.order_id = m->order_id, .symbol = m->symbol,
-		.reason = m->reason, .req_type = m->type,
+		.type = GW_MSG_REJECTED,
+		.session = m->session,
+		.order_id = m->order_id,
+		.symbol = m->symbol,
+		.reason = m->reason,
+		.req_type = m->type,
 		.ref_seq = m->seq,
 	};
 
@@ -105,8 +112,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 0x80) {
 		if (len > sizeof(frame) - GW_PROTO_L2_L4_LEN)
 			return 0;
-		wrapped = gw_proto_frame(frame, sizeof(frame), &client, &gw,
-			f, len);
+		wrapped = gw_proto_frame(
+			frame, sizeof(frame), &client, &gw, f, len);
 		CHECK(wrapped > 0);
 		f = frame;
 		len = (uint32_t)wrapped;

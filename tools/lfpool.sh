@@ -82,7 +82,7 @@ eal_memory_args() {
 cmd_run() {
 	install_missing
 	setup_hugepages
-	build build
+	build build -Dfuzz=true
 	local eal
 	eal="-l 0-$(( $(nproc) > 1 ? 1 : 0 )) $(eal_memory_args) --no-pci --file-prefix lfpool_gw_$$"
 	if [ -x build/app/order-gateway/order-gateway ]; then
@@ -115,7 +115,7 @@ cmd_test() {
 	local status=0
 
 	log "1/3 release build, whole suite"
-	build build
+	build build -Dfuzz=true
 	meson test -C build --no-rebuild --print-errorlogs || status=1
 
 	log "2/3 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"

@@ -32,8 +32,8 @@
 /*
  * ThreadSanitizer cannot see the ordering of DPDK 22.11's rte_ring on x86
  * (RTE_USE_C11_MEM_MODEL is off: rte_ring_generic_pvt.h orders with
- * rte_smp_wmb/rmb, compiler barriers only), so every mbuf handed over
- * through a net_ring queue looks like a race. The sender releases and the
+ * DPDK's SMP write/read barriers, compiler barriers only on x86), so every
+ * mbuf handed over through a net_ring queue looks like a race. The sender releases and the
  * receiver acquires on the mbuf's address around tx_burst/rx_burst, which
  * is what the ring's tail store/load do. Nothing without TSan.
  */

@@ -47,8 +47,14 @@ static inline void
 count(uint64_t *c, bool shared)
 {
 	if (unlikely(shared))
+		/* Relaxed RMW: several threads share the block; a counter
+		 * orders nothing.
+		 */
 		__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 	else
+		/* Relaxed load and store, no RMW: the lcore is the only
+		 * writer, and readers only need an untorn value.
+		 */
 		__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
 			__ATOMIC_RELAXED);
 }
@@ -363,6 +369,9 @@ try_small(void *arg, unsigned int node)
 static inline void
 mark_in_use(struct numa_pool *p, void *obj)
 {
+	/* Acq_rel: pairs with the exchange in mark_free() by whichever thread
+	 * frees the object, so a double free is seen whatever thread runs it.
+	 */
 	__atomic_exchange_n(
 		&p->state[pool_index(p, obj)], OBJ_IN_USE, __ATOMIC_ACQ_REL);
 }
@@ -370,6 +379,9 @@ mark_in_use(struct numa_pool *p, void *obj)
 static inline bool
 mark_free(struct numa_pool *p, uint64_t idx)
 {
+	/* Acq_rel: pairs with mark_in_use(); only the first of two frees
+	 * of one object reads OBJ_IN_USE.
+	 */
 	return __atomic_exchange_n(&p->state[idx], OBJ_FREE,
 		       __ATOMIC_ACQ_REL) == OBJ_IN_USE;
 }

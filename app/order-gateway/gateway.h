@@ -31,11 +31,12 @@
 
 /*
  * ThreadSanitizer cannot see the ordering of DPDK 22.11's rte_ring on x86
- * (RTE_USE_C11_MEM_MODEL is off: rte_ring_generic_pvt.h orders with
- * DPDK's SMP write/read barriers, compiler barriers only on x86), so every
- * mbuf handed over through a net_ring queue looks like a race. The sender releases and the
- * receiver acquires on the mbuf's address around tx_burst/rx_burst, which
- * is what the ring's tail store/load do. Nothing without TSan.
+ * (RTE_USE_C11_MEM_MODEL is off: rte_ring_generic_pvt.h orders with DPDK's
+ * SMP write/read barriers, compiler barriers only on x86), so every mbuf
+ * handed over through a net_ring queue looks like a race. The sender
+ * releases and the receiver acquires on the mbuf's address around
+ * tx_burst/rx_burst, which is what the ring's tail store/load do. Nothing
+ * without TSan.
  */
 #ifdef __SANITIZE_THREAD__
 #include <sanitizer/tsan_interface.h>

@@ -12,8 +12,9 @@
 
 /*
  * malloc: the baseline. Each object is one cache line with cache-line
- * alignment (the tradepool types say so), hence aligned_alloc(); the
- * initialisation is the same as the tradepool constructors'.
+ * alignment (the tradepool types say so), hence aligned_alloc(); orders
+ * and trades are checked and initialised by lib/tradepool's own
+ * lfp_tp_*_init(), so the baseline does exactly the constructors' work.
  */
 
 static void *
@@ -50,26 +51,14 @@ m_order_create(void *ctx, uint64_t id, const struct lfp_tp_symbol *symbol,
 	enum lfp_tp_side side, enum lfp_tp_order_type type, int64_t price,
 	uint32_t qty, uint64_t ts)
 {
-	struct lfp_order *o;
+	struct lfp_order *o = m_get(ctx, GW_OBJ_ORDER, sizeof(*o));
 
-	if (price < 0 || qty == 0) {
-		rte_errno = EINVAL;
+	if (o != NULL &&
+		lfp_tp_order_init(o, id, symbol, side, type, price, qty, ts) <
+			0) {
+		m_put(ctx, GW_OBJ_ORDER, o);
 		return NULL;
 	}
-	o = m_get(ctx, GW_OBJ_ORDER, sizeof(*o));
-	if (o == NULL)
-		return NULL;
-	*o = (struct lfp_order){
-		.id = id,
-		.price = price,
-		.qty = qty,
-		.side = side,
-		.type = type,
-		.state = LFP_TP_STATE_NEW,
-		.symbol = *symbol,
-		.ts_created = ts,
-		.ts_updated = ts,
-	};
 	return o;
 }
 
@@ -86,17 +75,12 @@ m_trade_create(void *ctx, uint64_t id, uint64_t buy_id, uint64_t sell_id,
 {
 	struct lfp_trade *t = m_get(ctx, GW_OBJ_TRADE, sizeof(*t));
 
-	if (t == NULL)
+	if (t != NULL &&
+		lfp_tp_trade_init(
+			t, id, buy_id, sell_id, symbol, price, qty, ts) < 0) {
+		m_put(ctx, GW_OBJ_TRADE, t);
 		return NULL;
-	*t = (struct lfp_trade){
-		.id = id,
-		.buy_order_id = buy_id,
-		.sell_order_id = sell_id,
-		.price = price,
-		.qty = qty,
-		.symbol = *symbol,
-		.ts = ts,
-	};
+	}
 	return t;
 }
 

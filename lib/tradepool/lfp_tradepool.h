@@ -367,6 +367,31 @@ lfp_tp_symbol_eq(const struct lfp_tp_symbol *a, const struct lfp_tp_symbol *b)
 	return a->w[0] == b->w[0] && a->w[1] == b->w[1];
 }
 
+/** tp_slot of an object that no tradepool pool owns (see *_init()). */
+#define LFP_TP_SLOT_NONE UINT8_MAX
+
+/**
+ * Validate the arguments of an Order and initialise @p o in place, as
+ * lfp_tp_order_create() does, for memory that is not from these pools (a
+ * baseline allocator, a stack object). Such an order is marked
+ * LFP_TP_SLOT_NONE and must not be given to lfp_tp_order_free().
+ *
+ * @return
+ *   0, or -EINVAL (rte_errno set) for a NULL @p o or the arguments
+ *   lfp_tp_order_create() refuses.
+ */
+int lfp_tp_order_init(struct lfp_order *o, uint64_t id,
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts);
+
+/**
+ * As lfp_tp_order_init() for a Trade: the checks and initialisation of
+ * lfp_tp_trade_create(), on memory that is not from these pools.
+ */
+int lfp_tp_trade_init(struct lfp_trade *t, uint64_t id, uint64_t buy_order_id,
+	uint64_t sell_order_id, const struct lfp_tp_symbol *symbol,
+	int64_t price, uint32_t qty, uint64_t ts);
+
 /**
  * Take an Order from the calling lcore's socket and initialise it:
  * filled_qty 0, state NEW, owner 0, ts_updated = ts_created = @p ts.

@@ -147,23 +147,19 @@ symbol_valid(const struct lfp_tp_symbol *sym)
 	return sym != NULL && sym->c[0] != '\0';
 }
 
-struct lfp_order *
-lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
+static inline bool
+order_args_valid(const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty)
+{
+	return symbol_valid(symbol) && side_valid(side) &&
+		order_type_valid(type) && price >= 0 && qty != 0;
+}
+
+static inline void
+order_fill(struct lfp_order *o, uint8_t slot, uint64_t id,
 	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
 	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
 {
-	struct lfp_order *o;
-	uint8_t slot;
-
-	if (unlikely(pools == NULL || !symbol_valid(symbol) ||
-		    !side_valid(side) || !order_type_valid(type) || price < 0 ||
-		    qty == 0)) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	o = tp_get(pools, LFP_TP_TYPE_ORDER, &slot);
-	if (unlikely(o == NULL))
-		return NULL;
 	*o = (struct lfp_order){
 		.id = id,
 		.price = price,
@@ -176,6 +172,39 @@ lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
 		.ts_created = ts,
 		.ts_updated = ts,
 	};
+}
+
+int
+lfp_tp_order_init(struct lfp_order *o, uint64_t id,
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
+{
+	if (unlikely(o == NULL ||
+		    !order_args_valid(symbol, side, type, price, qty))) {
+		rte_errno = EINVAL;
+		return -EINVAL;
+	}
+	order_fill(o, LFP_TP_SLOT_NONE, id, symbol, side, type, price, qty, ts);
+	return 0;
+}
+
+struct lfp_order *
+lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
+{
+	struct lfp_order *o;
+	uint8_t slot;
+
+	if (unlikely(pools == NULL ||
+		    !order_args_valid(symbol, side, type, price, qty))) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	o = tp_get(pools, LFP_TP_TYPE_ORDER, &slot);
+	if (unlikely(o == NULL))
+		return NULL;
+	order_fill(o, slot, id, symbol, side, type, price, qty, ts);
 	return o;
 }
 
@@ -184,6 +213,48 @@ lfp_tp_order_free(struct lfp_tp_pools *pools, struct lfp_order *o)
 {
 	if (o != NULL)
 		tp_put(pools, LFP_TP_TYPE_ORDER, o->tp_slot, o);
+}
+
+static inline bool
+trade_args_valid(uint64_t buy_order_id, uint64_t sell_order_id,
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty)
+{
+	return symbol_valid(symbol) && price >= 0 && qty != 0 &&
+		buy_order_id != sell_order_id;
+}
+
+static inline void
+trade_fill(struct lfp_trade *t, uint8_t slot, uint64_t id,
+	uint64_t buy_order_id, uint64_t sell_order_id,
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts)
+{
+	*t = (struct lfp_trade){
+		.id = id,
+		.buy_order_id = buy_order_id,
+		.sell_order_id = sell_order_id,
+		.price = price,
+		.qty = qty,
+		.tp_slot = slot,
+		.symbol = *symbol,
+		.ts = ts,
+	};
+}
+
+int
+lfp_tp_trade_init(struct lfp_trade *t, uint64_t id, uint64_t buy_order_id,
+	uint64_t sell_order_id, const struct lfp_tp_symbol *symbol,
+	int64_t price, uint32_t qty, uint64_t ts)
+{
+	if (unlikely(t == NULL ||
+		    !trade_args_valid(
+			    buy_order_id, sell_order_id, symbol, price, qty))) {
+		rte_errno = EINVAL;
+		return -EINVAL;
+	}
+	trade_fill(t, LFP_TP_SLOT_NONE, id, buy_order_id, sell_order_id, symbol,
+		price, qty, ts);
+	return 0;
 }
 
 struct lfp_trade *
@@ -195,24 +266,17 @@ lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
 	struct lfp_trade *t;
 	uint8_t slot;
 
-	if (unlikely(pools == NULL || !symbol_valid(symbol) || price < 0 ||
-		    qty == 0 || buy_order_id == sell_order_id)) {
+	if (unlikely(pools == NULL ||
+		    !trade_args_valid(
+			    buy_order_id, sell_order_id, symbol, price, qty))) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	t = tp_get(pools, LFP_TP_TYPE_TRADE, &slot);
 	if (unlikely(t == NULL))
 		return NULL;
-	*t = (struct lfp_trade){
-		.id = id,
-		.buy_order_id = buy_order_id,
-		.sell_order_id = sell_order_id,
-		.price = price,
-		.qty = qty,
-		.tp_slot = slot,
-		.symbol = *symbol,
-		.ts = ts,
-	};
+	trade_fill(t, slot, id, buy_order_id, sell_order_id, symbol, price, qty,
+		ts);
 	return t;
 }
 

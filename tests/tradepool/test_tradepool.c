@@ -203,6 +203,56 @@ objects_cleanup(void)
 	return 0;
 }
 
+/* The in-place initialisers share the constructors' checks and fill. */
+static void
+test_tp_init_in_place(void)
+{
+	struct lfp_order o;
+	struct lfp_trade t;
+
+	memset(&o, 0xa5, sizeof(o));
+	CU_ASSERT_EQUAL(lfp_tp_order_init(&o, 7, &sym_abc, LFP_TP_SIDE_SELL,
+				LFP_TP_ORDER_IOC, 250, 30, 99),
+		0);
+	CU_ASSERT_EQUAL(o.id, 7);
+	CU_ASSERT_EQUAL(o.price, 250);
+	CU_ASSERT_EQUAL(o.qty, 30);
+	CU_ASSERT_EQUAL(o.filled_qty, 0);
+	CU_ASSERT_EQUAL(o.side, LFP_TP_SIDE_SELL);
+	CU_ASSERT_EQUAL(o.type, LFP_TP_ORDER_IOC);
+	CU_ASSERT_EQUAL(o.state, LFP_TP_STATE_NEW);
+	CU_ASSERT_EQUAL(o.owner, 0);
+	CU_ASSERT_EQUAL(o.ts_created, 99);
+	CU_ASSERT_EQUAL(o.ts_updated, 99);
+	CU_ASSERT_EQUAL(o.tp_slot, LFP_TP_SLOT_NONE);
+	CU_ASSERT(lfp_tp_symbol_eq(&o.symbol, &sym_abc));
+	LFP_ASSERT_ERRNO(lfp_tp_order_init(NULL, 1, &sym_abc, LFP_TP_SIDE_BUY,
+				 LFP_TP_ORDER_LIMIT, 100, 10, 0),
+		EINVAL);
+	LFP_ASSERT_ERRNO(lfp_tp_order_init(&o, 1, &sym_abc, LFP_TP_SIDE_BUY,
+				 LFP_TP_ORDER_LIMIT, -1, 10, 0),
+		EINVAL);
+	LFP_ASSERT_ERRNO(lfp_tp_order_init(&o, 1, &sym_abc, LFP_TP_SIDE_BUY,
+				 LFP_TP_ORDER_LIMIT, 100, 0, 0),
+		EINVAL);
+
+	memset(&t, 0xa5, sizeof(t));
+	CU_ASSERT_EQUAL(
+		lfp_tp_trade_init(&t, 3, 10, 11, &sym_abc, 250, 30, 5), 0);
+	CU_ASSERT_EQUAL(t.id, 3);
+	CU_ASSERT_EQUAL(t.buy_order_id, 10);
+	CU_ASSERT_EQUAL(t.sell_order_id, 11);
+	CU_ASSERT_EQUAL(t.price, 250);
+	CU_ASSERT_EQUAL(t.qty, 30);
+	CU_ASSERT_EQUAL(t.ts, 5);
+	CU_ASSERT_EQUAL(t.tp_slot, LFP_TP_SLOT_NONE);
+	LFP_ASSERT_ERRNO(
+		lfp_tp_trade_init(&t, 3, 10, 10, &sym_abc, 250, 30, 5), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_tp_trade_init(NULL, 3, 10, 11, &sym_abc, 250, 30, 5),
+		EINVAL);
+}
+
 static void
 test_tp_order_create_validates(void)
 {
@@ -1554,6 +1604,7 @@ static CU_TestInfo symbol_tests[] = {
 };
 
 static CU_TestInfo object_tests[] = {
+	{"init_in_place", test_tp_init_in_place},
 	{"order_create_validates", test_tp_order_create_validates},
 	{"order_create_initialises", test_tp_order_create_initialises},
 	{"trade_create_validates", test_tp_trade_create_validates},

@@ -161,6 +161,17 @@ parse_uint(const char *s, unsigned int *v, unsigned int min)
 	return parse_uints(s, v, 1) == 1 && *v >= min ? 0 : -EINVAL;
 }
 
+/* A list option: fills v and its count; an invalid list leaves count 0. */
+static int
+parse_list(
+	const char *s, unsigned int *v, unsigned int max, unsigned int *count)
+{
+	int n = parse_uints(s, v, max);
+
+	*count = n > 0 ? (unsigned int)n : 0;
+	return n > 0 ? 0 : n;
+}
+
 static int
 parse_scenarios(const char *s, unsigned int *mask)
 {
@@ -290,8 +301,6 @@ check_conf(const struct bench_conf *c)
 static int
 parse_one(struct bench_conf *c, int opt, const char *arg)
 {
-	int n;
-
 	switch (opt) {
 	case 'v':
 		c->verbose = true;
@@ -334,21 +343,13 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
 		c->tsc_hz = strtod(arg, NULL);
 		return c->tsc_hz > 0 ? 0 : -EINVAL;
 	case OPT_SIZES:
-		n = parse_uints(arg, c->sizes, BENCH_MAX_LIST);
-		c->n_sizes = n > 0 ? (unsigned int)n : 0;
-		return n > 0 ? 0 : n;
+		return parse_list(arg, c->sizes, BENCH_MAX_LIST, &c->n_sizes);
 	case OPT_BULKS:
-		n = parse_uints(arg, c->bulks, BENCH_MAX_LIST);
-		c->n_bulks = n > 0 ? (unsigned int)n : 0;
-		return n > 0 ? 0 : n;
+		return parse_list(arg, c->bulks, BENCH_MAX_LIST, &c->n_bulks);
 	case OPT_CACHES:
-		n = parse_uints(arg, c->caches, BENCH_MAX_LIST);
-		c->n_caches = n > 0 ? (unsigned int)n : 0;
-		return n > 0 ? 0 : n;
+		return parse_list(arg, c->caches, BENCH_MAX_LIST, &c->n_caches);
 	case OPT_CPUS:
-		n = parse_uints(arg, c->cpus, BENCH_MAX_THREADS);
-		c->n_cpus = n > 0 ? (unsigned int)n : 0;
-		return n > 0 ? 0 : n;
+		return parse_list(arg, c->cpus, BENCH_MAX_THREADS, &c->n_cpus);
 	default:
 		return -EINVAL;
 	}

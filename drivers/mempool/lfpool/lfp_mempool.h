@@ -144,11 +144,15 @@ struct lfp_mempool_config {
 struct lfp_mempool_stats {
 	uint64_t get_bulk;	/**< Successful dequeue calls. */
 	uint64_t get_objs;	/**< Objects returned by them. */
-	uint64_t get_fail_bulk; /**< Dequeue calls that returned -ENOBUFS. */
-	uint64_t get_fail_objs; /**< Objects asked for by those calls. */
 	uint64_t put_bulk;	/**< Enqueue calls. */
 	uint64_t put_objs;	/**< Objects enqueued. */
-	uint64_t cache_hits;	/**< Cached calls served by the lcore alone. */
+	uint64_t get_fail_bulk; /**< Dequeue calls that returned -ENOBUFS. */
+	uint64_t get_fail_objs; /**< Objects asked for by those calls. */
+	/**
+	 * Cached calls served by the lcore alone: the lcore's calls less its
+	 * cache_misses, derived when read (not counted on the fast path).
+	 */
+	uint64_t cache_hits;
 	uint64_t cache_misses;	/**< Cached calls that reached the depot. */
 	uint64_t depot_gets;	/**< Magazines taken from the depot. */
 	uint64_t depot_puts;	/**< Magazines given to the depot. */

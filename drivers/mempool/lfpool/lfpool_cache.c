@@ -21,6 +21,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -81,18 +82,21 @@ cache_give(struct lfpool_ctx *ctx, struct lfpool_mag *m, uint32_t count)
 }
 
 /*
- * Put n objects in the cache; never fails. Returns true if the depot was
- * involved.
+ * Put n objects in the cache when loaded has no room for them all; never
+ * fails. A full loaded goes behind an empty previous; else the full
+ * previous goes to the depot and an empty magazine becomes loaded.
  */
-static bool
-cache_put_objs(struct lfpool_ctx *ctx, struct lfpool_cache *c,
-	void *const *objs, unsigned int n)
+static __rte_noinline int
+cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
+	unsigned int n)
 {
-	struct lfpool *pool = ctx->pool;
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
 	struct lfpool_mag *m;
 	bool depot = false;
 	uint32_t cnt, k;
 
+	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
+	LFPOOL_STAT_ADD(&ctx, put_objs, n);
 	while (n > 0) {
 		cnt = c->loaded_count;
 		if (cnt < pool->cap) {
@@ -108,43 +112,22 @@ cache_put_objs(struct lfpool_ctx *ctx, struct lfpool_cache *c,
 			continue;
 		}
 		depot = true;
-		m = lfpool_mag_get_empty(ctx);
+		m = lfpool_mag_get_empty(&ctx);
 		if (unlikely(m == NULL)) {
 			/* No memory for a magazine: the cacheless path
 			 * finds room in the depot.
 			 */
-			lfpool_depot_enqueue(ctx, objs, n);
+			lfpool_depot_enqueue(&ctx, objs, n);
 			break;
 		}
-		cache_give(ctx, c->previous, pool->cap);
+		cache_give(&ctx, c->previous, pool->cap);
 		c->previous = c->loaded;
 		set_count(&c->prev_count, pool->cap);
 		c->loaded = m;
 		set_count(&c->loaded_count, 0);
 	}
-	return depot;
-}
-
-static int
-cache_put(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
-	unsigned int n)
-{
-	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
-	uint32_t cnt = c->loaded_count;
-	bool depot = false;
-
-	if (likely(n <= pool->cap - cnt)) {
-		lfpool_copy_in(pool, c->loaded, cnt, objs, n);
-		set_count(&c->loaded_count, cnt + n);
-	} else {
-		depot = cache_put_objs(&ctx, c, objs, n);
-	}
-	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
-	LFPOOL_STAT_ADD(&ctx, put_objs, n);
 	if (depot)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
-	else
-		LFPOOL_STAT_ADD(&ctx, cache_hits, 1);
 	return 0;
 }
 
@@ -166,18 +149,18 @@ cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
  * replacing the emptied loaded one. Every object is secured before objs
  * is written, so a failure leaves the cache and objs as they were.
  */
-static int
-cache_get_slow(struct lfpool_ctx *ctx, struct lfpool_cache *c, void **objs,
+static __rte_noinline int
+cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	unsigned int n)
 {
-	struct lfpool *pool = ctx->pool;
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
 	unsigned int local = c->loaded_count + c->prev_count, got;
 	struct lfpool_mag *chain = NULL, *next;
 
-	if (n > local && lfpool_depot_gather(ctx, n - local, &chain) < 0) {
-		LFPOOL_STAT_ADD(ctx, get_fail_bulk, 1);
-		LFPOOL_STAT_ADD(ctx, get_fail_objs, n);
-		LFPOOL_STAT_ADD(ctx, cache_misses, 1);
+	if (n > local && lfpool_depot_gather(&ctx, n - local, &chain) < 0) {
+		LFPOOL_STAT_ADD(&ctx, get_fail_bulk, 1);
+		LFPOOL_STAT_ADD(&ctx, get_fail_objs, n);
+		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
 		rte_errno = ENOBUFS;
 		return -ENOBUFS;
 	}
@@ -189,62 +172,38 @@ cache_get_slow(struct lfpool_ctx *ctx, struct lfpool_cache *c, void **objs,
 	/* Each chain magazine but the last is emptied (gather's order). */
 	for (; chain != NULL; chain = next) {
 		next = lfpool_chain_next(chain);
-		cache_give(ctx, c->loaded, c->loaded_count);
+		cache_give(&ctx, c->loaded, c->loaded_count);
 		c->loaded = chain;
 		set_count(&c->loaded_count, chain->count);
 		got += cache_take(pool, c, objs + got, n - got);
 	}
 	RTE_ASSERT(got == n);
-	LFPOOL_STAT_ADD(ctx, get_bulk, 1);
-	LFPOOL_STAT_ADD(ctx, get_objs, n);
-	if (n > local)
-		LFPOOL_STAT_ADD(ctx, cache_misses, 1);
-	else
-		LFPOOL_STAT_ADD(ctx, cache_hits, 1);
-	return 0;
-}
-
-static int
-cache_get(struct lfpool *pool, struct lfpool_cache *c, void **objs,
-	unsigned int n)
-{
-	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
-	uint32_t cnt = c->loaded_count;
-
-	if (unlikely(n > cnt))
-		return cache_get_slow(&ctx, c, objs, n);
-	lfpool_copy_out(pool, c->loaded, cnt, objs, n);
-	set_count(&c->loaded_count, cnt - n);
 	LFPOOL_STAT_ADD(&ctx, get_bulk, 1);
 	LFPOOL_STAT_ADD(&ctx, get_objs, n);
-	LFPOOL_STAT_ADD(&ctx, cache_hits, 1);
+	if (n > local)
+		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
 	return 0;
 }
 
-int
-lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
+/* A thread without a cache: straight to the depot, shared counters. */
+static __rte_noinline int
+uncached_put(struct lfpool *pool, void *const *objs, unsigned int n)
 {
-	struct lfpool *pool = mp->pool_data;
-	struct lfpool_cache *c = cache_of(pool);
 	struct lfpool_ctx ctx = {
 		.pool = pool,
 		.st = &pool->uncached,
 		.shared = true,
 	};
 
-	if (likely(c != NULL))
-		return cache_put(pool, c, objs, n);
 	lfpool_depot_enqueue(&ctx, objs, n);
 	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
 	LFPOOL_STAT_ADD(&ctx, put_objs, n);
 	return 0;
 }
 
-int
-lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+static __rte_noinline int
+uncached_get(struct lfpool *pool, void **objs, unsigned int n)
 {
-	struct lfpool *pool = mp->pool_data;
-	struct lfpool_cache *c = cache_of(pool);
 	struct lfpool_ctx ctx = {
 		.pool = pool,
 		.st = &pool->uncached,
@@ -252,8 +211,6 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	};
 	int ret;
 
-	if (likely(c != NULL))
-		return cache_get(pool, c, objs, n);
 	ret = lfpool_depot_dequeue(&ctx, objs, n);
 	if (ret == 0) {
 		LFPOOL_STAT_ADD(&ctx, get_bulk, 1);
@@ -264,6 +221,49 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		rte_errno = ENOBUFS;
 	}
 	return ret;
+}
+
+/*
+ * The fast paths below touch the pool's read-only fields, the lcore's
+ * entry in caches[], the first line of the cache and the magazine's slots:
+ * no atomic read-modify-write, no store to a line another lcore writes.
+ */
+int
+lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
+{
+	struct lfpool *pool = mp->pool_data;
+	struct lfpool_cache *c = cache_of(pool);
+	uint32_t cnt;
+
+	if (unlikely(c == NULL))
+		return uncached_put(pool, objs, n);
+	cnt = c->loaded_count;
+	if (unlikely(n > pool->cap - cnt))
+		return cache_put_slow(pool, c, objs, n);
+	lfpool_copy_in(pool, c->loaded, cnt, objs, n);
+	set_count(&c->loaded_count, cnt + n);
+	LFPOOL_OWNER_STAT_ADD(c, put_bulk, 1);
+	LFPOOL_OWNER_STAT_ADD(c, put_objs, n);
+	return 0;
+}
+
+int
+lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	struct lfpool *pool = mp->pool_data;
+	struct lfpool_cache *c = cache_of(pool);
+	uint32_t cnt;
+
+	if (unlikely(c == NULL))
+		return uncached_get(pool, objs, n);
+	cnt = c->loaded_count;
+	if (unlikely(n > cnt))
+		return cache_get_slow(pool, c, objs, n);
+	lfpool_copy_out(pool, c->loaded, cnt, objs, n);
+	set_count(&c->loaded_count, cnt - n);
+	LFPOOL_OWNER_STAT_ADD(c, get_bulk, 1);
+	LFPOOL_OWNER_STAT_ADD(c, get_objs, n);
+	return 0;
 }
 
 /* --- lcore life cycle (EAL callbacks, serialised by EAL) --- */

@@ -16,11 +16,13 @@
  * test hook.
  */
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
@@ -171,6 +173,9 @@ union lfpool_partial {
  * statistics from any thread (relaxed loads of the counts and counters).
  * Kept, once allocated, until the pool is freed (a later thread with the
  * same lcore id reuses it): readers never race with its release.
+ *
+ * A cache hit reads and writes the first cache line only: the fields below
+ * and the four call counters that open st (see LFPOOL_CACHE_HOT_END).
  */
 struct lfpool_cache {
 	struct lfpool_mag *loaded;   /* Owner only. */
@@ -180,9 +185,19 @@ struct lfpool_cache {
 	/* Process of the owning thread, 0 while no thread owns the cache. */
 	pid_t owner;
 	uint32_t lcore_id;
-	/* Owner's counters: relaxed stores by the owner, relaxed loads. */
-	struct lfp_mempool_stats st __rte_cache_aligned;
+	/*
+	 * Owner's counters: relaxed stores by the owner, relaxed loads.
+	 * cache_hits stays 0 here: readers derive it (lfpool_stats.c).
+	 */
+	struct lfp_mempool_stats st;
 } __rte_cache_aligned;
+
+/* End of what a cache hit touches: the cache's fields up to st.put_objs. */
+#define LFPOOL_CACHE_HOT_END \
+	(offsetof(struct lfpool_cache, st) + \
+		offsetof(struct lfp_mempool_stats, put_objs) + sizeof(uint64_t))
+static_assert(LFPOOL_CACHE_HOT_END <= RTE_CACHE_LINE_SIZE,
+	"a cache hit must touch one cache line of its lfpool_cache");
 
 /* --- Pool --- */
 
@@ -228,7 +243,11 @@ struct lfpool_ctx {
 	bool shared;
 };
 
-/* Compress n objects into m->slots[pos, pos + n). */
+/*
+ * Compress n objects into m->slots[pos, pos + n). A single object, the
+ * usual call of an lcore that allocates one message at a time, skips the
+ * loop and its set-up (vectorised for bulks).
+ */
 static inline void
 lfpool_copy_in(const struct lfpool *pool, struct lfpool_mag *m, uint32_t pos,
 	void *const *objs, uint32_t n)
@@ -237,6 +256,10 @@ lfpool_copy_in(const struct lfpool *pool, struct lfpool_mag *m, uint32_t pos,
 	uintptr_t base = pool->base;
 	uint32_t i;
 
+	if (likely(n == 1)) {
+		slot[0] = lfpool_ref(base, objs[0]);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		slot[i] = lfpool_ref(base, objs[i]);
 }
@@ -250,6 +273,10 @@ lfpool_copy_out(const struct lfpool *pool, const struct lfpool_mag *m,
 	uintptr_t base = pool->base;
 	uint32_t i;
 
+	if (likely(n == 1)) {
+		objs[0] = lfpool_obj(base, top[-1]);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		objs[i] = lfpool_obj(base, top[-1 - (int32_t)i]);
 }
@@ -279,8 +306,14 @@ lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
 }
 #define LFPOOL_STAT_ADD(ctx, field, n) \
 	lfpool_stat_add_(&(ctx)->st->field, (ctx)->shared, (n))
+/* The owner of cache c counts on its own counters. */
+#define LFPOOL_OWNER_STAT_ADD(c, field, n) \
+	lfpool_stat_add_(&(c)->st.field, false, (n))
 #else
 #define LFPOOL_STAT_ADD(ctx, field, n) \
+	do { \
+	} while (0)
+#define LFPOOL_OWNER_STAT_ADD(c, field, n) \
 	do { \
 	} while (0)
 #endif

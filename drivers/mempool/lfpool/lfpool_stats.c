@@ -28,10 +28,10 @@
 const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(get_bulk),
 	FIELD(get_objs),
-	FIELD(get_fail_bulk),
-	FIELD(get_fail_objs),
 	FIELD(put_bulk),
 	FIELD(put_objs),
+	FIELD(get_fail_bulk),
+	FIELD(get_fail_objs),
 	FIELD(cache_hits),
 	FIELD(cache_misses),
 	FIELD(depot_gets),
@@ -58,24 +58,41 @@ static_assert(sizeof(struct lfp_mempool_stats) ==
 		RTE_DIM(lfpool_stat_fields) * sizeof(uint64_t),
 	"lfpool_stat_fields must list every field of lfp_mempool_stats");
 
-/* Add a relaxed snapshot of src's counters to dst (and copy it to one). */
+/*
+ * A cache's hits: its calls less its misses. The loads are not one
+ * snapshot, so a call counted in misses but not yet in its bulk counter
+ * could make the difference negative for an instant: clamp it.
+ */
+static void
+derive_cache_hits(struct lfp_mempool_stats *st)
+{
+	uint64_t calls = st->get_bulk + st->get_fail_bulk + st->put_bulk;
+
+	st->cache_hits = calls > st->cache_misses ? calls - st->cache_misses : 0;
+}
+
+/*
+ * Add a relaxed snapshot of src's counters to dst (and copy it to one);
+ * cached: src is a cache's, whose hits are derived.
+ */
 static void
 counters_add(struct lfp_mempool_stats *dst, struct lfp_mempool_stats *one,
-	const struct lfp_mempool_stats *src)
+	const struct lfp_mempool_stats *src, bool cached)
 {
 	const uint64_t *s = (const uint64_t *)src;
-	uint64_t *d = (uint64_t *)dst, *o = (uint64_t *)one;
-	uint64_t v;
+	struct lfp_mempool_stats snap;
+	uint64_t *v = (uint64_t *)&snap, *d = (uint64_t *)dst;
 	unsigned int i;
 
-	for (i = 0; i < lfpool_stat_nb_counters; i++) {
+	for (i = 0; i < lfpool_stat_nb_counters; i++)
 		/* Relaxed: monotonic counters, read as a snapshot. */
-		v = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
-		if (d != NULL)
-			d[i] += v;
-		if (o != NULL)
-			o[i] = v;
-	}
+		v[i] = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+	if (cached)
+		derive_cache_hits(&snap);
+	for (i = 0; d != NULL && i < lfpool_stat_nb_counters; i++)
+		d[i] += v[i];
+	if (one != NULL)
+		memcpy(one, v, lfpool_stat_nb_counters * sizeof(*v));
 }
 
 static void
@@ -120,10 +137,10 @@ lfp_mempool_stats_get(const struct rte_mempool *mp,
 		if (c != NULL)
 			counters_add(total,
 				per_lcore != NULL ? &per_lcore[i] : NULL,
-				&c->st);
+				&c->st, true);
 	}
 	if (total != NULL) {
-		counters_add(total, NULL, &pool->uncached);
+		counters_add(total, NULL, &pool->uncached, false);
 		pool_values(mp, pool, total);
 	}
 	return 0;

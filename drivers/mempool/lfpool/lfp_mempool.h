@@ -153,12 +153,12 @@ struct lfp_mempool_stats {
 	 * cache_misses, derived when read (not counted on the fast path).
 	 */
 	uint64_t cache_hits;
-	uint64_t cache_misses;	/**< Cached calls that reached the depot. */
-	uint64_t depot_gets;	/**< Magazines taken from the depot. */
-	uint64_t depot_puts;	/**< Magazines given to the depot. */
-	uint64_t mag_allocs;	/**< Magazines allocated on demand. */
-	uint64_t mag_frees;	/**< Magazines retired (freed once unused). */
-	uint64_t hp_fallbacks;	/**< Slow paths run without a hazard record. */
+	uint64_t cache_misses; /**< Cached calls that reached the depot. */
+	uint64_t depot_gets;   /**< Magazines taken from the depot. */
+	uint64_t depot_puts;   /**< Magazines given to the depot. */
+	uint64_t mag_allocs;   /**< Magazines allocated on demand. */
+	uint64_t mag_frees;    /**< Magazines retired (freed once unused). */
+	uint64_t hp_fallbacks; /**< Slow paths run without a hazard record. */
 	/* Pool-wide values, in the total only. */
 	uint64_t populated; /**< Objects populated so far. */
 	uint64_t avail;	    /**< Same value as rte_mempool_avail_count(). */

@@ -195,7 +195,8 @@ struct lfpool_cache {
 /* End of what a cache hit touches: the cache's fields up to st.put_objs. */
 #define LFPOOL_CACHE_HOT_END \
 	(offsetof(struct lfpool_cache, st) + \
-		offsetof(struct lfp_mempool_stats, put_objs) + sizeof(uint64_t))
+		offsetof(struct lfp_mempool_stats, put_objs) + \
+		sizeof(uint64_t))
 static_assert(LFPOOL_CACHE_HOT_END <= RTE_CACHE_LINE_SIZE,
 	"a cache hit must touch one cache line of its lfpool_cache");
 

@@ -68,7 +68,8 @@ derive_cache_hits(struct lfp_mempool_stats *st)
 {
 	uint64_t calls = st->get_bulk + st->get_fail_bulk + st->put_bulk;
 
-	st->cache_hits = calls > st->cache_misses ? calls - st->cache_misses : 0;
+	st->cache_hits = calls > st->cache_misses ? calls - st->cache_misses :
+						    0;
 }
 
 /*

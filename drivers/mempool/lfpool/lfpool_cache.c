@@ -282,6 +282,14 @@ cache_alloc(struct lfpool *pool, unsigned int lcore_id)
 	return c;
 }
 
+/* An lcore's cache as the lcore callbacks see it (NULL if never made). */
+static struct lfpool_cache *
+callback_cache(const struct lfpool *pool, unsigned int lcore_id)
+{
+	/* Relaxed: only these callbacks store it, serialised by EAL. */
+	return __atomic_load_n(&pool->caches[lcore_id], __ATOMIC_RELAXED);
+}
+
 /*
  * Init callback: runs for every lcore when the pool is created (on the
  * creating thread) and later on each thread that calls
@@ -293,9 +301,7 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 {
 	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
-	/* Relaxed: only these callbacks store it, serialised by EAL. */
-	struct lfpool_cache *c = __atomic_load_n(
-		&pool->caches[lcore_id], __ATOMIC_RELAXED);
+	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	bool fresh = c == NULL;
 	struct lfpool_ctx ctx;
 	struct lfpool_mag *a, *b;
@@ -363,9 +369,7 @@ lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
 {
 	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
-	/* Relaxed: only these callbacks store it, serialised by EAL. */
-	struct lfpool_cache *c = __atomic_load_n(
-		&pool->caches[lcore_id], __ATOMIC_RELAXED);
+	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	struct rte_mempool_cache *dc;
 
 	/* Relaxed: owner is only ever set to this process's pid by this

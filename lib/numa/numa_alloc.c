@@ -795,6 +795,9 @@ setup_stats(struct lfp_numa_allocator *a)
 {
 	size_t cells = (size_t)a->topo.nb_nodes * LFP_NUMA_NB_STAT_CLASSES;
 
+	/* No counters to keep: a->stats stays NULL, and nothing reads it. */
+	if (!LFP_STATS)
+		return 0;
 	a->stats_stride = RTE_ALIGN_CEIL(
 		cells * sizeof(struct numa_counters), RTE_CACHE_LINE_SIZE);
 	a->stats = aligned_alloc(
@@ -884,7 +887,6 @@ lfp_numa_allocator_create(const struct lfp_numa_conf *conf)
 			goto fail;
 		}
 	}
-	numa_telemetry_init();
 	return a;
 fail_release:
 	allocator_release(a);

@@ -366,6 +366,12 @@ uint8_t numa_addr_node(const void *addr);
 
 /* ---- numa_telemetry.c ---- */
 
-void numa_telemetry_init(void);
+/*
+ * Register the /lfpool/numa/ telemetry commands. Called by the RTE_INIT
+ * constructor in numa_topology.c, the file every user of the library
+ * links: numa_telemetry.o alone would be dropped by the linker, as
+ * nothing else refers to it.
+ */
+void numa_telemetry_register(void);
 
 #endif /* NUMA_PRIVATE_H */

@@ -3,17 +3,19 @@
  */
 
 /*
- * Telemetry under /lfpool/numa/. The commands are registered on first use
- * of the library (topology or allocator creation) rather than from an
- * RTE_INIT constructor: lib/numa is a static library, and the linker
- * would drop an object file that nothing references, constructor and all.
+ * Telemetry under /lfpool/numa/. The commands are registered at load time
+ * by an RTE_INIT constructor in numa_topology.c, not here: lib/numa is a
+ * static library, and the linker drops an object file that nothing
+ * references, constructor and all. Registering before main() also means
+ * before EAL starts the telemetry thread, which reads the command table.
  * Handlers run on the telemetry thread, read counters with relaxed loads
  * and hold the control lock so that no allocator is destroyed under them.
+ * In a build without statistics (meson option 'stats') the replies have
+ * no counters; everything else is still there.
  */
 
 #define _GNU_SOURCE
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,18 +167,17 @@ add_allocator(struct rte_tel_data *d, const struct lfp_numa_allocator *a)
 	rte_tel_data_add_dict_int(
 		d, "debug", (a->flags & LFP_NUMA_F_DEBUG) != 0);
 	dict_u64(d, "nodes", a->nodes);
-	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
-		return;
-	add_stats(d, &st);
+	/* Valid arguments: fails only with ENOTSUP (no statistics). */
+	if (lfp_numa_stats_get(a, -1, -1, &st) == 0)
+		add_stats(d, &st);
 	for (i = 0; i < a->topo.nb_nodes; i++) {
 		c = new_dict();
-		if (c == NULL || lfp_numa_stats_get(a, i, -1, &st) < 0) {
-			rte_tel_data_free(c);
+		if (c == NULL)
 			continue;
-		}
 		rte_tel_data_add_dict_int(
 			c, "socket", a->topo.node[i].socket_id);
-		add_stats(c, &st);
+		if (lfp_numa_stats_get(a, i, -1, &st) == 0)
+			add_stats(c, &st);
 		snprintf(name, sizeof(name), "node%u", i);
 		rte_tel_data_add_dict_container(d, name, c, 0);
 	}
@@ -216,11 +217,11 @@ add_node_classes(struct rte_tel_data *d, const struct lfp_numa_allocator *a,
 
 	for (cls = 0; cls < LFP_NUMA_NB_STAT_CLASSES; cls++) {
 		c = new_dict();
-		if (c == NULL || lfp_numa_stats_get(a, node, cls, &st) < 0) {
-			rte_tel_data_free(c);
+		if (c == NULL)
 			continue;
-		}
-		add_stats(c, &st);
+		/* As in add_allocator(): counters where the build has them. */
+		if (lfp_numa_stats_get(a, node, cls, &st) == 0)
+			add_stats(c, &st);
 		if (cls < LFP_NUMA_NB_CLASSES) {
 			/* Acquire pairs with the release in pool_get_slow(). */
 			p = __atomic_load_n(
@@ -287,8 +288,8 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return ret;
 }
 
-static void
-register_commands(void)
+void
+numa_telemetry_register(void)
 {
 	rte_telemetry_register_cmd("/lfpool/numa/topology", handle_topology,
 		"Returns the NUMA topology lfpool sees: nodes, CPUs, memory, "
@@ -299,12 +300,4 @@ register_commands(void)
 	rte_telemetry_register_cmd("/lfpool/numa/stats", handle_stats,
 		"Returns an allocator's statistics, in total and per node. "
 		"Parameters: allocator name[,node for per class]");
-}
-
-void
-numa_telemetry_init(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, register_commands);
 }

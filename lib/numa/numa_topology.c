@@ -29,6 +29,16 @@
 
 RTE_LOG_REGISTER(numa_logtype, lib.lfpool.numa, NOTICE);
 
+/*
+ * Here, with the log type, rather than in numa_telemetry.c: every user of
+ * the library links this file. At load time, so before EAL starts the
+ * telemetry thread that reads the command table.
+ */
+RTE_INIT(numa_init_telemetry)
+{
+	numa_telemetry_register();
+}
+
 #define MIB (UINT64_C(1) << 20)
 /* Distance assumed between two nodes when libnuma reports none. */
 #define FALLBACK_REMOTE_DISTANCE 20
@@ -188,7 +198,6 @@ lfp_numa_topology_discover(void)
 		}
 	}
 	numa_topology_map_lcores(topo);
-	numa_telemetry_init();
 	return topo;
 }
 
@@ -660,7 +669,6 @@ lfp_numa_topology_parse(const char *desc, char *err, size_t err_len)
 		goto fail;
 	free(copy);
 	numa_topology_map_lcores(p.topo);
-	numa_telemetry_init();
 	return p.topo;
 fail:
 	free(copy);

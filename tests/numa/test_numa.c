@@ -32,6 +32,7 @@
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
+#include "lfp_config.h"
 #include "lfp_numa.h"
 #include "lfp_test.h"
 /* White-box: the no-NUMA fallback and the pools behind an allocator. */
@@ -714,6 +715,46 @@ handoff_wait(int *flag)
 		rte_pause();
 }
 
+/* First member of every per-lcore run struct of run_on_all_lcores(). */
+struct lcore_run {
+	struct lfp_numa_allocator *a; /* in: the allocator under test */
+	int ready;		      /* handoff: inputs written */
+	int done;		      /* handoff: outputs written */
+};
+
+static struct lcore_run *
+run_of(void *runs, size_t size, unsigned int lcore)
+{
+	return RTE_PTR_ADD(runs, (size_t)lcore * size);
+}
+
+/*
+ * Run fn on every lcore at once, the main one included. runs holds
+ * RTE_MAX_LCORE structs of size bytes, indexed by lcore id, each starting
+ * with a struct lcore_run: they are zeroed and given a, and fn must
+ * handoff_wait() on ready first and handoff_publish() done last. On
+ * return every run's outputs are visible.
+ */
+static void
+run_on_all_lcores(struct lfp_numa_allocator *a, lcore_function_t *fn,
+	void *runs, size_t size)
+{
+	unsigned int lcore;
+
+	memset(runs, 0, size * RTE_MAX_LCORE);
+	RTE_LCORE_FOREACH(lcore)
+	{
+		run_of(runs, size, lcore)->a = a;
+		handoff_publish(&run_of(runs, size, lcore)->ready);
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	rte_eal_remote_launch(fn, run_of(runs, size, lcore), lcore);
+	fn(run_of(runs, size, rte_lcore_id()));
+	rte_eal_mp_wait_lcore();
+	RTE_LCORE_FOREACH(lcore)
+	handoff_wait(&run_of(runs, size, lcore)->done);
+}
+
 static struct lfp_numa_allocator *
 make_alloc(const char *name, enum lfp_numa_policy_kind kind,
 	unsigned int pool_size, unsigned int flags,
@@ -746,6 +787,54 @@ expected_kernel_node(struct lfp_numa_allocator *a, unsigned int node)
 		    lfp_numa_allocator_topology(a), node, &info) < 0)
 		return -1;
 	return info.socket_id;
+}
+
+/*
+ * Objects left in the pool that served ptr (white-box): what allocations
+ * and frees did to the pool, seen whether or not the build counts them.
+ */
+static unsigned int
+pool_avail_of(struct lfp_numa_allocator *a, const void *ptr)
+{
+	struct lfp_numa_ptr_info info;
+
+	CU_ASSERT_EQUAL_FATAL(lfp_numa_ptr_info(ptr, &info), 0);
+	CU_ASSERT_FATAL(info.cls < LFP_NUMA_NB_CLASSES);
+	return rte_mempool_avail_count(a->pools[info.node][info.cls]->mp);
+}
+
+/* Every pool of the allocator holds all its objects again: no leak. */
+static void
+assert_pools_full(struct lfp_numa_allocator *a)
+{
+	const struct numa_pool *p;
+	unsigned int node, cls;
+
+	for (node = 0; node < a->topo.nb_nodes; node++)
+		for (cls = 0; cls < LFP_NUMA_NB_CLASSES; cls++) {
+			p = a->pools[node][cls];
+			if (p != NULL)
+				CU_ASSERT_EQUAL(rte_mempool_avail_count(p->mp),
+					p->nb_objs);
+		}
+}
+
+/*
+ * Frees counted by the allocator. Without statistics the counters do not
+ * exist: the stats call must say so.
+ */
+static void
+assert_frees(struct lfp_numa_allocator *a, uint64_t frees)
+{
+	struct lfp_numa_stats st;
+
+#if LFP_STATS
+	CU_ASSERT_EQUAL_FATAL(lfp_numa_stats_get(a, -1, -1, &st), 0);
+	CU_ASSERT_EQUAL(st.frees, frees);
+#else
+	RTE_SET_USED(frees);
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, -1, -1, &st), ENOTSUP);
+#endif
 }
 
 /*
@@ -800,35 +889,35 @@ static const size_t place_sizes[] = {
 };
 
 struct place_run {
-	struct lfp_numa_allocator *a;
+	struct lcore_run run;
 	unsigned int caller;	/* out: caller's node */
 	unsigned int bad;	/* out: pages on the wrong node */
 	unsigned int not_local; /* out: local policies placed elsewhere */
 	unsigned int failed;	/* out: allocations that failed */
 	bool pinned;		/* out: plain thread ran on its CPU */
-	int ready;		/* handoff: inputs written */
-	int done;		/* handoff: outputs written */
 };
 
 static int
 place_and_check(void *arg)
 {
 	struct place_run *r = arg;
+	struct lfp_numa_allocator *a;
 	enum lfp_numa_policy_kind kind;
 	void *ptr[RTE_DIM(place_sizes) * 2];
 	struct lfp_numa_ptr_info info;
 	unsigned int i;
 
-	handoff_wait(&r->ready);
-	kind = lfp_numa_policy_kind(lfp_numa_allocator_policy(r->a));
-	r->caller = lfp_numa_caller_node(lfp_numa_allocator_topology(r->a));
+	handoff_wait(&r->run.ready);
+	a = r->run.a;
+	kind = lfp_numa_policy_kind(lfp_numa_allocator_policy(a));
+	r->caller = lfp_numa_caller_node(lfp_numa_allocator_topology(a));
 	for (i = 0; i < RTE_DIM(ptr); i++) {
-		ptr[i] = lfp_numa_alloc(r->a, place_sizes[i % 11]);
+		ptr[i] = lfp_numa_alloc(a, place_sizes[i % 11]);
 		if (ptr[i] == NULL) {
 			r->failed++;
 			continue;
 		}
-		r->bad += check_placement(r->a, ptr[i], place_sizes[i % 11]);
+		r->bad += check_placement(a, ptr[i], place_sizes[i % 11]);
 		lfp_numa_ptr_info(ptr[i], &info);
 		if ((kind == LFP_NUMA_POLICY_LOCAL_ONLY ||
 			    kind == LFP_NUMA_POLICY_LOCAL_PREFERRED) &&
@@ -838,7 +927,7 @@ place_and_check(void *arg)
 	for (i = 0; i < RTE_DIM(ptr); i++)
 		if (ptr[i] != NULL && lfp_numa_free(ptr[i]) != 0)
 			r->failed++;
-	handoff_publish(&r->done);
+	handoff_publish(&r->run.done);
 	return 0;
 }
 
@@ -860,8 +949,8 @@ report_run(const char *who, const struct place_run *r)
 	printf("\n    %s: %s, caller node %u: %u pages misplaced, %u not "
 	       "local, %u failed",
 		who,
-		lfp_numa_policy_name(
-			lfp_numa_policy_kind(lfp_numa_allocator_policy(r->a))),
+		lfp_numa_policy_name(lfp_numa_policy_kind(
+			lfp_numa_allocator_policy(r->run.a))),
 		r->caller, r->bad, r->not_local, r->failed);
 	CU_ASSERT_EQUAL(r->bad, 0);
 	CU_ASSERT_EQUAL(r->not_local, 0);
@@ -885,19 +974,9 @@ test_alloc_every_page_on_the_node_the_policy_chose(void)
 		a = make_alloc("place", k, 64, 0, NULL, 0);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 		/* From every lcore at once: each has its own node. */
-		memset(runs, 0, sizeof(runs));
+		run_on_all_lcores(a, place_and_check, runs, sizeof(runs[0]));
 		RTE_LCORE_FOREACH(lcore)
 		{
-			runs[lcore].a = a;
-			handoff_publish(&runs[lcore].ready);
-		}
-		RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(place_and_check, &runs[lcore], lcore);
-		place_and_check(&runs[rte_lcore_id()]);
-		rte_eal_mp_wait_lcore();
-		RTE_LCORE_FOREACH(lcore)
-		{
-			handoff_wait(&runs[lcore].done);
 			snprintf(who, sizeof(who), "lcore %u", lcore);
 			report_run(who, &runs[lcore]);
 		}
@@ -907,9 +986,9 @@ test_alloc_every_page_on_the_node_the_policy_chose(void)
 			if (!CPU_ISSET(cpu, &set))
 				continue;
 			memset(&thr, 0, sizeof(thr));
-			thr.a = a;
+			thr.run.a = a;
 			thr.caller = cpu;
-			thr.ready = 1;
+			thr.run.ready = 1;
 			CU_ASSERT_EQUAL_FATAL(
 				pthread_create(&th, NULL, place_on_cpu, &thr),
 				0);
@@ -937,8 +1016,8 @@ test_free_refuses_foreign_pointers(void)
 	struct lfp_numa_allocator *a = make_alloc(
 		"foreign", LFP_NUMA_POLICY_LOCAL_PREFERRED, 64, 0, NULL, 0);
 	struct lfp_numa_ptr_info info;
-	struct lfp_numa_stats st;
 	char *obj, *big, *heap, *dpdk;
+	unsigned int avail;
 	int on_stack = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -950,6 +1029,7 @@ test_free_refuses_foreign_pointers(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(heap);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dpdk);
+	avail = pool_avail_of(a, obj);
 	LFP_ASSERT_ERRNO(lfp_numa_free(heap), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_free(&on_stack), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_free(dpdk), EINVAL);
@@ -964,18 +1044,19 @@ test_free_refuses_foreign_pointers(void)
 	LFP_ASSERT_ERRNO(lfp_numa_ptr_info(heap, &info), EINVAL);
 	LFP_ASSERT_ERRNO(lfp_numa_ptr_info(obj + 1, &info), EINVAL);
 	/* Nothing was freed by the refused calls. */
-	if (lfp_numa_stats_get(a, -1, -1, &st) == 0)
-		CU_ASSERT_EQUAL(st.frees, 0);
+	assert_frees(a, 0);
+	CU_ASSERT_EQUAL(pool_avail_of(a, obj), avail);
+	CU_ASSERT_EQUAL(lfp_numa_ptr_info(big, &info), 0);
 	CU_ASSERT_EQUAL(lfp_numa_ptr_info(obj, &info), 0);
 	CU_ASSERT_EQUAL(info.cls, 1);
 	CU_ASSERT_EQUAL(info.size, 128);
 	CU_ASSERT_EQUAL(lfp_numa_free(obj), 0);
+	CU_ASSERT_EQUAL(pool_avail_of(a, obj), avail + 1);
 	CU_ASSERT_EQUAL(lfp_numa_free(big), 0);
 	/* A large buffer freed twice is no longer known. */
 	LFP_ASSERT_ERRNO(lfp_numa_free(big), EINVAL);
 	CU_ASSERT_EQUAL(lfp_numa_free(NULL), 0);
-	if (lfp_numa_stats_get(a, -1, -1, &st) == 0)
-		CU_ASSERT_EQUAL(st.frees, 2);
+	assert_frees(a, 2);
 	free(heap);
 	rte_free(dpdk);
 	lfp_numa_allocator_destroy(a);
@@ -1021,18 +1102,7 @@ test_double_free_refused_in_debug_mode(void)
 	lfp_numa_allocator_destroy(a);
 }
 
-static bool
-have_stats(const char *test, struct lfp_numa_allocator *a)
-{
-	struct lfp_numa_stats st;
-
-	if (lfp_numa_stats_get(a, -1, -1, &st) == -ENOTSUP) {
-		lfp_test_skip(test, "built with -Dstats=false");
-		return false;
-	}
-	return true;
-}
-
+#if LFP_STATS
 static void
 assert_cell(struct lfp_numa_allocator *a, int node, int cls, uint64_t allocs,
 	uint64_t frees, uint64_t fails, uint64_t fallbacks)
@@ -1048,35 +1118,21 @@ assert_cell(struct lfp_numa_allocator *a, int node, int cls, uint64_t allocs,
 	CU_ASSERT_EQUAL(st.local + st.remote + st.unknown, st.allocs);
 }
 
+/*
+ * The counters of test_stats_arithmetic()'s sequence, per cell, and their
+ * locality against the kernel: count what it reports for the n live
+ * allocations (touched first, so every page is resident). The 8 freed
+ * ones were counted too: bounds, not equality.
+ */
 static void
-test_stats_arithmetic(void)
+assert_sequence_counted(
+	struct lfp_numa_allocator *a, void *const *live, unsigned int n)
 {
-	struct lfp_numa_allocator *a = make_alloc(
-		"stats", LFP_NUMA_POLICY_LOCAL_ONLY, 32, 0, NULL, 0);
-	void *p64[20], *p256[5], *big[3], *p128[32];
 	unsigned int i, real_local = 0, real_remote = 0, c;
 	struct lfp_numa_stats st;
 	int me, k;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-	if (!have_stats(__func__, a)) {
-		lfp_numa_allocator_destroy(a);
-		return;
-	}
 	c = lfp_numa_caller_node(lfp_numa_allocator_topology(a));
-	for (i = 0; i < 20; i++)
-		p64[i] = lfp_numa_alloc(a, 64);
-	for (i = 0; i < 5; i++)
-		p256[i] = lfp_numa_alloc(a, 200);
-	for (i = 0; i < 3; i++)
-		big[i] = lfp_numa_alloc(a, 8192);
-	for (i = 0; i < 32; i++)
-		p128[i] = lfp_numa_alloc(a, 100);
-	LFP_ASSERT_NULL_ERRNO(lfp_numa_alloc(a, 100), ENOMEM);
-	for (i = 0; i < 7; i++)
-		CU_ASSERT_EQUAL(lfp_numa_free(p64[i]), 0);
-	CU_ASSERT_EQUAL(lfp_numa_free(big[0]), 0);
-
 	assert_cell(a, c, 0, 20, 7, 0, 0);
 	assert_cell(a, c, 1, 32, 0, 1, 0);
 	assert_cell(a, c, 2, 5, 0, 0, 0);
@@ -1084,28 +1140,14 @@ test_stats_arithmetic(void)
 	assert_cell(a, c, -1, 60, 8, 1, 0);
 	assert_cell(a, -1, -1, 60, 8, 1, 0);
 	assert_cell(a, -1, 3, 0, 0, 0, 0);
-	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, 99, 0, &st), EINVAL);
-	LFP_ASSERT_ERRNO(
-		lfp_numa_stats_get(a, 0, LFP_NUMA_NB_STAT_CLASSES, &st),
-		EINVAL);
-
-	/* Locality agrees with the kernel: count what it reports for the
-	 * 52 live allocations (touched first, so every page is resident).
-	 */
-	lfp_numa_stats_get(a, -1, -1, &st);
+	CU_ASSERT_EQUAL_FATAL(lfp_numa_stats_get(a, -1, -1, &st), 0);
 	me = expected_kernel_node(a, c);
-	for (i = 0; i < 52; i++) {
-		void *p = i < 13 ? p64[7 + i] :
-			i < 18	 ? p256[i - 13] :
-			i < 20	 ? big[i - 17] :
-				   p128[i - 20];
-
-		memset(p, 1, 64);
-		k = kernel_node(p);
+	for (i = 0; i < n; i++) {
+		memset(live[i], 1, 64);
+		k = kernel_node(live[i]);
 		real_local += k == me;
 		real_remote += k >= 0 && k != me;
 	}
-	/* The 8 freed allocations were counted too: bounds, not equality. */
 	CU_ASSERT_TRUE(st.local <= real_local + 8);
 	CU_ASSERT_TRUE(st.remote <= real_remote + 8);
 	if (lfp_test_have_hugepages())
@@ -1118,17 +1160,63 @@ test_stats_arithmetic(void)
 	if (st.local + st.remote > 0)
 		CU_ASSERT_DOUBLE_EQUAL(lfp_numa_stats_local_pct(&st),
 			100.0 * st.local / (st.local + st.remote), 1e-9);
-	for (i = 7; i < 20; i++)
-		lfp_numa_free(p64[i]);
+}
+#endif
+
+/*
+ * Counters against a known sequence (20 x 64 B, 5 x 200 B, 3 large, 32 x
+ * 100 B and one failure on pools of 32, then 8 frees). Without statistics
+ * the pools still show what was taken and given back, and the stats call
+ * refuses with ENOTSUP after checking its arguments.
+ */
+static void
+test_stats_arithmetic(void)
+{
+	struct lfp_numa_allocator *a = make_alloc(
+		"stats", LFP_NUMA_POLICY_LOCAL_ONLY, 32, 0, NULL, 0);
+	void *p64[20], *p256[5], *big[3], *p128[32], *live[13 + 5 + 2 + 32];
+	struct lfp_numa_stats st;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	for (i = 0; i < 20; i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p64[i] = lfp_numa_alloc(a, 64));
 	for (i = 0; i < 5; i++)
-		lfp_numa_free(p256[i]);
-	for (i = 1; i < 3; i++)
-		lfp_numa_free(big[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p256[i] = lfp_numa_alloc(a, 200));
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(big[i] = lfp_numa_alloc(a, 8192));
 	for (i = 0; i < 32; i++)
-		lfp_numa_free(p128[i]);
-	lfp_numa_stats_get(a, -1, -1, &st);
-	CU_ASSERT_EQUAL(st.in_use, 0);
-	CU_ASSERT_EQUAL(st.frees, 60);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p128[i] = lfp_numa_alloc(a, 100));
+	LFP_ASSERT_NULL_ERRNO(lfp_numa_alloc(a, 100), ENOMEM);
+	for (i = 0; i < 7; i++)
+		CU_ASSERT_EQUAL(lfp_numa_free(p64[i]), 0);
+	CU_ASSERT_EQUAL(lfp_numa_free(big[0]), 0);
+	CU_ASSERT_EQUAL(pool_avail_of(a, p64[7]), 32 - 20 + 7);
+	CU_ASSERT_EQUAL(pool_avail_of(a, p256[0]), 32 - 5);
+	CU_ASSERT_EQUAL(pool_avail_of(a, p128[0]), 0);
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, 99, 0, &st), EINVAL);
+	LFP_ASSERT_ERRNO(
+		lfp_numa_stats_get(a, 0, LFP_NUMA_NB_STAT_CLASSES, &st),
+		EINVAL);
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(NULL, -1, -1, &st), EINVAL);
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, -1, -1, NULL), EINVAL);
+	/* The allocations still live. */
+	memcpy(live, &p64[7], 13 * sizeof(live[0]));
+	memcpy(&live[13], p256, sizeof(p256));
+	memcpy(&live[18], &big[1], 2 * sizeof(big[0]));
+	memcpy(&live[20], p128, sizeof(p128));
+#if LFP_STATS
+	assert_sequence_counted(a, live, RTE_DIM(live));
+#else
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, -1, -1, &st), ENOTSUP);
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, 0, 0, &st), ENOTSUP);
+#endif
+	for (i = 0; i < RTE_DIM(live); i++)
+		CU_ASSERT_EQUAL(lfp_numa_free(live[i]), 0);
+	assert_pools_full(a);
+#if LFP_STATS
+	assert_cell(a, -1, -1, 60, 60, 1, 0);
+#endif
 	lfp_numa_allocator_destroy(a);
 }
 
@@ -1168,10 +1256,10 @@ test_local_preferred_falls_back_on_real_pools(void)
 		CU_ASSERT_EQUAL(info.node, i < 16 ? 0u : 1u);
 	}
 	LFP_ASSERT_NULL_ERRNO(lfp_numa_alloc(a, 64), ENOMEM);
-	if (have_stats(__func__, a)) {
-		assert_cell(a, 0, 0, 16, 0, 1, 0);
-		assert_cell(a, 1, 0, 16, 0, 0, 16);
-	}
+#if LFP_STATS
+	assert_cell(a, 0, 0, 16, 0, 1, 0);
+	assert_cell(a, 1, 0, 16, 0, 0, 16);
+#endif
 	/* Freed node-0 objects are preferred again. */
 	CU_ASSERT_EQUAL(lfp_numa_free(obj[3]), 0);
 	obj[3] = lfp_numa_alloc(a, 64);
@@ -1369,10 +1457,8 @@ test_zalloc_returns_zeroed_memory(void)
 #define STRESS_ITERS 3000
 
 struct stress_run {
-	struct lfp_numa_allocator *a;
-	int failures;
-	int ready;
-	int done;
+	struct lcore_run run;
+	int failures; /* out: allocations or frees that failed */
 };
 
 static int
@@ -1385,8 +1471,8 @@ stress_lcore(void *arg)
 	size_t size;
 	char *p;
 
-	handoff_wait(&r->ready);
-	a = r->a;
+	handoff_wait(&r->run.ready);
+	a = r->run.a;
 	for (i = 0; i < STRESS_ITERS; i++) {
 		seed = seed * 1103515245 + 12345;
 		/* Mostly objects, one large buffer in 128. */
@@ -1407,7 +1493,7 @@ stress_lcore(void *arg)
 		if (lfp_numa_free(keep[i]) != 0)
 			failures++;
 	r->failures = failures;
-	handoff_publish(&r->done);
+	handoff_publish(&r->run.done);
 	return 0;
 }
 
@@ -1417,7 +1503,7 @@ test_concurrent_lcores_keep_counts_exact(void)
 	static struct stress_run runs[RTE_MAX_LCORE];
 	struct lfp_numa_allocator *a;
 	struct lfp_numa_stats st;
-	unsigned int lcore, n = 0;
+	unsigned int lcore;
 	int failures = 0;
 
 	if (rte_lcore_count() < 2) {
@@ -1430,30 +1516,20 @@ test_concurrent_lcores_keep_counts_exact(void)
 	a = make_alloc("stress", LFP_NUMA_POLICY_ROUND_ROBIN, 512,
 		LFP_NUMA_F_DEBUG, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-	memset(runs, 0, sizeof(runs));
+	run_on_all_lcores(a, stress_lcore, runs, sizeof(runs[0]));
 	RTE_LCORE_FOREACH(lcore)
-	{
-		runs[lcore].a = a;
-		handoff_publish(&runs[lcore].ready);
-	}
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	rte_eal_remote_launch(stress_lcore, &runs[lcore], lcore);
-	stress_lcore(&runs[rte_lcore_id()]);
-	rte_eal_mp_wait_lcore();
-	RTE_LCORE_FOREACH(lcore)
-	{
-		handoff_wait(&runs[lcore].done);
-		failures += runs[lcore].failures;
-		n++;
-	}
+	failures += runs[lcore].failures;
 	CU_ASSERT_EQUAL(failures, 0);
-	if (have_stats(__func__, a)) {
-		CU_ASSERT_EQUAL(lfp_numa_stats_get(a, -1, -1, &st), 0);
-		CU_ASSERT_EQUAL(st.allocs, (uint64_t)n * STRESS_ITERS);
-		CU_ASSERT_EQUAL(st.frees, st.allocs);
-		CU_ASSERT_EQUAL(st.in_use, 0);
-		CU_ASSERT_EQUAL(st.fails, 0);
-	}
+	assert_pools_full(a);
+#if LFP_STATS
+	CU_ASSERT_EQUAL(lfp_numa_stats_get(a, -1, -1, &st), 0);
+	CU_ASSERT_EQUAL(st.allocs, (uint64_t)rte_lcore_count() * STRESS_ITERS);
+	CU_ASSERT_EQUAL(st.frees, st.allocs);
+	CU_ASSERT_EQUAL(st.in_use, 0);
+	CU_ASSERT_EQUAL(st.fails, 0);
+#else
+	LFP_ASSERT_ERRNO(lfp_numa_stats_get(a, -1, -1, &st), ENOTSUP);
+#endif
 	lfp_numa_allocator_destroy(a);
 }
 
@@ -1478,6 +1554,25 @@ telemetry_query(const char *cmd, char *reply, size_t len)
 		return -ENOTCONN;
 	reply[n] = '\0';
 	return 0;
+}
+
+/*
+ * A stats reply has the counters where the build keeps them (want1 and
+ * want2 among them), and none at all where it does not.
+ */
+static void
+assert_counters_reply(const char *reply, const char *want1, const char *want2)
+{
+#if LFP_STATS
+	CU_ASSERT_PTR_NOT_NULL(strstr(reply, want1));
+	CU_ASSERT_PTR_NOT_NULL(strstr(reply, want2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"local_pct\":"));
+#else
+	RTE_SET_USED(want1);
+	RTE_SET_USED(want2);
+	CU_ASSERT_PTR_NULL(strstr(reply, "\"allocs\":"));
+	CU_ASSERT_PTR_NULL(strstr(reply, "\"local_pct\":"));
+#endif
 }
 
 static void
@@ -1509,16 +1604,16 @@ test_telemetry_reports_topology_and_stats(void)
 				sizeof(reply)),
 		0);
 	printf("\n    %s\n", reply);
-	if (have_stats(__func__, a)) {
-		CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"allocs\":3"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"in_use\":2"));
-	}
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"policy\":\"local_only\""));
+	assert_counters_reply(reply, "\"allocs\":3", "\"in_use\":2");
 	snprintf(want, sizeof(want), "/lfpool/numa/stats,tele,%u", c);
 	CU_ASSERT_EQUAL(telemetry_query(want, reply, sizeof(reply)), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"c64\":{"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"pool_objs\":16"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"large\":{"));
+	/* The pool facts do not depend on the counters. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"pool_objs\":16"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(reply, "\"pool_avail\":14"));
+	assert_counters_reply(reply, "\"allocs\":3", "\"frees\":1");
 	/* Unknown allocator or node: a null reply. */
 	CU_ASSERT_EQUAL(telemetry_query("/lfpool/numa/stats,nobody", reply,
 				sizeof(reply)),

@@ -363,7 +363,10 @@ lfp_hp_domain_lookup(const char *name)
 		mz = rte_memzone_lookup(mz_name);
 	}
 	if (mz == NULL || !hp_domain_valid(mz->addr)) {
-		HP_LOG(ERR, "no domain %s", name);
+		/* A normal answer (the caller may create the domain next),
+		 * not an error.
+		 */
+		HP_LOG(DEBUG, "no domain %s", name);
 		rte_errno = ENOENT;
 		return NULL;
 	}

@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,6 +40,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
 #include <rte_pause.h>
@@ -119,6 +121,35 @@ scan_threshold_for(unsigned int records_used, unsigned int slots)
 {
 	return RTE_MAX(
 		2ULL * records_used * slots, (uint64_t)LFP_HP_MIN_THRESHOLD);
+}
+
+/*
+ * A lookup miss is an answer, not an error: it returns NULL with ENOENT
+ * and logs nothing above DEBUG (the log type is opened to INFO meanwhile,
+ * so that an ERR, WARNING, NOTICE or INFO line would be caught).
+ */
+static void
+test_hp_domain_lookup_miss_is_quiet(void)
+{
+	int level = rte_log_get_level(hp_logtype);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_FATAL(level >= 0);
+	f = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(rte_openlog_stream(f), 0);
+	CU_ASSERT_EQUAL(rte_log_set_level(hp_logtype, RTE_LOG_INFO), 0);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup("hp_t_missing"), ENOENT);
+	LFP_ASSERT_NULL_ERRNO(lfp_hp_domain_lookup(""), ENOENT);
+	rte_log_set_level(hp_logtype, level);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	CU_ASSERT_EQUAL(len, 0);
+	if (len != 0)
+		printf("\n    logged: %s", text);
+	free(text);
 }
 
 static void
@@ -1334,6 +1365,7 @@ test_hp_secondary_concurrent(void)
 
 static CU_TestInfo serial_tests[] = {
 	{"domain_create_lookup_free", test_hp_domain_create_lookup_free},
+	{"domain_lookup_miss_is_quiet", test_hp_domain_lookup_miss_is_quiet},
 	{"protect_then_clear_allows_reclaim",
 		test_hp_protect_then_clear_allows_reclaim},
 	{"protect_returns_validated_value",

@@ -18,7 +18,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
-#include <rte_memzone.h>
 #include <rte_pause.h>
 #include <rte_per_lcore.h>
 #include <rte_spinlock.h>
@@ -27,7 +26,6 @@
 
 /* One hazard-pointer domain serves every lfpool pool. */
 #define LFPOOL_HP_DOMAIN "lfpool"
-#define LFPOOL_HP_MEMZONE "LFP_HP_" LFPOOL_HP_DOMAIN
 #define LFPOOL_HP_RECLAIMER "lfpool_mag"
 /* Every lcore plus as many unregistered threads. */
 #define LFPOOL_HP_RECORDS (RTE_MAX_LCORE + 128)
@@ -117,14 +115,13 @@ lfpool_hp_attach(bool create)
 	/* Relaxed: hp_lock orders this with the store below. */
 	if (__atomic_load_n(&hp_domain, __ATOMIC_RELAXED) != NULL)
 		goto out;
-	/* A quiet probe first (the memzone prefix is part of the hazptr
-	 * API): lookup logs an error when the domain is missing.
+	/* The first pool of the first process creates the shared domain;
+	 * everyone else finds it (a miss is answered ENOENT, quietly).
 	 */
-	if (create && rte_memzone_lookup(LFPOOL_HP_MEMZONE) == NULL)
+	d = lfp_hp_domain_lookup(LFPOOL_HP_DOMAIN);
+	if (d == NULL && create && rte_errno == ENOENT)
 		d = lfp_hp_domain_create(LFPOOL_HP_DOMAIN, LFPOOL_HP_RECORDS,
 			LFPOOL_HP_SLOTS, SOCKET_ID_ANY);
-	else
-		d = lfp_hp_domain_lookup(LFPOOL_HP_DOMAIN);
 	if (d == NULL) {
 		ret = -rte_errno;
 		LFPOOL_LOG(ERR, "hazard-pointer domain %s: %s",

@@ -378,20 +378,32 @@ progress_rate(const struct bench_platform *p, unsigned int first,
 }
 
 /*
- * Wait until the n threads have all reached the start barrier (on a busy
- * machine a new thread may wait long for its first slice), then warm up.
+ * Scenarios 3 and 4: start n pthreads on the target's window loop, wait
+ * until they have all reached the start barrier (on a busy machine a new
+ * thread may wait long for its first slice), then let them warm up. On
+ * failure the note is recorded under k and no thread is left running.
  */
-static void
-threads_settle(const struct bench_conf *c, unsigned int n)
+static int
+threads_launch(const struct bench_conf *c, const struct bench_platform *p,
+	const struct bench_target *t, const struct bench_key *k,
+	unsigned int bulk, unsigned int n, bool reg)
 {
 	unsigned int waited;
+	int rc;
 
+	meas_setup(c, p, t, bulk, n, UINT64_MAX);
+	rc = threads_start(p, n, t->loops->window, reg);
+	if (rc != 0) {
+		bench_rec_note(k, "pthread_create: %s", strerror(-rc));
+		return rc;
+	}
 	/* Relaxed: a count of arrivals, nothing is read with it. */
 	for (waited = 0; waited < STOP_PARK_TIMEOUT_MS &&
 		__atomic_load_n(&meas.start, __ATOMIC_RELAXED) < n;
 		waited++)
 		bench_sleep_ms(1);
 	bench_sleep_ms(c->duration_ms / 4 + 1);
+	return 0;
 }
 
 static const char *
@@ -426,14 +438,9 @@ scen_oversub(const struct bench_conf *c, const struct bench_platform *p,
 		bench_rec_note(&k, "%s", skip);
 		return;
 	}
-	meas_setup(c, p, t, bulk, n, UINT64_MAX);
-	rc = threads_start(p, n, t->loops->window, reg);
-	if (rc != 0) {
-		bench_rec_note(&k, "pthread_create: %s", strerror(-rc));
+	if (threads_launch(c, p, t, &k, bulk, n, reg) != 0)
 		return;
-	}
-	/* Skip the start-up, then measure the steady share of the CPUs. */
-	threads_settle(c, n);
+	/* Past the start-up: the steady share of the CPUs. */
 	r = progress_rate(p, 0, n, c->duration_ms);
 	rc = threads_join(n);
 	if (rc != 0) {
@@ -581,13 +588,8 @@ scen_stop(const struct bench_conf *c, const struct bench_platform *p,
 		bench_rec_note(&k, "%s", skip);
 		return;
 	}
-	meas_setup(c, p, t, bulk, n, UINT64_MAX);
-	rc = threads_start(p, n, t->loops->window, reg);
-	if (rc != 0) {
-		bench_rec_note(&k, "pthread_create: %s", strerror(-rc));
+	if (threads_launch(c, p, t, &k, bulk, n, reg) != 0)
 		return;
-	}
-	threads_settle(c, n);
 	rc = stop_measure(c, p, &k, n);
 	if (threads_join(n) != 0 && rc == 0)
 		rc = -EINVAL;

@@ -46,20 +46,11 @@ lfp_tp_symbol_set(struct lfp_tp_symbol *sym, const char *str)
 	return lfp_tp_symbol_set_n(sym, str, LFP_TP_SYMBOL_LEN + 1);
 }
 
-/* The counter row of the calling thread; the shared row needs the lock. */
-static inline unsigned int
-tp_row(void)
-{
-	unsigned int lcore = rte_lcore_id();
-
-	return lcore < RTE_MAX_LCORE ? lcore : TP_ROW_SHARED;
-}
-
 /*
- * Single-writer increment: only this row's thread writes the counter, so
- * a load and a store do; relaxed because readers only need an untorn value
- * and nothing else is published through it (pairs with the relaxed loads
- * in tp_stats.c).
+ * Single-writer counters: only the row's thread (or the holder of
+ * shared_lock, for the shared row) writes them, so a load and a store do;
+ * relaxed because readers only need untorn values and nothing else is
+ * published through them (pairs with the relaxed loads in tp_stats.c).
  */
 static inline void
 counter_store(uint64_t *c, uint64_t v)
@@ -67,66 +58,191 @@ counter_store(uint64_t *c, uint64_t v)
 	__atomic_store_n(c, v, __ATOMIC_RELAXED);
 }
 
-enum tp_event {
-	TP_EV_ALLOC,
-	TP_EV_FREE,
-	TP_EV_FAIL,
-};
-
-/* Count one event of the calling thread (@row) on (@slot, @type). */
+/* As counter_store() for the signed high-water mark; same pairing. */
 static inline void
-count_event(struct lfp_tp_pools *p, unsigned int row, unsigned int slot,
-	unsigned int type, enum tp_event ev)
+peak_store(int64_t *c, int64_t v)
 {
-	struct tp_counters *c = tp_counters_at(p, row, slot, type);
-	int64_t net;
-
-	if (unlikely(row == TP_ROW_SHARED))
-		rte_spinlock_lock(&p->shared_lock);
-	if (ev == TP_EV_FAIL) {
-		/* Exhaustion is counted even with the 'stats' option off. */
-		counter_store(&c->failures, c->failures + 1);
-	} else if (LFP_STATS) {
-		if (ev == TP_EV_ALLOC)
-			counter_store(&c->allocs, c->allocs + 1);
-		else
-			counter_store(&c->frees, c->frees + 1);
-		net = c->net + (ev == TP_EV_ALLOC ? 1 : -1);
-		counter_store((uint64_t *)&c->net, net);
-		if (net > c->peak)
-			counter_store((uint64_t *)&c->peak, net);
-	}
-	if (unlikely(row == TP_ROW_SHARED))
-		rte_spinlock_unlock(&p->shared_lock);
+	__atomic_store_n(c, v, __ATOMIC_RELAXED);
 }
 
-/* Take one object of @type from the calling lcore's socket. */
-static inline void *
-tp_get(struct lfp_tp_pools *p, unsigned int type, uint8_t *slot_out)
+/* One more object held by the row's thread: a new high-water mark? */
+static inline void
+count_alloc(struct tp_counters *c)
 {
-	unsigned int row = tp_row();
-	unsigned int slot = row != TP_ROW_SHARED ? p->lcore_slot[row] :
-						   p->shared_slot;
-	struct rte_mempool *mp = p->slot[slot].mp[type];
+	uint64_t allocs;
+	int64_t held;
+
+	if (!LFP_STATS)
+		return;
+	allocs = c->allocs + 1;
+	held = (int64_t)(allocs - c->frees);
+	counter_store(&c->allocs, allocs);
+	if (held > c->peak)
+		peak_store(&c->peak, held);
+}
+
+static inline void
+count_free(struct tp_counters *c)
+{
+	if (LFP_STATS)
+		counter_store(&c->frees, c->frees + 1);
+}
+
+/* Exhaustion is counted even with the 'stats' option off. */
+static inline void
+count_failure(struct tp_counters *c)
+{
+	counter_store(&c->failures, c->failures + 1);
+}
+
+/*
+ * The fast path: an lcore whose DPDK cache can serve without calling the
+ * mempool driver (an object to take, room to put one back). It makes no
+ * call, so the compiler keeps nothing in callee-saved registers or on the
+ * stack for one. Everything else (threads without an lcore id, pools
+ * without a cache, an empty or full cache, objects of another socket's
+ * pools) goes out of line, through the same DPDK functions, refills and
+ * flushes included.
+ */
+
+/* The hot line of @type for an lcore that can take an object from it. */
+static inline struct tp_hot *
+tp_hot_get(struct lfp_tp_pools *p, unsigned int type)
+{
+	unsigned int lcore = rte_lcore_id();
+	struct tp_hot *h;
+
+	if (unlikely(lcore >= RTE_MAX_LCORE))
+		return NULL;
+	h = &p->rows[lcore]->hot[type];
+	if (unlikely(h->cache == NULL || h->cache->len == 0))
+		return NULL;
+	return h;
+}
+
+/* Take one object through a hot line that tp_hot_get() returned. */
+static inline void *
+tp_take(struct tp_hot *h)
+{
 	void *obj;
 
-	if (unlikely(mp == NULL || tp_mp_get(mp, &obj) != 0)) {
-		count_event(p, row, slot, type, TP_EV_FAIL);
-		rte_errno = ENOBUFS;
-		return NULL;
-	}
-	count_event(p, row, slot, type, TP_EV_ALLOC);
-	*slot_out = slot;
+	/* The cache holds an object: DPDK's get cannot fail, and the
+	 * compiler drops its refill code. */
+	tp_mp_get_cache(h->mp, h->cache, &obj);
+	count_alloc(&h->c);
 	return obj;
 }
 
+static __rte_noinline void *
+tp_get_failed(struct tp_counters *c)
+{
+	count_failure(c);
+	rte_errno = ENOBUFS;
+	return NULL;
+}
+
+/* Take from @mp through @cache (NULL: none) and count on @c. */
+static void *
+tp_get_counted(struct rte_mempool *mp, struct rte_mempool_cache *cache,
+	struct tp_counters *c)
+{
+	void *obj;
+
+	if (mp == NULL || tp_mp_get_cache(mp, cache, &obj) != 0)
+		return tp_get_failed(c);
+	count_alloc(c);
+	return obj;
+}
+
+/*
+ * Take one object of @type for the calling thread, in any case: an lcore
+ * from its own slot (refilling its cache if need be), a thread without an
+ * lcore id from the shared slot with no cache, under the shared row's
+ * lock. Sets *@slot_out (unless NULL) to the object's slot.
+ */
+static __rte_noinline void *
+tp_get_slow(struct lfp_tp_pools *p, unsigned int type, uint8_t *slot_out)
+{
+	unsigned int lcore = rte_lcore_id(), slot = p->shared_slot;
+	struct tp_hot *h;
+	void *obj;
+
+	if (lcore >= RTE_MAX_LCORE) {
+		rte_spinlock_lock(&p->shared_lock);
+		obj = tp_get_counted(p->slot[slot].mp[type], NULL,
+			&p->rows[TP_ROW_SHARED]->other[slot][type]);
+		rte_spinlock_unlock(&p->shared_lock);
+	} else {
+		h = &p->rows[lcore]->hot[type];
+		slot = h->slot;
+		obj = tp_get_counted(h->mp, h->cache, &h->c);
+	}
+	if (slot_out != NULL)
+		*slot_out = slot;
+	return obj;
+}
+
+/*
+ * Put one object back, in any case: to its slot's pool through the
+ * calling lcore's cache there (DPDK gives each lcore a cache in every
+ * pool), or without a cache under the shared row's lock for a thread
+ * without an lcore id. Objects of the lcore's own slot are counted on its
+ * hot line, the others in other[][].
+ */
+static __rte_noinline void
+tp_put_slow(
+	struct lfp_tp_pools *p, unsigned int type, unsigned int slot, void *obj)
+{
+	unsigned int lcore = rte_lcore_id();
+	struct rte_mempool *mp = p->slot[slot].mp[type];
+	struct tp_row *r;
+
+	/* The slot byte comes from the object itself; see the header. */
+	RTE_ASSERT(slot < p->nb_slots && mp != NULL);
+	if (lcore >= RTE_MAX_LCORE) {
+		rte_spinlock_lock(&p->shared_lock);
+		tp_mp_put_cache(mp, NULL, obj);
+		count_free(&p->rows[TP_ROW_SHARED]->other[slot][type]);
+		rte_spinlock_unlock(&p->shared_lock);
+		return;
+	}
+	r = p->rows[lcore];
+	tp_mp_put_cache(mp, rte_mempool_default_cache(mp, lcore), obj);
+	count_free(slot == r->hot[type].slot ? &r->hot[type].c :
+					       &r->other[slot][type]);
+}
+
+/* Put back an object of @type from @slot. */
 static inline void
 tp_put(struct lfp_tp_pools *p, unsigned int type, unsigned int slot, void *obj)
 {
-	/* The slot byte comes from the object itself; see the header. */
-	RTE_ASSERT(slot < p->nb_slots && p->slot[slot].mp[type] != NULL);
-	tp_mp_put(p->slot[slot].mp[type], obj);
-	count_event(p, tp_row(), slot, type, TP_EV_FREE);
+	unsigned int lcore = rte_lcore_id();
+	struct tp_hot *h;
+
+	if (unlikely(lcore >= RTE_MAX_LCORE))
+		goto slow;
+	h = &p->rows[lcore]->hot[type];
+	/* Room in the cache. The first test tells the compiler that the
+	 * threshold is not 0, the second is DPDK's own (len + n against the
+	 * threshold): with both it drops the put's flush and direct enqueue
+	 * code, so this path has no call and no stack frame. */
+	if (unlikely(slot != h->slot || h->cache == NULL ||
+		    h->cache->len >= h->cache->flushthresh ||
+		    h->cache->len + 1 > h->cache->flushthresh))
+		goto slow;
+	tp_mp_put_cache(h->mp, h->cache, obj);
+	count_free(&h->c);
+	return;
+slow:
+	tp_put_slow(p, type, slot, obj);
+}
+
+/* The constructors' refusal of their arguments. */
+static __rte_noinline void *
+tp_invalid(void)
+{
+	rte_errno = EINVAL;
+	return NULL;
 }
 
 static inline bool
@@ -188,23 +304,42 @@ lfp_tp_order_init(struct lfp_order *o, uint64_t id,
 	return 0;
 }
 
-struct lfp_order *
-lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
+/*
+ * Each constructor has an out-of-line twin for when the fast path cannot
+ * serve: the twin is a tail call, so nothing has to survive a call in the
+ * fast path.
+ */
+static __rte_noinline struct lfp_order *
+order_create_slow(struct lfp_tp_pools *pools, uint64_t id,
 	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
 	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
 {
 	struct lfp_order *o;
 	uint8_t slot;
 
+	o = tp_get_slow(pools, LFP_TP_TYPE_ORDER, &slot);
+	if (o != NULL)
+		order_fill(o, slot, id, symbol, side, type, price, qty, ts);
+	return o;
+}
+
+struct lfp_order *
+lfp_tp_order_create(struct lfp_tp_pools *pools, uint64_t id,
+	const struct lfp_tp_symbol *symbol, enum lfp_tp_side side,
+	enum lfp_tp_order_type type, int64_t price, uint32_t qty, uint64_t ts)
+{
+	struct lfp_order *o;
+	struct tp_hot *h;
+
 	if (unlikely(pools == NULL ||
-		    !order_args_valid(symbol, side, type, price, qty))) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	o = tp_get(pools, LFP_TP_TYPE_ORDER, &slot);
-	if (unlikely(o == NULL))
-		return NULL;
-	order_fill(o, slot, id, symbol, side, type, price, qty, ts);
+		    !order_args_valid(symbol, side, type, price, qty)))
+		return tp_invalid();
+	h = tp_hot_get(pools, LFP_TP_TYPE_ORDER);
+	if (unlikely(h == NULL))
+		return order_create_slow(
+			pools, id, symbol, side, type, price, qty, ts);
+	o = tp_take(h);
+	order_fill(o, h->slot, id, symbol, side, type, price, qty, ts);
 	return o;
 }
 
@@ -257,8 +392,8 @@ lfp_tp_trade_init(struct lfp_trade *t, uint64_t id, uint64_t buy_order_id,
 	return 0;
 }
 
-struct lfp_trade *
-lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
+static __rte_noinline struct lfp_trade *
+trade_create_slow(struct lfp_tp_pools *pools, uint64_t id,
 	uint64_t buy_order_id, uint64_t sell_order_id,
 	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
 	uint64_t ts)
@@ -266,17 +401,33 @@ lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
 	struct lfp_trade *t;
 	uint8_t slot;
 
+	t = tp_get_slow(pools, LFP_TP_TYPE_TRADE, &slot);
+	if (t != NULL)
+		trade_fill(t, slot, id, buy_order_id, sell_order_id, symbol,
+			price, qty, ts);
+	return t;
+}
+
+struct lfp_trade *
+lfp_tp_trade_create(struct lfp_tp_pools *pools, uint64_t id,
+	uint64_t buy_order_id, uint64_t sell_order_id,
+	const struct lfp_tp_symbol *symbol, int64_t price, uint32_t qty,
+	uint64_t ts)
+{
+	struct lfp_trade *t;
+	struct tp_hot *h;
+
 	if (unlikely(pools == NULL ||
 		    !trade_args_valid(
-			    buy_order_id, sell_order_id, symbol, price, qty))) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	t = tp_get(pools, LFP_TP_TYPE_TRADE, &slot);
-	if (unlikely(t == NULL))
-		return NULL;
-	trade_fill(t, slot, id, buy_order_id, sell_order_id, symbol, price, qty,
-		ts);
+			    buy_order_id, sell_order_id, symbol, price, qty)))
+		return tp_invalid();
+	h = tp_hot_get(pools, LFP_TP_TYPE_TRADE);
+	if (unlikely(h == NULL))
+		return trade_create_slow(pools, id, buy_order_id, sell_order_id,
+			symbol, price, qty, ts);
+	t = tp_take(h);
+	trade_fill(t, h->slot, id, buy_order_id, sell_order_id, symbol, price,
+		qty, ts);
 	return t;
 }
 
@@ -287,23 +438,40 @@ lfp_tp_trade_free(struct lfp_tp_pools *pools, struct lfp_trade *t)
 		tp_put(pools, LFP_TP_TYPE_TRADE, t->tp_slot, t);
 }
 
-struct lfp_order_node *
-lfp_tp_order_node_create(struct lfp_tp_pools *pools, struct lfp_order *order)
+static inline void
+node_fill(struct lfp_order_node *n, uint8_t slot, struct lfp_order *order)
 {
-	struct lfp_order_node *n;
-	uint8_t slot;
-
-	if (unlikely(pools == NULL || order == NULL)) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	n = tp_get(pools, LFP_TP_TYPE_ORDER_NODE, &slot);
-	if (unlikely(n == NULL))
-		return NULL;
 	*n = (struct lfp_order_node){
 		.order = order,
 		.tp_slot = slot,
 	};
+}
+
+static __rte_noinline struct lfp_order_node *
+node_create_slow(struct lfp_tp_pools *pools, struct lfp_order *order)
+{
+	struct lfp_order_node *n;
+	uint8_t slot;
+
+	n = tp_get_slow(pools, LFP_TP_TYPE_ORDER_NODE, &slot);
+	if (n != NULL)
+		node_fill(n, slot, order);
+	return n;
+}
+
+struct lfp_order_node *
+lfp_tp_order_node_create(struct lfp_tp_pools *pools, struct lfp_order *order)
+{
+	struct lfp_order_node *n;
+	struct tp_hot *h;
+
+	if (unlikely(pools == NULL || order == NULL))
+		return tp_invalid();
+	h = tp_hot_get(pools, LFP_TP_TYPE_ORDER_NODE);
+	if (unlikely(h == NULL))
+		return node_create_slow(pools, order);
+	n = tp_take(h);
+	node_fill(n, h->slot, order);
 	return n;
 }
 
@@ -314,25 +482,44 @@ lfp_tp_order_node_free(struct lfp_tp_pools *pools, struct lfp_order_node *n)
 		tp_put(pools, LFP_TP_TYPE_ORDER_NODE, n->tp_slot, n);
 }
 
-struct lfp_price_level *
-lfp_tp_price_level_create(
-	struct lfp_tp_pools *pools, enum lfp_tp_side side, int64_t price)
+static inline void
+level_fill(struct lfp_price_level *l, uint8_t slot, enum lfp_tp_side side,
+	int64_t price)
 {
-	struct lfp_price_level *l;
-	uint8_t slot;
-
-	if (unlikely(pools == NULL || !side_valid(side) || price < 0)) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	l = tp_get(pools, LFP_TP_TYPE_PRICE_LEVEL, &slot);
-	if (unlikely(l == NULL))
-		return NULL;
 	*l = (struct lfp_price_level){
 		.price = price,
 		.side = side,
 		.tp_slot = slot,
 	};
+}
+
+static __rte_noinline struct lfp_price_level *
+level_create_slow(
+	struct lfp_tp_pools *pools, enum lfp_tp_side side, int64_t price)
+{
+	struct lfp_price_level *l;
+	uint8_t slot;
+
+	l = tp_get_slow(pools, LFP_TP_TYPE_PRICE_LEVEL, &slot);
+	if (l != NULL)
+		level_fill(l, slot, side, price);
+	return l;
+}
+
+struct lfp_price_level *
+lfp_tp_price_level_create(
+	struct lfp_tp_pools *pools, enum lfp_tp_side side, int64_t price)
+{
+	struct lfp_price_level *l;
+	struct tp_hot *h;
+
+	if (unlikely(pools == NULL || !side_valid(side) || price < 0))
+		return tp_invalid();
+	h = tp_hot_get(pools, LFP_TP_TYPE_PRICE_LEVEL);
+	if (unlikely(h == NULL))
+		return level_create_slow(pools, side, price);
+	l = tp_take(h);
+	level_fill(l, h->slot, side, price);
 	return l;
 }
 
@@ -357,13 +544,16 @@ buf_type(size_t size)
 void *
 lfp_tp_buf_get(struct lfp_tp_pools *pools, size_t size)
 {
-	uint8_t slot;
+	unsigned int type;
+	struct tp_hot *h;
 
-	if (unlikely(pools == NULL || size == 0 || size > LFP_TP_BUF_MAX)) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	return tp_get(pools, buf_type(size), &slot);
+	if (unlikely(pools == NULL || size == 0 || size > LFP_TP_BUF_MAX))
+		return tp_invalid();
+	type = buf_type(size);
+	h = tp_hot_get(pools, type);
+	if (unlikely(h == NULL))
+		return tp_get_slow(pools, type, NULL);
+	return tp_take(h);
 }
 
 void

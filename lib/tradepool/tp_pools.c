@@ -543,29 +543,65 @@ pools_populate(struct lfp_tp_pools *p, const struct lfp_tp_conf *conf)
 	return 0;
 }
 
+static unsigned int
+row_slot(const struct lfp_tp_pools *p, unsigned int row)
+{
+	return row == TP_ROW_SHARED ? p->shared_slot : p->lcore_slot[row];
+}
+
 /*
- * One block of counter rows per slot, on that slot's socket, so that an
- * lcore bumps counters in its own socket's memory; rows are cache-line
- * aligned so that no two lcores write the same line.
+ * Point the hot line of each type of @row at its slot's pool and at the
+ * row's cache there (threads without an lcore id have none).
+ */
+static void
+row_init(struct lfp_tp_pools *p, unsigned int row)
+{
+	unsigned int slot = row_slot(p, row), t;
+
+	for (t = 0; t < LFP_TP_TYPE_MAX; t++) {
+		struct tp_hot *h = &p->rows[row]->hot[t];
+
+		h->slot = slot;
+		h->mp = p->slot[slot].mp[t];
+		if (h->mp != NULL && row != TP_ROW_SHARED)
+			h->cache = rte_mempool_default_cache(h->mp, row);
+	}
+}
+
+/*
+ * The rows of the lcores that a slot serves sit together on that slot's
+ * socket, so that an lcore writes its counters in its own socket's
+ * memory; each row starts a cache line, so no two lcores share one.
  */
 static int
-counters_alloc(struct lfp_tp_pools *p)
+rows_alloc(struct lfp_tp_pools *p)
 {
-	size_t row_size = RTE_ALIGN_CEIL(
-		p->nb_slots * LFP_TP_TYPE_MAX * sizeof(struct tp_counters),
-		RTE_CACHE_LINE_SIZE);
+	size_t row_size = tp_row_size(p->nb_slots);
+	unsigned int nb_rows[RTE_MAX_NUMA_NODES] = {0};
 	unsigned int s, row;
 
+	for (row = 0; row < TP_NB_ROWS; row++)
+		nb_rows[row_slot(p, row)]++;
 	for (s = 0; s < p->nb_slots; s++) {
-		p->counter_mem[s] = rte_zmalloc_socket("lfp_tp_counters",
-			TP_NB_ROWS * row_size, RTE_CACHE_LINE_SIZE,
+		if (nb_rows[s] == 0)
+			continue;
+		p->row_mem[s] = rte_zmalloc_socket("lfp_tp_rows",
+			nb_rows[s] * row_size, RTE_CACHE_LINE_SIZE,
 			p->slot[s].socket_id);
-		if (p->counter_mem[s] == NULL)
+		if (p->row_mem[s] == NULL) {
+			TP_LOG(ERR,
+				"pools %s: no memory for counters on "
+				"socket %d",
+				p->name, p->slot[s].socket_id);
 			return -ENOMEM;
+		}
+		nb_rows[s] = 0;
 	}
 	for (row = 0; row < TP_NB_ROWS; row++) {
-		s = row == TP_ROW_SHARED ? p->shared_slot : p->lcore_slot[row];
-		p->rows[row] = RTE_PTR_ADD(p->counter_mem[s], row * row_size);
+		s = row_slot(p, row);
+		p->rows[row] = RTE_PTR_ADD(
+			p->row_mem[s], nb_rows[s]++ * row_size);
+		row_init(p, row);
 	}
 	return 0;
 }
@@ -579,7 +615,7 @@ pools_release(struct lfp_tp_pools *p)
 		for (t = 0; t < LFP_TP_TYPE_MAX; t++)
 			rte_mempool_free(p->slot[s].mp[t]);
 	for (s = 0; s < p->nb_slots; s++)
-		rte_free(p->counter_mem[s]);
+		rte_free(p->row_mem[s]);
 	rte_free(p);
 }
 
@@ -616,10 +652,10 @@ lfp_tp_create(const struct lfp_tp_conf *conf)
 	ret = map_sockets(p, conf);
 	if (ret < 0)
 		goto unlock_release;
-	ret = counters_alloc(p);
+	ret = pools_populate(p, conf);
 	if (ret < 0)
 		goto unlock_release;
-	ret = pools_populate(p, conf);
+	ret = rows_alloc(p);
 	if (ret < 0)
 		goto unlock_release;
 	p->last_tsc = rte_get_tsc_cycles();

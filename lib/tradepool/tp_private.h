@@ -26,6 +26,19 @@
 
 extern int tp_logtype;
 
+/*
+ * rte_lcore_id() reads a thread-local variable of librte_eal. This library
+ * is built position-independent, where the compiler assumes the general
+ * dynamic TLS model: a call to __tls_get_addr(), which clobbers every
+ * caller-saved register and so gives each constructor and free a stack
+ * frame. librte_eal is loaded at program start (it is what loads any
+ * plug-in), so its TLS block is static and the initial-exec model (one
+ * load from the GOT, then %fs-relative) is valid wherever this code ends
+ * up; the declaration below only adds that model to EAL's own.
+ */
+#define TP_TLS_INITIAL_EXEC __attribute__((tls_model("initial-exec")))
+RTE_DECLARE_PER_LCORE(unsigned int, _lcore_id) TP_TLS_INITIAL_EXEC;
+
 #define TP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, tp_logtype, "%s(): " fmt "\n", __func__, \
 		##__VA_ARGS__)
@@ -38,16 +51,40 @@ extern int tp_logtype;
 #define TP_NB_ROWS (RTE_MAX_LCORE + 1)
 
 /*
- * One type's counters on one socket slot, in one lcore's row. Written
- * only by that lcore (relaxed stores), read by the statistics with relaxed
- * loads; the shared row is written under shared_lock.
+ * One thread's counters of one type on one socket slot. Written only by
+ * that thread (relaxed stores, no read-modify-write), or under
+ * shared_lock for the shared row; read by the statistics with relaxed
+ * loads. What can be derived is not stored: the objects a thread holds
+ * are allocs - frees.
  */
 struct tp_counters {
 	uint64_t allocs;
 	uint64_t frees;
 	uint64_t failures;
-	int64_t net;  /* allocs - frees made by this row's thread */
-	int64_t peak; /* high-water mark of net */
+	int64_t peak; /* high-water mark of allocs - frees */
+};
+
+/*
+ * Everything an lcore's constructor or free of one type touches besides
+ * the mempool cache, on one cache line: the pool of the lcore's own slot,
+ * the lcore's cache in it (both fixed at creation) and the counters.
+ */
+struct tp_hot {
+	struct rte_mempool *mp;		 /* NULL: no pool of this type */
+	struct rte_mempool_cache *cache; /* NULL: pool without caches */
+	struct tp_counters c;
+	uint8_t slot; /* the row's slot, where its objects come from */
+} __rte_cache_aligned;
+
+/*
+ * The counters of one lcore (or of the shared row), in the memory of the
+ * socket that serves it. An lcore takes objects from its own slot only;
+ * the objects of other slots it frees are counted in other[][]. The
+ * shared row counts everything in other[][] (its hot[] stays zero).
+ */
+struct tp_row {
+	struct tp_hot hot[LFP_TP_TYPE_MAX];
+	struct tp_counters other[][LFP_TP_TYPE_MAX]; /* nb_slots entries */
 };
 
 /* Stored in each mempool's private area, so a buffer finds its class. */
@@ -63,15 +100,14 @@ struct tp_slot {
 };
 
 struct lfp_tp_pools {
-	/* Read-mostly part used by every constructor and free. */
+	/* Read by every constructor and free: the caller's row. */
+	struct tp_row *rows[TP_NB_ROWS];
+	/* Read-mostly, for the slow paths and the control path. */
 	struct tp_slot slot[RTE_MAX_NUMA_NODES];
 	uint8_t lcore_slot[RTE_MAX_LCORE]; /* slot serving each lcore */
 	uint8_t shared_slot;		   /* slot of unregistered threads */
 	unsigned int nb_slots;
-	/* Counter row of each lcore (and the shared row), each in the
-	 * memory of the socket serving that lcore: nb_slots x TYPE_MAX. */
-	struct tp_counters *rows[TP_NB_ROWS];
-	void *counter_mem[RTE_MAX_NUMA_NODES]; /* one block per slot */
+	void *row_mem[RTE_MAX_NUMA_NODES]; /* the rows of each slot */
 
 	/* Control path. */
 	rte_spinlock_t shared_lock; /* shared counter row writers */
@@ -89,11 +125,13 @@ extern const char *const tp_type_names[LFP_TP_TYPE_MAX];
 /* Object size of each type. */
 extern const uint32_t tp_type_sizes[LFP_TP_TYPE_MAX];
 
-static inline struct tp_counters *
-tp_counters_at(const struct lfp_tp_pools *p, unsigned int row,
-	unsigned int slot, unsigned int type)
+/* Bytes of one row for @nb_slots slots, a whole number of lines. */
+static inline size_t
+tp_row_size(unsigned int nb_slots)
 {
-	return &p->rows[row][slot * LFP_TP_TYPE_MAX + type];
+	return RTE_ALIGN_CEIL(sizeof(struct tp_row) +
+			nb_slots * sizeof(((struct tp_row *)NULL)->other[0]),
+		RTE_CACHE_LINE_SIZE);
 }
 
 /*
@@ -114,17 +152,19 @@ tp_counters_at(const struct lfp_tp_pools *p, unsigned int row,
 #endif
 
 /*
- * rte_mempool_get/put with the hand-off made visible to ThreadSanitizer.
- * The mempool orders a put before the get that returns the same object
- * (its ring or driver publishes with release and takes with acquire), but
- * DPDK is not built with TSan, which would then report the previous
- * owner's writes as racing with the next owner's. These annotations state
- * that ordering and compile to nothing in other builds.
+ * rte_mempool_generic_get/put of one object through @cache (NULL: none),
+ * with the hand-off made visible to ThreadSanitizer. The mempool orders a
+ * put before the get that returns the same object (its ring or driver
+ * publishes with release and takes with acquire), but DPDK is not built
+ * with TSan, which would then report the previous owner's writes as
+ * racing with the next owner's. These annotations state that ordering and
+ * compile to nothing in other builds.
  */
 static inline int
-tp_mp_get(struct rte_mempool *mp, void **obj)
+tp_mp_get_cache(
+	struct rte_mempool *mp, struct rte_mempool_cache *cache, void **obj)
 {
-	int ret = rte_mempool_get(mp, obj);
+	int ret = rte_mempool_generic_get(mp, obj, 1, cache);
 
 	if (ret == 0)
 		TP_TSAN_ACQUIRE(*obj);
@@ -132,10 +172,25 @@ tp_mp_get(struct rte_mempool *mp, void **obj)
 }
 
 static inline void
-tp_mp_put(struct rte_mempool *mp, void *obj)
+tp_mp_put_cache(
+	struct rte_mempool *mp, struct rte_mempool_cache *cache, void *obj)
 {
 	TP_TSAN_RELEASE(obj);
-	rte_mempool_put(mp, obj);
+	rte_mempool_generic_put(mp, &obj, 1, cache);
+}
+
+/* The same through the calling lcore's default cache. */
+static inline int
+tp_mp_get(struct rte_mempool *mp, void **obj)
+{
+	return tp_mp_get_cache(
+		mp, rte_mempool_default_cache(mp, rte_lcore_id()), obj);
+}
+
+static inline void
+tp_mp_put(struct rte_mempool *mp, void *obj)
+{
+	tp_mp_put_cache(mp, rte_mempool_default_cache(mp, rte_lcore_id()), obj);
 }
 
 /* Registry of live pools (tp_pools.c), for lookup and telemetry. */

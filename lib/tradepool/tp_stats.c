@@ -120,6 +120,26 @@ counter_load(const uint64_t *c)
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
+/* As counter_load() for the high-water mark (peak_store() in
+ * tp_objects.c); it starts at 0 and only grows. */
+static inline uint64_t
+peak_load(const int64_t *c)
+{
+	return (uint64_t)__atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+static void
+add_counters(const struct tp_counters *c, struct lfp_tp_type_stats *ts,
+	uint64_t *peak)
+{
+	ts->allocs += counter_load(&c->allocs);
+	ts->frees += counter_load(&c->frees);
+	ts->failures += counter_load(&c->failures);
+	*peak += peak_load(&c->peak);
+}
+
+/* Each row counts its own slot's objects in hot[], the others' in
+ * other[]; the entries a row never writes stay zero. */
 static void
 sum_counters(const struct lfp_tp_pools *p, unsigned int slot, unsigned int type,
 	struct lfp_tp_type_stats *ts)
@@ -128,13 +148,11 @@ sum_counters(const struct lfp_tp_pools *p, unsigned int slot, unsigned int type,
 	unsigned int row;
 
 	for (row = 0; row < TP_NB_ROWS; row++) {
-		const struct tp_counters *c = tp_counters_at(
-			p, row, slot, type);
+		const struct tp_row *r = p->rows[row];
 
-		ts->allocs += counter_load(&c->allocs);
-		ts->frees += counter_load(&c->frees);
-		ts->failures += counter_load(&c->failures);
-		peak += counter_load((const uint64_t *)&c->peak);
+		if (r->hot[type].slot == slot)
+			add_counters(&r->hot[type].c, ts, &peak);
+		add_counters(&r->other[slot][type], ts, &peak);
 	}
 	ts->peak_in_use = RTE_MIN(peak, (uint64_t)ts->size);
 }

@@ -57,6 +57,7 @@ void __tsan_ignore_thread_end(void);
 #endif
 
 #include "lfp_alloc_counter.h"
+#include "lfp_config.h"
 #include "lfp_numa.h"
 #include "lfp_test.h"
 #include "lfp_tradepool.h"
@@ -72,6 +73,14 @@ static const char *test_ops = TP_TEST_OPS_DEFAULT;
 #define TEST_LCORES 4
 
 static struct lfp_tp_symbol sym_abc;
+
+/* What a counter of the 'stats' build option reads: @n, or 0 without it
+ * (failures are counted either way). */
+static uint64_t
+counted(uint64_t n)
+{
+	return LFP_STATS ? n : 0;
+}
 
 /*
  * rte_eal_remote_launch() and rte_eal_wait_lcore() order what the main
@@ -551,8 +560,8 @@ test_tp_create_free_from_non_eal_thread(void)
 	b = &before.socket[0].type[LFP_TP_TYPE_ORDER];
 	a = &after.socket[0].type[LFP_TP_TYPE_ORDER];
 	/* Counted in the shared row of threads without an lcore id. */
-	CU_ASSERT_EQUAL(a->allocs, b->allocs + 1);
-	CU_ASSERT_EQUAL(a->frees, b->frees + 1);
+	CU_ASSERT_EQUAL(a->allocs, b->allocs + counted(1));
+	CU_ASSERT_EQUAL(a->frees, b->frees + counted(1));
 	CU_ASSERT(lfp_tp_full(p));
 }
 
@@ -1135,20 +1144,20 @@ test_tp_stats_accounting_arithmetic(void)
 	CU_ASSERT_EQUAL(os->size, 512);
 	CU_ASSERT_EQUAL(os->obj_size, sizeof(struct lfp_order));
 	CU_ASSERT_EQUAL(os->in_use, ACC_TAKE);
-	CU_ASSERT_EQUAL(os->allocs, ACC_TAKE);
+	CU_ASSERT_EQUAL(os->allocs, counted(ACC_TAKE));
 	CU_ASSERT_EQUAL(os->frees, 0);
-	CU_ASSERT_EQUAL(os->peak_in_use, ACC_TAKE);
+	CU_ASSERT_EQUAL(os->peak_in_use, counted(ACC_TAKE));
 	CU_ASSERT_EQUAL(os->in_use_bytes, ACC_TAKE * os->elt_footprint);
-	CU_ASSERT(os->alloc_rate > 0);
-	CU_ASSERT_EQUAL(st.allocs, ACC_TAKE);
+	CU_ASSERT_EQUAL(os->alloc_rate > 0, LFP_STATS);
+	CU_ASSERT_EQUAL(st.allocs, counted(ACC_TAKE));
 	check_totals(&st);
 
 	for (i = 0; i < ACC_TAKE / 2; i++)
 		lfp_tp_order_free(p, orders[i]);
 	CU_ASSERT_EQUAL(lfp_tp_stats_get(p, &st), 0);
 	CU_ASSERT_EQUAL(os->in_use, ACC_TAKE / 2);
-	CU_ASSERT_EQUAL(os->in_use, os->allocs - os->frees);
-	CU_ASSERT_EQUAL(os->peak_in_use, ACC_TAKE);
+	CU_ASSERT_EQUAL(os->allocs - os->frees, counted(os->in_use));
+	CU_ASSERT_EQUAL(os->peak_in_use, counted(ACC_TAKE));
 	/* No allocation since the previous call. */
 	CU_ASSERT_DOUBLE_EQUAL(os->alloc_rate, 0.0, 1e-12);
 	check_totals(&st);
@@ -1157,10 +1166,164 @@ test_tp_stats_accounting_arithmetic(void)
 		lfp_tp_order_free(p, orders[i]);
 	CU_ASSERT_EQUAL(lfp_tp_stats_get(p, &st), 0);
 	CU_ASSERT_EQUAL(os->in_use, 0);
-	CU_ASSERT_EQUAL(os->frees, ACC_TAKE);
+	CU_ASSERT_EQUAL(os->frees, counted(ACC_TAKE));
 	CU_ASSERT_EQUAL(st.in_use_bytes, 0);
 	CU_ASSERT(lfp_tp_full(p));
 	lfp_tp_stats_dump(stdout, p);
+	lfp_tp_free(p);
+}
+
+#define PATH_COUNT 512
+#define PATH_TAKE 20
+
+/* The statistics of @type on the first socket. */
+static struct lfp_tp_type_stats
+stats_of(struct lfp_tp_pools *p, enum lfp_tp_type type)
+{
+	struct lfp_tp_stats st;
+
+	CU_ASSERT_EQUAL(lfp_tp_stats_get(p, &st), 0);
+	return st.socket[0].type[type];
+}
+
+/* Pools of Orders and PriceLevels with caches, Trades without. */
+static struct lfp_tp_pools *
+make_path_pools(void)
+{
+	struct lfp_tp_conf conf;
+	unsigned int t;
+
+	lfp_tp_conf_init(&conf);
+	snprintf(conf.name, sizeof(conf.name), "tppath");
+	conf.ops_name = TP_TEST_OPS;
+	for (t = 0; t < LFP_TP_TYPE_MAX; t++)
+		conf.type[t].count = 0;
+	conf.type[LFP_TP_TYPE_ORDER].count = PATH_COUNT;
+	conf.type[LFP_TP_TYPE_PRICE_LEVEL].count = PATH_COUNT;
+	conf.type[LFP_TP_TYPE_TRADE].count = PATH_COUNT;
+	conf.type[LFP_TP_TYPE_TRADE].cache_size = 0;
+	return lfp_tp_create(&conf);
+}
+
+static void
+check_counts(struct lfp_tp_pools *p, enum lfp_tp_type type, uint64_t allocs,
+	uint64_t frees, uint64_t failures, uint32_t peak)
+{
+	struct lfp_tp_type_stats ts = stats_of(p, type);
+
+	CU_ASSERT_EQUAL(ts.allocs, counted(allocs));
+	CU_ASSERT_EQUAL(ts.frees, counted(frees));
+	CU_ASSERT_EQUAL(ts.failures, failures);
+	CU_ASSERT_EQUAL(ts.peak_in_use, counted(peak));
+	CU_ASSERT_EQUAL(ts.in_use, allocs - frees);
+}
+
+/* Empty the Order pool and fill it again on one lcore: the cache
+ * refills from the common pool, then flushes back to it. */
+static void
+count_drain_and_refill(struct lfp_tp_pools *p)
+{
+	static struct lfp_order *orders[PATH_COUNT];
+	unsigned int i;
+
+	for (i = 0; i < PATH_COUNT; i++) {
+		orders[i] = mk_order(p, i + 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(orders[i]);
+	}
+	LFP_ASSERT_NULL_ERRNO(mk_order(p, 0), ENOBUFS);
+	check_counts(p, LFP_TP_TYPE_ORDER, PATH_COUNT, 0, 1, PATH_COUNT);
+	/* A type without a pool is refused the same way. */
+	LFP_ASSERT_NULL_ERRNO(lfp_tp_order_node_create(p, orders[0]), ENOBUFS);
+	for (i = 0; i < PATH_COUNT; i++)
+		lfp_tp_order_free(p, orders[i]);
+	check_counts(
+		p, LFP_TP_TYPE_ORDER, PATH_COUNT, PATH_COUNT, 1, PATH_COUNT);
+}
+
+/* A pool without caches: every get and put goes to the common pool. */
+static void
+count_uncached(struct lfp_tp_pools *p)
+{
+	struct lfp_trade *trades[PATH_TAKE];
+	unsigned int i;
+
+	for (i = 0; i < PATH_TAKE; i++) {
+		trades[i] = lfp_tp_trade_create(
+			p, i, 2 * i + 1, 2 * i + 2, &sym_abc, 100, 10, i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(trades[i]);
+	}
+	check_counts(p, LFP_TP_TYPE_TRADE, PATH_TAKE, 0, 0, PATH_TAKE);
+	for (i = 0; i < PATH_TAKE; i++)
+		lfp_tp_trade_free(p, trades[i]);
+	check_counts(p, LFP_TP_TYPE_TRADE, PATH_TAKE, PATH_TAKE, 0, PATH_TAKE);
+}
+
+struct level_batch {
+	struct lfp_tp_pools *pools;
+	struct lfp_price_level *levels[PATH_TAKE];
+};
+
+static int
+free_levels(void *arg)
+{
+	struct level_batch *b = arg;
+	unsigned int i;
+
+	for (i = 0; i < PATH_TAKE; i++)
+		lfp_tp_price_level_free(b->pools, b->levels[i]);
+	return 0;
+}
+
+static void
+take_levels(struct level_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < PATH_TAKE; i++) {
+		b->levels[i] = lfp_tp_price_level_create(
+			b->pools, LFP_TP_SIDE_SELL, 100 + i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b->levels[i]);
+	}
+}
+
+/*
+ * Levels taken on this lcore and freed on a worker: each lcore counts
+ * what it did, and the peak is the documented upper bound (this lcore's
+ * high-water mark also counts the levels the worker freed).
+ */
+static void
+count_cross_lcore(struct lfp_tp_pools *p, unsigned int worker)
+{
+	static struct level_batch b;
+
+	b.pools = p;
+	take_levels(&b);
+	CU_ASSERT_EQUAL(launch_on(free_levels, &b, worker), 0);
+	CU_ASSERT_EQUAL(wait_on(worker), 0);
+	check_counts(
+		p, LFP_TP_TYPE_PRICE_LEVEL, PATH_TAKE, PATH_TAKE, 0, PATH_TAKE);
+	take_levels(&b);
+	check_counts(p, LFP_TP_TYPE_PRICE_LEVEL, 2 * PATH_TAKE, PATH_TAKE, 0,
+		2 * PATH_TAKE);
+	free_levels(&b);
+	check_counts(p, LFP_TP_TYPE_PRICE_LEVEL, 2 * PATH_TAKE, 2 * PATH_TAKE,
+		0, 2 * PATH_TAKE);
+}
+
+static void
+test_tp_stats_count_every_path(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	struct lfp_tp_pools *p = make_path_pools();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	count_drain_and_refill(p);
+	count_uncached(p);
+	if (worker < RTE_MAX_LCORE)
+		count_cross_lcore(p, worker);
+	else
+		lfp_test_skip(__func__, "cross-lcore part needs a worker");
+	CU_ASSERT(lfp_tp_full(p));
 	lfp_tp_free(p);
 }
 
@@ -1462,7 +1625,7 @@ test_tp_mt_create_free_back_to_full(void)
 	CU_ASSERT_EQUAL(st.failures, 0);
 	CU_ASSERT_EQUAL(st.in_use_bytes, 0);
 	CU_ASSERT_EQUAL(st.socket[0].type[LFP_TP_TYPE_ORDER].allocs,
-		(uint64_t)MT_ITER * rte_lcore_count());
+		counted((uint64_t)MT_ITER * rte_lcore_count()));
 	for (t = 0; t < LFP_TP_TYPE_MAX; t++)
 		CU_ASSERT(st.socket[0].type[t].peak_in_use <=
 			st.socket[0].type[t].size);
@@ -1646,6 +1809,7 @@ static CU_TestInfo warmup_tests[] = {
 
 static CU_TestInfo stats_tests[] = {
 	{"stats_accounting_arithmetic", test_tp_stats_accounting_arithmetic},
+	{"stats_count_every_path", test_tp_stats_count_every_path},
 	{"stats_numa_local", test_tp_stats_numa_local},
 	{"stats_telemetry", test_tp_stats_telemetry},
 	CU_TEST_INFO_NULL,

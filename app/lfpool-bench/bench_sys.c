@@ -5,28 +5,21 @@
 /*
  * What the benchmark asks of Linux: time, CPUs, page faults, resident
  * memory, and a count of the system calls one thread makes (a seccomp
- * user-notification listener served by the main thread).
+ * user-notification listener served by the main thread, lfp_sysc.h).
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <sched.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 
 #include <rte_cycles.h>
 
 #include "bench.h"
+#include "lfp_sysc.h"
 
 double
 bench_tsc_calibrate(void)
@@ -140,114 +133,59 @@ bench_rss_bytes(void)
 	return rss < 0 ? -1 : rss * sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * The system-call counter itself is shared with the order gateway
+ * (app/common/lfp_sysc.h); this is the benchmark's interface to it.
+ */
 struct bench_sysc {
-	int fd;	     /* seccomp listener */
-	bool steady; /* count only while set */
-	long count;  /* system calls seen while steady */
+	struct lfp_sysc sc;
 };
 
 /*
  * Called by the thread to watch: every later system call of this thread
- * (and of threads it creates) waits for the listener to let it through.
- * Returns NULL, with nothing installed, where seccomp is not allowed.
+ * (and of threads it creates) waits for bench_sysc_supervise() to let it
+ * through. Returns NULL, with nothing installed, where seccomp is not
+ * allowed.
  */
 struct bench_sysc *
 bench_sysc_install(void)
 {
-	struct sock_filter all[] = {
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-	};
-	struct sock_fprog prog = {
-		.len = RTE_DIM(all),
-		.filter = all,
-	};
 	struct bench_sysc *s = calloc(1, sizeof(*s));
 
 	if (s == NULL)
 		return NULL;
-	/* no_new_privs is per thread: only this one gives up setuid. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		goto fail;
-	s->fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (s->fd < 0)
-		goto fail;
+	lfp_sysc_init(&s->sc);
+	if (lfp_sysc_install(&s->sc) < 0) {
+		free(s);
+		return NULL;
+	}
 	return s;
-fail:
-	free(s);
-	return NULL;
 }
 
 void
 bench_sysc_steady(struct bench_sysc *s, bool on)
 {
-	if (s == NULL)
-		return;
-	/* Release: the watched thread's loop starts after this store; the
-	 * supervisor's acquire load at each notification pairs with it.
-	 */
-	__atomic_store_n(&s->steady, on, __ATOMIC_RELEASE);
+	if (s != NULL)
+		lfp_sysc_steady(&s->sc, on);
 }
 
 long
 bench_sysc_count(const struct bench_sysc *s)
 {
-	return s->count;
-}
-
-/* Receive one notification, count it if steady, let the call proceed. */
-static int
-sysc_serve_one(struct bench_sysc *s)
-{
-	struct seccomp_notif req;
-	struct seccomp_notif_resp resp;
-
-	memset(&req, 0, sizeof(req));
-	if (ioctl(s->fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
-		return errno == ENOENT || errno == EINTR ? 0 : -errno;
-	/* Acquire: pairs with the release in bench_sysc_steady(). */
-	if (__atomic_load_n(&s->steady, __ATOMIC_ACQUIRE))
-		s->count++;
-	memset(&resp, 0, sizeof(resp));
-	resp.id = req.id;
-	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	/* ENOENT: the call was interrupted meanwhile; nothing to answer. */
-	if (ioctl(s->fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 &&
-		errno != ENOENT)
-		return -errno;
-	return 0;
+	return (long)lfp_sysc_count(&s->sc);
 }
 
 /*
  * Serve the watched thread until it has exited (the listener then hangs
- * up), then join it. The listener stays open until then: once it is
- * closed, the thread's calls fail with ENOSYS, its exit() included.
- * Returns 0, or -errno if a notification could not be served (the count
- * is then not to be trusted).
+ * up), then join it. Returns 0, or -errno if a notification could not be
+ * served (the count is then not to be trusted).
  */
 int
 bench_sysc_supervise(struct bench_sysc *s, pthread_t thread)
 {
-	struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-	int rc = 0, n, r;
+	int rc = lfp_sysc_serve(&s->sc);
 
-	for (;;) {
-		n = poll(&pfd, 1, 100);
-		if (n < 0 && errno != EINTR) {
-			rc = -errno;
-			break;
-		}
-		if (n <= 0)
-			continue;
-		if (pfd.revents & POLLIN) {
-			r = sysc_serve_one(s);
-			if (r != 0 && rc == 0)
-				rc = r;
-		}
-		if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;
-	}
-	close(s->fd);
+	lfp_sysc_close(&s->sc);
 	pthread_join(thread, NULL);
 	return rc;
 }

@@ -5,9 +5,11 @@
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -19,6 +21,7 @@
 
 #include "gateway.h"
 #include "lfp_alloc_counter.h"
+#include "lfp_sysc.h"
 
 /*
  * The counting shim of tests/tradepool, when it is preloaded (the
@@ -28,19 +31,30 @@
 #pragma weak lfp_alloc_counter_read_thread
 #pragma weak lfp_alloc_counter_total
 
-static void
+/*
+ * Hand the buffered responses to tx_burst. Returns the TSC at the call
+ * that took the last of them (the end of RX->TX), or at the last try
+ * before dropping them.
+ */
+static uint64_t
 tx_flush(struct gw_worker *w)
 {
-	uint16_t sent = 0, n = w->tx_n;
+	uint16_t sent = 0, n = w->tx_n, k;
 	unsigned int idle = 0;
+	uint64_t handed;
 
+	if (n == 0)
+		return rte_rdtsc();
 	gw_handover_release(w->tx, n);
-	while (sent < n) {
-		uint16_t k = rte_eth_tx_burst(
+	for (;;) {
+		handed = rte_rdtsc();
+		k = rte_eth_tx_burst(
 			w->cur.port, w->cur.queue, w->tx + sent, n - sent);
-
 		sent += k;
+		if (sent == n)
+			break;
 		/* A full TX ring: wait a little for the peer, then drop. */
+		gw_stat_add(&w->st.tx_short, 1);
 		if (k == 0 && ++idle > GW_TX_RETRIES)
 			break;
 	}
@@ -50,19 +64,53 @@ tx_flush(struct gw_worker *w)
 	}
 	gw_stat_add(&w->st.tx_pkts, sent);
 	w->tx_n = 0;
+	return handed;
+}
+
+/*
+ * Once per poll: one more mbuf for the warm stash, with its header
+ * (written by the reset in rte_pktmbuf_alloc()) and the lines a response
+ * is encoded into pulled into this core's cache. Mbufs come back from the
+ * peer lcore, which wrote them last: a response encoded into a cold one
+ * waits for those lines (about 0.25 us here, see doc/gateway.md).
+ */
+static void
+warm_refill(struct gw_worker *w)
+{
+	struct rte_mbuf *m;
+
+	if (w->nb_warm == GW_WARM)
+		return;
+	m = rte_pktmbuf_alloc(w->mbuf_pool);
+	if (m == NULL)
+		return;
+	rte_prefetch0_write(rte_pktmbuf_mtod(m, void *));
+	rte_prefetch0_write(
+		rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_CACHE_LINE_SIZE));
+	w->warm[w->nb_warm++] = m;
+}
+
+/* A request's own mbuf first, then a warm one, then a fresh one. */
+static struct rte_mbuf *
+response_mbuf(struct gw_worker *w)
+{
+	if (w->nb_spare > 0)
+		return w->spare[--w->nb_spare];
+	if (w->nb_warm > 0)
+		return w->warm[--w->nb_warm];
+	return rte_pktmbuf_alloc(w->mbuf_pool);
 }
 
 /*
  * The engine's output: one response, encoded in the mbuf of a request of
  * the burst (all are parsed before any response is made, see
- * gw_engine_burst()), or in a fresh one when they are used up.
+ * gw_engine_burst()), or in another one when they are used up.
  */
 static void
 worker_out(void *ctx, const struct gw_msg *m, const struct gw_endpoint *dst)
 {
 	struct gw_worker *w = ctx;
-	struct rte_mbuf *mb = w->nb_spare > 0 ? w->spare[--w->nb_spare] :
-						rte_pktmbuf_alloc(w->mbuf_pool);
+	struct rte_mbuf *mb = response_mbuf(w);
 
 	if (unlikely(mb == NULL)) {
 		gw_stat_add(&w->st.tx_nombuf, 1);
@@ -101,17 +149,21 @@ keep_spares(struct gw_worker *w, struct rte_mbuf **pkts, unsigned int n)
 	return odd;
 }
 
+/*
+ * A burst of @p n requests received at @p rx, their responses handed to
+ * tx_burst at @p handed: each request waited that long (the responses are
+ * sent together). Busy time runs until tx_burst has returned.
+ */
 static void
-record_burst(struct gw_worker *w, uint64_t cycles, unsigned int n)
+record_burst(struct gw_worker *w, uint64_t rx, uint64_t handed, unsigned int n)
 {
 	unsigned int i;
 
-	/* Every request of the burst waited from RX to this TX. */
 	for (i = 0; i < n; i++)
-		lfp_lat_hist_record(&w->hist, cycles);
+		lfp_lat_hist_record(&w->hist, handed - rx);
 	gw_stat_add(&w->st.rx_pkts, n);
 	gw_stat_add(&w->st.rx_bursts, 1);
-	gw_stat_add(&w->st.busy_cycles, cycles);
+	gw_stat_add(&w->st.busy_cycles, rte_rdtsc() - rx);
 }
 
 unsigned int
@@ -125,7 +177,7 @@ gw_worker_poll(struct gw_worker *w)
 
 	for (q = 0; q < w->nb_rxq; q++) {
 		n = rte_eth_rx_burst(
-			w->rxq[q].port, w->rxq[q].queue, pkts, GW_BURST);
+			w->rxq[q].port, w->rxq[q].queue, pkts, w->burst);
 		if (n == 0)
 			continue;
 		t0 = rte_rdtsc();
@@ -150,20 +202,47 @@ gw_worker_poll(struct gw_worker *w)
 		w->nb_spare = 0;
 		if (unlikely(odd > 0))
 			rte_pktmbuf_free_bulk(pkts, odd);
-		tx_flush(w);
-		record_burst(w, rte_rdtsc() - t0, n);
+		record_burst(w, t0, tx_flush(w), n);
 		total += n;
 	}
+	/* After the hand-off, outside RX->TX: the lines arrive meanwhile. */
+	warm_refill(w);
 	return total;
+}
+
+/* --self-test-syscall: a call the seccomp probe must see. */
+static void
+self_test_syscall(struct gw_worker *w)
+{
+	w->syscall_self_test = false;
+	(void)syscall(SYS_getppid);
+}
+
+/*
+ * An idle poll (nothing received) that took GW_STALL_NS or more: the
+ * thread lost its CPU meanwhile (an interrupt, another task, or the
+ * hypervisor running something else on the vCPU).
+ */
+static void
+count_stall(struct gw_worker *w, uint64_t cycles)
+{
+	if (cycles < w->stall_min)
+		return;
+	gw_stat_add(&w->st.stalls, 1);
+	gw_stat_add(&w->st.stall_cycles, cycles);
 }
 
 int
 gw_worker_main(void *arg)
 {
 	struct gw_worker *w = arg;
+	uint64_t prev, now;
+	unsigned int n;
 	uint32_t done;
 
+	gw_worker_locate_pools(w);
 	gw_worker_probe_begin(w);
+	prev = rte_rdtsc();
 	for (;;) {
 		/* A hint from the signal handler: no ordering needed. */
 		if (__atomic_load_n(&gw_app.stop, __ATOMIC_RELAXED))
@@ -172,7 +251,14 @@ gw_worker_main(void *arg)
 		 * enqueue: an empty poll after this load means all is read.
 		 */
 		done = __atomic_load_n(&gw_app.input_done, __ATOMIC_ACQUIRE);
-		if (gw_worker_poll(w) == 0 && done)
+		n = gw_worker_poll(w);
+		now = rte_rdtsc();
+		if (n == 0)
+			count_stall(w, now - prev);
+		else if (unlikely(w->syscall_self_test))
+			self_test_syscall(w);
+		prev = now;
+		if (n == 0 && done)
 			break;
 	}
 	gw_worker_probe_end(w);
@@ -189,6 +275,8 @@ gw_worker_purge(struct gw_worker *w)
 {
 	uint32_t i, n = 0;
 
+	rte_pktmbuf_free_bulk(w->warm, w->nb_warm);
+	w->nb_warm = 0;
 	for (i = 0; i < w->nb_books; i++)
 		n += gw_book_purge(w->books[i]);
 	return n;
@@ -243,6 +331,11 @@ gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
 	w->lcore = lcore;
 	w->index = index;
 	w->socket = socket;
+	w->pool_socket = -1;
+	w->burst = (uint16_t)app->opt.burst;
+	w->stall_min = app->tsc_hz * GW_STALL_NS / 1000000000u;
+	w->syscall_self_test = app->opt.self_test_syscall;
+	w->pools = app->pools;
 	w->mbuf_pool = app->mbuf_pool[socket];
 	lfp_lat_hist_init(&w->hist);
 	gw_alloc_tp_init(&w->alloc, app->pools);
@@ -286,6 +379,7 @@ struct probe_snap {
 	uint64_t syscr;
 	uint64_t syscw;
 	uint64_t nvcsw;
+	uint64_t nivcsw;
 	uint64_t minflt;
 };
 
@@ -320,6 +414,7 @@ snap(struct probe_snap *s)
 	}
 	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
 		s->nvcsw = (uint64_t)ru.ru_nvcsw;
+		s->nivcsw = (uint64_t)ru.ru_nivcsw;
 		s->minflt = (uint64_t)ru.ru_minflt;
 	}
 	if (lfp_alloc_counter_read_thread != NULL) {
@@ -335,20 +430,87 @@ snap(struct probe_snap *s)
 static struct probe_snap probe_base[RTE_MAX_LCORE];
 static struct probe_snap probe_cost[RTE_MAX_LCORE];
 
+/*
+ * --count-syscalls: one listener per worker lcore, and a thread serving
+ * it. The lcore thread keeps the filter until the process exits, and so
+ * must its server (lfp_sysc.h): static, never freed.
+ */
+static struct lfp_sysc probe_sysc[RTE_MAX_LCORE];
+
+static void *
+sysc_server(void *arg)
+{
+	lfp_sysc_serve(arg);
+	return NULL;
+}
+
+int
+gw_worker_count_syscalls(struct gw_worker *w)
+{
+	struct lfp_sysc *s = &probe_sysc[w->lcore];
+	pthread_t th;
+	int rc;
+
+	lfp_sysc_init(s);
+	/* Started before the worker installs the filter: from then on its
+	 * system calls wait for this thread, thread creation included.
+	 */
+	rc = pthread_create(&th, NULL, sysc_server, s);
+	if (rc != 0)
+		return -rc;
+	pthread_detach(th);
+	w->sysc = s;
+	return 0;
+}
+
+void
+gw_worker_locate_pools(struct gw_worker *w)
+{
+	struct lfp_order *o = lfp_tp_order_create(w->pools, 0,
+		&(struct lfp_tp_symbol){.c = "SOCK"}, LFP_TP_SIDE_BUY,
+		LFP_TP_ORDER_LIMIT, 1, 1, 0);
+
+	if (o == NULL)
+		return;
+	w->pool_socket = rte_mempool_from_obj(o)->socket_id;
+	lfp_tp_order_free(w->pools, o);
+}
+
 void
 gw_worker_probe_begin(struct gw_worker *w)
 {
 	struct probe_snap a;
+	int rc;
 
 	w->probe.alloc_shim = lfp_alloc_counter_active != NULL &&
 		lfp_alloc_counter_active();
+	if (w->sysc != NULL) {
+		rc = lfp_sysc_install(w->sysc);
+		w->probe.syscall_counter = rc == 0;
+		if (rc < 0)
+			GW_LOG(WARNING, "worker %u: no system call counter: %s",
+				w->index, strerror(-rc));
+	}
 	snap(&a);
 	snap(&probe_base[w->lcore]);
 	probe_cost[w->lcore] = (struct probe_snap){
 		.heap = probe_base[w->lcore].heap - a.heap,
 		.syscr = probe_base[w->lcore].syscr - a.syscr,
 		.syscw = probe_base[w->lcore].syscw - a.syscw,
+		/* Under the listener each call of a snapshot waits for it. */
+		.nvcsw = probe_base[w->lcore].nvcsw - a.nvcsw,
+		.nivcsw = probe_base[w->lcore].nivcsw - a.nivcsw,
 	};
+	/* Last: the snapshots' own calls are outside the window. */
+	if (w->probe.syscall_counter)
+		lfp_sysc_steady(w->sysc, true);
+}
+
+/* end - base - cost, or 0: an event may fall in the cost pair only. */
+static uint64_t
+loop_delta(uint64_t end, uint64_t base, uint64_t cost)
+{
+	return end - base > cost ? end - base - cost : 0;
 }
 
 void
@@ -358,10 +520,16 @@ gw_worker_probe_end(struct gw_worker *w)
 	const struct probe_snap *k = &probe_cost[w->lcore];
 	struct probe_snap e;
 
+	if (w->probe.syscall_counter) {
+		lfp_sysc_steady(w->sysc, false);
+		w->probe.syscalls = lfp_sysc_count(w->sysc);
+	}
 	snap(&e);
-	w->probe.heap_calls = e.heap - b->heap - k->heap;
-	w->probe.read_syscalls = e.syscr - b->syscr - k->syscr;
-	w->probe.write_syscalls = e.syscw - b->syscw - k->syscw;
-	w->probe.voluntary_switches = e.nvcsw - b->nvcsw;
+	w->probe.heap_calls = loop_delta(e.heap, b->heap, k->heap);
+	w->probe.read_syscalls = loop_delta(e.syscr, b->syscr, k->syscr);
+	w->probe.write_syscalls = loop_delta(e.syscw, b->syscw, k->syscw);
+	w->probe.voluntary_switches = loop_delta(e.nvcsw, b->nvcsw, k->nvcsw);
+	w->probe.involuntary_switches = loop_delta(
+		e.nivcsw, b->nivcsw, k->nivcsw);
 	w->probe.minor_faults = e.minflt - b->minflt;
 }

@@ -71,10 +71,12 @@ gw_handover_acquire(struct rte_mbuf **m, unsigned int n)
 	rte_log(RTE_LOG_##level, RTE_LOGTYPE_USER1, "gateway: " fmt "\n", \
 		##__VA_ARGS__)
 
-#define GW_BURST 32	 /* rx_burst size */
+#define GW_BURST 32	 /* largest rx_burst size (--burst) */
 #define GW_TX_BUF 64	 /* responses buffered before tx_burst */
 #define GW_TX_RETRIES 64 /* empty tx_burst calls before dropping */
 #define GW_MAX_PORTS 8
+#define GW_WARM 8	  /* cache-hot mbufs kept for responses */
+#define GW_STALL_NS 2000  /* an idle poll this long lost the CPU */
 #define GW_REQ_RING 4096  /* embedded requests per worker queue */
 #define GW_RSP_RING 16384 /* embedded responses per worker queue */
 
@@ -95,7 +97,8 @@ struct gw_options {
 	uint32_t live_per_symbol; /* generator's live orders/symbol */
 	uint32_t sessions;
 	uint32_t bad_ppm;
-	uint64_t rate; /* generated requests/s; 0: max */
+	uint32_t burst; /* rx_burst size, 1..GW_BURST */
+	uint64_t rate;	/* generated requests/s; 0: max */
 	uint64_t seed;
 	double stats_interval; /* seconds; 0: no periodic line */
 	enum lfp_tp_policy policy;
@@ -105,8 +108,10 @@ struct gw_options {
 	const char *pcap_out;  /* generated requests */
 	const char *pcap_resp; /* responses the client received */
 	struct gw_endpoint local;
-	bool pregen;	     /* generate the flow before the run */
-	bool self_test_leak; /* hold an Order: the check must fail */
+	bool pregen;		/* generate the flow before the run */
+	bool count_syscalls;	/* seccomp listener on each worker */
+	bool self_test_leak;	/* hold an Order: the check must fail */
+	bool self_test_syscall; /* one system call in each worker loop */
 	bool bench_book;
 	uint64_t bench_ops;
 };
@@ -116,18 +121,24 @@ struct gw_worker_stats {
 	uint64_t rx_pkts;
 	uint64_t rx_bursts;
 	uint64_t tx_pkts;
-	uint64_t tx_dropped;  /* tx ring full after retries */
-	uint64_t tx_nombuf;   /* no mbuf for a response */
-	uint64_t busy_cycles; /* from rx_burst to tx_burst */
+	uint64_t tx_dropped;   /* tx ring full after retries */
+	uint64_t tx_short;     /* tx_burst calls that took less (ring full) */
+	uint64_t tx_nombuf;    /* no mbuf for a response */
+	uint64_t busy_cycles;  /* from rx_burst to tx_burst */
+	uint64_t stalls;       /* idle polls of GW_STALL_NS or more */
+	uint64_t stall_cycles; /* their length in all */
 };
 
 /* What the worker's thread did in its loop, measured around it. */
 struct gw_loop_probe {
-	bool alloc_shim;	     /* counting shim preloaded and live */
-	uint64_t heap_calls;	     /* malloc..free, mmap, brk (shim) */
-	uint64_t read_syscalls;	     /* /proc/thread-self/io syscr */
-	uint64_t write_syscalls;     /* syscw */
-	uint64_t voluntary_switches; /* blocking waits */
+	bool alloc_shim;	       /* counting shim preloaded and live */
+	bool syscall_counter;	       /* seccomp listener installed */
+	uint64_t heap_calls;	       /* malloc..free, mmap, brk (shim) */
+	uint64_t syscalls;	       /* every system call (listener) */
+	uint64_t read_syscalls;	       /* /proc/thread-self/io syscr */
+	uint64_t write_syscalls;       /* syscw */
+	uint64_t voluntary_switches;   /* blocking waits */
+	uint64_t involuntary_switches; /* preempted by another task */
 	uint64_t minor_faults;
 };
 
@@ -136,15 +147,22 @@ struct gw_rxq {
 	uint16_t queue;
 };
 
+struct lfp_sysc;
+
 struct gw_worker {
 	unsigned int lcore;
 	unsigned int index; /* shard */
 	int socket;
+	int pool_socket; /* socket of its typed objects; -1: not seen */
+	uint16_t burst;	 /* rx_burst size */
+	uint16_t nb_warm;
+	uint64_t stall_min; /* GW_STALL_NS in TSC cycles */
 	struct gw_engine engine;
 	struct gw_ordmap *map;
 	struct gw_book **books; /* this shard's books */
 	uint32_t nb_books;
 	struct gw_alloc alloc;
+	struct lfp_tp_pools *pools;
 	struct rte_mempool *mbuf_pool;
 	struct gw_rxq rxq[GW_MAX_PORTS];
 	unsigned int nb_rxq;
@@ -153,8 +171,11 @@ struct gw_worker {
 	uint16_t nb_spare;
 	struct rte_mbuf *tx[GW_TX_BUF];
 	struct rte_mbuf *spare[GW_BURST]; /* parsed requests' mbufs */
+	struct rte_mbuf *warm[GW_WARM];	  /* refilled while idle */
 	struct gw_worker_stats st;
 	struct gw_loop_probe probe;
+	struct lfp_sysc *sysc;	  /* --count-syscalls; NULL: off */
+	bool syscall_self_test;	  /* one system call while trading */
 	uint32_t exited;	  /* set (release) when the loop ended */
 	struct lfp_lat_hist hist; /* RX->TX cycles; read after join */
 } __rte_cache_aligned;
@@ -197,6 +218,10 @@ int gw_worker_main(void *arg);
 uint32_t gw_worker_purge(struct gw_worker *w);
 void gw_worker_probe_begin(struct gw_worker *w);
 void gw_worker_probe_end(struct gw_worker *w);
+/* Which socket's typed pools serve the calling lcore (the worker's). */
+void gw_worker_locate_pools(struct gw_worker *w);
+/* --count-syscalls: start the listener's server; the worker installs it. */
+int gw_worker_count_syscalls(struct gw_worker *w);
 
 /* main.c: configure nq RX/TX queues, start; stop and close. */
 int gw_port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp);

@@ -65,6 +65,8 @@ usage(const char *prog)
 	       "                        --orders; about 110 bytes per request), so the\n"
 	       "                        workers, not the generator, set the pace\n"
 	       "  --seed N              flow seed (default 1)\n"
+	       "  --burst N             requests per rx_burst, 1..%u (default %u):\n"
+	       "                        smaller bursts, shorter RX->TX latency\n"
 	       "  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
 	       "  --udp-port N          gateway UDP port (%u)\n"
 	       "Workers and memory:\n"
@@ -89,10 +91,16 @@ usage(const char *prog)
 	       "Benchmark:\n"
 	       "  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
 	       "                        the main lcore; --bench-ops N requests (1000000)\n"
+	       "  --count-syscalls      count every system call in each worker lcore's\n"
+	       "                        loop (a seccomp listener; not when the main\n"
+	       "                        lcore is the worker); slows the calls outside\n"
+	       "                        the loop\n"
 	       "  --self-test-leak      keep one Order out of its pool to the end, to\n"
 	       "                        see the leak check fail (exit status 1)\n"
+	       "  --self-test-syscall   make one system call in each worker loop, to\n"
+	       "                        see --count-syscalls count it\n"
 	       "  -h, --help            this text\n",
-		prog, DEFAULT_ORDERS, GW_PROTO_UDP_PORT);
+		prog, DEFAULT_ORDERS, GW_BURST, GW_BURST, GW_PROTO_UDP_PORT);
 }
 
 enum {
@@ -124,6 +132,9 @@ enum {
 	OPT_PREGEN,
 	OPT_MBUF_OPS,
 	OPT_SELF_TEST_LEAK,
+	OPT_BURST,
+	OPT_COUNT_SYSCALLS,
+	OPT_SELF_TEST_SYSCALL,
 };
 
 static const struct option long_opts[] = {
@@ -136,6 +147,7 @@ static const struct option long_opts[] = {
 	{"bad-ppm", required_argument, NULL, OPT_BAD_PPM},
 	{"rate", required_argument, NULL, OPT_RATE},
 	{"seed", required_argument, NULL, OPT_SEED},
+	{"burst", required_argument, NULL, OPT_BURST},
 	{"ip", required_argument, NULL, OPT_IP},
 	{"udp-port", required_argument, NULL, OPT_UDP_PORT},
 	{"workers", required_argument, NULL, OPT_WORKERS},
@@ -153,6 +165,8 @@ static const struct option long_opts[] = {
 	{"pcap-resp", required_argument, NULL, OPT_PCAP_RESP},
 	{"pregen", no_argument, NULL, OPT_PREGEN},
 	{"self-test-leak", no_argument, NULL, OPT_SELF_TEST_LEAK},
+	{"count-syscalls", no_argument, NULL, OPT_COUNT_SYSCALLS},
+	{"self-test-syscall", no_argument, NULL, OPT_SELF_TEST_SYSCALL},
 	{"bench-book", no_argument, NULL, OPT_BENCH_BOOK},
 	{"bench-ops", required_argument, NULL, OPT_BENCH_OPS},
 	{"help", no_argument, NULL, 'h'},
@@ -247,6 +261,7 @@ default_options(struct gw_options *o)
 	o->live_per_symbol = 32;
 	o->bad_ppm = 1000;
 	o->seed = 1;
+	o->burst = GW_BURST;
 	o->max_levels = 64;
 	o->stats_interval = 1.0;
 	o->policy = LFP_TP_POLICY_LOCAL_PREFERRED;
@@ -285,6 +300,8 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 		return parse_u64("rate", arg, 0, UINT32_MAX, &o->rate);
 	case OPT_SEED:
 		return parse_u64("seed", arg, 0, UINT64_MAX, &o->seed);
+	case OPT_BURST:
+		return parse_u32("burst", arg, 1, GW_BURST, &o->burst);
 	case OPT_IP:
 		if (inet_pton(AF_INET, arg, &o->local.ip) != 1) {
 			fprintf(stderr, "--ip: '%s' is not an IPv4 address\n",
@@ -343,6 +360,12 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 		return 0;
 	case OPT_SELF_TEST_LEAK:
 		o->self_test_leak = true;
+		return 0;
+	case OPT_COUNT_SYSCALLS:
+		o->count_syscalls = true;
+		return 0;
+	case OPT_SELF_TEST_SYSCALL:
+		o->self_test_syscall = true;
 		return 0;
 	case OPT_BENCH_BOOK:
 		o->bench_book = true;
@@ -542,6 +565,27 @@ worker_lcores(const struct gw_app *app, unsigned int *lcores)
 	return n;
 }
 
+/* --count-syscalls on a worker lcore (the main lcore's loop also runs the
+ * client, whose calls are not the worker's).
+ */
+static int
+count_syscalls(const struct gw_app *app, struct gw_worker *w)
+{
+	int rc;
+
+	if (!app->opt.count_syscalls)
+		return 0;
+	if (app->inline_worker) {
+		GW_LOG(WARNING,
+			"--count-syscalls: no worker lcore, not counted");
+		return 0;
+	}
+	rc = gw_worker_count_syscalls(w);
+	if (rc < 0)
+		GW_LOG(ERR, "--count-syscalls: %s", strerror(-rc));
+	return rc;
+}
+
 static int
 create_workers(struct gw_app *app)
 {
@@ -565,6 +609,8 @@ create_workers(struct gw_app *app)
 		pthread_mutex_lock(&app->tel_lock);
 		app->workers[i] = w;
 		pthread_mutex_unlock(&app->tel_lock);
+		if (count_syscalls(app, w) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -688,6 +734,8 @@ run(struct gw_app *app)
 	uint64_t next;
 	unsigned int i;
 
+	if (app->inline_worker)
+		gw_worker_locate_pools(app->workers[0]);
 	app->tsc_start = rte_rdtsc();
 	next = app->tsc_start +
 		(uint64_t)(app->opt.stats_interval * (double)app->tsc_hz);

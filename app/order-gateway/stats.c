@@ -47,8 +47,11 @@ static const struct field worker_fields[] = {
 	WORKER_FIELD("rx_bursts", rx_bursts),
 	WORKER_FIELD("tx_pkts", tx_pkts),
 	WORKER_FIELD("tx_dropped", tx_dropped),
+	WORKER_FIELD("tx_short", tx_short),
 	WORKER_FIELD("tx_nombuf", tx_nombuf),
 	WORKER_FIELD("busy_cycles", busy_cycles),
+	WORKER_FIELD("stalls", stalls),
+	WORKER_FIELD("stall_cycles", stall_cycles),
 };
 
 static const char *const type_names[LFP_TP_TYPE_BUF_64] = {
@@ -185,6 +188,54 @@ ns(const struct gw_app *app, uint64_t cycles)
 	return (double)cycles * 1e9 / (double)app->tsc_hz;
 }
 
+/* Where a worker ran and took its objects from, and its loop's probe. */
+static void
+print_worker(FILE *f, const struct gw_app *app, unsigned int i)
+{
+	const struct gw_worker *w = app->workers[i];
+	const struct gw_loop_probe *p = &w->probe;
+	char sys[48];
+
+	fprintf(f,
+		"\n  worker %u: lcore %u, socket %d, typed objects from "
+		"socket %d",
+		i, w->lcore, w->socket, w->pool_socket);
+	if (app->inline_worker)
+		return;
+	if (p->syscall_counter)
+		snprintf(sys, sizeof(sys), "%" PRIu64, p->syscalls);
+	else
+		snprintf(sys, sizeof(sys), "not counted");
+	fprintf(f,
+		"\n    loop: heap calls %" PRIu64 "%s, system calls %s, "
+		"read/write %" PRIu64 "/%" PRIu64 ", switches %" PRIu64
+		" voluntary %" PRIu64 " involuntary, page faults %" PRIu64,
+		p->heap_calls, p->alloc_shim ? "" : " (no counting shim)", sys,
+		p->read_syscalls, p->write_syscalls, p->voluntary_switches,
+		p->involuntary_switches, p->minor_faults);
+}
+
+/* Each socket's typed pools: objects taken (by its workers) and peaks. */
+static void
+print_sockets(struct gw_app *app, FILE *f)
+{
+	static struct lfp_tp_stats st;
+	const struct lfp_tp_type_stats *ts;
+	unsigned int s, t;
+
+	if (lfp_tp_stats_get(app->pools, &st) < 0)
+		return;
+	for (s = 0; s < st.nb_sockets; s++) {
+		fprintf(f, "\n  socket %d pools: allocs",
+			st.socket[s].socket_id);
+		for (t = 0; t < RTE_DIM(type_names); t++) {
+			ts = &st.socket[s].type[t];
+			fprintf(f, " %s %" PRIu64 " (peak %u)", type_names[t],
+				ts->allocs, ts->peak_in_use);
+		}
+	}
+}
+
 static const double pct[] = {50, 99, 99.9, 100};
 static const char *const pct_name[] = {"p50", "p99", "p99_9", "max"};
 
@@ -217,14 +268,18 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 				r.e.drops[i]);
 	fprintf(f,
 		"\n  tx: %" PRIu64 " sent, %" PRIu64 " dropped, %" PRIu64
-		" without mbuf\n",
-		r.w.tx_pkts, r.w.tx_dropped, r.w.tx_nombuf);
+		" without mbuf, %" PRIu64 " tx_burst calls short (ring full)\n",
+		r.w.tx_pkts, r.w.tx_dropped, r.w.tx_nombuf, r.w.tx_short);
 	fprintf(f,
 		"  throughput: %.0f orders/s (wall), %.0f orders/s per "
 		"busy worker\n",
 		(double)r.e.frames / r.elapsed,
 		r.busy_s > 0 ? (double)r.e.frames / r.busy_s : 0);
-	fprintf(f, "  RX->TX latency (%" PRIu64 " requests):", r.hist.count);
+	fprintf(f, "  RX->TX latency (%" PRIu64 " requests, %.1f per burst):",
+		r.hist.count,
+		r.w.rx_bursts > 0 ?
+			(double)r.w.rx_pkts / (double)r.w.rx_bursts :
+			0);
 	for (i = 0; i < RTE_DIM(pct); i++) {
 		v = lfp_lat_hist_percentile(&r.hist, pct[i]);
 		fprintf(f, " %s %" PRIu64 " cyc (%.0f ns)", pct_name[i], v,
@@ -236,19 +291,14 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 			" malformed), %" PRIu64
 			" responses, digest 0x%016" PRIx64,
 			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);
-	for (i = 0; i < app->nb_workers && !app->inline_worker; i++)
-		fprintf(f,
-			"\n  worker %u loop: heap calls %" PRIu64 "%s, "
-			"read/write syscalls %" PRIu64 "/%" PRIu64 ", "
-			"voluntary switches %" PRIu64 ", page faults %" PRIu64,
-			i, app->workers[i]->probe.heap_calls,
-			app->workers[i]->probe.alloc_shim ?
-				"" :
-				" (no counting shim)",
-			app->workers[i]->probe.read_syscalls,
-			app->workers[i]->probe.write_syscalls,
-			app->workers[i]->probe.voluntary_switches,
-			app->workers[i]->probe.minor_faults);
+	fprintf(f,
+		"\n  CPU lost while polling: %" PRIu64
+		" idle polls over %u ns, "
+		"%.3f ms in all",
+		r.w.stalls, GW_STALL_NS, ns(app, r.w.stall_cycles) / 1e6);
+	for (i = 0; i < app->nb_workers; i++)
+		print_worker(f, app, i);
+	print_sockets(app, f);
 	fprintf(f, "\n  pools: %s\n",
 		leak ? "LEAK: not every object came "
 		       "back (see above)" :
@@ -311,23 +361,29 @@ json_workers(FILE *f, const struct gw_app *app)
 		busy = (double)w->st.busy_cycles / (double)app->tsc_hz;
 		fprintf(f,
 			"%s\n    {\"lcore\": %u, \"socket\": %d, "
+			"\"pool_socket\": %d, "
 			"\"books\": %u, \"rx_pkts\": %" PRIu64 ", "
 			"\"tx_pkts\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
 			", \"busy_s\": %.6f, \"orders_per_s_busy\": %.0f, "
 			"\"loop\": {\"measured\": %s, \"alloc_shim\": %s, "
-			"\"heap_calls\": %" PRIu64
+			"\"syscall_counter\": %s, "
+			"\"heap_calls\": %" PRIu64 ", \"syscalls\": %" PRIu64
 			", \"read_syscalls\": %" PRIu64
 			", \"write_syscalls\": %" PRIu64
 			", \"voluntary_switches\": %" PRIu64
+			", \"involuntary_switches\": %" PRIu64
 			", \"minor_faults\": %" PRIu64 "}}",
-			i ? "," : "", w->lcore, w->socket, w->nb_books,
-			w->st.rx_pkts, w->st.tx_pkts, w->st.tx_dropped, busy,
+			i ? "," : "", w->lcore, w->socket, w->pool_socket,
+			w->nb_books, w->st.rx_pkts, w->st.tx_pkts,
+			w->st.tx_dropped, busy,
 			busy > 0 ? (double)w->st.rx_pkts / busy : 0,
 			app->inline_worker ? "false" : "true",
 			w->probe.alloc_shim ? "true" : "false",
-			w->probe.heap_calls, w->probe.read_syscalls,
-			w->probe.write_syscalls, w->probe.voluntary_switches,
-			w->probe.minor_faults);
+			w->probe.syscall_counter ? "true" : "false",
+			w->probe.heap_calls, w->probe.syscalls,
+			w->probe.read_syscalls, w->probe.write_syscalls,
+			w->probe.voluntary_switches,
+			w->probe.involuntary_switches, w->probe.minor_faults);
 	}
 	fprintf(f, "\n  ],\n");
 }
@@ -350,10 +406,12 @@ json_pools(FILE *f, struct gw_app *app)
 			ts = &st.socket[s].type[t];
 			fprintf(f,
 				", \"%s\": {\"size\": %u, \"in_use\": %u, "
-				"\"peak_in_use\": %u, \"failures\": %" PRIu64
-				"}",
+				"\"peak_in_use\": %u, \"allocs\": %" PRIu64
+				", \"frees\": %" PRIu64
+				", \"failures\": %" PRIu64 "}",
 				type_names[t], ts->size, ts->in_use,
-				ts->peak_in_use, ts->failures);
+				ts->peak_in_use, ts->allocs, ts->frees,
+				ts->failures);
 		}
 		fprintf(f, "}");
 	}

@@ -93,6 +93,7 @@ static CU_SuiteInfo suites[] = {
 	{"gateway_book", NULL, NULL, NULL, NULL, gw_book_tests},
 	{"gateway_diff", NULL, NULL, NULL, NULL, gw_diff_tests},
 	{"gateway_engine", NULL, NULL, NULL, NULL, gw_engine_tests},
+	{"gateway_sysc", NULL, NULL, NULL, NULL, gw_sysc_tests},
 	CU_SUITE_INFO_NULL,
 };
 

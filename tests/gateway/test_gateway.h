@@ -24,6 +24,7 @@ extern CU_TestInfo gw_ordmap_tests[];
 extern CU_TestInfo gw_book_tests[];
 extern CU_TestInfo gw_diff_tests[];
 extern CU_TestInfo gw_engine_tests[];
+extern CU_TestInfo gw_sysc_tests[];
 
 /* Records every message a book emits, in order. */
 struct rec_sink {

@@ -100,7 +100,8 @@ usage(const char *prog)
 	       "  --self-test-syscall   make one system call in each worker loop, to\n"
 	       "                        see --count-syscalls count it\n"
 	       "  -h, --help            this text\n",
-		prog, DEFAULT_ORDERS, GW_BURST, GW_BURST, GW_PROTO_UDP_PORT);
+		prog, DEFAULT_ORDERS, GW_BURST, GW_BURST_DEFAULT,
+		GW_PROTO_UDP_PORT);
 }
 
 enum {
@@ -261,7 +262,7 @@ default_options(struct gw_options *o)
 	o->live_per_symbol = 32;
 	o->bad_ppm = 1000;
 	o->seed = 1;
-	o->burst = GW_BURST;
+	o->burst = GW_BURST_DEFAULT;
 	o->max_levels = 64;
 	o->stats_interval = 1.0;
 	o->policy = LFP_TP_POLICY_LOCAL_PREFERRED;

@@ -40,15 +40,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-guest=${NUMA_GUEST_RUN:-$(dirname "$top")/shared/tools/numa-guest/run.sh}
-[ -x "$guest" ] || { echo "run-two-node.sh: no numa-guest tool at $guest (set NUMA_GUEST_RUN)" >&2; exit 2; }
-cd "$top"
-[ -f "$build/build.ninja" ] || { echo "run-two-node.sh: $build is not a meson build directory (meson setup $build)" >&2; exit 2; }
-build=$(cd "$build" && pwd)
-case "$build/" in
-"$(dirname "$top")"/*) ;;
-*) echo "run-two-node.sh: $build is outside $(dirname "$top"), which the guest shares" >&2; exit 2 ;;
-esac
+. "$top/tools/two-node-lib.sh"
+two_node_setup
 
 ninja -C "$build" tests/numa/test_numa tests/numa/numa_bench >/dev/null
 

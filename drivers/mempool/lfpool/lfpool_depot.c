@@ -595,10 +595,13 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 	uint32_t k;
 
 	while (n > 0) {
-		m = lfpool_mag_get_empty(ctx);
-		/* Heap exhausted: top up the partial magazine instead. */
-		if (unlikely(m == NULL))
-			m = lfpool_partial_take(pool);
+		/* The partial magazine first: topping it up costs its
+		 * exchange and the CAS that puts it back, where an empty
+		 * magazine costs a pop, and a push once merged.
+		 */
+		m = lfpool_partial_take(pool);
+		if (m == NULL)
+			m = lfpool_mag_get_empty(ctx);
 		if (unlikely(m == NULL)) {
 			/* No magazine anywhere: another thread holds them
 			 * all for an instant. Wait for one (documented).

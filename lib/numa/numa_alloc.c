@@ -28,6 +28,7 @@
 
 #include <rte_malloc.h>
 
+#include "lfp_heap_tsan.h"
 #include "numa_private.h"
 
 enum obj_state {
@@ -225,7 +226,9 @@ pool_destroy(struct numa_pool *p)
 		numa_pagemap_set((uintptr_t)p->mz->addr, p->mz->len, NULL);
 	rte_mempool_free(p->mp);
 	rte_memzone_free(p->mz);
+	LFP_HEAP_TSAN_LOCK();
 	rte_free(p->state);
+	LFP_HEAP_TSAN_UNLOCK();
 	free(p->page_node);
 	free(p);
 }
@@ -284,8 +287,10 @@ pool_create(struct lfp_numa_allocator *a, unsigned int node, unsigned int cls)
 		ret = pool_measure_pages(p);
 	if (ret == 0 && (a->flags & LFP_NUMA_F_DEBUG)) {
 		/* Zeroed: every object starts OBJ_FREE. */
+		LFP_HEAP_TSAN_LOCK();
 		p->state = rte_zmalloc_socket(
 			"lfp_numa_state", p->nb_objs, 0, socket);
+		LFP_HEAP_TSAN_UNLOCK();
 		ret = p->state == NULL ? -ENOMEM : 0;
 	}
 	if (ret == 0)
@@ -444,10 +449,12 @@ try_large(void *arg, unsigned int node)
 	struct try_large *t = arg;
 	int socket = t->a->topo.node[node].socket_id;
 
+	LFP_HEAP_TSAN_LOCK();
 	if (t->zero)
 		t->buf = rte_zmalloc_socket("lfp_numa", t->size, 0, socket);
 	else
 		t->buf = rte_malloc_socket("lfp_numa", t->size, 0, socket);
+	LFP_HEAP_TSAN_UNLOCK();
 	return t->buf != NULL ? 0 : -ENOMEM;
 }
 
@@ -498,8 +505,11 @@ large_release(struct numa_large *l)
 {
 	if (l->map_len != 0)
 		munmap(l->addr, l->map_len);
-	else
+	else {
+		LFP_HEAP_TSAN_LOCK();
 		rte_free(l->addr);
+		LFP_HEAP_TSAN_UNLOCK();
+	}
 	free(l);
 }
 

@@ -21,6 +21,7 @@
 #include <rte_string_fns.h>
 
 #include "lfp_numa.h"
+#include "lfp_heap_tsan.h"
 #include "tp_private.h"
 
 RTE_LOG_REGISTER(tp_logtype, lib.lfpool.tradepool, NOTICE);
@@ -585,9 +586,11 @@ rows_alloc(struct lfp_tp_pools *p)
 	for (s = 0; s < p->nb_slots; s++) {
 		if (nb_rows[s] == 0)
 			continue;
+		LFP_HEAP_TSAN_LOCK();
 		p->row_mem[s] = rte_zmalloc_socket("lfp_tp_rows",
 			nb_rows[s] * row_size, RTE_CACHE_LINE_SIZE,
 			p->slot[s].socket_id);
+		LFP_HEAP_TSAN_UNLOCK();
 		if (p->row_mem[s] == NULL) {
 			TP_LOG(ERR,
 				"pools %s: no memory for counters on "
@@ -614,9 +617,11 @@ pools_release(struct lfp_tp_pools *p)
 	for (s = 0; s < p->nb_slots; s++)
 		for (t = 0; t < LFP_TP_TYPE_MAX; t++)
 			rte_mempool_free(p->slot[s].mp[t]);
+	LFP_HEAP_TSAN_LOCK();
 	for (s = 0; s < p->nb_slots; s++)
 		rte_free(p->row_mem[s]);
 	rte_free(p);
+	LFP_HEAP_TSAN_UNLOCK();
 }
 
 struct lfp_tp_pools *
@@ -633,7 +638,9 @@ lfp_tp_create(const struct lfp_tp_conf *conf)
 	ret = check_conf(conf);
 	if (ret < 0)
 		goto fail;
+	LFP_HEAP_TSAN_LOCK();
 	p = rte_zmalloc("lfp_tp_pools", sizeof(*p), RTE_CACHE_LINE_SIZE);
+	LFP_HEAP_TSAN_UNLOCK();
 	if (p == NULL) {
 		ret = -ENOMEM;
 		goto fail;

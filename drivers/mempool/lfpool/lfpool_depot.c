@@ -22,6 +22,7 @@
 #include <rte_per_lcore.h>
 #include <rte_spinlock.h>
 
+#include "lfp_heap_tsan.h"
 #include "lfpool_private.h"
 
 /* One hazard-pointer domain serves every lfpool pool. */
@@ -51,50 +52,23 @@ static int hp_key_err;
 static lfp_mempool_test_hook_t test_hook;
 static void *test_hook_arg;
 
-#if defined(__SANITIZE_THREAD__)
-#define LFPOOL_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LFPOOL_TSAN 1
-#endif
-#endif
-
-#ifdef LFPOOL_TSAN
-/*
- * DPDK's heap lock is invisible to ThreadSanitizer (not instrumented, and
- * inline asm on x86), which then sees a block cleared by rte_free() in one
- * thread and reused by rte_zmalloc() in another as a race. In TSan builds
- * only, the driver's heap calls also take a mutex TSan knows.
- */
-static pthread_mutex_t heap_tsan_lock = PTHREAD_MUTEX_INITIALIZER;
-#define HEAP_LOCK() pthread_mutex_lock(&heap_tsan_lock)
-#define HEAP_UNLOCK() pthread_mutex_unlock(&heap_tsan_lock)
-#else
-#define HEAP_LOCK() \
-	do { \
-	} while (0)
-#define HEAP_UNLOCK() \
-	do { \
-	} while (0)
-#endif
-
 void *
 lfpool_mem_alloc(const char *what, size_t size, int socket_id)
 {
 	void *p;
 
-	HEAP_LOCK();
+	LFP_HEAP_TSAN_LOCK();
 	p = rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE, socket_id);
-	HEAP_UNLOCK();
+	LFP_HEAP_TSAN_UNLOCK();
 	return p;
 }
 
 void
 lfpool_mem_free(void *ptr)
 {
-	HEAP_LOCK();
+	LFP_HEAP_TSAN_LOCK();
 	rte_free(ptr);
-	HEAP_UNLOCK();
+	LFP_HEAP_TSAN_UNLOCK();
 }
 
 /* Reclaimer: the magazine is unlinked and no hazard protects it. */

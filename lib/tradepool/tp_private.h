@@ -18,6 +18,7 @@
 #include <rte_spinlock.h>
 
 #include "lfp_config.h"
+#include "lfp_eal_tls.h"
 #include "lfp_tradepool.h"
 
 #ifdef __SANITIZE_THREAD__
@@ -25,19 +26,6 @@
 #endif
 
 extern int tp_logtype;
-
-/*
- * rte_lcore_id() reads a thread-local variable of librte_eal. This library
- * is built position-independent, where the compiler assumes the general
- * dynamic TLS model: a call to __tls_get_addr(), which clobbers every
- * caller-saved register and so gives each constructor and free a stack
- * frame. librte_eal is loaded at program start (it is what loads any
- * plug-in), so its TLS block is static and the initial-exec model (one
- * load from the GOT, then %fs-relative) is valid wherever this code ends
- * up; the declaration below only adds that model to EAL's own.
- */
-#define TP_TLS_INITIAL_EXEC __attribute__((tls_model("initial-exec")))
-RTE_DECLARE_PER_LCORE(unsigned int, _lcore_id) TP_TLS_INITIAL_EXEC;
 
 #define TP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, tp_logtype, "%s(): " fmt "\n", __func__, \

@@ -29,19 +29,9 @@
 #include <rte_mempool.h>
 
 #include "lfp_config.h"
+#include "lfp_eal_tls.h"
 #include "lfp_hazptr.h"
 #include "lfp_mempool.h"
-
-/*
- * rte_lcore_id() on every get and put. Built position-independent (the
- * plug-in), the compiler would reach EAL's thread-local lcore id through
- * __tls_get_addr(), a call per get and put. librte_eal is loaded at
- * program start, before any plug-in, so its TLS block is static and the
- * initial-exec model (GOT load, then %fs-relative) is valid: this only
- * adds that model to EAL's own declaration (lib/tradepool does the same).
- */
-RTE_DECLARE_PER_LCORE(unsigned int, _lcore_id)
-__attribute__((tls_model("initial-exec")));
 
 extern int lfpool_logtype;
 #define LFPOOL_LOG(level, fmt, ...) \

@@ -18,7 +18,7 @@ cd "$top"
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libcunit1-dev
-	libjansson-dev libpcap-dev gnuplot-nox
+	libjansson-dev libpcap-dev libseccomp-dev gnuplot-nox
 	libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
 	clang
 )

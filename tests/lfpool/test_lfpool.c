@@ -415,6 +415,7 @@ static CU_SuiteInfo suites[] = {
 	{"lfpool_basic", NULL, NULL, NULL, NULL, basic_tests},
 	{"lfpool_concurrency", NULL, NULL, NULL, NULL, lt_concurrency_tests},
 	{"lfpool_telemetry", NULL, NULL, NULL, NULL, lt_telemetry_tests},
+	{"lfpool_contract", NULL, NULL, NULL, NULL, lt_contract_tests},
 	CU_SUITE_INFO_NULL,
 };
 

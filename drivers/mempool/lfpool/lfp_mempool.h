@@ -56,15 +56,21 @@
  *
  *   owner, each call (cache_enter/leave)  thief (lfpool_steal)
  *   ------------------------------------  -----------------------------
- *   [O1] busy = 1            (relaxed)     [T1] CAS steal 0 -> 1 (relaxed)
+ *   [O1] busy = 1            (relaxed)     [T1] steal += 1 (relaxed RMW)
  *   [O2] compiler barrier, or full fence   [T2] full fence, then
  *        in fence mode; pairs with [T2]         membarrier(); pairs with
  *   [O3] load steal          (acquire,          [O2]
- *        pairs with [T5]); if set: leave   [T3] load busy (acquire, pairs
- *        and serve the call from the depot      with [O5]); if set: skip
- *   [O4] the call, plain accesses          [T4] swap the cache's magazines
- *   [O5] busy = 0            (release)          for empty ones
- *                                          [T5] steal = 0 (release)
+ *        pairs with [T5]); if not 0:       [T3] load busy (acquire, pairs
+ *        leave, serve the call from the         with [O5]); if set: skip
+ *        depot                             [T4] per slot: CAS it to NULL,
+ *   [O4] the call, plain accesses               take its magazine, store
+ *   [O5] busy = 0            (release)          an empty one (release)
+ *                                          [T5] steal -= 1 (release RMW)
+ *
+ * Thieves exclude each other slot by slot ([T4]), so a thief stopped
+ * in the middle holds up at most the one magazine it is taking, and an
+ * owner that finds thieves inside serves its call from the depot: no
+ * side ever waits for the other.
  *
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) when every marked owner
  * is in the thief's process, else MEMBARRIER_CMD_GLOBAL_EXPEDITED, which

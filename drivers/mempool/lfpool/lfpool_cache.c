@@ -92,8 +92,8 @@ cache_enter(struct lfpool_cache *c)
 		 * compiler must keep the store before the load.
 		 */
 		rte_compiler_barrier();
-	/* Acquire: pairs with the release store of steal in
-	 * steal_release(), so the thief's new magazines are seen.
+	/* Acquire: pairs with the release decrement of steal in
+	 * steal_leave(), so the thieves' new magazines are seen.
 	 */
 	if (likely(__atomic_load_n(&c->steal, __ATOMIC_ACQUIRE) == 0))
 		return true;
@@ -451,8 +451,8 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 
 /*
  * Give everything the cache holds to the depot; the cache keeps nothing.
- * A thief may hold the cache (its owner is between calls): wait for it,
- * as this is the control path.
+ * Thieves may be inside the cache (its owner is between calls): wait for
+ * them, as this is the control path.
  */
 static void
 cache_flush(struct lfpool *pool, struct lfpool_cache *c)

@@ -167,23 +167,25 @@ union lfpool_partial {
  * Steal protocol (asymmetric Dekker, see lfp_mempool.h): the owner stores
  * busy = 1, orders it before its load of steal with a compiler barrier
  * (membarrier mode) or a full fence (fence mode), and takes the cache only
- * if steal is 0; a thief sets steal, issues the heavy fence, and takes the
- * magazines only if busy is 0.
+ * if steal is 0; a thief increments steal, issues the heavy fence, and
+ * takes magazines only if busy is 0. Thieves exclude each other slot by
+ * slot: a CAS of loaded (or previous) to NULL makes the magazine one
+ * thief's, so a thief stopped mid-steal holds up one magazine, not the
+ * cache.
  *
  * A cache hit reads and writes the first cache line only: the fields below
  * and the four call counters that open st (see LFPOOL_CACHE_HOT_END).
  */
 struct lfpool_cache {
-	struct lfpool_mag *loaded;   /* Owner, or thief under steal. */
+	struct lfpool_mag *loaded;   /* Owner, or thieves by CAS. */
 	struct lfpool_mag *previous; /* Same; full or empty. */
 	uint32_t loaded_count;	     /* Same writers, relaxed loads. */
 	uint32_t prev_count;	     /* 0 or capacity; same rule. */
 	/* Process of the owning thread, 0 while no thread owns the cache. */
 	pid_t owner;
 	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
-	uint8_t steal;	/* Thief: 1 while a steal holds the cache. */
 	uint8_t fenced; /* Owner uses a full fence (no membarrier). */
-	uint8_t pad;
+	uint16_t steal; /* Thieves inside the cache (atomic RMW). */
 	/*
 	 * Owner's counters: relaxed stores by the owner (get_objs and
 	 * put_objs: release, get_count reads them), relaxed loads.

@@ -9,8 +9,8 @@
  * obtained by any thread (DPDK's mempool contract).
  *
  * The owner's side (lfpool_cache.c, cache_enter()) is a relaxed store of
- * busy, a compiler barrier and an acquire load of steal. The thief marks
- * steal, then issues the heavy side of the pair: membarrier(2), which runs
+ * busy, a compiler barrier and an acquire load of steal. The thief counts
+ * itself in steal, then issues the heavy side of the pair: membarrier(2), which runs
  * a full fence on every CPU running a thread of the owning processes. So
  * either the owner's load sees steal set (it then serves that call from
  * the depot), or the thief's load sees busy set (it leaves that cache
@@ -114,26 +114,48 @@ steal_heavy_fence(struct lfpool_ctx *ctx, bool all_local, bool need_membarrier)
 	return membarrier(cmd) == 0;
 }
 
-/* Replace one magazine slot of a held cache by an empty magazine. */
+/*
+ * Take one magazine slot of a cache whose owner is out: CAS it to NULL
+ * (other thieves skip a NULL slot), read its count, then put an empty
+ * magazine in its place. Returns the objects moved to the depot.
+ */
 static uint32_t
 steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 {
-	struct lfpool_mag *m = *slot, *e;
-	uint32_t k = *count;
+	/* Acquire: pairs with the release store of the slot by an earlier
+	 * thief below, so its count is the one read next.
+	 */
+	struct lfpool_mag *m = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *e;
+	uint32_t k;
 
-	if (m == NULL || k == 0)
+	/* Relaxed: a guess; the count is read again once m is ours. */
+	if (m == NULL || __atomic_load_n(count, __ATOMIC_RELAXED) == 0)
 		return 0;
 	e = lfpool_mag_get_empty(ctx->pool);
 	if (e == NULL)
 		return 0;
-	*slot = e;
+	/* Acquire: same pairing, for the m we take. Relaxed on failure:
+	 * another thief took the slot; nothing is read through it.
+	 */
+	if (!__atomic_compare_exchange_n(slot, &m, NULL, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		lfpool_stack_push(&ctx->pool->empty, e);
+		return 0;
+	}
+	/* Relaxed: nobody writes the count while the slot is NULL. */
+	k = __atomic_load_n(count, __ATOMIC_RELAXED);
 	lfpool_set_count(count, 0);
+	/* Release: the count of 0 happens before another thief's acquire
+	 * load of the slot, and (with the release of steal) before the
+	 * owner's next call.
+	 */
+	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
 	m->count = k;
 	lfpool_mag_put(ctx, m);
 	return k;
 }
 
-/* The owner is outside an operation and steal holds the cache. */
+/* The owner is outside an operation and cannot enter while we are in. */
 static uint32_t
 steal_cache(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 {
@@ -142,22 +164,21 @@ steal_cache(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 }
 
 static void
-steal_release(struct lfpool_cache *c)
+steal_leave(struct lfpool_cache *c)
 {
-	/* Release: the magazines this steal left in the cache happen before
-	 * the owner's next acquire load of steal in cache_enter().
+	/* Release: the slots this thief left happen before the owner's
+	 * acquire load of steal in cache_enter() that reads 0 (the later
+	 * decrements of other thieves continue the release sequence).
 	 */
-	__atomic_store_n(&c->steal, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&c->steal, 1, __ATOMIC_RELEASE);
 }
 
-/* Mark c for this steal; false when it is not worth or not safe to. */
+/* Enter c as a thief; false when it is not worth or not safe to. */
 static bool
-steal_mark(struct lfpool_cache *c, enum steal_mode mode, uint32_t *objs)
+steal_enter(struct lfpool_cache *c, enum steal_mode mode, uint32_t *objs)
 {
-	uint8_t idle = 0;
-
-	/* Relaxed: a guess that picks the caches to mark; the held cache is
-	 * read again once the protocol has made it ours.
+	/* Relaxed: a guess that picks the caches to enter; the slots are
+	 * read again once the protocol has kept the owner out.
 	 */
 	*objs = __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED) +
 		__atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
@@ -170,65 +191,93 @@ steal_mark(struct lfpool_cache *c, enum steal_mode mode, uint32_t *objs)
 	if (mode != STEAL_MODE_MEMBARRIER &&
 		!__atomic_load_n(&c->fenced, __ATOMIC_RELAXED))
 		return false;
-	/* Relaxed: one thief at a time per cache; the heavy fence orders
-	 * this store before the loads of busy.
+	/* Relaxed: the heavy fence orders this store before the loads of
+	 * busy; at most as many thieves as threads, far below 2^16.
 	 */
-	return __atomic_compare_exchange_n(
-		&c->steal, &idle, 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->steal, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
-unsigned int
-lfpool_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	unsigned int need)
+/* Take what the entered caches hold whose owners are out. */
+static unsigned int
+steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
+	unsigned int nb, bool only_fenced)
 {
-	struct lfpool *pool = ctx->pool;
-	enum steal_mode mode = mode_get();
-	struct lfpool_cache *marked[RTE_MAX_LCORE], *c;
-	bool all_local = true, any_fast = false, only_fenced;
-	unsigned int nb = 0, i, moved = 0;
-	uint64_t guess = 0;
-	uint32_t objs, k;
+	unsigned int i, moved = 0;
+	uint32_t k;
 
-	for (i = 0; i < RTE_MAX_LCORE && guess < need; i++) {
+	for (i = 0; i < nb; i++) {
+		/* Acquire: pairs with the release in cache_leave(), so the
+		 * owner's last call is complete in what this thread reads.
+		 * Relaxed on fenced: see steal_enter().
+		 */
+		if (__atomic_load_n(&in[i]->busy, __ATOMIC_ACQUIRE) ||
+			(only_fenced &&
+				!__atomic_load_n(
+					&in[i]->fenced, __ATOMIC_RELAXED))) {
+			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
+		} else {
+			k = steal_cache(ctx, in[i]);
+			LFPOOL_STAT_ADD(ctx, steals, k > 0);
+			LFPOOL_STAT_ADD(ctx, steal_fails, k == 0);
+			moved += k;
+		}
+		steal_leave(in[i]);
+	}
+	return moved;
+}
+
+/*
+ * One round: enter caches from *next on until they seem to hold need
+ * objects, one heavy fence for them all, take what they hold.
+ */
+static unsigned int
+steal_round(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	enum steal_mode mode, unsigned int *next, unsigned int need)
+{
+	struct lfpool_cache *in[RTE_MAX_LCORE], *c;
+	bool all_local = true, any_fast = false;
+	unsigned int nb = 0, i;
+	uint64_t guess = 0;
+	uint32_t objs;
+
+	for (i = *next; i < RTE_MAX_LCORE && guess < need; i++) {
 		/* Acquire: pairs with the release in lfpool_lcore_init(). */
-		c = __atomic_load_n(&pool->caches[i], __ATOMIC_ACQUIRE);
-		if (c == NULL || c == self || !steal_mark(c, mode, &objs))
+		c = __atomic_load_n(&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
+		if (c == NULL || c == self || !steal_enter(c, mode, &objs))
 			continue;
-		marked[nb++] = c;
+		in[nb++] = c;
 		guess += objs;
-		/* Relaxed: see steal_mark(). */
+		/* Relaxed: see steal_enter(). */
 		if (!__atomic_load_n(&c->fenced, __ATOMIC_RELAXED)) {
 			any_fast = true;
-			/* Relaxed: owner is stable while the cache holds
-			 * objects (it is cleared after a flush).
+			/* Relaxed: a cache is only ever owned by threads of
+			 * the process that created the pool.
 			 */
 			if (__atomic_load_n(&c->owner, __ATOMIC_RELAXED) !=
 				lfpool_pid)
 				all_local = false;
 		}
 	}
+	*next = i;
 	if (nb == 0)
 		return 0;
-	only_fenced = !steal_heavy_fence(ctx, all_local, any_fast);
-	for (i = 0; i < nb; i++) {
-		c = marked[i];
-		/* Acquire: pairs with the release in cache_leave(), so the
-		 * owner's last call is complete in what this thread reads.
-		 * Relaxed on fenced: see steal_mark().
-		 */
-		if (__atomic_load_n(&c->busy, __ATOMIC_ACQUIRE) ||
-			(only_fenced &&
-				!__atomic_load_n(
-					&c->fenced, __ATOMIC_RELAXED))) {
-			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
-		} else {
-			k = steal_cache(ctx, c);
-			LFPOOL_STAT_ADD(ctx, steals, k > 0);
-			LFPOOL_STAT_ADD(ctx, steal_fails, k == 0);
-			moved += k;
-		}
-		steal_release(c);
-	}
+	return steal_take(
+		ctx, in, nb, !steal_heavy_fence(ctx, all_local, any_fast));
+}
+
+unsigned int
+lfpool_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	unsigned int need)
+{
+	enum steal_mode mode = mode_get();
+	unsigned int next = 0, moved = 0;
+
+	/* A round whose owners were inside a call moves less than it
+	 * guessed: go on with the caches after it.
+	 */
+	while (moved < need && next < RTE_MAX_LCORE)
+		moved += steal_round(ctx, self, mode, &next, need - moved);
 	LFPOOL_STAT_ADD(ctx, stolen_objs, moved);
 	return moved;
 }

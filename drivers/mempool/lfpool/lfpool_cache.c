@@ -352,7 +352,7 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	return 0;
 }
 
-/* --- lcore life cycle (EAL callbacks, serialised by EAL) --- */
+/* --- lcore life cycle (lfpool_lcore.c's callbacks, serialised by EAL) --- */
 
 static struct lfpool_cache *
 cache_alloc(struct lfpool *pool, unsigned int lcore_id)
@@ -384,15 +384,14 @@ callback_cache(const struct lfpool *pool, unsigned int lcore_id)
 }
 
 /*
- * Init callback: runs for every lcore when the pool is created (on the
- * creating thread) and later on each thread that calls
- * rte_thread_register(). A failure leaves the lcore without a cache (the
- * cacheless path serves it) rather than refusing the thread.
+ * Runs for every lcore when the pool is created (on the creating thread)
+ * and later on each thread that calls rte_thread_register(). A failure
+ * leaves the lcore without a cache (the cacheless path serves it) rather
+ * than refusing the thread.
  */
-int
-lfpool_lcore_init(unsigned int lcore_id, void *arg)
+void
+lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 {
-	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	bool fresh = c == NULL;
@@ -404,13 +403,13 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 	if (c == NULL) {
 		LFPOOL_LOG(WARNING, "%s: no memory for lcore %u's cache",
 			mp->name, lcore_id);
-		return 0;
+		return;
 	}
 	/* Acquire: pairs with the release store in lfpool_lcore_uninit():
 	 * the previous owner's flush and counters happen before our use.
 	 */
 	if (__atomic_load_n(&c->owner, __ATOMIC_ACQUIRE) != 0)
-		return 0; /* Already set up: EAL never inits an lcore twice. */
+		return; /* Already set up: EAL never inits an lcore twice. */
 	/* The cache's two magazines went back to the depot with its
 	 * previous owner's objects; as many empty ones stand for them.
 	 */
@@ -446,7 +445,6 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 		 * in readers of the counters.
 		 */
 		__atomic_store_n(&pool->caches[lcore_id], c, __ATOMIC_RELEASE);
-	return 0;
 }
 
 /*
@@ -471,14 +469,12 @@ cache_flush(struct lfpool *pool, struct lfpool_cache *c)
 }
 
 /*
- * Uninit callback: runs on a registered thread that unregisters (in that
- * thread, its lcore id still set), and for every lcore when the pool is
- * freed (then there is nothing to flush).
+ * Runs on a registered thread that unregisters (in that thread, its lcore
+ * id still set); not when the pool is freed (it is no longer live then).
  */
 void
-lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
+lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp)
 {
-	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	struct rte_mempool_cache *dc;
@@ -489,16 +485,13 @@ lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
 	if (c == NULL ||
 		__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
 		return;
-	/* Relaxed: set by the freeing thread, which runs this callback. */
-	if (!__atomic_load_n(&pool->freeing, __ATOMIC_RELAXED)) {
-		/* DPDK's own cache first: its flush enqueues through
-		 * lfpool_enqueue(), into this lcore's cache, flushed next.
-		 */
-		dc = rte_mempool_default_cache(mp, lcore_id);
-		if (dc != NULL)
-			rte_mempool_cache_flush(dc, mp);
-		cache_flush(pool, c);
-	}
+	/* DPDK's own cache first: its flush enqueues through
+	 * lfpool_enqueue(), into this lcore's cache, flushed next.
+	 */
+	dc = rte_mempool_default_cache(mp, lcore_id);
+	if (dc != NULL)
+		rte_mempool_cache_flush(dc, mp);
+	cache_flush(pool, c);
 	/* Release: the flush happens before the next owner's acquire in
 	 * lfpool_lcore_init().
 	 */

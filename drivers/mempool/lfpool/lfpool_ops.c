@@ -14,6 +14,7 @@
 
 #include <rte_common.h>
 #include <rte_cpuflags.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -131,6 +132,17 @@ pool_setup(struct rte_mempool *mp, struct lfpool *pool)
 	return 0;
 }
 
+/* A pool's identity for its life: the TSC and a count, never reused. */
+static uint64_t
+pool_gen(void)
+{
+	static uint32_t count;
+
+	/* Relaxed: only uniqueness matters. */
+	return (rte_get_tsc_cycles() << 16) ^
+		__atomic_fetch_add(&count, 1, __ATOMIC_RELAXED);
+}
+
 static int
 lfpool_alloc(struct rte_mempool *mp)
 {
@@ -144,6 +156,16 @@ lfpool_alloc(struct rte_mempool *mp)
 			mp->name);
 		rte_errno = ENOTSUP;
 		return -ENOTSUP;
+	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* A secondary's lcores cannot own caches: their lcore ids
+		 * may be the primary's, and its callbacks die with it.
+		 */
+		LFPOOL_LOG(ERR,
+			"%s: lfpool pools are created by the primary process",
+			mp->name);
+		rte_errno = E_RTE_SECONDARY;
+		return -E_RTE_SECONDARY;
 	}
 	lfpool_steal_init();
 	pool = lfpool_mem_alloc("lfpool", sizeof(*pool), mp->socket_id);
@@ -162,13 +184,11 @@ lfpool_alloc(struct rte_mempool *mp)
 	ret = lfpool_slab_add(pool, 1 + pool->spare_target);
 	if (ret < 0)
 		goto no_slab;
+	pool->gen = pool_gen();
 	mp->pool_data = pool;
-	pool->lcore_cb = rte_lcore_callback_register(
-		mp->name, lfpool_lcore_init, lfpool_lcore_uninit, mp);
-	if (pool->lcore_cb == NULL) {
-		ret = -ENOMEM;
+	ret = lfpool_callbacks_register(mp);
+	if (ret < 0)
 		goto no_callback;
-	}
 	LFPOOL_LOG(DEBUG, "%s: %u objects, magazines of %u, spare %u", mp->name,
 		mp->size, pool->cap, pool->spare_target);
 	return 0;
@@ -194,10 +214,8 @@ lfpool_free(struct rte_mempool *mp)
 
 	if (pool == NULL)
 		return;
-	/* Relaxed: read by the uninit callbacks run below by this thread. */
-	__atomic_store_n(&pool->freeing, 1, __ATOMIC_RELAXED);
-	if (pool->lcore_cb != NULL)
-		rte_lcore_callback_unregister(pool->lcore_cb);
+	/* The creator's callbacks; any process may free the pool. */
+	lfpool_callbacks_unregister(mp);
 	lfpool_caches_free(pool);
 	lfpool_mags_free_all(pool);
 	lfpool_mem_free(pool);

@@ -222,9 +222,8 @@ struct lfpool {
 	uint32_t spare_target; /* Empty magazines reserved beyond need. */
 	int socket_id;
 	uint32_t base_set; /* 1 once base is fixed (first populate). */
-	/* Primary only: EAL lcore callback handle, and 1 while freeing. */
-	void *lcore_cb;
-	uint32_t freeing;
+	/* Identity of this pool's life, for the creator's lcore callbacks. */
+	uint64_t gen;
 	struct lfpool_slab *slabs; /* Control path only. */
 
 	/* Depot: each head on its own cache line. */
@@ -384,8 +383,9 @@ void lfpool_sample_in_use(struct lfpool *pool);
 /* lfpool_cache.c: per-lcore caches and the ops' enqueue/dequeue. */
 int lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n);
 int lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n);
-int lfpool_lcore_init(unsigned int lcore_id, void *arg);
-void lfpool_lcore_uninit(unsigned int lcore_id, void *arg);
+/* A live pool's lcore life cycle: lcore_id gets or gives up its cache. */
+void lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp);
+void lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp);
 uint64_t lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches);
 void lfpool_caches_free(struct lfpool *pool);
 
@@ -401,6 +401,10 @@ bool lfpool_steal_owner_fenced(void);
  */
 unsigned int lfpool_steal(struct lfpool_ctx *ctx,
 	const struct lfpool_cache *self, unsigned int need);
+
+/* lfpool_lcore.c: the creator's EAL lcore callbacks (process-local). */
+int lfpool_callbacks_register(struct rte_mempool *mp);
+void lfpool_callbacks_unregister(struct rte_mempool *mp);
 
 /* lfpool_stats.c: counters by name (telemetry), snapshots and sums. */
 struct lfpool_stat_field {

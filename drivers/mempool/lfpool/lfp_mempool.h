@@ -98,9 +98,15 @@
  * populated chunk, a cache's first registration), kept until the pool is
  * freed and never returned to the heap before: a popper that reads the
  * link of a magazine popped meanwhile reads a magazine, and the tag makes
- * its CAS fail. A stale {pointer, version} can only match after 2^40
- * operations on that stack while one thread is stalled between two
- * instructions. Creation fails with -ENOTSUP where 16-byte CAS is missing.
+ * its CAS fail. The tag wraps after 2^40 successful CAS on one stack:
+ * about 18 minutes at 10^9 CAS/s, 15 hours at 2 * 10^7 CAS/s (a 16-byte
+ * CAS that another core contends costs tens of ns). A popper's stale
+ * {pointer, version} matches the head falsely only if, between its read
+ * and its CAS (one stall between two instructions, e.g. a process
+ * stopped by SIGSTOP), the stack saw a whole multiple of 2^40 CAS *and*
+ * the same magazine is on top at the same depth at that instant: a stall
+ * of 15 hours or more, then a coincidence of about one in 2^40 on the
+ * tag alone. Creation fails with -ENOTSUP where 16-byte CAS is missing.
  *
  * Progress: get, put and get_count are lock-free and call neither the
  * heap (rte_malloc/rte_free take DPDK's heap lock, shared by every

@@ -218,6 +218,11 @@ struct lfp_mempool_stats {
 	 */
 	uint64_t steal_fails;
 	uint64_t stolen_objs; /**< Objects moved to the depot by steals. */
+	/**
+	 * Calls of this lcore that ended by handing its cache to the depot,
+	 * asked by a thief that found it inside the call.
+	 */
+	uint64_t hand_overs;
 	uint64_t membarriers; /**< membarrier(2) calls issued by steals. */
 	/* Pool-wide values, in the total only. */
 	uint64_t populated; /**< Objects populated so far. */

@@ -58,12 +58,20 @@ cache_of(struct lfpool *pool)
 	return c;
 }
 
-/* The owner leaves the cache: a thief may take it from now on. */
+/*
+ * The owner leaves the cache: a thief may take it from now on. A thief
+ * that found the cache busy asked for its objects: hand them over first.
+ */
 static inline void
-cache_leave(struct lfpool_cache *c)
+cache_leave(struct lfpool *pool, struct lfpool_cache *c)
 {
+	/* Relaxed: a request, not a synchronisation; the objects travel
+	 * through the depot's release/acquire CAS.
+	 */
+	if (unlikely(__atomic_load_n(&c->want, __ATOMIC_RELAXED)))
+		lfpool_cache_hand_over(pool, c);
 	/* Release: the magazines and counts as this call left them happen
-	 * before a thief's acquire load of busy in lfpool_steal().
+	 * before a thief's acquire load of busy in steal_take().
 	 */
 	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
@@ -80,8 +88,8 @@ cache_enter(struct lfpool_cache *c)
 {
 	/* Relaxed: ordered before the load of steal by the barrier below. */
 	__atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
-	/* Relaxed: set before this thread took the cache, never changed. */
-	if (unlikely(__atomic_load_n(&c->fenced, __ATOMIC_RELAXED)))
+	/* Relaxed: set once per process, before any cache is made. */
+	if (unlikely(__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED)))
 		/* Fence mode: pairs with the thief's full fence in
 		 * steal_heavy_fence(), which cannot reach this thread.
 		 */
@@ -97,7 +105,8 @@ cache_enter(struct lfpool_cache *c)
 	 */
 	if (likely(__atomic_load_n(&c->steal, __ATOMIC_ACQUIRE) == 0))
 		return true;
-	cache_leave(c);
+	/* Release: as in cache_leave(); this call touched nothing. */
+	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 	return false;
 }
 
@@ -175,7 +184,7 @@ cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 	LFPOOL_COUNT_OBJS(&ctx, put_objs, total);
 	if (depot)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
-	cache_leave(c);
+	cache_leave(pool, c);
 	return 0;
 }
 
@@ -193,21 +202,6 @@ cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
 }
 
 /*
- * Secure magazines holding need more objects than the cache: from the
- * depot, else from other lcores' caches (a steal), then the depot again.
- */
-static int
-cache_gather(struct lfpool_ctx *ctx, const struct lfpool_cache *c,
-	unsigned int need, struct lfpool_mag **chain)
-{
-	if (lfpool_depot_gather(ctx, need, chain) == 0)
-		return 0;
-	if (lfpool_steal(ctx, c, need) == 0)
-		return -ENOBUFS;
-	return lfpool_depot_gather(ctx, need, chain);
-}
-
-/*
  * More than loaded holds: previous (if full), then depot magazines, each
  * replacing the emptied loaded one. Every object is secured before objs
  * is written, so a failure leaves the cache and objs as they were.
@@ -220,11 +214,12 @@ cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	unsigned int local = c->loaded_count + c->prev_count, got;
 	struct lfpool_mag *chain = NULL, *next;
 
-	if (n > local && cache_gather(&ctx, c, n - local, &chain) < 0) {
+	if (n > local &&
+		lfpool_gather_or_steal(&ctx, c, n - local, &chain) < 0) {
 		LFPOOL_STAT_ADD(&ctx, get_fail_bulk, 1);
 		LFPOOL_STAT_ADD(&ctx, get_fail_objs, n);
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
-		cache_leave(c);
+		cache_leave(pool, c);
 		rte_errno = ENOBUFS;
 		return -ENOBUFS;
 	}
@@ -246,7 +241,7 @@ cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	LFPOOL_COUNT_OBJS(&ctx, get_objs, n);
 	if (n > local)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
-	cache_leave(c);
+	cache_leave(pool, c);
 	return 0;
 }
 
@@ -267,11 +262,14 @@ static __rte_noinline int
 depot_get(struct lfpool_ctx *ctx, const struct lfpool_cache *self, void **objs,
 	unsigned int n)
 {
-	int ret = lfpool_depot_dequeue(ctx, objs, n);
+	struct lfpool_mag *chain;
+	/* objs is not touched before every object is secured: DPDK's
+	 * cache passes its own array and expects it intact on failure.
+	 */
+	int ret = lfpool_gather_or_steal(ctx, self, n, &chain);
 
-	if (ret < 0 && lfpool_steal(ctx, self, n) > 0)
-		ret = lfpool_depot_dequeue(ctx, objs, n);
 	if (ret == 0) {
+		lfpool_chain_copy_out(ctx, chain, objs, n);
 		LFPOOL_STAT_ADD(ctx, get_bulk, 1);
 		LFPOOL_COUNT_OBJS(ctx, get_objs, n);
 	} else {
@@ -321,7 +319,7 @@ lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
 	lfpool_set_count(&c->loaded_count, cnt + n);
 	LFPOOL_OWNER_STAT_ADD(c, put_bulk, 1);
 	LFPOOL_OWNER_COUNT_OBJS(c, put_objs, n);
-	cache_leave(c);
+	cache_leave(pool, c);
 	return 0;
 }
 
@@ -348,7 +346,7 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	lfpool_set_count(&c->loaded_count, cnt - n);
 	LFPOOL_OWNER_STAT_ADD(c, get_bulk, 1);
 	LFPOOL_OWNER_COUNT_OBJS(c, get_objs, n);
-	cache_leave(c);
+	cache_leave(pool, c);
 	return 0;
 }
 
@@ -424,7 +422,8 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 			mp->name, lcore_id);
 	} else {
 		/* Relaxed: published by the release store of owner. */
-		__atomic_store_n(&c->fenced, lfpool_steal_owner_fenced(),
+		__atomic_store_n(&c->fenced,
+			__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED),
 			__ATOMIC_RELAXED);
 		/* A thief may still look at the cache its last owner left. */
 		while (!cache_enter(c))
@@ -433,7 +432,7 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 		c->previous = b;
 		lfpool_set_count(&c->loaded_count, 0);
 		lfpool_set_count(&c->prev_count, 0);
-		cache_leave(c);
+		cache_leave(pool, c);
 		/* Release: the fields above happen before the owner's
 		 * first use (relaxed load in cache_of(), after the acquire
 		 * load of the pointer or by the same thread).
@@ -465,7 +464,7 @@ cache_flush(struct lfpool *pool, struct lfpool_cache *c)
 	c->previous = NULL;
 	lfpool_set_count(&c->loaded_count, 0);
 	lfpool_set_count(&c->prev_count, 0);
-	cache_leave(c);
+	cache_leave(pool, c);
 }
 
 /*

@@ -448,26 +448,20 @@ lfpool_depot_gather(
 	return 0;
 }
 
-int
-lfpool_depot_dequeue(struct lfpool_ctx *ctx, void **objs, unsigned int n)
+void
+lfpool_chain_copy_out(struct lfpool_ctx *ctx, struct lfpool_mag *chain,
+	void **objs, unsigned int n)
 {
-	struct lfpool *pool = ctx->pool;
 	struct lfpool_mag *m, *next;
 	unsigned int got = 0;
 	uint32_t k;
 
-	/* objs is not touched before every object is secured: DPDK's
-	 * cache passes its own array and expects it intact on failure.
-	 */
-	if (lfpool_depot_gather(ctx, n, &m) < 0)
-		return -ENOBUFS;
-	for (; m != NULL; m = next) {
+	for (m = chain; m != NULL; m = next) {
 		next = lfpool_chain_next(m);
 		k = RTE_MIN(n - got, m->count);
-		lfpool_copy_out(pool, m, m->count, objs + got, k);
+		lfpool_copy_out(ctx->pool, m, m->count, objs + got, k);
 		m->count -= k;
 		got += k;
 		lfpool_mag_put(ctx, m); /* Empty, or the remainder. */
 	}
-	return 0;
 }

@@ -168,7 +168,8 @@ union lfpool_partial {
  * busy = 1, orders it before its load of steal with a compiler barrier
  * (membarrier mode) or a full fence (fence mode), and takes the cache only
  * if steal is 0; a thief increments steal, issues the heavy fence, and
- * takes magazines only if busy is 0. Thieves exclude each other slot by
+ * takes magazines only if busy is 0, else sets want, and the owner hands
+ * its objects to the depot as that call ends. Thieves exclude each other slot by
  * slot: a CAS of loaded (or previous) to NULL makes the magazine one
  * thief's, so a thief stopped mid-steal holds up one magazine, not the
  * cache.
@@ -184,7 +185,7 @@ struct lfpool_cache {
 	/* Process of the owning thread, 0 while no thread owns the cache. */
 	pid_t owner;
 	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
-	uint8_t fenced; /* Owner uses a full fence (no membarrier). */
+	uint8_t want;	/* Thief: hand the objects over as the call ends. */
 	uint16_t steal; /* Thieves inside the cache (atomic RMW). */
 	/*
 	 * Owner's counters: relaxed stores by the owner (get_objs and
@@ -193,6 +194,7 @@ struct lfpool_cache {
 	 */
 	struct lfp_mempool_stats st;
 	uint32_t lcore_id;
+	uint8_t fenced; /* The owner's process has no membarrier. */
 } __rte_cache_aligned;
 
 /* Store of a count that statistics read (owner, or thief under steal). */
@@ -374,7 +376,9 @@ int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags);
 int lfpool_depot_gather(
 	struct lfpool_ctx *ctx, unsigned int need, struct lfpool_mag **chain);
 struct lfpool_mag *lfpool_chain_next(const struct lfpool_mag *m);
-int lfpool_depot_dequeue(struct lfpool_ctx *ctx, void **objs, unsigned int n);
+/* Copy n objects out of a gathered chain, giving its magazines back. */
+void lfpool_chain_copy_out(struct lfpool_ctx *ctx, struct lfpool_mag *chain,
+	void **objs, unsigned int n);
 void lfpool_depot_enqueue(
 	struct lfpool_ctx *ctx, void *const *objs, unsigned int n);
 uint64_t lfpool_depot_count(const struct lfpool *pool);
@@ -392,15 +396,21 @@ void lfpool_caches_free(struct lfpool *pool);
 /* lfpool_steal.c: taking objects out of other lcores' caches. */
 /* Set up this process's side of the protocol (once; control path). */
 void lfpool_steal_init(void);
-/* Fence mode of the caches this process's threads come to own. */
-bool lfpool_steal_owner_fenced(void);
 /*
- * Move objects from other caches than self (NULL: none is the caller's)
- * to the depot, aiming at need objects; returns how many moved. Only
- * caches whose owner is outside an operation give up their objects.
+ * lfpool_depot_gather(), and when the depot is short, objects from other
+ * caches than self (NULL: none is the caller's): taken from those whose
+ * owner is out of a call, handed over by the others as their call ends,
+ * waited for LFPOOL_STEAL_WAIT_US at most. All or nothing: -ENOBUFS.
  */
-unsigned int lfpool_steal(struct lfpool_ctx *ctx,
-	const struct lfpool_cache *self, unsigned int need);
+int lfpool_gather_or_steal(struct lfpool_ctx *ctx,
+	const struct lfpool_cache *self, unsigned int need,
+	struct lfpool_mag **chain);
+/* Owner, at the end of a call a thief asked it to: empty the cache. */
+void lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c);
+/* How long a starving get waits for owners inside a call. */
+#define LFPOOL_STEAL_WAIT_US 50
+/* This process's caches use a full fence (no membarrier). */
+extern uint8_t lfpool_owner_fenced;
 
 /* lfpool_lcore.c: the creator's EAL lcore callbacks (process-local). */
 int lfpool_callbacks_register(struct rte_mempool *mp);

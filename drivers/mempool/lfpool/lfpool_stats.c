@@ -39,6 +39,7 @@ const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(steals),
 	FIELD(steal_fails),
 	FIELD(stolen_objs),
+	FIELD(hand_overs),
 	FIELD(membarriers),
 	/* Pool-wide values from here on. */
 	FIELD(populated),

@@ -26,7 +26,9 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
+#include <rte_pause.h>
 
 #include "lfpool_private.h"
 
@@ -38,6 +40,7 @@ enum steal_mode {
 
 /* This process's mode; set once (a race sets the same value twice). */
 static enum steal_mode steal_mode;
+uint8_t lfpool_owner_fenced;
 
 static int
 membarrier(int cmd)
@@ -76,6 +79,11 @@ lfpool_steal_init(void)
 			"membarrier(2) unavailable (%s): cache owners of this "
 			"process use a full fence per call",
 			strerror(errno));
+	/* Relaxed: read by owners of caches made after this call, which
+	 * the release store of the cache pointer publishes.
+	 */
+	__atomic_store_n(&lfpool_owner_fenced, mode == STEAL_MODE_FENCE,
+		__ATOMIC_RELAXED);
 	/* Relaxed: see above. */
 	__atomic_store_n(&steal_mode, mode, __ATOMIC_RELAXED);
 }
@@ -86,12 +94,6 @@ mode_get(void)
 	lfpool_steal_init();
 	/* Relaxed: see lfpool_steal_init(). */
 	return __atomic_load_n(&steal_mode, __ATOMIC_RELAXED);
-}
-
-bool
-lfpool_steal_owner_fenced(void)
-{
-	return mode_get() != STEAL_MODE_MEMBARRIER;
 }
 
 /*
@@ -115,9 +117,10 @@ steal_heavy_fence(struct lfpool_ctx *ctx, bool all_local, bool need_membarrier)
 }
 
 /*
- * Take one magazine slot of a cache whose owner is out: CAS it to NULL
- * (other thieves skip a NULL slot), read its count, then put an empty
- * magazine in its place. Returns the objects moved to the depot.
+ * Take one magazine slot of a cache whose owner is out (or of the
+ * owner's own cache, at a hand-over): CAS it to NULL (other thieves skip
+ * a NULL slot), read its count, then put an empty magazine in its place.
+ * Returns the objects moved to the depot.
  */
 static uint32_t
 steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
@@ -155,7 +158,7 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	return k;
 }
 
-/* The owner is outside an operation and cannot enter while we are in. */
+/* No one else touches the cache's slots but thieves, by CAS. */
 static uint32_t
 steal_cache(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 {
@@ -198,23 +201,30 @@ steal_enter(struct lfpool_cache *c, enum steal_mode mode, uint32_t *objs)
 	return true;
 }
 
-/* Take what the entered caches hold whose owners are out. */
+/*
+ * Take what the entered caches hold whose owners are out; ask the others
+ * to hand their objects over as their call ends (*asked).
+ */
 static unsigned int
 steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
-	unsigned int nb, bool only_fenced)
+	unsigned int nb, bool only_fenced, bool *asked)
 {
 	unsigned int i, moved = 0;
 	uint32_t k;
 
 	for (i = 0; i < nb; i++) {
-		/* Acquire: pairs with the release in cache_leave(), so the
-		 * owner's last call is complete in what this thread reads.
-		 * Relaxed on fenced: see steal_enter().
-		 */
-		if (__atomic_load_n(&in[i]->busy, __ATOMIC_ACQUIRE) ||
-			(only_fenced &&
-				!__atomic_load_n(
-					&in[i]->fenced, __ATOMIC_RELAXED))) {
+		/* Relaxed: see steal_enter(). */
+		if (only_fenced &&
+			!__atomic_load_n(&in[i]->fenced, __ATOMIC_RELAXED)) {
+			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
+		} else if (__atomic_load_n(&in[i]->busy, __ATOMIC_ACQUIRE)) {
+			/* Acquire above: pairs with the release in
+			 * cache_leave(), so the owner's last call is complete
+			 * in what this thread reads. Relaxed here: a request;
+			 * cache_leave() reads it.
+			 */
+			__atomic_store_n(&in[i]->want, 1, __ATOMIC_RELAXED);
+			*asked = true;
 			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
 		} else {
 			k = steal_cache(ctx, in[i]);
@@ -233,7 +243,8 @@ steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
  */
 static unsigned int
 steal_round(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	enum steal_mode mode, unsigned int *next, unsigned int need)
+	enum steal_mode mode, unsigned int *next, unsigned int need,
+	bool *asked)
 {
 	struct lfpool_cache *in[RTE_MAX_LCORE], *c;
 	bool all_local = true, any_fast = false;
@@ -262,13 +273,14 @@ steal_round(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	*next = i;
 	if (nb == 0)
 		return 0;
-	return steal_take(
-		ctx, in, nb, !steal_heavy_fence(ctx, all_local, any_fast));
+	return steal_take(ctx, in, nb,
+		!steal_heavy_fence(ctx, all_local, any_fast), asked);
 }
 
-unsigned int
-lfpool_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	unsigned int need)
+/* Rounds until need objects moved or every cache was looked at. */
+static unsigned int
+steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	unsigned int need, bool *asked)
 {
 	enum steal_mode mode = mode_get();
 	unsigned int next = 0, moved = 0;
@@ -277,7 +289,50 @@ lfpool_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	 * guessed: go on with the caches after it.
 	 */
 	while (moved < need && next < RTE_MAX_LCORE)
-		moved += steal_round(ctx, self, mode, &next, need - moved);
+		moved += steal_round(
+			ctx, self, mode, &next, need - moved, asked);
 	LFPOOL_STAT_ADD(ctx, stolen_objs, moved);
 	return moved;
+}
+
+int
+lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	unsigned int need, struct lfpool_mag **chain)
+{
+	uint64_t deadline;
+	bool asked = false;
+
+	if (lfpool_depot_gather(ctx, need, chain) == 0)
+		return 0;
+	steal(ctx, self, need, &asked);
+	if (lfpool_depot_gather(ctx, need, chain) == 0)
+		return 0;
+	if (!asked)
+		return -ENOBUFS;
+	/* Owners inside a call hand their objects over as it ends, within
+	 * nanoseconds unless they were preempted: wait a little for them.
+	 */
+	deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
+	do {
+		rte_pause();
+		if (lfpool_depot_gather(ctx, need, chain) == 0)
+			return 0;
+	} while (rte_get_tsc_cycles() < deadline);
+	return -ENOBUFS;
+}
+
+void
+lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c)
+{
+	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
+	uint32_t moved;
+
+	/* Relaxed: the owner's own flag from now on; a later request sets
+	 * it again.
+	 */
+	__atomic_store_n(&c->want, 0, __ATOMIC_RELAXED);
+	moved = steal_cache(&ctx, c);
+	LFPOOL_STAT_ADD(&ctx, hand_overs, moved > 0);
+	RTE_SET_USED(moved);
 }

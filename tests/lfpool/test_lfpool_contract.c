@@ -691,7 +691,151 @@ test_steal_mode(void)
 	rte_mempool_free(mp);
 }
 
+/* --- A thief stopped inside a steal --- */
+
+static sem_t thief_stopped, thief_resume;
+static RTE_DEFINE_PER_LCORE(bool, thief_victim);
+
+/* Stops the victim in its first depot pop inside a steal. */
+static void
+thief_hook(const struct rte_mempool *mp, void *arg)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(arg);
+	if (!RTE_PER_LCORE(thief_victim))
+		return;
+	RTE_PER_LCORE(thief_victim) = false;
+	sem_post(&thief_stopped);
+	sem_wait(&thief_resume);
+}
+
+struct thief_arg {
+	struct rte_mempool *mp;
+	void *obj;
+	int ret;
+};
+
+/* A cacheless thread whose get must steal; it stops inside the steal. */
+static void *
+thief_thread(void *arg)
+{
+	struct thief_arg *t = arg;
+
+	RTE_PER_LCORE(thief_victim) = true;
+	t->ret = rte_mempool_generic_get(t->mp, &t->obj, 1, NULL);
+	return NULL;
+}
+
+struct owner_arg {
+	struct rte_mempool *mp;
+	sem_t filled, go;
+	uint32_t unregistered;
+};
+
+/* A registered thread parks objects in its cache, then unregisters. */
+static void *
+owner_thread(void *arg)
+{
+	struct owner_arg *o = arg;
+	void *objs[64];
+
+	if (rte_thread_register() != 0)
+		return NULL;
+	if (rte_mempool_generic_get(o->mp, objs, RTE_DIM(objs), NULL) == 0)
+		rte_mempool_generic_put(o->mp, objs, RTE_DIM(objs), NULL);
+	sem_post(&o->filled);
+	sem_wait(&o->go);
+	rte_thread_unregister();
+	lt_flag_set(&o->unregistered);
+	return NULL;
+}
+
+/* Take everything but what the owner's cache holds; returns how many. */
+static unsigned int
+hold_depot(struct rte_mempool *mp, void **objs)
+{
+	unsigned int n = 0;
+
+	while (n < CONTRACT_POOL_SIZE &&
+		lfpool_depot_count(mp->pool_data) > 0 &&
+		rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
+		n++;
+	return n;
+}
+
+/*
+ * A thief stopped in the middle of a steal holds up only the magazine it
+ * is taking: the owner of the cache it is in still unregisters (EAL's
+ * lcore lock and the mempool list lock are held meanwhile), and the
+ * next pool can still be created. A get that no steal could satisfy
+ * issues no membarrier at all.
+ */
+static void
+test_stopped_thief(void)
+{
+	struct owner_arg o = {0};
+	struct thief_arg t = {0};
+	struct lfp_mempool_stats before, after;
+	struct rte_mempool *mp, *other;
+	pthread_t owner, thief;
+	unsigned int held, wait;
+	void **objs;
+
+	mp = lt_pool_create(
+		"lt_thief", LT_OPS_LFPOOL, CONTRACT_POOL_SIZE, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	objs = calloc(CONTRACT_POOL_SIZE + 1, sizeof(*objs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
+	CU_ASSERT_EQUAL_FATAL(lfp_mempool_stats_get(mp, &before, NULL), 0);
+	CU_ASSERT_NOT_EQUAL(
+		rte_mempool_generic_get(mp, objs, CONTRACT_POOL_SIZE + 1, NULL),
+		0);
+	CU_ASSERT_EQUAL_FATAL(lfp_mempool_stats_get(mp, &after, NULL), 0);
+	CU_ASSERT_EQUAL(after.membarriers, before.membarriers);
+
+	o.mp = mp;
+	t.mp = mp;
+	CU_ASSERT_EQUAL_FATAL(sem_init(&o.filled, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&o.go, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&thief_stopped, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&thief_resume, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		pthread_create(&owner, NULL, owner_thread, &o), 0);
+	sem_wait(&o.filled);
+	/* Only the owner's cache holds objects now: the thief must steal. */
+	held = hold_depot(mp, objs);
+	lfp_mempool_set_test_hook(thief_hook, NULL);
+	CU_ASSERT_EQUAL_FATAL(
+		pthread_create(&thief, NULL, thief_thread, &t), 0);
+	sem_wait(&thief_stopped);
+
+	sem_post(&o.go);
+	for (wait = 0; wait < 2000 && !flag_get(&o.unregistered); wait++)
+		rte_delay_us_sleep(1000);
+	CU_ASSERT(flag_get(&o.unregistered));
+	other = lt_pool_create("lt_thief2", "ring_mp_mc", 64, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL(other);
+	rte_mempool_free(other);
+
+	sem_post(&thief_resume);
+	pthread_join(thief, NULL);
+	pthread_join(owner, NULL);
+	lfp_mempool_set_test_hook(NULL, NULL);
+	CU_ASSERT_EQUAL(t.ret, 0);
+	if (t.ret == 0)
+		rte_mempool_generic_put(mp, &t.obj, 1, NULL);
+	rte_mempool_generic_put(mp, objs, held, NULL);
+	free(objs);
+	sem_destroy(&o.filled);
+	sem_destroy(&o.go);
+	sem_destroy(&thief_stopped);
+	sem_destroy(&thief_resume);
+	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
+	rte_mempool_free(mp);
+}
+
 CU_TestInfo lt_contract_tests[] = {
+	{"stopped_thief", test_stopped_thief},
 	{"steal_mode", test_steal_mode},
 	{"conservation", test_conservation},
 	{"conservation_stopped", test_conservation_stopped},

@@ -29,7 +29,6 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
-#include <rte_pause.h>
 
 #include "lfpool_private.h"
 
@@ -50,10 +49,10 @@ cache_of(struct lfpool *pool)
 		return NULL;
 	/* Relaxed: this thread wrote owner itself (non-EAL thread) or got
 	 * it through the acquire above (EAL lcores, set at pool creation).
-	 * Another process's thread with the same lcore id reads a pid that
-	 * is not its own and stays off the cache.
+	 * Another process's thread with the same lcore id reads a token
+	 * that is not its own and stays off the cache.
 	 */
-	if (__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
+	if (__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_token)
 		return NULL;
 	return c;
 }
@@ -336,8 +335,11 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		return depot_get(&ctx, NULL, objs, n);
 	}
 	if (unlikely(!cache_enter(c))) {
+		/* Out of its cache, the owner may take from it as a
+		 * thief does.
+		 */
 		ctx = owner_ctx(pool, c);
-		return depot_get(&ctx, c, objs, n);
+		return depot_get(&ctx, NULL, objs, n);
 	}
 	cnt = c->loaded_count;
 	if (unlikely(n > cnt))
@@ -352,21 +354,27 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 
 /* --- lcore life cycle (lfpool_lcore.c's callbacks, serialised by EAL) --- */
 
+/*
+ * A new cache with its two magazines, and one more spare for the depot:
+ * each cache brings what it can hold and what its owner may have in
+ * flight, so the depot's spares do not shrink as threads register.
+ */
 static struct lfpool_cache *
 cache_alloc(struct lfpool *pool, unsigned int lcore_id)
 {
+	struct lfpool_mag *mags[2];
 	struct lfpool_cache *c;
 
 	c = lfpool_mem_alloc("lfpool_cache", sizeof(*c), pool->socket_id);
 	if (c == NULL)
 		return NULL;
-	/* Two magazines per cache, reserved with it: with them, the
-	 * depot keeps its spare ones whatever the number of caches.
-	 */
-	if (lfpool_slab_add(pool, 2) < 0) {
+	if (lfpool_slab_add(pool, 3, mags, RTE_DIM(mags)) < 0) {
 		lfpool_mem_free(c);
 		return NULL;
 	}
+	/* Nobody sees the cache before caches[lcore_id] is published. */
+	c->loaded = mags[0];
+	c->previous = mags[1];
 	c->lcore_id = lcore_id;
 	/* Relaxed: statistics only. */
 	__atomic_fetch_add(&pool->metadata_bytes, sizeof(*c), __ATOMIC_RELAXED);
@@ -385,7 +393,10 @@ callback_cache(const struct lfpool *pool, unsigned int lcore_id)
  * Runs for every lcore when the pool is created (on the creating thread)
  * and later on each thread that calls rte_thread_register(). A failure
  * leaves the lcore without a cache (the cacheless path serves it) rather
- * than refusing the thread.
+ * than refusing the thread. A cache used before keeps its magazines
+ * (empty, or with what no empty one could replace): thieves may still be
+ * inside it, and the new owner serves its calls from the depot until
+ * they are out, so nothing here waits for them.
  */
 void
 lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
@@ -393,8 +404,6 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	bool fresh = c == NULL;
-	struct lfpool_ctx ctx;
-	struct lfpool_mag *a, *b;
 
 	if (fresh)
 		c = cache_alloc(pool, lcore_id);
@@ -408,63 +417,20 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 	 */
 	if (__atomic_load_n(&c->owner, __ATOMIC_ACQUIRE) != 0)
 		return; /* Already set up: EAL never inits an lcore twice. */
-	/* The cache's two magazines went back to the depot with its
-	 * previous owner's objects; as many empty ones stand for them.
+	/* Relaxed: published by the release store of owner. */
+	__atomic_store_n(&c->fenced,
+		__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED),
+		__ATOMIC_RELAXED);
+	/* Release: the fields above happen before the owner's first use
+	 * (relaxed load in cache_of(), after the acquire load of the
+	 * pointer or by the same thread).
 	 */
-	a = lfpool_mag_get_empty(pool);
-	b = a != NULL ? lfpool_mag_get_empty(pool) : NULL;
-	if (b == NULL) {
-		if (a != NULL) {
-			ctx = owner_ctx(pool, c);
-			lfpool_mag_put(&ctx, a);
-		}
-		LFPOOL_LOG(WARNING, "%s: no magazines for lcore %u's cache",
-			mp->name, lcore_id);
-	} else {
-		/* Relaxed: published by the release store of owner. */
-		__atomic_store_n(&c->fenced,
-			__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED),
-			__ATOMIC_RELAXED);
-		/* A thief may still look at the cache its last owner left. */
-		while (!cache_enter(c))
-			rte_pause();
-		c->loaded = a;
-		c->previous = b;
-		lfpool_set_count(&c->loaded_count, 0);
-		lfpool_set_count(&c->prev_count, 0);
-		cache_leave(pool, c);
-		/* Release: the fields above happen before the owner's
-		 * first use (relaxed load in cache_of(), after the acquire
-		 * load of the pointer or by the same thread).
-		 */
-		__atomic_store_n(&c->owner, lfpool_pid, __ATOMIC_RELEASE);
-	}
+	__atomic_store_n(&c->owner, lfpool_token, __ATOMIC_RELEASE);
 	if (fresh)
 		/* Release: pairs with the acquire load in cache_of() and
 		 * in readers of the counters.
 		 */
 		__atomic_store_n(&pool->caches[lcore_id], c, __ATOMIC_RELEASE);
-}
-
-/*
- * Give everything the cache holds to the depot; the cache keeps nothing.
- * Thieves may be inside the cache (its owner is between calls): wait for
- * them, as this is the control path.
- */
-static void
-cache_flush(struct lfpool *pool, struct lfpool_cache *c)
-{
-	struct lfpool_ctx ctx = owner_ctx(pool, c);
-
-	while (!cache_enter(c))
-		rte_pause();
-	cache_give(&ctx, c->loaded, c->loaded_count);
-	cache_give(&ctx, c->previous, c->prev_count);
-	c->loaded = NULL;
-	c->previous = NULL;
-	lfpool_set_count(&c->loaded_count, 0);
-	lfpool_set_count(&c->prev_count, 0);
-	cache_leave(pool, c);
 }
 
 /*
@@ -478,11 +444,11 @@ lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp)
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	struct rte_mempool_cache *dc;
 
-	/* Relaxed: owner is only ever set to this process's pid by this
-	 * process's callbacks.
+	/* Relaxed: owner is only ever set to this process's token by
+	 * this process's callbacks.
 	 */
 	if (c == NULL ||
-		__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
+		__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_token)
 		return;
 	/* DPDK's own cache first: its flush enqueues through
 	 * lfpool_enqueue(), into this lcore's cache, flushed next.
@@ -490,7 +456,10 @@ lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp)
 	dc = rte_mempool_default_cache(mp, lcore_id);
 	if (dc != NULL)
 		rte_mempool_cache_flush(dc, mp);
-	cache_flush(pool, c);
+	/* Then every object to the depot, as a thief would take them
+	 * (a thief stopped inside keeps the one magazine it is taking).
+	 */
+	lfpool_cache_hand_over(pool, c);
 	/* Release: the flush happens before the next owner's acquire in
 	 * lfpool_lcore_init().
 	 */

@@ -200,16 +200,19 @@ pool_account(struct lfpool *pool, int64_t mags, int64_t bytes)
 }
 
 /*
- * Control path: nb_mags new empty magazines, allocated together. May run
+ * Control path: nb_mags new empty magazines, allocated together; the
+ * first nb_keep go to the caller, the others to the empty stack. May run
  * concurrently with get/put and with another slab_add (a thread registers
  * while the pool is populated): the slab list is a push-only stack.
  */
 int
-lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags)
+lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags, struct lfpool_mag **keep,
+	uint32_t nb_keep)
 {
 	size_t bytes = sizeof(struct lfpool_slab) +
 		(size_t)nb_mags * pool->mag_bytes;
 	struct lfpool_slab *slab;
+	struct lfpool_mag *m;
 	uint32_t i;
 
 	slab = lfpool_mem_alloc("lfpool_slab", bytes, pool->socket_id);
@@ -225,9 +228,13 @@ lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags)
 		false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 	pool_account(pool, nb_mags, bytes);
-	for (i = 0; i < nb_mags; i++)
-		lfpool_stack_push(&pool->empty,
-			RTE_PTR_ADD(slab + 1, (size_t)i * pool->mag_bytes));
+	for (i = 0; i < nb_mags; i++) {
+		m = RTE_PTR_ADD(slab + 1, (size_t)i * pool->mag_bytes);
+		if (i < nb_keep)
+			keep[i] = m;
+		else
+			lfpool_stack_push(&pool->empty, m);
+	}
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -25,11 +27,28 @@
 
 RTE_LOG_REGISTER(lfpool_logtype, mempool.lfpool, NOTICE);
 
-pid_t lfpool_pid;
+uint32_t lfpool_token;
 
-RTE_INIT(lfpool_pid_init)
+/*
+ * A random, non-zero identity for this process: pids repeat across pid
+ * namespaces (two containers sharing DPDK's files) and a fork() child
+ * keeps its parent's, so neither names a cache's owner safely.
+ */
+static void
+token_new(void)
 {
-	lfpool_pid = getpid();
+	uint32_t t = 0;
+
+	while (t == 0)
+		if (getrandom(&t, sizeof(t), 0) != sizeof(t))
+			t = (uint32_t)rte_rdtsc() ^ (uint32_t)getpid();
+	lfpool_token = t;
+}
+
+RTE_INIT(lfpool_token_init)
+{
+	token_new();
+	pthread_atfork(NULL, NULL, token_new);
 }
 
 bool
@@ -181,10 +200,11 @@ lfpool_alloc(struct rte_mempool *mp)
 	 * brings its own two, each populated chunk the ones its objects
 	 * fill. No get or put ever allocates one.
 	 */
-	ret = lfpool_slab_add(pool, 1 + pool->spare_target);
+	ret = lfpool_slab_add(pool, 1 + pool->spare_target, NULL, 0);
 	if (ret < 0)
 		goto no_slab;
 	pool->gen = pool_gen();
+	pool->creator = lfpool_token;
 	mp->pool_data = pool;
 	ret = lfpool_callbacks_register(mp);
 	if (ret < 0)
@@ -258,8 +278,9 @@ lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	}
 	objs = RTE_MIN((uint64_t)max_objs, (uint64_t)(len / total));
 	if (objs > 0) {
-		ret = lfpool_slab_add(
-			pool, (uint32_t)((objs + pool->cap - 1) / pool->cap));
+		ret = lfpool_slab_add(pool,
+			(uint32_t)((objs + pool->cap - 1) / pool->cap), NULL,
+			0);
 		if (ret < 0) {
 			LFPOOL_LOG(
 				ERR, "%s: no memory for magazines", mp->name);

@@ -182,8 +182,8 @@ struct lfpool_cache {
 	struct lfpool_mag *previous; /* Same; full or empty. */
 	uint32_t loaded_count;	     /* Same writers, relaxed loads. */
 	uint32_t prev_count;	     /* 0 or capacity; same rule. */
-	/* Process of the owning thread, 0 while no thread owns the cache. */
-	pid_t owner;
+	/* lfpool_token of the owner's process, 0 while nobody owns it. */
+	uint32_t owner;
 	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
 	uint8_t want;	/* Thief: hand the objects over as the call ends. */
 	uint16_t steal; /* Thieves inside the cache (atomic RMW). */
@@ -226,6 +226,8 @@ struct lfpool {
 	uint32_t base_set; /* 1 once base is fixed (first populate). */
 	/* Identity of this pool's life, for the creator's lcore callbacks. */
 	uint64_t gen;
+	/* lfpool_token of the creating process, which owns every cache. */
+	uint32_t creator;
 	struct lfpool_slab *slabs; /* Control path only. */
 
 	/* Depot: each head on its own cache line. */
@@ -302,8 +304,8 @@ lfpool_copy_out(const struct lfpool *pool, const struct lfpool_mag *m,
 void *lfpool_mem_alloc(const char *what, size_t size, int socket_id);
 void lfpool_mem_free(void *ptr);
 
-/* The process's pid, compared with lfpool_cache.owner. */
-extern pid_t lfpool_pid;
+/* This process's random identity, compared with lfpool_cache.owner. */
+extern uint32_t lfpool_token;
 
 /*
  * Counter update: no RMW for a single writer, atomic RMW when shared.
@@ -366,7 +368,8 @@ uint32_t lfpool_partial_count(const struct lfpool *pool);
 struct lfpool_mag *lfpool_mag_get_empty(struct lfpool *pool);
 void lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m);
 void lfpool_mags_free_all(struct lfpool *pool);
-int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags);
+int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags,
+	struct lfpool_mag **keep, uint32_t nb_keep);
 /*
  * Take magazines from the depot until they hold at least need objects,
  * chained through next in order of arrival (lfpool_chain_next()), so all

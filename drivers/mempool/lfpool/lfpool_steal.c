@@ -99,7 +99,7 @@ mode_get(void)
 /*
  * The heavy side. The fence pairs with the owners' fence in fence mode;
  * membarrier() with their compiler barrier in membarrier mode, on this
- * process's threads only when every marked owner is local. Returns false
+ * process's threads only when the owners are local. Returns false
  * when membarrier failed: only fence-mode caches may be taken then.
  */
 static bool
@@ -119,14 +119,15 @@ steal_heavy_fence(struct lfpool_ctx *ctx, bool all_local, bool need_membarrier)
 /*
  * Take one magazine slot of a cache whose owner is out (or of the
  * owner's own cache, at a hand-over): CAS it to NULL (other thieves skip
- * a NULL slot), read its count, then put an empty magazine in its place.
- * Returns the objects moved to the depot.
+ * a NULL slot), read its count, then put an empty magazine in its place,
+ * or the magazine back if there is none. Returns the objects moved to
+ * the depot.
  */
 static uint32_t
 steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 {
-	/* Acquire: pairs with the release store of the slot by an earlier
-	 * thief below, so its count is the one read next.
+	/* Acquire: pairs with the release store of the slot below by an
+	 * earlier thief, so its count is the one read next.
 	 */
 	struct lfpool_mag *m = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *e;
 	uint32_t k;
@@ -134,19 +135,21 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	/* Relaxed: a guess; the count is read again once m is ours. */
 	if (m == NULL || __atomic_load_n(count, __ATOMIC_RELAXED) == 0)
 		return 0;
-	e = lfpool_mag_get_empty(ctx->pool);
-	if (e == NULL)
-		return 0;
 	/* Acquire: same pairing, for the m we take. Relaxed on failure:
 	 * another thief took the slot; nothing is read through it.
 	 */
-	if (!__atomic_compare_exchange_n(slot, &m, NULL, false,
-		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		lfpool_stack_push(&ctx->pool->empty, e);
+	if (!__atomic_compare_exchange_n(
+		    slot, &m, NULL, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
-	}
 	/* Relaxed: nobody writes the count while the slot is NULL. */
 	k = __atomic_load_n(count, __ATOMIC_RELAXED);
+	/* Taken after the CAS won, so losers hold no spare magazine. */
+	e = k > 0 ? lfpool_mag_get_empty(ctx->pool) : NULL;
+	if (e == NULL) {
+		/* Release: as below; the slot is as it was. */
+		__atomic_store_n(slot, m, __ATOMIC_RELEASE);
+		return 0;
+	}
 	lfpool_set_count(count, 0);
 	/* Release: the count of 0 happens before another thief's acquire
 	 * load of the slot, and (with the release of steal) before the
@@ -176,18 +179,10 @@ steal_leave(struct lfpool_cache *c)
 	__atomic_fetch_sub(&c->steal, 1, __ATOMIC_RELEASE);
 }
 
-/* Enter c as a thief; false when it is not worth or not safe to. */
+/* Enter c as a thief; false when this process cannot fence its owner. */
 static bool
-steal_enter(struct lfpool_cache *c, enum steal_mode mode, uint32_t *objs)
+steal_enter(struct lfpool_cache *c, enum steal_mode mode)
 {
-	/* Relaxed: a guess that picks the caches to enter; the slots are
-	 * read again once the protocol has kept the owner out.
-	 */
-	*objs = __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED) +
-		__atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
-	/* Relaxed: same; an ownerless cache holds nothing. */
-	if (*objs == 0 || __atomic_load_n(&c->owner, __ATOMIC_RELAXED) == 0)
-		return false;
 	/* Relaxed: fenced is set before the owner's release of owner and
 	 * never changes; a fence-less owner needs membarrier here.
 	 */
@@ -237,60 +232,82 @@ steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
 	return moved;
 }
 
-/*
- * One round: enter caches from *next on until they seem to hold need
- * objects, one heavy fence for them all, take what they hold.
- */
-static unsigned int
-steal_round(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	enum steal_mode mode, unsigned int *next, unsigned int need,
-	bool *asked)
+/* Objects in c by a relaxed guess; whether its owner looks busy. */
+static uint32_t
+cache_guess(const struct lfpool_cache *c, bool *busy)
 {
-	struct lfpool_cache *in[RTE_MAX_LCORE], *c;
-	bool all_local = true, any_fast = false;
-	unsigned int nb = 0, i;
-	uint64_t guess = 0;
-	uint32_t objs;
-
-	for (i = *next; i < RTE_MAX_LCORE && guess < need; i++) {
-		/* Acquire: pairs with the release in lfpool_lcore_init(). */
-		c = __atomic_load_n(&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
-		if (c == NULL || c == self || !steal_enter(c, mode, &objs))
-			continue;
-		in[nb++] = c;
-		guess += objs;
-		/* Relaxed: see steal_enter(). */
-		if (!__atomic_load_n(&c->fenced, __ATOMIC_RELAXED)) {
-			any_fast = true;
-			/* Relaxed: a cache is only ever owned by threads of
-			 * the process that created the pool.
-			 */
-			if (__atomic_load_n(&c->owner, __ATOMIC_RELAXED) !=
-				lfpool_pid)
-				all_local = false;
-		}
-	}
-	*next = i;
-	if (nb == 0)
-		return 0;
-	return steal_take(ctx, in, nb,
-		!steal_heavy_fence(ctx, all_local, any_fast), asked);
+	/* Relaxed: a guess that picks the caches to enter; the slots are
+	 * read again once the protocol keeps the owner out.
+	 */
+	*busy = __atomic_load_n(&c->busy, __ATOMIC_RELAXED);
+	/* Relaxed: same. */
+	return __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED) +
+		__atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
 }
 
-/* Rounds until need objects moved or every cache was looked at. */
+/*
+ * Enter the caches that seem to hold objects, idle-looking ones first,
+ * until they seem to hold need; returns how many were entered, 0 when
+ * even all of them and the depot could not make need.
+ */
+static unsigned int
+steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	enum steal_mode mode, unsigned int need, struct lfpool_cache **in)
+{
+	uint64_t total = lfpool_depot_count(ctx->pool), guess = 0;
+	struct lfpool_cache *c;
+	unsigned int nb = 0, pass, i;
+	uint32_t objs;
+	bool busy;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		/* Acquire: pairs with the release in lfpool_lcore_init(). */
+		c = __atomic_load_n(&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
+		if (c != NULL && c != self)
+			total += cache_guess(c, &busy);
+	}
+	if (total < need)
+		return 0; /* No steal could make it: no fence, no storm. */
+	for (pass = 0; pass < 2 && guess < need; pass++)
+		for (i = 0; i < RTE_MAX_LCORE && guess < need; i++) {
+			/* Acquire: as above. */
+			c = __atomic_load_n(
+				&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
+			if (c == NULL || c == self)
+				continue;
+			objs = cache_guess(c, &busy);
+			if (busy != (pass == 1) || objs == 0 ||
+				!steal_enter(c, mode))
+				continue;
+			in[nb++] = c;
+			guess += objs;
+		}
+	return nb;
+}
+
+/*
+ * One heavy fence for every cache entered, then take what they hold.
+ * Every cache is owned by threads of the pool's creator: a thief of
+ * that process fences it alone (private expedited).
+ */
 static unsigned int
 steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	unsigned int need, bool *asked)
 {
+	struct lfpool_cache *in[RTE_MAX_LCORE];
 	enum steal_mode mode = mode_get();
-	unsigned int next = 0, moved = 0;
+	bool any_fast = false, only_fenced;
+	unsigned int nb, i, moved;
 
-	/* A round whose owners were inside a call moves less than it
-	 * guessed: go on with the caches after it.
-	 */
-	while (moved < need && next < RTE_MAX_LCORE)
-		moved += steal_round(
-			ctx, self, mode, &next, need - moved, asked);
+	nb = steal_pick(ctx, self, mode, need, in);
+	if (nb == 0)
+		return 0;
+	for (i = 0; i < nb; i++)
+		/* Relaxed: see steal_enter(). */
+		any_fast |= !__atomic_load_n(&in[i]->fenced, __ATOMIC_RELAXED);
+	only_fenced = !steal_heavy_fence(
+		ctx, lfpool_token == ctx->pool->creator, any_fast);
+	moved = steal_take(ctx, in, nb, only_fenced, asked);
 	LFPOOL_STAT_ADD(ctx, stolen_objs, moved);
 	return moved;
 }

@@ -48,8 +48,14 @@
  * caches, can be obtained by any thread once the others are not inside a
  * get or put, whether the pool has a DPDK cache or not; and after
  * rte_mempool_cache_flush() the flushed objects are obtainable by all.
- * Objects in the cache of an owner stopped *inside* a call stay out of
- * reach until it resumes: they are in flight, as in any driver.
+ * An owner found inside a call is asked to hand its objects over: it
+ * reads the request as that call ends and gives its magazines to the
+ * depot, and the starving get waits up to LFPOOL_STEAL_WAIT_US (50 us)
+ * for them before it returns -ENOBUFS. Objects in the cache of an owner
+ * stopped *inside* a call stay out of reach until it resumes: they are
+ * in flight, as in any driver. A process where membarrier(2) is refused
+ * can steal only from fence-mode caches, so a secondary under such a
+ * seccomp profile does not reach the primary's caches.
  *
  * The steal protocol is an asymmetric Dekker pair (liburcu's memb flavour
  * and folly's asymmetric fences rest on the same pairing):
@@ -64,7 +70,8 @@
  *        leave, serve the call from the         with [O5]); if set: skip
  *        depot                             [T4] per slot: CAS it to NULL,
  *   [O4] the call, plain accesses               take its magazine, store
- *   [O5] busy = 0            (release)          an empty one (release)
+ *   [O5] if want: hand the cache over          an empty one (release);
+ *        busy = 0            (release)          if busy: set want
  *                                          [T5] steal -= 1 (release RMW)
  *
  * Thieves exclude each other slot by slot ([T4]), so a thief stopped
@@ -81,7 +88,8 @@
  * is a full fence, which [T2]'s own fence pairs with; a thief without
  * membarrier steals only from fence-mode caches. A hit thus costs two
  * stores and a load on the cache's own line; the price is paid on the
- * starvation path (one membarrier per steal of any number of caches).
+ * starvation path: one membarrier per steal of any number of caches, and
+ * none when the depot and every cache together could not make the get.
  *
  * Counts: each cache (and the shared slot of cacheless threads) counts
  * the objects that left and entered the driver. get_count is puts less
@@ -143,7 +151,7 @@
  *   operation                              | concurrency
  *   ---------------------------------------+------------------------------
  *   dequeue/enqueue (rte_mempool_get/put)  | -   (cached path: owner)
- *   steal (inside a dequeue)               | -   (one thief per cache)
+ *   steal (inside a dequeue)               | -   (thieves: one per slot)
  *   get_count (rte_mempool_avail_count)    | -
  *   lfp_mempool_stats_get, telemetry       | -
  *   populate                               | ctl, concurrent with get/put

@@ -140,7 +140,14 @@ struct lfp_hp_stats {
 	 * in the scanning process (adopted from another process's orphans).
 	 */
 	uint64_t unbound;
-	uint32_t records_used; /**< Records registered (domain stats only). */
+	uint32_t records_used; /**< Records owned (domain stats only). */
+	/**
+	 * Nodes a scan handed to the orphan list because this process cannot
+	 * order the fence-less readers of other processes (no membarrier).
+	 */
+	uint64_t deferred;
+	/** Records taken from dead processes (domain stats only). */
+	uint64_t adopted;
 };
 
 /**
@@ -322,6 +329,34 @@ int lfp_hp_record_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st);
  * -EINVAL for NULL arguments.
  */
 int lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st);
+
+/**
+ * Free the records of processes that are gone: a pid that no longer
+ * exists, a zombie, or a pid now used by a process with another start time.
+ * Their hazards stop protecting anything and their retired nodes join the
+ * orphan list, for the next scan of any record. Register (when no record
+ * is free), lfp_hp_barrier(), lfp_hp_domain_free() and every 16th scan of
+ * a record do this too. Control path: one kill(2) and one read of
+ * /proc/<pid>/stat per distinct owner.
+ *
+ * @return
+ *   Records adopted (>= 0), or -EINVAL (rte_errno EINVAL) for an invalid
+ *   domain.
+ */
+int lfp_hp_domain_adopt(struct lfp_hp_domain *d);
+
+/**
+ * Give back every record the calling process still owns, in every domain
+ * it created, looked up or registered in (up to 32 domains), as if each
+ * owner thread had unregistered (without running reclaimers: the retired
+ * nodes go to the orphan list). No thread of the process may use those
+ * records afterwards. The same runs by itself at exit() while the domains
+ * are still mapped; call this before rte_eal_cleanup(), which unmaps them.
+ *
+ * @return
+ *   Records given back.
+ */
+unsigned int lfp_hp_process_release(void);
 
 /** Name of a domain, or NULL for a NULL domain. */
 const char *lfp_hp_domain_name(const struct lfp_hp_domain *d);

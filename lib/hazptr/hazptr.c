@@ -669,7 +669,8 @@ scan_defer(struct lfp_hp_record *r)
 	uint64_t n = retired_to_orphans(r);
 
 	HP_STAT_ADD(r, scans, 1);
-	HP_STAT_ADD(r, deferred, n);
+	/* relaxed: a statistic; deferring is a slow path. */
+	__atomic_fetch_add(&r->domain->deferred, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -1293,7 +1294,6 @@ record_read_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st)
 	st->scans = counter_get(&r->scans);
 	st->peak_pending = counter_get(&r->peak_pending);
 	st->unbound = counter_get(&r->unbound);
-	st->deferred = counter_get(&r->deferred);
 }
 
 int
@@ -1330,13 +1330,14 @@ lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st)
 		st->scans += rs.scans;
 		st->peak_pending = RTE_MAX(st->peak_pending, rs.peak_pending);
 		st->unbound += rs.unbound;
-		st->deferred += rs.deferred;
 	}
 	/* relaxed: statistics; see orphans_push(). */
 	st->orphans = __atomic_load_n(&d->nb_orphans, __ATOMIC_RELAXED);
 	st->pending += st->orphans;
 	/* relaxed: a statistic. */
 	st->adopted = __atomic_load_n(&d->adopted, __ATOMIC_RELAXED);
+	/* relaxed: a statistic. */
+	st->deferred = __atomic_load_n(&d->deferred, __ATOMIC_RELAXED);
 	st->records_used = records_owned(d);
 	return 0;
 }

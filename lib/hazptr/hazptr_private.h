@@ -95,9 +95,9 @@ struct lfp_hp_record {
 	 * the list well formed (see scan() and lfp_hp_retire()).
 	 */
 	struct lfp_hp_node *retired __rte_cache_aligned;
-	uint64_t stuck;	     /* Kept by the last scan: reclaimer not bound. */
-	uint32_t in_scan;    /* A reclaimer's retire must not scan again. */
-	uint32_t next_sweep; /* Scans left before one looks for the dead. */
+	uint32_t stuck;	     /* Kept by the last scan: reclaimer not bound. */
+	uint16_t in_scan;    /* A reclaimer's retire must not scan again. */
+	uint16_t next_sweep; /* Scans left before one looks for the dead. */
 
 	/*
 	 * Counters: written only by the owner, with relaxed atomic stores (no
@@ -110,7 +110,6 @@ struct lfp_hp_record {
 	uint64_t scans;
 	uint64_t peak_pending;
 	uint64_t unbound;
-	uint64_t deferred;
 } __rte_cache_aligned;
 
 /** Domain header, followed by the records. */
@@ -149,6 +148,7 @@ struct lfp_hp_domain {
 	struct lfp_hp_node *orphans; /* Treiber stack of retired chains. */
 	uint64_t nb_orphans;	     /* Nodes in it (stats). */
 	uint64_t adopted;	     /* Records taken from dead processes. */
+	uint64_t deferred; /* Nodes scans left to membarrier-capable ones. */
 
 	struct lfp_hp_record records[] __rte_cache_aligned;
 } __rte_cache_aligned;

@@ -235,8 +235,9 @@ process_attach(const struct lfp_hp_domain *d)
 	rte_spinlock_lock(&hp_bindings_lock);
 	if (binding_get(d) == NULL && !table_full_logged) {
 		table_full_logged = true;
-		HP_LOG(NOTICE, "%s: more than %d domains in this process: "
-			       "its records there are given back by adoption only",
+		HP_LOG(NOTICE,
+			"%s: more than %d domains in this process: "
+			"its records there are given back by adoption only",
 			d->name, HP_MAX_BINDINGS);
 	}
 	rte_spinlock_unlock(&hp_bindings_lock);
@@ -948,8 +949,8 @@ record_claim(struct lfp_hp_domain *d, uint64_t me)
 		 * by scan()'s fence (hazards_walk()). Failure is relaxed: we
 		 * move on to the next record.
 		 */
-		if (__atomic_compare_exchange_n(&r->owner, &expected, me,
-			    false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+		if (__atomic_compare_exchange_n(&r->owner, &expected, me, false,
+			    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 			hwm_raise(d, i + 1);
 			/* seq_cst fence: the claim precedes the owner's
 			 * fence-less publishes and re-loads. Pairs with the

@@ -128,8 +128,9 @@ self_refresh(void)
 		/* A forked child is a new mm: it registers again. */
 		fast = membarrier_register();
 		if (proc_stat_read(pid, &state, &start) < 0)
-			HP_LOG(WARNING, "cannot read /proc/%d/stat: records "
-					"of a recycled pid may be kept",
+			HP_LOG(WARNING,
+				"cannot read /proc/%d/stat: records "
+				"of a recycled pid may be kept",
 				(int)pid);
 		/* relaxed: published by the release store of pid below. */
 		__atomic_store_n(&hp_self.fast, fast, __ATOMIC_RELAXED);

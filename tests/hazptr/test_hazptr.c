@@ -939,8 +939,8 @@ test_hp_fallback_scan_defers_for_fast_records(void)
 	CU_ASSERT_FATAL(scanner != NULL && reader != NULL);
 	/* relaxed: white-box forgery of a fast reader's record. */
 	owner = __atomic_load_n(&reader->owner, __ATOMIC_RELAXED);
-	__atomic_store_n(&reader->owner, owner | HP_OWNER_FAST,
-		__ATOMIC_RELAXED);
+	__atomic_store_n(
+		&reader->owner, owner | HP_OWNER_FAST, __ATOMIC_RELAXED);
 	CU_ASSERT_EQUAL(lfp_hp_retire(scanner, &obj.hp, &obj, id), 0);
 	CU_ASSERT_EQUAL(lfp_hp_scan(scanner), 0);
 	CU_ASSERT_EQUAL(lfp_hp_barrier(scanner), 0); /* Deferred again. */
@@ -1522,8 +1522,9 @@ static void
 test_hp_fallback_process_runs_suites(void)
 {
 #if !HP_FAST_BUILD
-	lfp_test_skip(__func__, "ThreadSanitizer builds always use the "
-				"fence path: the suites above ran it");
+	lfp_test_skip(__func__,
+		"ThreadSanitizer builds always use the "
+		"fence path: the suites above ran it");
 	return;
 #endif
 	printf("\n    (re-executed with membarrier(2) refused by seccomp)\n");
@@ -1675,8 +1676,7 @@ own_attach(const char *arg, unsigned int *idx, int *id)
 
 /* Retire objects [first, first + n) on @p r. */
 static int
-own_retire(struct lfp_hp_record *r, unsigned int first, unsigned int n,
-	int id)
+own_retire(struct lfp_hp_record *r, unsigned int first, unsigned int n, int id)
 {
 	struct own_obj *o;
 	unsigned int i;
@@ -1700,8 +1700,7 @@ struct own_thread_arg {
 
 /* Register, protect one object, retire four, and leave the record. */
 static int
-own_protect_retire(
-	struct lfp_hp_domain *d, unsigned int first, int id)
+own_protect_retire(struct lfp_hp_domain *d, unsigned int first, int id)
 {
 	struct lfp_hp_record *r = lfp_hp_register(d);
 	void *src = &own_shared->objs[first];
@@ -2005,8 +2004,7 @@ static CU_TestInfo serial_tests[] = {
 	{"reclaimer_names_share_ids", test_hp_reclaimer_names_share_ids},
 	{"bad_input", test_hp_bad_input},
 	{"owner_liveness", test_hp_owner_liveness},
-	{"adopt_record_of_recycled_pid",
-		test_hp_adopt_record_of_recycled_pid},
+	{"adopt_record_of_recycled_pid", test_hp_adopt_record_of_recycled_pid},
 	{"publish_mode_follows_membarrier",
 		test_hp_publish_mode_follows_membarrier},
 	{"fallback_scan_defers_for_fast_records",

@@ -385,6 +385,11 @@ unsigned int lfp_hp_scan(struct lfp_hp_record *r);
  * Adopt the domain's orphans, then scan: reclaims everything that is safe
  * at the time of the call. For shutdown and tests.
  *
+ * Looks for records of dead processes first (lfp_hp_domain_adopt()). In
+ * a process without membarrier, while fence-less records of other
+ * processes exist, the nodes move to the orphan list instead of being
+ * reclaimed (they are not pending on this record any more).
+ *
  * @return
  *   Number of nodes still pending on this record afterwards; 0 with
  *   rte_errno EINVAL for an invalid record.

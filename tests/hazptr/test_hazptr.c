@@ -1982,6 +1982,80 @@ test_hp_killed_processes_adopted(void)
 	own_free(d);
 }
 
+/* Retire the slice one node at a time, protecting the next, slowly. */
+static int
+secondary_churns(int argc, char **argv)
+{
+	struct lfp_hp_domain *d;
+	struct lfp_hp_record *r;
+	unsigned int idx, i, first;
+	void *src;
+	int id;
+
+	d = own_attach(argc > 1 ? argv[1] : NULL, &idx, &id);
+	if (d == NULL || (r = lfp_hp_register(d)) == NULL)
+		return 1;
+	first = idx * OWN_PER_CHILD;
+	/* relaxed: the primary only polls it before killing us. */
+	__atomic_store_n(&own_shared->ready[idx], 1, __ATOMIC_RELAXED);
+	for (i = 0; i < OWN_PER_CHILD; i++) {
+		src = &own_shared->objs[first + (i + 1) % OWN_PER_CHILD];
+		if (lfp_hp_protect(r, 0, &src) != src ||
+			own_retire(r, first + i, 1, id) != 0)
+			return 1;
+		rte_delay_us_sleep(50);
+	}
+	for (;;)
+		pause();
+}
+
+/*
+ * Secondaries killed at random moments while they protect and retire:
+ * after adoption every node they retired is reclaimed once, apart from at
+ * most the one each was retiring or reclaiming when it died.
+ */
+static void
+test_hp_randomly_killed_processes(void)
+{
+	unsigned int i, j, lost, twice = 0, lost_max = 0;
+	int pids[OWN_CHILDREN];
+	struct lfp_hp_domain *d;
+	struct own_obj *o;
+	char arg[16];
+	int id;
+
+	if (!mp_usable(__func__))
+		return;
+	d = own_setup(&id);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	srand(getpid());
+	for (i = 0; i < RTE_DIM(pids); i++) {
+		snprintf(arg, sizeof(arg), "%u", i);
+		pids[i] = lfp_test_spawn_secondary("churns", arg);
+		CU_ASSERT_FATAL(pids[i] > 0);
+		CU_ASSERT(own_wait_ready(i));
+		rte_delay_us_sleep(rand() % 20000);
+		CU_ASSERT_EQUAL(kill(pids[i], SIGKILL), 0);
+		CU_ASSERT_EQUAL(waitpid(pids[i], NULL, 0), pids[i]);
+	}
+	own_drain(d);
+	for (i = 0; i < RTE_DIM(pids); i++) {
+		lost = 0;
+		for (j = i * OWN_PER_CHILD; j < (i + 1) * OWN_PER_CHILD; j++) {
+			o = &own_shared->objs[j];
+			twice += o->reclaims > 1 || o->reclaims > o->retired;
+			lost += o->retired == 1 && o->reclaims == 0;
+		}
+		CU_ASSERT(lost <= 1);
+		lost_max = RTE_MAX(lost_max, lost);
+	}
+	printf("\n    %u secondaries killed at random; at most %u node(s) "
+	       "lost by one ",
+		(unsigned int)RTE_DIM(pids), lost_max);
+	CU_ASSERT_EQUAL(twice, 0);
+	own_free(d);
+}
+
 static CU_TestInfo serial_tests[] = {
 	{"domain_create_lookup_free", test_hp_domain_create_lookup_free},
 	{"domain_lookup_miss_is_quiet", test_hp_domain_lookup_miss_is_quiet},
@@ -2032,6 +2106,7 @@ static CU_TestInfo mp_tests[] = {
 	{"exited_processes_give_records_back",
 		test_hp_exited_processes_give_records_back},
 	{"killed_processes_adopted", test_hp_killed_processes_adopted},
+	{"randomly_killed_processes", test_hp_randomly_killed_processes},
 	CU_TEST_INFO_NULL,
 };
 
@@ -2060,6 +2135,7 @@ static const struct lfp_test_secondary secondaries[] = {
 	{"exits", secondary_exits},
 	{"holds", secondary_holds},
 	{"blocks", secondary_blocks},
+	{"churns", secondary_churns},
 	{NULL, NULL},
 };
 

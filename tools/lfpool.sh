@@ -101,9 +101,12 @@ concurrent_suites=(hazptr lfpool numa tradepool gateway)
 
 run_suites() {
 	local dir=$1; shift
-	local args=() s
+	local args=() s list
+	# List once: grep -q closing the pipe early made meson die of SIGPIPE,
+	# and pipefail then dropped suites at random.
+	list=$(meson test -C "$dir" --list 2>/dev/null)
 	for s in "${concurrent_suites[@]}"; do
-		meson test -C "$dir" --list 2>/dev/null | grep -qE "(^|:)$s / " && args+=(--suite "lfpool:$s")
+		grep -qE "(^|:)$s / " <<<"$list" && args+=(--suite "lfpool:$s")
 	done
 	[ ${#args[@]} -eq 0 ] && { log "no concurrent suites in $dir"; return 1; }
 	meson test -C "$dir" --no-rebuild --print-errorlogs "${args[@]}" "$@"

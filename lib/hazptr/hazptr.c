@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_atomic.h>
 #include <rte_branch_prediction.h>
@@ -36,12 +38,17 @@ RTE_INIT(hazptr_init)
 
 /* Domains one process can bind reclaimers for at the same time. */
 #define HP_MAX_BINDINGS 32
+/* A record's scans between two looks for records of dead processes. */
+#define HP_SWEEP_PERIOD 16
+/* Distinct owners whose liveness one sweep remembers. */
+#define HP_SWEEP_OWNERS 16
 
 /*
  * The reclaimer functions of one domain in this process. Function pointers
  * are per process, so this table is static memory, never the memzone.
  * Entries are claimed and filled under hp_bindings_lock and read lock-free
- * by retire and scan.
+ * by retire and scan. The table also lists the domains this process used,
+ * whose records it gives back at exit.
  */
 struct hp_binding {
 	const struct lfp_hp_domain *domain; /* NULL: free entry. */
@@ -218,6 +225,24 @@ binding_forget(const struct lfp_hp_domain *d)
 	rte_spinlock_unlock(&hp_bindings_lock);
 }
 
+/* Remember @p d in this process (membarrier registration, exit release). */
+static void
+process_attach(const struct lfp_hp_domain *d)
+{
+	static bool table_full_logged;
+
+	(void)hp_owner_self();
+	rte_spinlock_lock(&hp_bindings_lock);
+	if (binding_get(d) == NULL && !table_full_logged) {
+		table_full_logged = true;
+		HP_LOG(NOTICE,
+			"%s: more than %d domains in this process: "
+			"its records there are given back by adoption only",
+			d->name, HP_MAX_BINDINGS);
+	}
+	rte_spinlock_unlock(&hp_bindings_lock);
+}
+
 /* Id of @p name in the domain's shared table, claiming a free entry. */
 static int
 name_claim(struct lfp_hp_domain *d, const char *name)
@@ -340,6 +365,7 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	 * magic; pairs with the acquire load in hp_domain_valid().
 	 */
 	__atomic_store_n(&d->magic, HP_MAGIC, __ATOMIC_RELEASE);
+	process_attach(d);
 	HP_LOG(DEBUG, "%s: %u records x %u slots, %zu bytes", name, max_records,
 		slots, size);
 	return d;
@@ -370,6 +396,7 @@ lfp_hp_domain_lookup(const char *name)
 		rte_errno = ENOENT;
 		return NULL;
 	}
+	process_attach(mz->addr);
 	return mz->addr;
 }
 
@@ -386,13 +413,17 @@ lfp_hp_domain_name(const struct lfp_hp_domain *d)
  * earlier, so there is no ABA.
  */
 
-static void
-orphans_push(struct lfp_hp_domain *d, struct lfp_hp_node *first, uint64_t n)
+/* Push the chain @p first; returns its length. */
+static uint64_t
+orphans_push(struct lfp_hp_domain *d, struct lfp_hp_node *first)
 {
 	struct lfp_hp_node *last = first, *head;
+	uint64_t n = 1;
 
-	while (last->next != NULL)
+	while (last->next != NULL) {
 		last = last->next;
+		n++;
+	}
 	/* relaxed: a statistic. Added before the push, so the adopter's
 	 * subtraction (after its acquire of the chain) cannot underflow.
 	 */
@@ -407,6 +438,28 @@ orphans_push(struct lfp_hp_domain *d, struct lfp_hp_node *first, uint64_t n)
 		 */
 	} while (!__atomic_compare_exchange_n(&d->orphans, &head, first, true,
 		__ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	return n;
+}
+
+/*
+ * Move @p r's whole retired list to the orphans; returns its length. The
+ * list leaves the record before the push: a process killed in between
+ * loses the list (it is nowhere), rather than leaving it both here and in
+ * the orphans for two reclaimers.
+ */
+static uint64_t
+retired_to_orphans(struct lfp_hp_record *r)
+{
+	struct lfp_hp_node *list = r->retired;
+
+	if (list == NULL)
+		return 0;
+	r->retired = NULL;
+	/* Compiler barrier: the unlink is stored before the push starts. */
+	rte_compiler_barrier();
+	counter_set(&r->pending, 0);
+	r->stuck = 0;
+	return orphans_push(r->domain, list);
 }
 
 /* Take every orphan; returns the list and its length in *n. */
@@ -444,7 +497,9 @@ orphans_adopt(struct lfp_hp_record *r)
 	list = orphans_take(r->domain, &last, &n);
 	if (list == NULL)
 		return;
-	last->next = r->retired;
+	last->next = r->retired; /* The chain is still private. */
+	/* Compiler barrier: one store makes the whole chain ours. */
+	rte_compiler_barrier();
 	r->retired = list;
 	pending = counter_get(&r->pending) + n;
 	counter_set(&r->pending, pending);
@@ -480,12 +535,12 @@ hazards_walk(const struct lfp_hp_domain *d, bool (*fn)(void *p, void *arg),
 	n = __atomic_load_n(&d->records_hwm, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++) {
 		rec = &d->records[i];
-		/* acquire: pairs with the release in lfp_hp_unregister(). A
-		 * free record has NULL slots; a claim (seq_cst CAS) precedes
-		 * its owner's first publish, so after the scan's fence a
-		 * record with a hazard we must see is seen in use.
+		/* acquire: pairs with the release in record_free(). A free
+		 * record has NULL slots; a claim (seq_cst CAS and fence)
+		 * precedes its owner's first publish, so after the scan's
+		 * fence a record with a hazard we must see is seen owned.
 		 */
-		if (__atomic_load_n(&rec->in_use, __ATOMIC_ACQUIRE) == 0)
+		if (__atomic_load_n(&rec->owner, __ATOMIC_ACQUIRE) == 0)
 			continue;
 		for (k = 0; k < rec->nb_slots; k++) {
 			/* acquire: pairs with the owner's release clear or
@@ -541,58 +596,143 @@ snapshot_has(
 	return s->partial && hazards_walk(d, hazard_equals, p);
 }
 
+/* Does an owned record of @p d publish without a fence? */
+static bool
+fast_records_in(const struct lfp_hp_domain *d)
+{
+	/* acquire: as in hazards_walk(). */
+	uint32_t i, n = __atomic_load_n(&d->records_hwm, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++)
+		/* relaxed: read after the scan's fence, which is what orders
+		 * it against a claim; see scan_fence().
+		 */
+		if (__atomic_load_n(&d->records[i].owner, __ATOMIC_RELAXED) &
+			HP_OWNER_FAST)
+			return true;
+	return false;
+}
+
+/*
+ * The scan's side of the publish/scan pairing; after it, the slot reads
+ * see every hazard published for a node that was unlinked before it.
+ * Returns false when the domain has fence-less records that this process
+ * cannot order (it could not register for membarrier): the scan must then
+ * reclaim nothing.
+ */
+static bool
+scan_fence(const struct lfp_hp_domain *d)
+{
+	/*
+	 * seq_cst fence: our unlinks (before our retires) precede the slot
+	 * reads below. Pairs with the full barrier of fence-mode publishes
+	 * (seq_cst store in lfp_hp_protect(), exchange in lfp_hp_set()) and
+	 * with the fence after a claim in record_claim(): in each pair one
+	 * side's store precedes its load, so at least one side sees the
+	 * other's store (store buffering forbidden by two full fences).
+	 */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/*
+	 * membarrier GLOBAL_EXPEDITED: a full barrier on every CPU that runs
+	 * a thread of a registered process, between our fence above and the
+	 * slot reads. Pairs with the compiler barrier of fence-less
+	 * publishes in lfp_hp_protect(): a reader's publish and re-load are
+	 * then either both before that barrier (its publish is visible to
+	 * us) or its re-load after it (and it sees our unlink).
+	 */
+	if (hp_membarrier_global())
+		return true;
+	return !fast_records_in(d);
+}
+
+/* Time for @p r's scan to look for records of dead processes? */
+static bool
+sweep_due(struct lfp_hp_record *r)
+{
+	if (r->next_sweep > 0) {
+		r->next_sweep--;
+		return false;
+	}
+	r->next_sweep = HP_SWEEP_PERIOD - 1;
+	return true;
+}
+
+static unsigned int domain_adopt(struct lfp_hp_domain *d);
+
+/*
+ * A scan that cannot order the domain's fence-less readers hands its nodes
+ * to the orphans, where a scan in a process that can (registered for
+ * membarrier) adopts them.
+ */
+static unsigned int
+scan_defer(struct lfp_hp_record *r)
+{
+	uint64_t n = retired_to_orphans(r);
+
+	HP_STAT_ADD(r, scans, 1);
+	/* relaxed: a statistic; deferring is a slow path. */
+	__atomic_fetch_add(&r->domain->deferred, n, __ATOMIC_RELAXED);
+	return 0;
+}
+
 /*
  * Reclaim what no hazard protects on @p r's retired list. The list is
- * detached first, so a reclaimer may itself retire nodes on this record
- * (children of the node it frees, say).
+ * walked in place, and each reclaimed node is unlinked with one store
+ * before its reclaimer runs: if the process dies at any point, an adopter
+ * finds a well-formed list in which every node is still retired and none
+ * is half reclaimed. Nodes a reclaimer retires meanwhile are pushed at the
+ * head and left for a later scan (they were unlinked after our fence).
  */
 static unsigned int
 scan(struct lfp_hp_record *r, const struct hp_binding *b, bool adopt)
 {
-	struct lfp_hp_node *node, *next, *kept = NULL, *kept_last = NULL;
+	struct lfp_hp_domain *d = r->domain;
+	struct lfp_hp_node **prev, *node, *next;
+	uint64_t nb_unbound = 0, nb_reclaimed = 0;
 	struct hp_snapshot snap;
-	uint64_t nb_kept = 0, nb_unbound = 0;
-	unsigned int nb_reclaimed = 0;
 	lfp_hp_reclaim_t fn;
 	void *arg = NULL;
 
+	if (adopt && sweep_due(r))
+		domain_adopt(d);
+	/* A first look, so that a process that cannot order the fence-less
+	 * readers does not adopt the orphans only to give them back; the
+	 * decision is scan_fence()'s.
+	 */
+	if (!hp_fast_publish() && fast_records_in(d))
+		return scan_defer(r);
 	if (adopt)
 		orphans_adopt(r);
-	node = r->retired;
-	r->retired = NULL;
-	counter_set(&r->pending, 0);
-	/*
-	 * The unlinks before our retires must precede the slot reads: a
-	 * reader whose validating load missed an unlink published its
-	 * hazard before this fence in the single total order, so the
-	 * loads below see it. Pairs with the seq_cst publish and re-load
-	 * in lfp_hp_protect() and the seq_cst exchange in lfp_hp_set().
-	 */
-	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	snapshot_take(r->domain, &snap);
-	for (; node != NULL; node = next) {
-		next = node->next; /* The reclaimer may reuse the node. */
-		if (!snapshot_has(&snap, r->domain, node->ptr)) {
+	if (!scan_fence(d))
+		return scan_defer(r);
+	snapshot_take(d, &snap);
+	r->in_scan = 1;
+	prev = &r->retired;
+	for (node = r->retired; node != NULL; node = next) {
+		next = node->next;
+		fn = NULL;
+		if (!snapshot_has(&snap, d, node->ptr)) {
 			fn = binding_fn(b, node->reclaimer_id, &arg);
-			if (fn != NULL) {
-				fn(node, arg);
-				nb_reclaimed++;
-				continue;
-			}
-			nb_unbound++;
+			nb_unbound += fn == NULL;
 		}
-		node->next = kept;
-		kept = node;
-		if (kept_last == NULL)
-			kept_last = node;
-		nb_kept++;
+		if (fn == NULL) {
+			prev = &node->next; /* Kept. */
+			continue;
+		}
+		*prev = next;
+		/* Compiler barrier: the node is off the list before its
+		 * reclaimer may reuse it.
+		 */
+		rte_compiler_barrier();
+		fn(node, arg);
+		nb_reclaimed++;
+		/* Step over what the reclaimer retired in front of next. */
+		while (*prev != next)
+			prev = &(*prev)->next;
 	}
-	if (kept != NULL) {
-		kept_last->next = r->retired; /* Retired by a reclaimer. */
-		r->retired = kept;
-	}
+	r->in_scan = 0;
 	r->stuck = nb_unbound;
-	counter_set(&r->pending, counter_get(&r->pending) + nb_kept);
+	counter_set(&r->pending, counter_get(&r->pending) - nb_reclaimed);
 	HP_STAT_ADD(r, scans, 1);
 	HP_STAT_ADD(r, reclaimed, nb_reclaimed);
 	HP_STAT_ADD(r, unbound, nb_unbound);
@@ -631,6 +771,7 @@ lfp_hp_barrier(struct lfp_hp_record *r)
 		rte_errno = EINVAL;
 		return 0;
 	}
+	domain_adopt(r->domain);
 	scan(r, binding_find(r->domain), true);
 	return counter_get(&r->pending);
 }
@@ -639,26 +780,53 @@ lfp_hp_barrier(struct lfp_hp_record *r)
  * Fast path: protect, set, clear, retire.
  */
 
+/*
+ * Publish @p p in @p slot before the caller re-reads the source. @p fast:
+ * the record's owner is registered for membarrier, so the publish needs no
+ * fence of its own.
+ */
+static inline void
+slot_publish(void **slot, void *p, bool fast)
+{
+	if (HP_FAST_BUILD && likely(fast)) {
+		/* relaxed: ordered before the re-load, for scanners, by
+		 * their membarrier; pairs with scan_fence().
+		 */
+		__atomic_store_n(slot, p, __ATOMIC_RELAXED);
+		/* Compiler barrier: the publish stays before the re-load in
+		 * program order; the CPU may still delay it, until a
+		 * scanner's membarrier interrupts this thread.
+		 */
+		rte_compiler_barrier();
+	} else {
+		/* seq_cst: a full barrier, so the publish precedes the
+		 * re-load (store-load order); pairs with the seq_cst fence
+		 * in scan_fence().
+		 */
+		__atomic_store_n(slot, p, __ATOMIC_SEQ_CST);
+	}
+}
+
 void *
 lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot, void *const *src)
 {
 	void *p, *again;
+	bool fast;
 
 	if (unlikely(r == NULL || src == NULL || slot >= r->nb_slots)) {
 		HP_LOG(DEBUG, "invalid record, source or slot %u", slot);
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	/* relaxed: the owner reads its own record's owner word. */
+	fast = __atomic_load_n(&r->owner, __ATOMIC_RELAXED) & HP_OWNER_FAST;
 	/* relaxed: a first guess, validated after it is published. */
 	p = __atomic_load_n(src, __ATOMIC_RELAXED);
 	for (;;) {
-		/* seq_cst: the publish must precede the re-load below
-		 * (store-load order); pairs with the seq_cst fence in scan().
-		 */
-		__atomic_store_n(&r->slots[slot], p, __ATOMIC_SEQ_CST);
-		/* seq_cst: after the publish in the total order; its acquire
-		 * side pairs with the release that stored *src, so the
-		 * object's contents are visible to the caller.
+		slot_publish(&r->slots[slot], p, fast);
+		/* seq_cst: after the publish in the total order (fence
+		 * mode); its acquire side pairs with the release that
+		 * stored *src, so the object's contents are visible.
 		 */
 		again = __atomic_load_n(src, __ATOMIC_SEQ_CST);
 		if (likely(again == p))
@@ -675,8 +843,9 @@ lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr)
 		rte_errno = EINVAL;
 		return -EINVAL;
 	}
-	/* seq_cst exchange: a full barrier, so the publish precedes every
-	 * later access of the caller; pairs with the fence in scan().
+	/* seq_cst exchange: a full barrier in every mode, so the publish
+	 * precedes every later access of the caller; pairs with the fence
+	 * in scan_fence().
 	 */
 	(void)__atomic_exchange_n(&r->slots[slot], ptr, __ATOMIC_SEQ_CST);
 	return 0;
@@ -691,7 +860,8 @@ lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot)
 		return;
 	}
 	/* release: our reads of the object happen before a scan that sees
-	 * the slot clear reclaims it; pairs with the acquire in scan.
+	 * the slot clear reclaims it; pairs with the acquire slot load in
+	 * hazards_walk().
 	 */
 	__atomic_store_n(&r->slots[slot], NULL, __ATOMIC_RELEASE);
 }
@@ -712,12 +882,16 @@ lfp_hp_retire(struct lfp_hp_record *r, struct lfp_hp_node *node, void *ptr,
 	node->ptr = ptr;
 	node->reclaimer_id = reclaimer_id;
 	node->next = r->retired;
+	/* Compiler barrier: the node is complete before the one store that
+	 * links it, for an adopter that reads the list of a dead process.
+	 */
+	rte_compiler_barrier();
 	r->retired = node;
 	pending = counter_get(&r->pending) + 1;
 	counter_set(&r->pending, pending);
 	HP_STAT_ADD(r, retired_cnt, 1);
 	HP_STAT_MAX(r, peak_pending, pending);
-	if (pending - r->stuck >= scan_threshold(r))
+	if (pending - r->stuck >= scan_threshold(r) && !r->in_scan)
 		scan(r, b, true);
 	return 0;
 invalid:
@@ -749,75 +923,279 @@ hwm_raise(struct lfp_hp_domain *d, uint32_t n)
 		;
 }
 
-struct lfp_hp_record *
-lfp_hp_register(struct lfp_hp_domain *d)
+/* Claim the first free record of @p d for owner word @p me, or NULL. */
+static struct lfp_hp_record *
+record_claim(struct lfp_hp_domain *d, uint64_t me)
 {
 	struct lfp_hp_record *r;
-	uint32_t expected;
+	uint64_t expected;
 	unsigned int i;
 
-	if (!hp_domain_valid(d)) {
-		HP_LOG(ERR, "invalid domain");
-		rte_errno = EINVAL;
-		return NULL;
-	}
+	/* relaxed: sizes the scan threshold only; raised before the claim
+	 * (see struct lfp_hp_domain).
+	 */
+	__atomic_fetch_add(&d->records_used, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < d->max_records; i++) {
 		r = &d->records[i];
 		expected = 0;
 		/* relaxed: a peek to skip owned records without a locked RMW;
 		 * the CAS decides.
 		 */
-		if (__atomic_load_n(&r->in_use, __ATOMIC_RELAXED) != 0)
+		if (__atomic_load_n(&r->owner, __ATOMIC_RELAXED) != 0)
 			continue;
-		/* seq_cst: acquire pairs with the release in
-		 * lfp_hp_unregister() (the last owner's list and counters
-		 * are ours), and the claim precedes our first publish in
-		 * the total order read by scan()'s fence (hazards_walk()).
-		 * Failure is relaxed: we move on to the next record.
+		/* seq_cst: acquire pairs with the release in record_free()
+		 * (the last owner's list and counters are ours), and the
+		 * claim precedes our first publish in the total order read
+		 * by scan()'s fence (hazards_walk()). Failure is relaxed: we
+		 * move on to the next record.
 		 */
-		if (__atomic_compare_exchange_n(&r->in_use, &expected, 1, false,
+		if (__atomic_compare_exchange_n(&r->owner, &expected, me, false,
 			    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 			hwm_raise(d, i + 1);
-			/* relaxed: sizes the scan threshold only. */
-			__atomic_fetch_add(
-				&d->records_used, 1, __ATOMIC_RELAXED);
+			/* seq_cst fence: the claim precedes the owner's
+			 * fence-less publishes and re-loads. Pairs with the
+			 * fence in scan_fence(): a scan in a process without
+			 * membarrier either sees this record owned and fast
+			 * (and reclaims nothing), or its unlinks are seen by
+			 * our re-loads.
+			 */
+			rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 			return r;
 		}
 	}
-	HP_LOG(ERR, "%s: all %u records in use", d->name, d->max_records);
-	rte_errno = ENOSPC;
+	/* relaxed: as above. */
+	__atomic_fetch_sub(&d->records_used, 1, __ATOMIC_RELAXED);
 	return NULL;
+}
+
+/*
+ * Make @p r free: drop its hazards, move its retired nodes to the orphans
+ * and clear the owner word. Called by the owner (unregister, exit) or by
+ * an adopter that took the record from a dead owner.
+ */
+static void
+record_free(struct lfp_hp_record *r)
+{
+	unsigned int k;
+
+	for (k = 0; k < r->nb_slots; k++)
+		/* release: as in lfp_hp_clear(). */
+		__atomic_store_n(&r->slots[k], NULL, __ATOMIC_RELEASE);
+	retired_to_orphans(r);
+	r->in_scan = 0;
+	r->next_sweep = 0;
+	/* release: the emptied list and final counters are visible to the
+	 * next owner; pairs with the acquire of the CAS in record_claim().
+	 */
+	__atomic_store_n(&r->owner, 0, __ATOMIC_RELEASE);
+	/* relaxed: sizes the scan threshold only; lowered after the record
+	 * is free (see struct lfp_hp_domain).
+	 */
+	__atomic_fetch_sub(&r->domain->records_used, 1, __ATOMIC_RELAXED);
+}
+
+/* Take @p r from the dead owner @p dead and free it. */
+static bool
+record_adopt(struct lfp_hp_record *r, uint64_t dead)
+{
+	/* acquire: pairs with the release of a previous adopter's or
+	 * owner's hand-over; the dead owner's own plain stores are visible
+	 * since its exit, which we observed through the kernel. Failure:
+	 * another adopter was first, or the record changed hands.
+	 */
+	if (!__atomic_compare_exchange_n(&r->owner, &dead,
+		    hp_owner_self() & ~HP_OWNER_FAST, false, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED))
+		return false;
+	record_free(r);
+	return true;
+}
+
+/* Liveness of @p owner, remembered for the rest of one sweep. */
+struct owner_seen {
+	unsigned int n;
+	uint64_t owner[HP_SWEEP_OWNERS];
+	bool alive[HP_SWEEP_OWNERS];
+};
+
+static bool
+owner_alive_cached(struct owner_seen *seen, uint64_t owner)
+{
+	unsigned int i;
+	bool alive;
+
+	owner &= ~HP_OWNER_FAST;
+	for (i = 0; i < seen->n; i++)
+		if (seen->owner[i] == owner)
+			return seen->alive[i];
+	alive = hp_owner_alive(owner);
+	if (seen->n < HP_SWEEP_OWNERS) {
+		seen->owner[seen->n] = owner;
+		seen->alive[seen->n++] = alive;
+	}
+	return alive;
+}
+
+/*
+ * Free the records whose owner process is gone. Slow path: one liveness
+ * check (kill(2) and /proc) per distinct owner.
+ */
+static unsigned int
+domain_adopt(struct lfp_hp_domain *d)
+{
+	struct owner_seen seen = {.n = 0};
+	unsigned int i, n = 0;
+	uint64_t owner;
+
+	for (i = 0; i < d->max_records; i++) {
+		/* relaxed: a peek; record_adopt()'s CAS decides. */
+		owner = __atomic_load_n(&d->records[i].owner, __ATOMIC_RELAXED);
+		if (owner != 0 && !owner_alive_cached(&seen, owner) &&
+			record_adopt(&d->records[i], owner)) {
+			HP_LOG(INFO, "%s: record %u of dead pid %u adopted",
+				d->name, i,
+				(unsigned int)(owner & HP_OWNER_PID_MASK));
+			n++;
+		}
+	}
+	if (n > 0)
+		/* relaxed: a statistic. */
+		__atomic_fetch_add(&d->adopted, n, __ATOMIC_RELAXED);
+	return n;
+}
+
+int
+lfp_hp_domain_adopt(struct lfp_hp_domain *d)
+{
+	if (!hp_domain_valid(d)) {
+		HP_LOG(ERR, "invalid domain");
+		rte_errno = EINVAL;
+		return -EINVAL;
+	}
+	return domain_adopt(d);
+}
+
+struct lfp_hp_record *
+lfp_hp_register(struct lfp_hp_domain *d)
+{
+	struct lfp_hp_record *r;
+	uint64_t me;
+
+	if (!hp_domain_valid(d)) {
+		HP_LOG(ERR, "invalid domain");
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	process_attach(d);
+	me = hp_owner_self();
+	r = record_claim(d, me);
+	/* Slow path: the dead may hold the records we need. */
+	if (r == NULL && domain_adopt(d) > 0)
+		r = record_claim(d, me);
+	if (r == NULL) {
+		HP_LOG(ERR, "%s: all %u records in use", d->name,
+			d->max_records);
+		rte_errno = ENOSPC;
+	}
+	return r;
 }
 
 int
 lfp_hp_unregister(struct lfp_hp_record *r)
 {
-	struct lfp_hp_domain *d;
 	unsigned int k;
 
-	/* relaxed: the owner reads the flag it set itself. */
+	/* relaxed: the owner reads the word it wrote itself. */
 	if (!record_valid(r) ||
-		__atomic_load_n(&r->in_use, __ATOMIC_RELAXED) == 0) {
+		__atomic_load_n(&r->owner, __ATOMIC_RELAXED) == 0) {
 		HP_LOG(ERR, "invalid or unregistered record");
 		rte_errno = EINVAL;
 		return -EINVAL;
 	}
-	d = r->domain;
 	for (k = 0; k < r->nb_slots; k++)
 		lfp_hp_clear(r, k);
-	scan(r, binding_find(d), false);
-	if (r->retired != NULL)
-		orphans_push(d, r->retired, counter_get(&r->pending));
-	r->retired = NULL;
-	r->stuck = 0;
-	counter_set(&r->pending, 0);
-	/* relaxed: sizes the scan threshold only. */
-	__atomic_fetch_sub(&d->records_used, 1, __ATOMIC_RELAXED);
-	/* release: the emptied list and final counters are visible to the
-	 * next owner; pairs with the CAS in lfp_hp_register().
-	 */
-	__atomic_store_n(&r->in_use, 0, __ATOMIC_RELEASE);
+	scan(r, binding_find(r->domain), false);
+	record_free(r);
 	return 0;
+}
+
+/*
+ * Exit: give back this process's records.
+ */
+
+/* Is the whole of @p d still mapped (EAL memory not yet detached)? */
+static bool
+domain_mapped(const struct lfp_hp_domain *d)
+{
+	uintptr_t page = sysconf(_SC_PAGESIZE);
+	uintptr_t start = RTE_ALIGN_FLOOR((uintptr_t)d, page);
+	size_t len = (uintptr_t)(d + 1) - start;
+
+	/* msync() fails with ENOMEM on an unmapped range; it reads nothing. */
+	if (msync((void *)start, len, MS_ASYNC) != 0)
+		return false;
+	len += (size_t)d->max_records * sizeof(d->records[0]);
+	return msync((void *)start, len, MS_ASYNC) == 0;
+}
+
+/* Free every record of @p d that this process owns. */
+static unsigned int
+domain_release_own(struct lfp_hp_domain *d, uint64_t me)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < d->max_records; i++)
+		/* relaxed: only this process writes its own owner words. */
+		if (__atomic_load_n(&d->records[i].owner, __ATOMIC_RELAXED) ==
+			me) {
+			record_free(&d->records[i]);
+			n++;
+		}
+	return n;
+}
+
+static unsigned int
+process_release(bool at_exit)
+{
+	const struct lfp_hp_domain *bd;
+	struct lfp_hp_domain *d;
+	unsigned int i, n = 0;
+	uint64_t me = hp_owner_self();
+
+	rte_spinlock_lock(&hp_bindings_lock);
+	for (i = 0; i < HP_MAX_BINDINGS; i++) {
+		/* relaxed: entries only change under the lock we hold. */
+		bd = __atomic_load_n(&hp_bindings[i].domain, __ATOMIC_RELAXED);
+		d = (struct lfp_hp_domain *)(uintptr_t)bd;
+		if (d == NULL || (at_exit && !domain_mapped(d)) ||
+			!hp_domain_valid(d) ||
+			d->serial != hp_bindings[i].serial)
+			continue;
+		n += domain_release_own(d, me);
+	}
+	rte_spinlock_unlock(&hp_bindings_lock);
+	return n;
+}
+
+unsigned int
+lfp_hp_process_release(void)
+{
+	unsigned int n = process_release(false);
+
+	HP_LOG(DEBUG, "%u records given back", n);
+	return n;
+}
+
+/*
+ * exit() runs no thread-exit handler for the main thread, so records are
+ * given back here, provided rte_eal_cleanup() has not unmapped the domains
+ * yet (otherwise lfp_hp_process_release() should have been called before
+ * it, or adoption frees them later). A process killed by a signal runs
+ * nothing: adoption handles it.
+ */
+RTE_FINI(hazptr_fini)
+{
+	process_release(true);
 }
 
 /*
@@ -841,7 +1219,7 @@ orphans_reclaim(struct lfp_hp_domain *d)
 				"%s: orphan with reclaimer %u, not "
 				"registered in this process",
 				d->name, node->reclaimer_id);
-			orphans_push(d, list, n);
+			orphans_push(d, list);
 			return -EBUSY;
 		}
 	}
@@ -851,6 +1229,19 @@ orphans_reclaim(struct lfp_hp_domain *d)
 		fn(node, arg);
 	}
 	return 0;
+}
+
+/* Records with an owner (live, or dead and not adopted yet). */
+static uint32_t
+records_owned(const struct lfp_hp_domain *d)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < d->max_records; i++)
+		/* relaxed: a count for stats and the control path. */
+		n += __atomic_load_n(&d->records[i].owner, __ATOMIC_RELAXED) !=
+			0;
+	return n;
 }
 
 int
@@ -872,10 +1263,8 @@ lfp_hp_domain_free(struct lfp_hp_domain *d)
 		rte_errno = EINVAL;
 		return -EINVAL;
 	}
-	/* relaxed: no record may be registered concurrently (documented);
-	 * the orphans' contents are ordered by orphans_take().
-	 */
-	if (__atomic_load_n(&d->records_used, __ATOMIC_RELAXED) != 0) {
+	domain_adopt(d);
+	if (records_owned(d) != 0) {
 		HP_LOG(ERR, "%s: records still registered", d->name);
 		rte_errno = EBUSY;
 		return -EBUSY;
@@ -947,6 +1336,9 @@ lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st)
 	st->orphans = __atomic_load_n(&d->nb_orphans, __ATOMIC_RELAXED);
 	st->pending += st->orphans;
 	/* relaxed: a statistic. */
-	st->records_used = __atomic_load_n(&d->records_used, __ATOMIC_RELAXED);
+	st->adopted = __atomic_load_n(&d->adopted, __ATOMIC_RELAXED);
+	/* relaxed: a statistic. */
+	st->deferred = __atomic_load_n(&d->deferred, __ATOMIC_RELAXED);
+	st->records_used = records_owned(d);
 	return 0;
 }

@@ -25,6 +25,23 @@
 
 #include "lfp_hazptr.h"
 
+/*
+ * ThreadSanitizer does not see membarrier(2): a fence-less publish paired
+ * with it would look like a missing happens-before edge, and TSan would
+ * not model the order it gives anyway. So TSan builds always take the
+ * full-fence path, which TSan checks like any seq_cst access.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define HP_FAST_BUILD 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HP_FAST_BUILD 0
+#endif
+#endif
+#ifndef HP_FAST_BUILD
+#define HP_FAST_BUILD 1
+#endif
+
 extern int hp_logtype;
 #define HP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, hp_logtype, "%s(): " fmt "\n", __func__, \
@@ -36,6 +53,21 @@ extern int hp_logtype;
 /** Domain header magic, checked by lookup ("LFPHAZP1"). */
 #define HP_MAGIC UINT64_C(0x4c465048415a5031)
 
+/*
+ * Owner word of a record: 0 when the record is free, otherwise
+ *   bits  0-29  pid of the owning process (Linux pid_max <= 2^22),
+ *   bit   30    HP_OWNER_FAST: the owner publishes hazards without a fence
+ *               (it is registered for MEMBARRIER_CMD_GLOBAL_EXPEDITED),
+ *   bits 32-63  low 32 bits of the owner's start time (/proc/<pid>/stat
+ *               field 22, clock ticks since boot), so that a recycled pid
+ *               is not taken for the process that died.
+ * One 64-bit word, claimed with one CAS: a record is never seen owned by a
+ * pid whose start time is not yet written.
+ */
+#define HP_OWNER_PID_MASK UINT64_C(0x3fffffff)
+#define HP_OWNER_FAST (UINT64_C(1) << 30)
+#define HP_OWNER_START_SHIFT 32
+
 /**
  * One thread's hazard record. Three groups, each on its own cache line(s),
  * so that the owner's retire bookkeeping never invalidates the line that
@@ -44,10 +76,10 @@ extern int hp_logtype;
 struct lfp_hp_record {
 	/*
 	 * Read by every scan of every process. Written by the owner on each
-	 * protect (slots) and by register/unregister (in_use).
+	 * protect (slots), and by register, unregister and adoption (owner).
 	 */
 	void *slots[LFP_HP_SLOTS_MAX]; /* Published hazards. */
-	uint32_t in_use;	       /* 1 while a thread owns the record. */
+	uint64_t owner;		       /* Owner word, see above; 0: free. */
 
 	/* Set once at domain creation, read-only afterwards. */
 	uint32_t index;	   /* Position in domain->records[]. */
@@ -55,12 +87,17 @@ struct lfp_hp_record {
 	struct lfp_hp_domain *domain;
 
 	/*
-	 * Owner only: the private retired list. No atomics: only the thread
-	 * owning the record touches it, and ownership changes hands through
-	 * the in_use flag (release in unregister, acquire in register).
+	 * Owner only: the private retired list. Plain fields: only the thread
+	 * owning the record touches them, and ownership changes hands through
+	 * the owner word (release when given back, acquire when claimed).
+	 * A process may die at any instruction, and an adopter then reads
+	 * the list, so every change of it is one store of a link that keeps
+	 * the list well formed (see scan() and lfp_hp_retire()).
 	 */
 	struct lfp_hp_node *retired __rte_cache_aligned;
-	uint64_t stuck; /* Kept by the last scan: reclaimer not bound here. */
+	uint32_t stuck;	     /* Kept by the last scan: reclaimer not bound. */
+	uint16_t in_scan;    /* A reclaimer's retire must not scan again. */
+	uint16_t next_sweep; /* Scans left before one looks for the dead. */
 
 	/*
 	 * Counters: written only by the owner, with relaxed atomic stores (no
@@ -97,20 +134,56 @@ struct lfp_hp_domain {
 
 	/*
 	 * Read on every retire (records_used) and every scan (records_hwm,
-	 * orphans), written on register/unregister only: read-mostly, on a
-	 * line of its own.
+	 * orphans), written on register/unregister/adoption only:
+	 * read-mostly, on a line of its own.
+	 *
+	 * records_used sizes the scan threshold only. It is raised before a
+	 * record is claimed and lowered after one is given back, so a process
+	 * killed in between leaves it too high (a larger threshold), never
+	 * too low; the stats count owned records instead.
 	 */
 	uint32_t records_used __rte_cache_aligned;
 	/* Records ever claimed: 1 + highest index; scans stop there. */
 	uint32_t records_hwm;
 	struct lfp_hp_node *orphans; /* Treiber stack of retired chains. */
 	uint64_t nb_orphans;	     /* Nodes in it (stats). */
+	uint64_t adopted;	     /* Records taken from dead processes. */
+	uint64_t deferred; /* Nodes scans left to membarrier-capable ones. */
 
 	struct lfp_hp_record records[] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /* True if @p d is a live domain (hazptr.c); also used by the telemetry. */
 bool hp_domain_valid(const struct lfp_hp_domain *d);
+
+/*
+ * Process ownership (hazptr_owner.c).
+ */
+
+/*
+ * This process's owner word, computed again after a fork. The first call
+ * also decides how this process publishes hazards (membarrier registration
+ * or the fence fallback), once per process. Control path.
+ */
+uint64_t hp_owner_self(void);
+
+/* True if this process publishes hazards without a fence. */
+bool hp_fast_publish(void);
+
+/*
+ * Is the process named by @p owner (a non-zero owner word) still running?
+ * A pid that does not exist, a zombie, or a live process whose start time
+ * differs from the recorded one (the pid was recycled) is dead. Undecided
+ * cases (no /proc) count as alive, which only delays adoption.
+ */
+bool hp_owner_alive(uint64_t owner);
+
+/*
+ * The heavy side of the asymmetric fence: membarrier(2)
+ * MEMBARRIER_CMD_GLOBAL_EXPEDITED. Returns false in a process that could
+ * not register for it (then fence-less records cannot be ordered).
+ */
+bool hp_membarrier_global(void);
 
 /*
  * Register the /lfpool/hazptr/ telemetry commands (hazptr_telemetry.c).

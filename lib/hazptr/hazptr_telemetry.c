@@ -33,6 +33,8 @@ static const struct {
 	{"scans", offsetof(struct lfp_hp_stats, scans)},
 	{"peak_pending", offsetof(struct lfp_hp_stats, peak_pending)},
 	{"unbound", offsetof(struct lfp_hp_stats, unbound)},
+	{"deferred", offsetof(struct lfp_hp_stats, deferred)},
+	{"adopted", offsetof(struct lfp_hp_stats, adopted)},
 };
 
 /* One place for the u64 call, renamed rte_tel_data_add_dict_uint later. */

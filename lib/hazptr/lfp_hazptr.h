@@ -38,9 +38,16 @@
  *   lfp_hp_barrier           |      X      |       -       |      -
  *   lfp_hp_register          |     n/a     |       -       |      -
  *   lfp_hp_unregister        |      X      |       -       |      -
+ *   lfp_hp_domain_adopt      |     n/a     |       -       |      -
  *   lfp_hp_reclaimer_register|     n/a     |       -       |      -
  *   lfp_hp_*_stats           |      -      |       -       |      -
+ *   lfp_hp_process_release   | no thread of the calling process may still
+ *                            | use its records; other processes: -
  *   lfp_hp_domain_free       | no record may be in use: control path only
+ *
+ * Adoption (lfp_hp_domain_adopt() and the slow paths that run it) only
+ * takes records whose owner process is gone, so it never races with an
+ * owner; two adopters race on one CAS of the record's owner word.
  *
  * A record belongs to the thread that registered it until that thread
  * unregisters it; the record pointer must not be used afterwards (the
@@ -63,16 +70,78 @@
  * towards R, and goes back to the orphan list when its record unregisters,
  * for a process that has the reclaimer.
  *
+ * Processes. Each record holds its owner's pid and the low 32 bits of the
+ * owner's start time (/proc/<pid>/stat), in one word claimed with one CAS.
+ * - A process gives its records back at exit() (a destructor, which also
+ *   covers the main thread, whose thread-exit handlers exit() skips),
+ *   provided the domains are still mapped: rte_eal_cleanup() unmaps them,
+ *   so an application that calls it should call lfp_hp_process_release()
+ *   first. Giving back means: slots cleared, retired nodes to the orphans
+ *   (no reclaimer runs at exit), record free.
+ * - A process that dies without that (SIGKILL, a crash, or cleanup without
+ *   release) keeps its records until another process adopts them: register
+ *   when no record is free, lfp_hp_barrier(), lfp_hp_domain_free(), every
+ *   16th scan of a record, or lfp_hp_domain_adopt(). A record is adopted
+ *   when kill(pid, 0) says ESRCH, the pid is a zombie, or the pid now
+ *   belongs to a process with another start time (pid reuse). Its hazards
+ *   stop protecting, and its retired nodes join the orphans.
+ * - Every change of a retired list is one store that leaves the list well
+ *   formed, and a node leaves the list before its reclaimer runs. So a
+ *   process killed at any instruction leaves lists an adopter can take
+ *   whole; at most the node it was retiring or reclaiming at that instant
+ *   (or a chain it was moving to or from the orphans) is lost, never
+ *   reclaimed twice.
+ *
  * Multi-process: DPDK disables multi-process for good in a process that
  * calls rte_thread_register(), and that call fails once a secondary has
  * attached; so non-EAL threads and secondaries do not mix in one DPDK
  * instance (an EAL constraint, not this library's).
  *
- * Memory order: lfp_hp_protect() publishes with a seq_cst store and
- * validates with a seq_cst load; a scan issues a seq_cst fence before it
- * reads the slots. The unlink that precedes lfp_hp_retire() therefore
- * either happens before the reader's validating load (which fails), or the
- * scan sees the reader's hazard.
+ * Memory order. The publish/scan pairing is asymmetric, as in liburcu's
+ * memb flavour: the reader's side is a compiler barrier, the scanner's a
+ * membarrier(2) MEMBARRIER_CMD_GLOBAL_EXPEDITED, which runs a full barrier
+ * on every CPU that runs a thread of a process registered for it. Every
+ * process that creates, looks up or registers in a domain registers once
+ * (MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED), because a domain's readers
+ * and scanners may be in different processes.
+ *
+ *   reader: lfp_hp_protect()             scanner: scan after retires
+ *   p = load(src)                        (caller) unlink the node
+ *   [A] store slot = p                   [C] seq_cst fence
+ *   [B] compiler barrier (fast), or      [D] membarrier GLOBAL_EXPEDITED
+ *       A is a seq_cst store (fence)     [E] load owner words and slots
+ *   [R] seq_cst re-load of src; retry    reclaim what no slot holds
+ *       until equal to p
+ *
+ * - Fast mode (the process registered): [B] pairs with [D]. The
+ *   membarrier interrupts the reader either before [A] is visible, which
+ *   then means [R] runs after [D] and sees the unlink, or after, and [E]
+ *   sees the hazard.
+ * - Fence mode (membarrier refused by seccomp, or missing in the kernel:
+ *   MEMBARRIER_CMD_QUERY; logged once per process at NOTICE): [A] is a
+ *   seq_cst store, a full barrier, and pairs with [C] (store buffering is
+ *   impossible between two full fences).
+ * - The mode is per process and written in each record's owner word. A
+ *   scan in a fast-mode process does [C] and [D] and orders both kinds of
+ *   readers. A scan in a fence-mode process cannot order a fast-mode
+ *   reader: after [C] it reads the owner words, and if any owned record
+ *   is fast it reclaims nothing and moves its retired nodes to the orphans
+ *   (lfp_hp_stats.deferred), for a fast-mode process's scan to adopt. A
+ *   record claimed after [C] is no threat: lfp_hp_register() issues a
+ *   seq_cst fence after its claiming CAS, which pairs with [C], so that
+ *   owner's [R] sees the unlink.
+ * - ThreadSanitizer builds use fence mode always (a compile-time choice):
+ *   TSan does not see membarrier, and would report the fast path's
+ *   missing edge or miss real ones.
+ * - lfp_hp_set() is a seq_cst exchange (a full barrier) in both modes and
+ *   pairs with [C]. lfp_hp_clear() is a release store and pairs with the
+ *   acquire slot load in [E]: the reader's last uses of a node happen
+ *   before its reclaimer runs. [R]'s acquire side pairs with the release
+ *   that published the node at *src.
+ * - A record's hand-over (unregister, exit, adoption) is a release store
+ *   of a zero owner word and pairs with the acquire of the claiming CAS;
+ *   orphan chains are pushed with a release CAS and taken with an acquire
+ *   exchange.
  */
 
 #include <stdint.h>
@@ -140,7 +209,15 @@ struct lfp_hp_stats {
 	 * in the scanning process (adopted from another process's orphans).
 	 */
 	uint64_t unbound;
-	uint32_t records_used; /**< Records registered (domain stats only). */
+	uint32_t records_used; /**< Records owned (domain stats only). */
+	/**
+	 * Nodes scans handed to the orphan list because their process cannot
+	 * order the fence-less readers of other processes (no membarrier);
+	 * domain stats only.
+	 */
+	uint64_t deferred;
+	/** Records taken from dead processes (domain stats only). */
+	uint64_t adopted;
 };
 
 /**
@@ -215,7 +292,10 @@ int lfp_hp_reclaimer_register(struct lfp_hp_domain *d, const char *name,
 
 /**
  * Take a free record of the domain for the calling thread. Lock-free:
- * claims the first free record with a CAS. Control path.
+ * claims the first free record with a CAS; when none is free, adopts the
+ * records of dead processes (lfp_hp_domain_adopt()) and tries again. The
+ * record is stamped with this process's pid, start time and publish mode
+ * (see the file comment). Control path.
  *
  * @return
  *   The record, or NULL with rte_errno set:
@@ -238,7 +318,9 @@ int lfp_hp_unregister(struct lfp_hp_record *r);
 
 /**
  * Read the pointer at *src and protect it in slot @p slot: publish, then
- * re-read *src until it is stable. On return the pointer (if not NULL)
+ * re-read *src until it is stable. The publish is a plain store and a
+ * compiler barrier in a process registered for membarrier(2), a seq_cst
+ * store otherwise (see the file comment). On return the pointer (if not NULL)
  * cannot be reclaimed until the slot is cleared or overwritten, provided
  * it was reachable from *src (not yet retired) when it was read.
  *
@@ -303,6 +385,11 @@ unsigned int lfp_hp_scan(struct lfp_hp_record *r);
  * Adopt the domain's orphans, then scan: reclaims everything that is safe
  * at the time of the call. For shutdown and tests.
  *
+ * Looks for records of dead processes first (lfp_hp_domain_adopt()). In
+ * a process without membarrier, while fence-less records of other
+ * processes exist, the nodes move to the orphan list instead of being
+ * reclaimed (they are not pending on this record any more).
+ *
  * @return
  *   Number of nodes still pending on this record afterwards; 0 with
  *   rte_errno EINVAL for an invalid record.
@@ -322,6 +409,34 @@ int lfp_hp_record_stats(const struct lfp_hp_record *r, struct lfp_hp_stats *st);
  * -EINVAL for NULL arguments.
  */
 int lfp_hp_domain_stats(const struct lfp_hp_domain *d, struct lfp_hp_stats *st);
+
+/**
+ * Free the records of processes that are gone: a pid that no longer
+ * exists, a zombie, or a pid now used by a process with another start time.
+ * Their hazards stop protecting anything and their retired nodes join the
+ * orphan list, for the next scan of any record. Register (when no record
+ * is free), lfp_hp_barrier(), lfp_hp_domain_free() and every 16th scan of
+ * a record do this too. Control path: one kill(2) and one read of
+ * /proc/<pid>/stat per distinct owner.
+ *
+ * @return
+ *   Records adopted (>= 0), or -EINVAL (rte_errno EINVAL) for an invalid
+ *   domain.
+ */
+int lfp_hp_domain_adopt(struct lfp_hp_domain *d);
+
+/**
+ * Give back every record the calling process still owns, in every domain
+ * it created, looked up or registered in (up to 32 domains), as if each
+ * owner thread had unregistered (without running reclaimers: the retired
+ * nodes go to the orphan list). No thread of the process may use those
+ * records afterwards. The same runs by itself at exit() while the domains
+ * are still mapped; call this before rte_eal_cleanup(), which unmaps them.
+ *
+ * @return
+ *   Records given back.
+ */
+unsigned int lfp_hp_process_release(void);
 
 /** Name of a domain, or NULL for a NULL domain. */
 const char *lfp_hp_domain_name(const struct lfp_hp_domain *d);

@@ -19,6 +19,7 @@ packages=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libcunit1-dev
 	libjansson-dev libpcap-dev gnuplot-nox
+	libseccomp-dev
 	libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
 	clang
 )

@@ -31,6 +31,7 @@
 
 #include "bench.h"
 #include "bench_main.h"
+#include "lfp_opt.h"
 
 extern char **environ;
 
@@ -329,7 +330,7 @@ main(int argc, char **argv)
 	ret = bench_opts_parse(&c, argc, argv, false);
 	if (ret != 0) {
 		rte_eal_cleanup();
-		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		return ret > 0 ? EXIT_SUCCESS : LFP_OPT_EXIT_USAGE;
 	}
 	if (c.from_json != NULL) {
 		machine = bench_report_reload(c.from_json, &c);

@@ -19,6 +19,7 @@
 #include <rte_branch_prediction.h>
 
 #include "bench.h"
+#include "lfp_opt.h"
 
 static inline int
 alloc_get(void *ctx, void **objs, unsigned int n)
@@ -346,7 +347,7 @@ main(int argc, char **argv)
 
 	rc = bench_opts_parse(&c, argc, argv, true);
 	if (rc != 0)
-		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		return rc > 0 ? EXIT_SUCCESS : LFP_OPT_EXIT_USAGE;
 	family = c.family != NULL ? c.family : "glibc";
 	rc = check_family(family);
 	if (rc != 0)

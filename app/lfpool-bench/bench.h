@@ -261,6 +261,7 @@ int bench_sysc_supervise(struct bench_sysc *s, pthread_t thread);
 void bench_sysc_steady(struct bench_sysc *s, bool on);
 long bench_sysc_count(const struct bench_sysc *s);
 long bench_rss_bytes(void);
+int bench_self_relative(const char *rel, char *path, size_t len);
 
 /* bench_mempool.c (lfpool-bench only) */
 bool bench_mempool_is_ops(const char *name);

@@ -12,7 +12,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -254,15 +253,11 @@ run_family(const struct bench_conf *c, const char *exe, const char *family)
 static void
 run_mallocs(const struct bench_conf *c)
 {
-	char self[PATH_MAX], exe[PATH_MAX + 32];
+	char exe[PATH_MAX];
 	unsigned int a;
-	ssize_t len;
 
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len < 0)
+	if (bench_self_relative("lfpool-bench-malloc", exe, sizeof(exe)) != 0)
 		return;
-	self[len] = '\0';
-	snprintf(exe, sizeof(exe), "%s/lfpool-bench-malloc", dirname(self));
 	for (a = 0; a < c->n_allocs; a++)
 		if (!bench_mempool_is_ops(c->allocs[a]))
 			run_family(c, exe, c->allocs[a]);

@@ -246,6 +246,11 @@ void bench_tradepool_measure(const struct bench_conf *c,
 	const struct bench_platform *p, const struct bench_target *t,
 	const struct bench_tp_ops *ops, void *ctx);
 
+/** Catch SIGINT and SIGTERM (see bench_interrupted()); 0 or -errno. */
+int bench_catch_interrupt(void);
+/** The signal that asked the run to stop, or 0: go on. */
+int bench_interrupted(void);
+
 /* bench_sys.c */
 double bench_tsc_calibrate(void);
 uint64_t bench_ms_to_cycles(const struct bench_platform *p, unsigned int ms);

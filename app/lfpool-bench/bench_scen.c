@@ -43,6 +43,41 @@ static struct {
 	int parked; /* victim: inside the handler */
 } park;
 
+/*
+ * SIGINT or SIGTERM: finish the measurement under way, skip the others,
+ * and report what was measured (marked incomplete). Written by the
+ * handler, read between measurements by the main thread.
+ */
+static volatile sig_atomic_t interrupt_signal;
+
+static void
+on_interrupt(int sig)
+{
+	interrupt_signal = sig;
+}
+
+int
+bench_catch_interrupt(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	/* Restart: the workers' calls are not interrupted for this. */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 ||
+		sigaction(SIGTERM, &sa, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+int
+bench_interrupted(void)
+{
+	return interrupt_signal;
+}
+
 void
 bench_worker_wait_start(struct bench_worker *w)
 {
@@ -786,6 +821,8 @@ run_one(const struct bench_conf *c, const struct bench_platform *p,
 	const struct bench_target *t, unsigned int scen, unsigned int bulk,
 	unsigned int run)
 {
+	if (bench_interrupted())
+		return;
 	if (c->verbose)
 		fprintf(stderr,
 			"  run %u scenario %#x bulk %u %s cache %d "

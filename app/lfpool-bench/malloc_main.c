@@ -334,7 +334,7 @@ run_all(const struct bench_conf *c, const char *family)
 	for (s = 0; s < c->n_sizes; s++)
 		for (r = 0; r < c->runs; r++)
 			bench_run_size(c, &plat, &t[s], 1, r);
-	if (c->scenarios & BENCH_S_TRADEPOOL)
+	if ((c->scenarios & BENCH_S_TRADEPOOL) && !bench_interrupted())
 		tradepool_scenario(c, family);
 }
 
@@ -357,6 +357,8 @@ main(int argc, char **argv)
 			c.cpus[0]);
 		return EXIT_FAILURE;
 	}
+	if (bench_catch_interrupt() != 0)
+		fprintf(stderr, "lfpool-bench-malloc: SIGINT not caught\n");
 	run_all(&c, family);
 	if (c.json_path != NULL &&
 		bench_report_write_json(c.json_path, NULL, &c, NULL)) {

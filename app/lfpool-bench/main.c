@@ -329,7 +329,7 @@ finish(const struct bench_conf *c, json_t *machine)
 	bench_report_print(stdout, c);
 	bench_numa_print(stdout, numa_doc);
 	targets = bench_targets_eval(stdout, c);
-	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir) != 0)
+	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir, machine) != 0)
 		rc = -EIO;
 	if (c->json_path != NULL) {
 		if (bench_report_write_json(

@@ -91,8 +91,8 @@ lfp_opt_double(
 	x = strtod(arg, &end);
 	if (end == arg || *end != '\0' || errno != 0 || !isfinite(x) ||
 		x < min || x > max)
-		return refuse(opt, "'%s' is not a number in %g..%g", arg, min,
-			max);
+		return refuse(
+			opt, "'%s' is not a number in %g..%g", arg, min, max);
 	*v = x;
 	return 0;
 }
@@ -110,8 +110,8 @@ lfp_opt_uint_list(const char *opt, const char *arg, unsigned int min,
 		if (count == max_n)
 			return refuse(opt, "'%s' has more than %u values", arg,
 				max_n);
-		if (scan_u64(s, &end, &x) != 0 || (*end != ',' && *end != '\0') ||
-			x < min || x > max)
+		if (scan_u64(s, &end, &x) != 0 ||
+			(*end != ',' && *end != '\0') || x < min || x > max)
 			return refuse(opt,
 				"'%s' is not a list of integers in %u..%u", arg,
 				min, max);
@@ -167,13 +167,13 @@ lfp_opt_out_file(const char *opt, const char *path)
 		return 0;
 	}
 	if (errno != ENOENT)
-		return refuse(opt, "cannot write '%s': %s", path,
-			strerror(errno));
+		return refuse(
+			opt, "cannot write '%s': %s", path, strerror(errno));
 	/* A new file: the directory takes one, which goes away again. */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return refuse(opt, "cannot create '%s': %s", path,
-			strerror(errno));
+		return refuse(
+			opt, "cannot create '%s': %s", path, strerror(errno));
 	close(fd);
 	unlink(path);
 	return 0;
@@ -198,8 +198,8 @@ lfp_opt_out_dir(const char *opt, const char *path)
 		return refuse(opt, "directory name too long");
 	fd = mkstemp(probe);
 	if (fd < 0)
-		return refuse(opt, "cannot write in '%s': %s", path,
-			strerror(errno));
+		return refuse(
+			opt, "cannot write in '%s': %s", path, strerror(errno));
 	close(fd);
 	unlink(probe);
 	return 0;

@@ -74,8 +74,8 @@ sysc_filter(struct sock_filter *insns, unsigned int max)
 		rc = len < 0 ? -errno :
 			len == 0 || len % sizeof(*insns) != 0 ||
 				(size_t)len == max * sizeof(*insns) ?
-				     -E2BIG :
-				     (int)(len / sizeof(*insns));
+			       -E2BIG :
+			       (int)(len / sizeof(*insns));
 	}
 	close(fd);
 out:

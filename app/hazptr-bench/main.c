@@ -589,7 +589,8 @@ parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 	c->repeat = DEFAULT_REPEAT;
 	*json = NULL;
 	while (rc == 0 &&
-		(opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) != -1) {
+		(opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) !=
+			-1) {
 		switch (opt) {
 		case 'i':
 			rc = lfp_opt_u64("--iterations", optarg, 1,

@@ -85,10 +85,9 @@ bench_numa_run(const struct bench_conf *c, const struct bench_platform *p)
 	char out[PATH_MAX], lcores[64], prefix[64], exe[PATH_MAX];
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	/* Quick: a handful of allocations per size and policy. */
-	char *argv[] = {exe,
-		"--lcores", lcores, "--no-huge", "-m", "256", "--no-shconf",
-		"--file-prefix", prefix, "--no-pci", "--no-telemetry",
-		"--log-level", "lib.eal:error", "--",
+	char *argv[] = {exe, "--lcores", lcores, "--no-huge", "-m", "256",
+		"--no-shconf", "--file-prefix", prefix, "--no-pci",
+		"--no-telemetry", "--log-level", "lib.eal:error", "--",
 		c->quick ? "--iters" : NULL, "2", "--batch", "64", "--locality",
 		"100", NULL};
 	json_t *doc;

@@ -18,7 +18,7 @@
 #include "lfp_opt.h"
 
 /* Upper bounds of the options that have no natural one. */
-#define DURATION_MS_MAX 3600000	     /* an hour per measurement */
+#define DURATION_MS_MAX 3600000 /* an hour per measurement */
 #define POOL_SIZE_MIN 64
 #define POOL_SIZE_MAX (1u << 24)
 #define SIZE_MAX_BYTES (1u << 20)
@@ -184,8 +184,9 @@ parse_scenarios(const char *opt, const char *s, unsigned int *mask)
 				opt, tok, scen_names, RTE_DIM(scen_names));
 		*mask |= 1u << i;
 	}
-	return *mask != 0 ? 0 : lfp_opt_unknown(opt, s, scen_names,
-					     RTE_DIM(scen_names));
+	return *mask != 0 ?
+		0 :
+		lfp_opt_unknown(opt, s, scen_names, RTE_DIM(scen_names));
 }
 
 static void
@@ -240,8 +241,8 @@ parse_allocs(struct bench_conf *c, const char *opt, const char *s)
 		known[i] = full_allocs[i];
 	for (i = 0; i < RTE_DIM(groups); i++)
 		known[RTE_DIM(full_allocs) + i] = groups[i];
-	return lfp_opt_unknown(opt, tok != NULL ? tok : s, known,
-		RTE_DIM(known));
+	return lfp_opt_unknown(
+		opt, tok != NULL ? tok : s, known, RTE_DIM(known));
 }
 
 bool

@@ -317,8 +317,8 @@ write_settings(const char *path, const struct bench_conf *c,
 
 /* Returns 1 if the chart has data (files written), 0 if not, or -errno. */
 static int
-write_chart(const char *dir, const struct bench_conf *c,
-	const struct chart *ch, const char *machine, unsigned int size)
+write_chart(const char *dir, const struct bench_conf *c, const struct chart *ch,
+	const char *machine, unsigned int size)
 {
 	static struct cell cells[BENCH_MAX_ROWS * MAX_BARS];
 	struct bench_row rows[BENCH_MAX_ROWS];
@@ -471,8 +471,8 @@ static void
 machine_text(char *buf, size_t len, json_t *m)
 {
 	const char *cpu = json_string_value(json_object_get(m, "cpu_model"));
-	const char *dpdk =
-		json_string_value(json_object_get(m, "dpdk_version"));
+	const char *dpdk = json_string_value(
+		json_object_get(m, "dpdk_version"));
 	const char *date = json_string_value(json_object_get(m, "date_utc"));
 
 	snprintf(buf, len, "%s, %d CPUs, %s, %s", cpu ? cpu : "unknown CPU",
@@ -515,8 +515,9 @@ bench_plot(const struct bench_conf *c, const char *dir, json_t *machine)
 		charts += rc > 0;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "lfpool-bench: cannot write plot data in %s: %s\n",
-			dir, strerror(-rc));
+		fprintf(stderr,
+			"lfpool-bench: cannot write plot data in %s: %s\n", dir,
+			strerror(-rc));
 		return rc;
 	}
 	/* Stale PNGs of charts without data this time would mislead. */

@@ -306,7 +306,8 @@ bench_report_write_json(const char *path, json_t *machine,
 	if (sections != NULL)
 		json_object_update(root, sections);
 	/* An interrupted run keeps what it measured, marked as such. */
-	json_object_set_new(root, "incomplete", json_boolean(bench_interrupted()));
+	json_object_set_new(
+		root, "incomplete", json_boolean(bench_interrupted()));
 	if (bench_interrupted())
 		json_object_set_new(root, "interrupted_by",
 			json_string(strsignal(bench_interrupted())));

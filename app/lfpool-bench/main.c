@@ -162,8 +162,8 @@ progress_text(char *buf, size_t len)
 	}
 	left = elapsed * (progress.total - progress.done) / progress.done;
 	snprintf(buf, len, "(%u %% done, about %u min %02u s left)",
-		100 * progress.done / progress.total,
-		(unsigned int)left / 60, (unsigned int)left % 60);
+		100 * progress.done / progress.total, (unsigned int)left / 60,
+		(unsigned int)left % 60);
 	return buf;
 }
 

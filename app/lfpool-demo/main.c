@@ -94,8 +94,8 @@ parse_args(int argc, char **argv)
 		(opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			ret = lfp_opt_uint(
-				"--objects", optarg, 64, 1U << 26, &conf.objects);
+			ret = lfp_opt_uint("--objects", optarg, 64, 1U << 26,
+				&conf.objects);
 			break;
 		case 's':
 			ret = lfp_opt_uint(
@@ -253,7 +253,8 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (parse_args(argc, argv) < 0)
-		rte_exit(LFP_OPT_EXIT_USAGE, "invalid arguments (see --help)\n");
+		rte_exit(
+			LFP_OPT_EXIT_USAGE, "invalid arguments (see --help)\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 

@@ -310,8 +310,7 @@ locality_json(const char *scenario, struct lfp_numa_allocator *a,
 			pct(runs[lcore].kernel_local,
 				runs[lcore].kernel_remote),
 			"failed", (int)runs[lcore].failed));
-	return json_pack(
-		"{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
 		"scenario", scenario, "allocs", (json_int_t)st.allocs, "fails",
 		(json_int_t)st.fails, "fallbacks", (json_int_t)st.fallbacks,
 		"stats_local", (json_int_t)st.local, "stats_remote",
@@ -392,8 +391,8 @@ exhaust_scenario(const struct opts *o)
 	}
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		memset(&st, 0, sizeof(st));
-	doc = json_pack("{s:s, s:i, s:i, s:i, s:I, s:i, s:f, s:f}",
-		"scenario", "local_preferred_exhaust_one_lcore", "requests",
+	doc = json_pack("{s:s, s:i, s:i, s:i, s:I, s:i, s:f, s:f}", "scenario",
+		"local_preferred_exhaust_one_lcore", "requests",
 		(int)o->locality, "local_pool", (int)pool, "failed",
 		(int)failed, "fallbacks", (json_int_t)st.fallbacks,
 		"first_remote_at", (int)first_remote, "stats_local_pct",
@@ -528,7 +527,8 @@ main(int argc, char **argv)
 		locality);
 	/* Four significant digits: the figures are not more precise. */
 	if (doc == NULL ||
-		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		json_dumpf(doc, stdout,
+			JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 				JSON_REAL_PRECISION(4)) != 0)
 		ret = -EIO;
 	else

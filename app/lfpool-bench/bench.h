@@ -93,6 +93,8 @@ struct bench_conf {
 	bool quick;
 	bool verbose;
 	bool cpu_time; /**< Show rates per CPU-second used. */
+	/** One getppid() in G5's steady window: the counter must see it. */
+	bool self_test_syscall;
 	const char *json_path;
 	const char *plot_dir;
 	const char *from_json; /**< Re-render a report, no run. */

@@ -93,6 +93,7 @@ enum {
 	OPT_CPUS,
 	OPT_CPU_TIME,
 	OPT_FROM_JSON,
+	OPT_SELF_TEST_SYSCALL,
 };
 
 static const struct option long_opts[] = {
@@ -114,6 +115,7 @@ static const struct option long_opts[] = {
 	{"stops", required_argument, NULL, OPT_STOPS},
 	{"cpu-time", no_argument, NULL, OPT_CPU_TIME},
 	{"from-json", required_argument, NULL, OPT_FROM_JSON},
+	{"self-test-syscall", no_argument, NULL, OPT_SELF_TEST_SYSCALL},
 	{"family", required_argument, NULL, OPT_FAMILY},
 	{"tsc-hz", required_argument, NULL, OPT_TSC},
 	{"cpus", required_argument, NULL, OPT_CPUS},
@@ -150,6 +152,9 @@ bench_opts_usage(const char *prog, bool malloc_child)
 	       "                     the JSON): steadier on a machine shared with others\n"
 	       "  --from-json FILE   no run: print, evaluate and plot the report FILE\n"
 	       "                     (with its sizes, bulks and caches)\n"
+	       "  --self-test-syscall  make one system call in G5's steady-state\n"
+	       "                     window, which must then count 1 (a test of\n"
+	       "                     the counter: G5 is then missed)\n"
 	       "  -v, --verbose      print each measurement as it starts\n"
 	       "  -h, --help         this text\n");
 	if (malloc_child)
@@ -308,6 +313,9 @@ parse_one(struct bench_conf *c, int opt, const char *name, const char *arg)
 		return 0;
 	case OPT_CPU_TIME:
 		c->cpu_time = true;
+		return 0;
+	case OPT_SELF_TEST_SYSCALL:
+		c->self_test_syscall = true;
 		return 0;
 	case OPT_FROM_JSON:
 		c->from_json = arg;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -717,6 +719,7 @@ bench_timer_overhead(void)
 static struct {
 	struct bench_sysc *sysc; /* published once the filter is on */
 	bool ready;		 /* sysc is set (NULL: not available) */
+	bool plant;		 /* one system call in the window */
 	uint64_t faults;
 	double mops;
 	int err;
@@ -746,6 +749,8 @@ steady_main(void *arg)
 	w->t->loops->window(w);
 	f0 = bench_thread_faults();
 	bench_sysc_steady(sysc, true);
+	if (steady.plant)
+		(void)syscall(SYS_getppid);
 	w->cycles = full;
 	w->t->loops->window(w);
 	bench_sysc_steady(sysc, false);
@@ -781,6 +786,8 @@ bench_steady_check(const struct bench_conf *c, const struct bench_platform *p,
 	meas_setup(c, p, t, 1, 1, bench_ms_to_cycles(p, c->duration_ms));
 	w->do_register = p->thread_register != NULL;
 	memset(&steady, 0, sizeof(steady));
+	/* Read by the thread, which pthread_create() orders after this. */
+	steady.plant = c->self_test_syscall;
 	CPU_ZERO(&set);
 	CPU_SET(p->cpus[p->n_cpus - 1], &set);
 	pthread_attr_init(&attr);

@@ -49,6 +49,21 @@ set_state(struct lfp_sysc *s, int state)
 /* Room for the filter: libseccomp's is a handful of instructions. */
 #define SYSC_FILTER_MAX 256
 
+/* The program libseccomp exported into @p fd: its instruction count. */
+static int
+filter_read(int fd, struct sock_filter *insns, unsigned int max)
+{
+	size_t room = max * sizeof(*insns);
+	ssize_t len = pread(fd, insns, room, 0);
+
+	if (len < 0)
+		return -errno;
+	/* A full buffer may hold a truncated program. */
+	if (len == 0 || (size_t)len == room || len % sizeof(*insns) != 0)
+		return -E2BIG;
+	return (int)(len / sizeof(*insns));
+}
+
 /*
  * The filter, written by libseccomp into @p insns: every system call of
  * the native architecture goes to the listener (a foreign one kills the
@@ -59,7 +74,6 @@ sysc_filter(struct sock_filter *insns, unsigned int max)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_NOTIFY);
 	int fd, rc = -ENOMEM;
-	ssize_t len;
 
 	if (ctx == NULL)
 		return rc;
@@ -69,14 +83,8 @@ sysc_filter(struct sock_filter *insns, unsigned int max)
 		goto out;
 	}
 	rc = seccomp_export_bpf(ctx, fd);
-	if (rc == 0) {
-		len = pread(fd, insns, max * sizeof(*insns), 0);
-		rc = len < 0 ? -errno :
-			len == 0 || len % sizeof(*insns) != 0 ||
-				(size_t)len == max * sizeof(*insns) ?
-			       -E2BIG :
-			       (int)(len / sizeof(*insns));
-	}
+	if (rc == 0)
+		rc = filter_read(fd, insns, max);
 	close(fd);
 out:
 	seccomp_release(ctx);

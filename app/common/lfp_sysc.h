@@ -14,8 +14,8 @@
  * gateway (its worker loop), and tested in tests/gateway.
  *
  * Needs Linux 5.5 (SECCOMP_USER_NOTIF_FLAG_CONTINUE) and seccomp allowed
- * to the process; lfp_sysc_install() says when it is not. Self-contained
- * (libc and the kernel headers, no DPDK).
+ * to the process; lfp_sysc_install() says when it is not. Built on
+ * libseccomp (2.5, API level 5 for SCMP_ACT_NOTIFY), no DPDK.
  *
  * Life cycle, and who calls what:
  *

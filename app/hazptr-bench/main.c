@@ -38,10 +38,15 @@
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
+#include <jansson.h>
+
 #include "lfp_hazptr.h"
+#include "lfp_opt.h"
 
 #define DEFAULT_ITERATIONS 2000000ULL
 #define DEFAULT_REPEAT 3
+#define MAX_ITERATIONS 10000000000ULL /* ~30 s per figure at 3 ns */
+#define MAX_REPEAT 1000
 #define BENCH_LCORES_MAX 2
 /* Retired nodes each lcore cycles through; far above the scan threshold. */
 #define BENCH_NODES 4096
@@ -481,14 +486,21 @@ ns_min(double a, double b)
 	return isnan(b) || a < b ? a : b;
 }
 
-/* A figure, or "-" (table) / null (JSON) for a measurement not run. */
+/* A figure, or "-" for a measurement not run. */
 static void
-print_ns(FILE *f, double ns, int width, bool json)
+print_ns(double ns, int width)
 {
 	if (!isnan(ns))
-		fprintf(f, "%*.*f", width, json ? 3 : 2, ns);
+		printf("%*.2f", width, ns);
 	else
-		fprintf(f, "%*s", width, json ? "null" : "-");
+		printf("%*s", width, "-");
+}
+
+/* A figure in ns, or null for a measurement not run. */
+static json_t *
+json_ns(double ns)
+{
+	return isnan(ns) ? json_null() : json_real(ns);
 }
 
 static void
@@ -500,9 +512,9 @@ print_table(const struct bench *benches, unsigned int n)
 		"2 lcores");
 	for (i = 0; i < n; i++) {
 		printf("%-28s ", benches[i].name);
-		print_ns(stdout, benches[i].ns[0], 16, false);
+		print_ns(benches[i].ns[0], 16);
 		printf(" ");
-		print_ns(stdout, benches[i].ns[1], 16, false);
+		print_ns(benches[i].ns[1], 16);
 		printf("\n");
 	}
 }
@@ -511,33 +523,31 @@ static int
 write_json(const char *path, const struct bench *benches, unsigned int n,
 	const char *cpu, const struct bench_ctx *c)
 {
-	FILE *f = fopen(path, "w");
+	json_t *results = json_array(), *doc;
 	unsigned int i;
+	int rc;
 
-	if (f == NULL)
-		return -errno;
-	fprintf(f,
-		"{\n  \"tool\": \"hazptr-bench\",\n  \"cpu\": \"%s\",\n"
-		"  \"tsc_hz\": %" PRIu64 ",\n  \"hugepages\": %s,\n"
-		"  \"lcores\": %u,\n  \"repeat\": %u,\n"
-		"  \"iterations\": %" PRIu64 ",\n"
-		"  \"sync_iterations\": %" PRIu64 ",\n"
-		"  \"hazard_slots\": %u,\n  \"dq_stalls\": %" PRIu64 ",\n"
-		"  \"results\": [\n",
-		cpu, rte_get_tsc_hz(),
-		rte_eal_has_hugepages() ? "true" : "false", rte_lcore_count(),
-		c->repeat, c->iters, c->sync_iters, LFP_HP_SLOTS_MAX,
-		c->dq_stalls);
-	for (i = 0; i < n; i++) {
-		fprintf(f, "    {\"name\": \"%s\", \"ns_per_op_1lcore\": ",
-			benches[i].name);
-		print_ns(f, benches[i].ns[0], 0, true);
-		fprintf(f, ", \"ns_per_op_2lcores\": ");
-		print_ns(f, benches[i].ns[1], 0, true);
-		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
-	}
-	fprintf(f, "  ]\n}\n");
-	return fclose(f) == 0 ? 0 : -errno;
+	for (i = 0; i < n; i++)
+		json_array_append_new(results,
+			json_pack("{s:s, s:o, s:o}", "name", benches[i].name,
+				"ns_per_op_1lcore", json_ns(benches[i].ns[0]),
+				"ns_per_op_2lcores",
+				json_ns(benches[i].ns[1])));
+	doc = json_pack("{s:s, s:s, s:I, s:b, s:i, s:i, s:I, s:I, s:i, s:I, "
+			"s:o}",
+		"tool", "hazptr-bench", "cpu", cpu, "tsc_hz",
+		(json_int_t)rte_get_tsc_hz(), "hugepages",
+		rte_eal_has_hugepages(), "lcores", (int)rte_lcore_count(),
+		"repeat", (int)c->repeat, "iterations", (json_int_t)c->iters,
+		"sync_iterations", (json_int_t)c->sync_iters, "hazard_slots",
+		LFP_HP_SLOTS_MAX, "dq_stalls", (json_int_t)c->dq_stalls,
+		"results", results);
+	if (doc == NULL)
+		return -ENOMEM;
+	rc = json_dump_file(doc, path,
+		JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	return rc == 0 ? 0 : -EIO;
 }
 
 static void
@@ -560,7 +570,7 @@ usage(const char *prog)
 		prog, DEFAULT_ITERATIONS, DEFAULT_REPEAT);
 }
 
-/* Returns 0, 1 for --help, or -1 on a bad option. */
+/* Returns 0, 1 for --help, or -1 on a bad option (message printed). */
 static int
 parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 {
@@ -572,28 +582,30 @@ parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char *end;
-	int opt;
-
-	uint64_t *num, repeat = DEFAULT_REPEAT;
+	int opt, rc = 0;
 
 	c->iters = DEFAULT_ITERATIONS;
 	c->sync_iters = 0;
+	c->repeat = DEFAULT_REPEAT;
 	*json = NULL;
-	while ((opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) != -1) {
+	while (rc == 0 &&
+		(opt = getopt_long(argc, argv, "i:s:r:j:h", opts, NULL)) !=
+			-1) {
 		switch (opt) {
 		case 'i':
+			rc = lfp_opt_u64("--iterations", optarg, 1,
+				MAX_ITERATIONS, &c->iters);
+			break;
 		case 's':
+			rc = lfp_opt_u64("--sync-iterations", optarg, 1,
+				MAX_ITERATIONS, &c->sync_iters);
+			break;
 		case 'r':
-			num = opt == 'i'   ? &c->iters :
-				opt == 's' ? &c->sync_iters :
-					     &repeat;
-			errno = 0;
-			*num = strtoull(optarg, &end, 0);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0')
-				return -1;
+			rc = lfp_opt_uint(
+				"--repeat", optarg, 1, MAX_REPEAT, &c->repeat);
 			break;
 		case 'j':
+			rc = lfp_opt_out_file("--json", optarg);
 			*json = optarg;
 			break;
 		case 'h':
@@ -602,9 +614,13 @@ parse_args(int argc, char **argv, struct bench_ctx *c, const char **json)
 			return -1;
 		}
 	}
-	if (optind != argc || c->iters == 0 || repeat == 0 || repeat > 1000)
+	if (rc != 0)
 		return -1;
-	c->repeat = repeat;
+	if (optind != argc) {
+		fprintf(stderr, "hazptr-bench: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
 	if (c->sync_iters == 0)
 		c->sync_iters = RTE_MAX(c->iters / 100, 10ULL);
 	return 0;
@@ -635,9 +651,10 @@ main(int argc, char **argv)
 	argv += ret;
 	ret = parse_args(argc, argv, &ctx, &json);
 	if (ret != 0) {
-		usage(argv[0]);
+		if (ret > 0)
+			usage(argv[0]);
 		rte_eal_cleanup();
-		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		return ret > 0 ? EXIT_SUCCESS : LFP_OPT_EXIT_USAGE;
 	}
 	ret = bench_setup(&ctx);
 	if (ret < 0)

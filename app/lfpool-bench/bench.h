@@ -93,6 +93,8 @@ struct bench_conf {
 	bool quick;
 	bool verbose;
 	bool cpu_time; /**< Show rates per CPU-second used. */
+	/** One getppid() in G5's steady window: the counter must see it. */
+	bool self_test_syscall;
 	const char *json_path;
 	const char *plot_dir;
 	const char *from_json; /**< Re-render a report, no run. */
@@ -246,6 +248,11 @@ void bench_tradepool_measure(const struct bench_conf *c,
 	const struct bench_platform *p, const struct bench_target *t,
 	const struct bench_tp_ops *ops, void *ctx);
 
+/** Catch SIGINT and SIGTERM (see bench_interrupted()); 0 or -errno. */
+int bench_catch_interrupt(void);
+/** The signal that asked the run to stop, or 0: go on. */
+int bench_interrupted(void);
+
 /* bench_sys.c */
 double bench_tsc_calibrate(void);
 uint64_t bench_ms_to_cycles(const struct bench_platform *p, unsigned int ms);
@@ -261,6 +268,7 @@ int bench_sysc_supervise(struct bench_sysc *s, pthread_t thread);
 void bench_sysc_steady(struct bench_sysc *s, bool on);
 long bench_sysc_count(const struct bench_sysc *s);
 long bench_rss_bytes(void);
+int bench_self_relative(const char *rel, char *path, size_t len);
 
 /* bench_mempool.c (lfpool-bench only) */
 bool bench_mempool_is_ops(const char *name);

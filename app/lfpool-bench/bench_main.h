@@ -52,6 +52,25 @@ json_t *bench_numa_run(
 	const struct bench_conf *c, const struct bench_platform *p);
 void bench_numa_print(FILE *f, json_t *numa);
 
-int bench_plot(const struct bench_conf *c, const char *dir);
+/** A target drawn on a chart: a horizontal line at bound. */
+struct bench_target_line {
+	const char *id;	  /**< "G7" */
+	const char *what; /**< the check's text */
+	double bound;	  /**< in the metric's unit */
+};
+
+/**
+ * The targets that chart (a bench_plot() chart name) draws, at most max,
+ * with the bounds of this run (a ratio's reference is measured; a target
+ * whose reference was not measured is left out). Returns how many.
+ */
+unsigned int bench_targets_lines(const struct bench_conf *c, const char *chart,
+	unsigned int size, struct bench_target_line *lines, unsigned int max);
+
+/**
+ * Write the plot data and PNGs into dir (checked at start-up); machine
+ * (bench_machine_json()) names the machine and date in the titles.
+ */
+int bench_plot(const struct bench_conf *c, const char *dir, json_t *machine);
 
 #endif /* LFP_BENCH_MAIN_H */

@@ -32,7 +32,31 @@ numa_note(const char *why)
 	return json_pack("{s:s}", "note", why);
 }
 
-#ifdef LFP_BENCH_NUMA_BENCH_PATH
+#ifdef LFP_BENCH_NUMA_BENCH_BUILT
+
+/*
+ * numa_bench, found from this program's place: in the build tree, or
+ * where meson install put both (libexecdir/lfpool). Returns 0 or -ENOENT.
+ */
+static int
+numa_bench_path(char *path, size_t len)
+{
+	static const char *const rel[] = {
+		LFP_BENCH_NUMA_BENCH_BUILT,
+		LFP_BENCH_NUMA_BENCH_INSTALLED,
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(rel); i++) {
+		if (rel[i][0] == '/')
+			snprintf(path, len, "%s", rel[i]);
+		else if (bench_self_relative(rel[i], path, len) != 0)
+			continue;
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
 
 /* Run numa_bench with stdout into out; its exit status or -errno. */
 static int
@@ -58,20 +82,19 @@ numa_spawn(char **argv, const char *out)
 json_t *
 bench_numa_run(const struct bench_conf *c, const struct bench_platform *p)
 {
-	char out[PATH_MAX], lcores[64], prefix[64];
+	char out[PATH_MAX], lcores[64], prefix[64], exe[PATH_MAX];
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	/* Quick: a handful of allocations per size and policy. */
-	char *argv[] = {(char *)(uintptr_t)LFP_BENCH_NUMA_BENCH_PATH,
-		"--lcores", lcores, "--no-huge", "-m", "256", "--no-shconf",
-		"--file-prefix", prefix, "--no-pci", "--no-telemetry",
-		"--log-level", "lib.eal:error", "--",
+	char *argv[] = {exe, "--lcores", lcores, "--no-huge", "-m", "256",
+		"--no-shconf", "--file-prefix", prefix, "--no-pci",
+		"--no-telemetry", "--log-level", "lib.eal:error", "--",
 		c->quick ? "--iters" : NULL, "2", "--batch", "64", "--locality",
 		"100", NULL};
 	json_t *doc;
 	int rc;
 
-	if (access(LFP_BENCH_NUMA_BENCH_PATH, X_OK) != 0)
-		return numa_note("numa_bench not built");
+	if (numa_bench_path(exe, sizeof(exe)) != 0)
+		return numa_note("numa_bench not found (built or installed)");
 #ifdef BENCH_TSAN
 	/*
 	 * Its lcores are launched by EAL, which TSan cannot see synchronise,

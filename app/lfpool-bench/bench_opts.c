@@ -4,12 +4,27 @@
 
 /* Options of both programs (after EAL's "--" for lfpool-bench). */
 
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_mempool.h>
+
 #include "bench.h"
+#include "lfp_opt.h"
+
+/* Upper bounds of the options that have no natural one. */
+#define DURATION_MS_MAX 3600000 /* an hour per measurement */
+#define POOL_SIZE_MIN 64
+#define POOL_SIZE_MAX (1u << 24)
+#define SIZE_MAX_BYTES (1u << 20)
+#define STOPS_MAX 1000
+#define TSC_HZ_MIN 1e6
+#define TSC_HZ_MAX 1e11
 
 static const char *const scen_names[] = {
 	"same",
@@ -22,11 +37,16 @@ static const char *const scen_names[] = {
 	"numa",
 };
 
-/* Defaults of a full run: ~5 minutes on 2 CPUs with every allocator. */
+/*
+ * Defaults of a full run: every allocator (~5 minutes on 2 CPUs before
+ * ring_mt_rts and ring_mt_hts were added, each of which adds its share).
+ */
 static const char *const full_allocs[] = {
 	"lfpool",
 	"ring_mp_mc",
 	"ring_sp_sc",
+	"ring_mt_rts",
+	"ring_mt_hts",
 	"stack",
 	"lf_stack",
 	"bucket",
@@ -40,6 +60,8 @@ static const char *const mempool_allocs[] = {
 	"lfpool",
 	"ring_mp_mc",
 	"ring_sp_sc",
+	"ring_mt_rts",
+	"ring_mt_hts",
 	"stack",
 	"lf_stack",
 	"bucket",
@@ -71,6 +93,7 @@ enum {
 	OPT_CPUS,
 	OPT_CPU_TIME,
 	OPT_FROM_JSON,
+	OPT_SELF_TEST_SYSCALL,
 };
 
 static const struct option long_opts[] = {
@@ -92,6 +115,7 @@ static const struct option long_opts[] = {
 	{"stops", required_argument, NULL, OPT_STOPS},
 	{"cpu-time", no_argument, NULL, OPT_CPU_TIME},
 	{"from-json", required_argument, NULL, OPT_FROM_JSON},
+	{"self-test-syscall", no_argument, NULL, OPT_SELF_TEST_SYSCALL},
 	{"family", required_argument, NULL, OPT_FAMILY},
 	{"tsc-hz", required_argument, NULL, OPT_TSC},
 	{"cpus", required_argument, NULL, OPT_CPUS},
@@ -111,9 +135,9 @@ bench_opts_usage(const char *prog, bool malloc_child)
 	       "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory,\n"
 	       "                     tradepool,numa or 1-8\n"
 	       "                     (default: all)\n"
-	       "  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,stack,lf_stack,bucket,\n"
-	       "                     glibc,jemalloc,tcmalloc,mimalloc; or mempool, malloc,\n"
-	       "                     all (default: all)\n"
+	       "  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,ring_mt_rts,ring_mt_hts,\n"
+	       "                     stack,lf_stack,bucket,glibc,jemalloc,tcmalloc,\n"
+	       "                     mimalloc; or mempool, malloc, all (default: all)\n"
 	       "  --runs N           runs per figure; the median is shown with min-max (3)\n"
 	       "  --duration-ms MS   length of one measurement (50)\n"
 	       "  --sizes LIST       object sizes in bytes (64,256,4096)\n"
@@ -128,6 +152,9 @@ bench_opts_usage(const char *prog, bool malloc_child)
 	       "                     the JSON): steadier on a machine shared with others\n"
 	       "  --from-json FILE   no run: print, evaluate and plot the report FILE\n"
 	       "                     (with its sizes, bulks and caches)\n"
+	       "  --self-test-syscall  make one system call in G5's steady-state\n"
+	       "                     window, which must then count 1 (a test of\n"
+	       "                     the counter: G5 is then missed)\n"
 	       "  -v, --verbose      print each measurement as it starts\n"
 	       "  -h, --help         this text\n");
 	if (malloc_child)
@@ -138,42 +165,9 @@ bench_opts_usage(const char *prog, bool malloc_child)
 		       "  --cpus LIST        CPUs of the threads (default: this process's)\n");
 }
 
-/* Comma-separated unsigned integers; returns how many, or -EINVAL. */
+/* Scenario names, or their numbers 1-8; "all". */
 static int
-parse_uints(const char *s, unsigned int *v, unsigned int max)
-{
-	unsigned int n = 0;
-	char *end;
-
-	while (*s != '\0' && n < max) {
-		errno = 0;
-		v[n++] = (unsigned int)strtoul(s, &end, 0);
-		if (errno != 0 || end == s || (*end != ',' && *end != '\0'))
-			return -EINVAL;
-		s = *end == ',' ? end + 1 : end;
-	}
-	return *s == '\0' && n > 0 ? (int)n : -EINVAL;
-}
-
-static int
-parse_uint(const char *s, unsigned int *v, unsigned int min)
-{
-	return parse_uints(s, v, 1) == 1 && *v >= min ? 0 : -EINVAL;
-}
-
-/* A list option: fills v and its count; an invalid list leaves count 0. */
-static int
-parse_list(
-	const char *s, unsigned int *v, unsigned int max, unsigned int *count)
-{
-	int n = parse_uints(s, v, max);
-
-	*count = n > 0 ? (unsigned int)n : 0;
-	return n > 0 ? 0 : n;
-}
-
-static int
-parse_scenarios(const char *s, unsigned int *mask)
+parse_scenarios(const char *opt, const char *s, unsigned int *mask)
 {
 	char buf[128], *tok, *save = NULL;
 	unsigned int i;
@@ -188,13 +182,16 @@ parse_scenarios(const char *s, unsigned int *mask)
 		}
 		for (i = 0; i < RTE_DIM(scen_names); i++)
 			if (strcmp(tok, scen_names[i]) == 0 ||
-				(unsigned int)atoi(tok) == i + 1)
+				(tok[0] == '1' + (int)i && tok[1] == '\0'))
 				break;
 		if (i == RTE_DIM(scen_names))
-			return -EINVAL;
+			return lfp_opt_unknown(
+				opt, tok, scen_names, RTE_DIM(scen_names));
 		*mask |= 1u << i;
 	}
-	return *mask != 0 ? 0 : -EINVAL;
+	return *mask != 0 ?
+		0 :
+		lfp_opt_unknown(opt, s, scen_names, RTE_DIM(scen_names));
 }
 
 static void
@@ -208,10 +205,25 @@ add_allocs(struct bench_conf *c, const char *const *names, unsigned int n)
 				names[i]);
 }
 
-static int
-parse_allocs(struct bench_conf *c, const char *s)
+static bool
+known_alloc(const char *name)
 {
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(full_allocs); i++)
+		if (strcmp(name, full_allocs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Allocator names, and the groups all, mempool and malloc. */
+static int
+parse_allocs(struct bench_conf *c, const char *opt, const char *s)
+{
+	static const char *const groups[] = {"all", "mempool", "malloc"};
+	const char *known[RTE_DIM(full_allocs) + RTE_DIM(groups)];
 	char buf[512], *tok, *save = NULL;
+	unsigned int i;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	c->n_allocs = 0;
@@ -223,12 +235,19 @@ parse_allocs(struct bench_conf *c, const char *s)
 			add_allocs(c, mempool_allocs, RTE_DIM(mempool_allocs));
 		else if (strcmp(tok, "malloc") == 0)
 			add_allocs(c, malloc_allocs, RTE_DIM(malloc_allocs));
-		else if (strlen(tok) < BENCH_NAME_LEN)
+		else if (known_alloc(tok))
 			add_allocs(c, (const char *const *)&tok, 1);
 		else
-			return -EINVAL;
+			break;
 	}
-	return c->n_allocs > 0 ? 0 : -EINVAL;
+	if (tok == NULL && c->n_allocs > 0)
+		return 0;
+	for (i = 0; i < RTE_DIM(full_allocs); i++)
+		known[i] = full_allocs[i];
+	for (i = 0; i < RTE_DIM(groups); i++)
+		known[RTE_DIM(full_allocs) + i] = groups[i];
+	return lfp_opt_unknown(
+		opt, tok != NULL ? tok : s, known, RTE_DIM(known));
 }
 
 bool
@@ -283,23 +302,7 @@ apply_defaults(struct bench_conf *c)
 }
 
 static int
-check_conf(const struct bench_conf *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->n_bulks; i++)
-		if (c->bulks[i] == 0 || c->bulks[i] > BENCH_BULK_MAX)
-			return -EINVAL;
-	for (i = 0; i < c->n_sizes; i++)
-		if (c->sizes[i] < sizeof(struct bench_obj))
-			return -EINVAL;
-	if (c->runs > BENCH_MAX_RUNS || c->window > BENCH_WINDOW_MAX)
-		return -EINVAL;
-	return 0;
-}
-
-static int
-parse_one(struct bench_conf *c, int opt, const char *arg)
+parse_one(struct bench_conf *c, int opt, const char *name, const char *arg)
 {
 	switch (opt) {
 	case 'v':
@@ -310,6 +313,9 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
 		return 0;
 	case OPT_CPU_TIME:
 		c->cpu_time = true;
+		return 0;
+	case OPT_SELF_TEST_SYSCALL:
+		c->self_test_syscall = true;
 		return 0;
 	case OPT_FROM_JSON:
 		c->from_json = arg;
@@ -324,46 +330,66 @@ parse_one(struct bench_conf *c, int opt, const char *arg)
 		c->family = arg;
 		return 0;
 	case OPT_SCEN:
-		return parse_scenarios(arg, &c->scenarios);
+		return parse_scenarios(name, arg, &c->scenarios);
 	case OPT_ALLOCS:
-		return parse_allocs(c, arg);
+		return parse_allocs(c, name, arg);
 	case OPT_RUNS:
-		return parse_uint(arg, &c->runs, 1);
+		return lfp_opt_uint(name, arg, 1, BENCH_MAX_RUNS, &c->runs);
 	case OPT_DURATION:
-		return parse_uint(arg, &c->duration_ms, 1);
+		return lfp_opt_uint(
+			name, arg, 1, DURATION_MS_MAX, &c->duration_ms);
 	case OPT_WINDOW:
-		return parse_uint(arg, &c->window, 1);
+		return lfp_opt_uint(name, arg, 1, BENCH_WINDOW_MAX, &c->window);
 	case OPT_POOL:
-		return parse_uint(arg, &c->pool_size, 64);
+		return lfp_opt_uint(
+			name, arg, POOL_SIZE_MIN, POOL_SIZE_MAX, &c->pool_size);
 	case OPT_THREADS:
-		return parse_uint(arg, &c->oversub_threads, 1);
+		return lfp_opt_uint(
+			name, arg, 1, BENCH_MAX_THREADS, &c->oversub_threads);
 	case OPT_STOPS:
-		return parse_uint(arg, &c->stops, 1);
+		return lfp_opt_uint(name, arg, 1, STOPS_MAX, &c->stops);
 	case OPT_TSC:
-		c->tsc_hz = strtod(arg, NULL);
-		return c->tsc_hz > 0 ? 0 : -EINVAL;
+		return lfp_opt_double(
+			name, arg, TSC_HZ_MIN, TSC_HZ_MAX, &c->tsc_hz);
 	case OPT_SIZES:
-		return parse_list(arg, c->sizes, BENCH_MAX_LIST, &c->n_sizes);
+		return lfp_opt_uint_list(name, arg, sizeof(struct bench_obj),
+			SIZE_MAX_BYTES, c->sizes, BENCH_MAX_LIST, &c->n_sizes);
 	case OPT_BULKS:
-		return parse_list(arg, c->bulks, BENCH_MAX_LIST, &c->n_bulks);
+		return lfp_opt_uint_list(name, arg, 1, BENCH_BULK_MAX, c->bulks,
+			BENCH_MAX_LIST, &c->n_bulks);
 	case OPT_CACHES:
-		return parse_list(arg, c->caches, BENCH_MAX_LIST, &c->n_caches);
+		return lfp_opt_uint_list(name, arg, 0,
+			RTE_MEMPOOL_CACHE_MAX_SIZE, c->caches, BENCH_MAX_LIST,
+			&c->n_caches);
 	case OPT_CPUS:
-		return parse_list(arg, c->cpus, BENCH_MAX_THREADS, &c->n_cpus);
+		return lfp_opt_uint_list(name, arg, 0, CPU_SETSIZE - 1, c->cpus,
+			BENCH_MAX_THREADS, &c->n_cpus);
 	default:
 		return -EINVAL;
 	}
 }
 
+/* The output paths, checked before a run that could take minutes. */
+static int
+check_outputs(const struct bench_conf *c)
+{
+	if (c->json_path != NULL && lfp_opt_out_file("--json", c->json_path))
+		return -EINVAL;
+	if (c->plot_dir != NULL && lfp_opt_out_dir("--plot", c->plot_dir))
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * Returns 0, 1 when --help was given (usage printed), or -EINVAL (a
- * message printed).
+ * message naming the option printed; exit with LFP_OPT_EXIT_USAGE).
  */
 int
 bench_opts_parse(struct bench_conf *c, int argc, char **argv, bool malloc_child)
 {
 	const char *prog = argv[0];
-	int opt, idx;
+	char name[32];
+	int opt, idx = 0;
 
 	memset(c, 0, sizeof(*c));
 	optind = 1;
@@ -372,13 +398,14 @@ bench_opts_parse(struct bench_conf *c, int argc, char **argv, bool malloc_child)
 			bench_opts_usage(prog, malloc_child);
 			return 1;
 		}
-		if (opt == '?' || parse_one(c, opt, optarg) != 0) {
-			fprintf(stderr, "%s: bad option %s%s\n", prog,
-				argv[optind - 1],
-				opt == '?' ? "" : " (or its value)");
+		if (opt == '?') {
 			bench_opts_usage(prog, malloc_child);
 			return -EINVAL;
 		}
+		snprintf(name, sizeof(name), "--%s",
+			opt == 'v' ? "verbose" : long_opts[idx].name);
+		if (parse_one(c, opt, name, optarg) != 0)
+			return -EINVAL;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", prog,
@@ -386,15 +413,7 @@ bench_opts_parse(struct bench_conf *c, int argc, char **argv, bool malloc_child)
 		return -EINVAL;
 	}
 	apply_defaults(c);
-	if (check_conf(c) != 0) {
-		fprintf(stderr,
-			"%s: sizes >= %zu B, bulks 1..%u, runs <= %u, "
-			"window <= %u\n",
-			prog, sizeof(struct bench_obj), BENCH_BULK_MAX,
-			BENCH_MAX_RUNS, BENCH_WINDOW_MAX);
-		return -EINVAL;
-	}
-	return 0;
+	return check_outputs(c);
 }
 
 /* Append "name" and a formatted list to a child's argv. */

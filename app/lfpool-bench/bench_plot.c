@@ -3,20 +3,22 @@
  */
 
 /*
- * Plots: one data file per chart (a row per allocator configuration, for
- * each bar its median, min and max over the runs), then gnuplot draws
- * them with plot.gp (installed next to the binary as
- * lfpool-bench-plot.gp).
+ * Plots: per chart, a data file (a row per allocator configuration, for
+ * each bar its median, min and max over the runs) and a settings file
+ * (titles with the object size, machine and date, axis labels, clipping,
+ * marks for zero, not measured and clipped bars, target lines); then
+ * gnuplot draws them with plot.gp (installed as lfpool-bench-plot.gp).
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <libgen.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <spawn.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "bench_main.h"
@@ -41,6 +43,16 @@ struct chart {
 	const char *ylabel;
 	unsigned int n;
 	struct bar bar[MAX_BARS];
+	bool logy;    /* log scale (latency): nothing is clipped */
+	double clip;  /* fixed clip height; 0: from the data (see chart_clip) */
+	double scale; /* target bounds to chart units (a fraction to %) */
+};
+
+/* One bar of one row: median, min and max over the runs, scaled. */
+struct cell {
+	bool measured;
+	unsigned int runs;
+	double med, lo, hi;
 };
 
 static void
@@ -50,6 +62,7 @@ chart_init(struct chart *ch, const char *file, const char *title,
 	ch->file = file;
 	ch->title = title;
 	ch->ylabel = ylabel;
+	ch->scale = 1;
 }
 
 static void
@@ -92,47 +105,241 @@ chart_rows(const struct chart *ch, struct bench_row *rows)
 	return n;
 }
 
-static void
-write_cell(FILE *f, const struct bar *b, const struct bench_row *r)
+static struct cell
+cell_get(const struct bar *b, const struct bench_row *r)
 {
 	const struct bench_metric *m;
+	struct cell x = {0};
 
 	m = bench_rec_metric(bench_view_find(&b->v, r, b->bulk), b->metric);
 	if (m == NULL)
-		fprintf(f, " ? ? ?");
-	else
-		fprintf(f, " %g %g %g", bench_median(m->v, m->n) * b->scale,
-			bench_min(m->v, m->n) * b->scale,
-			bench_max(m->v, m->n) * b->scale);
+		return x;
+	x.measured = true;
+	x.runs = m->n;
+	x.med = bench_median(m->v, m->n) * b->scale;
+	x.lo = bench_min(m->v, m->n) * b->scale;
+	x.hi = bench_max(m->v, m->n) * b->scale;
+	return x;
 }
 
 static int
-write_chart(const char *dir, const struct chart *ch)
+cmp_double(const void *a, const void *b)
 {
-	struct bench_row rows[BENCH_MAX_ROWS];
-	unsigned int n = chart_rows(ch, rows), i, j;
-	char path[PATH_MAX], label[64];
-	FILE *f;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	if (n == 0)
+	return (x > y) - (x < y);
+}
+
+/*
+ * The height above which bars are clipped (and marked with their value),
+ * or 0: none. One or two runs that went wrong (a ring whose rate before
+ * the park was near 0 gave 35000 %) would otherwise squash every other
+ * bar. Outliers are the one or two highest medians when they are more
+ * than 3 times the next one; the axis then stops at 1.5 times that one,
+ * or at the chart's fixed height.
+ */
+static double
+chart_clip(const struct chart *ch, const struct cell *cells, unsigned int n)
+{
+	double v[BENCH_MAX_ROWS * MAX_BARS], top = 0, cap = ch->clip;
+	unsigned int i, m = 0, k;
+
+	if (ch->logy)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, ch->file);
-	f = fopen(path, "w");
+	for (i = 0; i < n; i++) {
+		if (!cells[i].measured)
+			continue;
+		v[m++] = cells[i].med;
+		top = RTE_MAX(top, cells[i].hi);
+	}
+	qsort(v, m, sizeof(v[0]), cmp_double);
+	/* v ascending: v[m - 1 - k] is the highest median after k outliers. */
+	for (k = 1; cap == 0 && k <= 2 && k < m; k++)
+		if (v[m - k] > 3 * v[m - 1 - k] && v[m - 1 - k] > 0)
+			cap = 1.5 * v[m - 1 - k];
+	return cap > 0 && top > cap ? cap : 0;
+}
+
+/* gnuplot x of bar j in row i (clustered histogram, gap 2). */
+static double
+bar_x(unsigned int i, unsigned int j, unsigned int bars)
+{
+	return i + ((double)j - (bars - 1) / 2.0) / (bars + 2);
+}
+
+/* A double-quoted gnuplot string may hold no '"' or '\'. */
+static void
+gp_safe(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '"' || *s == '\\')
+			*s = '\'';
+}
+
+/* The data: for each bar its median, min and max, clipped; "?": none. */
+static int
+write_data(const char *path, const struct chart *ch,
+	const struct bench_row *rows, unsigned int n, const struct cell *cells,
+	double clip)
+{
+	const struct cell *x;
+	unsigned int i, j;
+	char label[64];
+	FILE *f = fopen(path, "w");
+
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "# title: %s\n# ylabel: %s\n# bars: %u\n\"allocator\"",
-		ch->title, ch->ylabel, ch->n);
+	fprintf(f, "# %s: median, min and max of each bar%s\n\"allocator\"",
+		ch->title, clip > 0 ? " (clipped, see the .gp file)" : "");
 	for (j = 0; j < ch->n; j++)
 		fprintf(f, " \"%s\" min max", ch->bar[j].title);
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
 		bench_row_label(label, sizeof(label), &rows[i]);
 		fprintf(f, "\"%s\"", label);
-		for (j = 0; j < ch->n; j++)
-			write_cell(f, &ch->bar[j], &rows[i]);
+		for (j = 0; j < ch->n; j++) {
+			x = &cells[i * ch->n + j];
+			if (!x->measured)
+				fprintf(f, " ? ? ?");
+			else if (clip > 0)
+				fprintf(f, " %g %g %g", RTE_MIN(x->med, clip),
+					RTE_MIN(x->lo, clip),
+					RTE_MIN(x->hi, clip));
+			else
+				fprintf(f, " %g %g %g", x->med, x->lo, x->hi);
+		}
 		fputc('\n', f);
 	}
 	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/*
+ * Marks on the bars: "not measured" where a scenario does not apply (no
+ * bar), "0" on a measured zero (no bar either, so the two differ), and
+ * the real value above a clipped bar.
+ */
+static void
+write_marks(FILE *f, const struct chart *ch, unsigned int n,
+	const struct cell *cells, double clip)
+{
+	const struct cell *x;
+	unsigned int i, j;
+	double xpos, base = ch->logy ? 1 : 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < ch->n; j++) {
+			x = &cells[i * ch->n + j];
+			xpos = bar_x(i, j, ch->n);
+			if (!x->measured)
+				fprintf(f,
+					"set label \"not measured\" at %g, "
+					"graph 0.01 rotate by 90 left "
+					"font \",7\" tc rgb \"gray40\"\n",
+					xpos);
+			else if (x->med == 0)
+				fprintf(f,
+					"set label \"0\" at %g, %g center "
+					"offset 0,0.6 font \",10\" front\n",
+					xpos, base);
+			else if (clip > 0 && x->hi > clip)
+				fprintf(f,
+					"set label \"%.*f%s\" at %g, %g "
+					"rotate by 90 right offset 0,-0.3 "
+					"font \",8\" tc rgb \"red\" front "
+					"boxed\n",
+					x->med >= 100 ? 0 : 2, x->med,
+					x->med > clip ? " (clipped)" :
+							" (max clipped)",
+					xpos, clip);
+		}
+}
+
+/* Each target of the chart: a dashed line at its bound, named. */
+static void
+write_targets(FILE *f, const struct bench_conf *c, const struct chart *ch,
+	unsigned int size)
+{
+	struct bench_target_line t[8];
+	unsigned int i, n;
+	char what[160];
+
+	n = bench_targets_lines(c, ch->file, size, t, RTE_DIM(t));
+	for (i = 0; i < n; i++) {
+		/* Two targets on one bound (G7 with and without cache). */
+		if (i > 0 && t[i].bound == t[i - 1].bound)
+			continue;
+		snprintf(what, sizeof(what), "%s target: %s", t[i].id,
+			t[i].what);
+		gp_safe(what);
+		fprintf(f,
+			"set arrow from graph 0, first %g to graph 1, first %g "
+			"nohead dt 2 lw 1.5 lc rgb \"red\" front\n"
+			"set label \"%s\" at graph 0.995, first %g right "
+			"offset 0,0.7 font \",8\" tc rgb \"red\" front "
+			"boxed\n",
+			t[i].bound * ch->scale, t[i].bound * ch->scale, what,
+			t[i].bound * ch->scale);
+	}
+}
+
+/* The chart's settings: titles, axes, range, marks and target lines. */
+static int
+write_settings(const char *path, const struct bench_conf *c,
+	const struct chart *ch, unsigned int n, const struct cell *cells,
+	double clip, const char *machine, unsigned int size)
+{
+	unsigned int i, runs = 0;
+	char title[160];
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -errno;
+	for (i = 0; i < n * ch->n; i++)
+		runs = RTE_MAX(runs, cells[i].runs);
+	snprintf(title, sizeof(title), "%s", ch->title);
+	gp_safe(title);
+	fprintf(f,
+		"# %s: settings for plot.gp (written by lfpool-bench)\n"
+		"bars = %u\nlogy = %d\n"
+		"set title \"%s\\n%u B objects; %s\"\n"
+		"set ylabel \"%s\"\n"
+		"set xlabel \"allocator (cN: rte_mempool cache size N)\"\n"
+		"set key title \"bars: median of %u run(s); whiskers: min to "
+		"max\"\n",
+		ch->file, ch->n, ch->logy, title, size, machine, ch->ylabel,
+		runs);
+	if (clip > 0)
+		fprintf(f, "set yrange [0:%g]\n", clip * 1.05);
+	write_marks(f, ch, n, cells, clip);
+	write_targets(f, c, ch, size);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/* Returns 1 if the chart has data (files written), 0 if not, or -errno. */
+static int
+write_chart(const char *dir, const struct bench_conf *c, const struct chart *ch,
+	const char *machine, unsigned int size)
+{
+	static struct cell cells[BENCH_MAX_ROWS * MAX_BARS];
+	struct bench_row rows[BENCH_MAX_ROWS];
+	unsigned int n = chart_rows(ch, rows), i, j;
+	char path[PATH_MAX];
+	double clip;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < ch->n; j++)
+			cells[i * ch->n + j] = cell_get(&ch->bar[j], &rows[i]);
+	clip = chart_clip(ch, cells, n * ch->n);
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, ch->file);
+	rc = write_data(path, ch, rows, n, cells, clip);
+	if (rc != 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s.gp", dir, ch->file);
+	rc = write_settings(path, c, ch, n, cells, clip, machine, size);
+	return rc != 0 ? rc : 1;
 }
 
 static unsigned int
@@ -173,12 +380,15 @@ charts_build(const struct bench_conf *c, struct chart *ch)
 	chart_init(&ch[3], "stop",
 		"Scenario 4: others' rate per CPU-second "
 		"while one thread is parked (median park)",
-		"% of the rate before");
+		"% of their rate before the park");
 	chart_init(&ch[4], "latency",
 		"Scenario 5: latency of one call, "
 		"bulk 1 (p50: the median, or the mean of back-to-back calls "
 		"where the TSC cannot resolve it)",
 		"ns (log scale)");
+	ch[3].clip = 150; /* above 100 %: noise of a near-zero "before" */
+	ch[3].scale = 100;
+	ch[4].logy = true;
 	for (b = lo;; b = hi) {
 		snprintf(t, sizeof(t), "1 lcore, bulk %u", b);
 		bar_set(&ch[0], "same", 1, "", b, rate, 1, t);
@@ -256,25 +466,70 @@ run_gnuplot(const char *dir)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+/* "AMD EPYC, 2 CPUs, DPDK 22.11.11, 2026-12-02T21:08:01Z" */
+static void
+machine_text(char *buf, size_t len, json_t *m)
+{
+	const char *cpu = json_string_value(json_object_get(m, "cpu_model"));
+	const char *dpdk = json_string_value(
+		json_object_get(m, "dpdk_version"));
+	const char *date = json_string_value(json_object_get(m, "date_utc"));
+
+	snprintf(buf, len, "%s, %d CPUs, %s, %s", cpu ? cpu : "unknown CPU",
+		(int)json_integer_value(json_object_get(m, "cpus_online")),
+		dpdk ? dpdk : "DPDK ?", date ? date : "date ?");
+	gp_safe(buf);
+}
+
+/* Print "Plots:" and the PNGs gnuplot wrote, by name. */
+static void
+print_written(const char *dir, const struct chart *ch, unsigned int n,
+	const bool *has_data)
+{
+	char path[PATH_MAX];
+	unsigned int i, shown = 0;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.png", dir, ch[i].file);
+		if (!has_data[i] || access(path, R_OK) != 0)
+			continue;
+		printf("%s %s", shown++ ? "," : "\nPlots:", path);
+	}
+	printf(shown ? "\n" : "\nPlots: none (no scenario with a chart ran)\n");
+}
+
 int
-bench_plot(const struct bench_conf *c, const char *dir)
+bench_plot(const struct bench_conf *c, const char *dir, json_t *machine)
 {
 	struct chart ch[5];
-	unsigned int n, i;
+	bool has_data[5] = {false};
+	char mtext[256];
+	unsigned int n, i, charts = 0;
 	int rc = 0;
 
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "lfpool-bench: mkdir %s: %s\n", dir,
-			strerror(errno));
-		return -errno;
-	}
+	machine_text(mtext, sizeof(mtext), machine);
 	n = charts_build(c, ch);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = write_chart(dir, &ch[i]);
+	for (i = 0; i < n && rc >= 0; i++) {
+		rc = write_chart(dir, c, &ch[i], mtext, ref_size(c));
+		has_data[i] = rc > 0;
+		charts += rc > 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr,
+			"lfpool-bench: cannot write plot data in %s: %s\n", dir,
+			strerror(-rc));
+		return rc;
+	}
+	/* Stale PNGs of charts without data this time would mislead. */
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s.png", dir, ch[i].file);
+		if (!has_data[i])
+			unlink(path);
+	}
+	rc = charts > 0 ? run_gnuplot(dir) : 0;
 	if (rc == 0)
-		rc = run_gnuplot(dir);
-	if (rc == 0)
-		printf("\nPlots: %s/{same,pipeline,oversub,stop,latency}.png\n",
-			dir);
+		print_written(dir, ch, n, has_data);
 	return rc;
 }

@@ -305,6 +305,12 @@ bench_report_write_json(const char *path, json_t *machine,
 		return -ENOMEM;
 	if (sections != NULL)
 		json_object_update(root, sections);
+	/* An interrupted run keeps what it measured, marked as such. */
+	json_object_set_new(
+		root, "incomplete", json_boolean(bench_interrupted()));
+	if (bench_interrupted())
+		json_object_set_new(root, "interrupted_by",
+			json_string(strsignal(bench_interrupted())));
 	/* Compact, 6 significant digits: a full run stays a few hundred KB. */
 	rc = json_dump_file(root, path,
 		JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -42,6 +44,41 @@ static struct {
 	int hold;   /* controller: keep the victim parked */
 	int parked; /* victim: inside the handler */
 } park;
+
+/*
+ * SIGINT or SIGTERM: finish the measurement under way, skip the others,
+ * and report what was measured (marked incomplete). Written by the
+ * handler, read between measurements by the main thread.
+ */
+static volatile sig_atomic_t interrupt_signal;
+
+static void
+on_interrupt(int sig)
+{
+	interrupt_signal = sig;
+}
+
+int
+bench_catch_interrupt(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	/* Restart: the workers' calls are not interrupted for this. */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 ||
+		sigaction(SIGTERM, &sa, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+int
+bench_interrupted(void)
+{
+	return interrupt_signal;
+}
 
 void
 bench_worker_wait_start(struct bench_worker *w)
@@ -682,6 +719,7 @@ bench_timer_overhead(void)
 static struct {
 	struct bench_sysc *sysc; /* published once the filter is on */
 	bool ready;		 /* sysc is set (NULL: not available) */
+	bool plant;		 /* one system call in the window */
 	uint64_t faults;
 	double mops;
 	int err;
@@ -711,6 +749,8 @@ steady_main(void *arg)
 	w->t->loops->window(w);
 	f0 = bench_thread_faults();
 	bench_sysc_steady(sysc, true);
+	if (steady.plant)
+		(void)syscall(SYS_getppid);
 	w->cycles = full;
 	w->t->loops->window(w);
 	bench_sysc_steady(sysc, false);
@@ -746,6 +786,8 @@ bench_steady_check(const struct bench_conf *c, const struct bench_platform *p,
 	meas_setup(c, p, t, 1, 1, bench_ms_to_cycles(p, c->duration_ms));
 	w->do_register = p->thread_register != NULL;
 	memset(&steady, 0, sizeof(steady));
+	/* Read by the thread, which pthread_create() orders after this. */
+	steady.plant = c->self_test_syscall;
 	CPU_ZERO(&set);
 	CPU_SET(p->cpus[p->n_cpus - 1], &set);
 	pthread_attr_init(&attr);
@@ -786,6 +828,8 @@ run_one(const struct bench_conf *c, const struct bench_platform *p,
 	const struct bench_target *t, unsigned int scen, unsigned int bulk,
 	unsigned int run)
 {
+	if (bench_interrupted())
+		return;
 	if (c->verbose)
 		fprintf(stderr,
 			"  run %u scenario %#x bulk %u %s cache %d "

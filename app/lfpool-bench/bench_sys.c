@@ -10,6 +10,8 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <time.h>
@@ -117,6 +119,24 @@ bench_thread_cpu_ns(pthread_t th)
 	if (pthread_getcpuclockid(th, &id) != 0)
 		return 0;
 	return clock_ns(id);
+}
+
+/*
+ * @p rel, a path relative to this program's directory (the helpers it
+ * runs sit at fixed places from it, in the build tree and installed).
+ */
+int
+bench_self_relative(const char *rel, char *path, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	if ((size_t)snprintf(path, len, "%s/%s", dirname(self), rel) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 long

@@ -50,6 +50,7 @@ struct check {
 	struct sel rhs; /* rhs.scen NULL: the bound is factor itself */
 	double factor;
 	enum cmp cmp;
+	const char *chart; /* the plot that draws it as a line; NULL: none */
 };
 
 #define SAME(a, c, b, t) \
@@ -69,7 +70,7 @@ struct check {
 #define PIPE_RATE(id, what, c, b, ref, ref_c, factor) \
 	{ \
 		id, what, PIPE_BULK("lfpool", c, b, "mops"), \
-			PIPE_BULK(ref, ref_c, b, "mops"), factor, GE \
+			PIPE_BULK(ref, ref_c, b, "mops"), factor, GE, NULL \
 	}
 #define LAT(m) \
 	{ \
@@ -88,26 +89,30 @@ struct check {
 static const struct check checks[] = {
 	{"G1", "cache 256, bulk 1, 1 lcore: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 1, 1), SAME("ring_mp_mc", 256, 1, 1), 0.98,
-		GE},
+		GE, NULL},
 	{"G1", "cache 256, bulk 32, 1 lcore: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 32, 1), SAME("ring_mp_mc", 256, 32, 1),
-		0.98, GE},
+		0.98, GE, NULL},
 	{"G1", "cache 256, bulk 1, all lcores: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 1, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 1, ALL_LCORES), 0.98, GE},
+		SAME("ring_mp_mc", 256, 1, ALL_LCORES), 0.98, GE, NULL},
 	{"G1", "cache 256, bulk 32, all lcores: lfpool >= 0.98x ring_mp_mc",
 		SAME("lfpool", 256, 32, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 32, ALL_LCORES), 0.98, GE},
+		SAME("ring_mp_mc", 256, 32, ALL_LCORES), 0.98, GE, NULL},
 	{"G2", "cache 0, bulk 1, 1 lcore: lfpool >= 2x ring_mp_mc",
-		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 0, 1, 1), 2, GE},
-	{"G2", "cache 0, bulk 1, all lcores: lfpool >= 10x best DPDK",
+		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 0, 1, 1), 2, GE,
+		"same"},
+	{"G2",
+		"cache 0, bulk 1, all lcores: lfpool >= 10x best of "
+		"ring_mp_mc, ring_mt_rts, ring_mt_hts, stack, lf_stack",
 		SAME("lfpool", 0, 1, ALL_LCORES),
-		SAME(BEST_DPDK, 0, 1, ALL_LCORES), 10, GE},
+		SAME(BEST_DPDK, 0, 1, ALL_LCORES), 10, GE, "same"},
 	{"G2", "cache 0, bulk 1, 1 lcore: lfpool >= 0.6x ring_mp_mc c256",
-		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 256, 1, 1), 0.6,
-		GE},
-	PIPE_RATE("G3", "pipeline, cache 0, bulk 1: lfpool >= 1.3x best DPDK",
-		0, 1, BEST_DPDK, 0, 1.3),
+		SAME("lfpool", 0, 1, 1), SAME("ring_mp_mc", 256, 1, 1), 0.6, GE,
+		NULL},
+	{"G3", "pipeline, cache 0, bulk 1: lfpool >= 1.3x best DPDK",
+		PIPE_BULK("lfpool", 0, 1, "mops"),
+		PIPE_BULK(BEST_DPDK, 0, 1, "mops"), 1.3, GE, "pipeline"},
 	PIPE_RATE("G3", "pipeline, cache 0, bulk 8: lfpool >= 1.3x best DPDK",
 		0, 8, BEST_DPDK, 0, 1.3),
 	PIPE_RATE("G3", "pipeline, cache 0, bulk 32: lfpool >= 1.3x best DPDK",
@@ -121,24 +126,26 @@ static const struct check checks[] = {
 		32, BEST_DPDK, 256, 1.3),
 	{"G3", "pipeline, cache 0: get p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 0, "get_p999_ns"),
-		PIPE(BEST_DPDK, 0, "get_p999_ns"), 0.5, LE},
+		PIPE(BEST_DPDK, 0, "get_p999_ns"), 0.5, LE, NULL},
 	{"G3", "pipeline, cache 0: put p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 0, "put_p999_ns"),
-		PIPE(BEST_DPDK, 0, "put_p999_ns"), 0.5, LE},
+		PIPE(BEST_DPDK, 0, "put_p999_ns"), 0.5, LE, NULL},
 	{"G3", "pipeline, cache 256: get p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 256, "get_p999_ns"),
-		PIPE(BEST_DPDK, 256, "get_p999_ns"), 0.5, LE},
+		PIPE(BEST_DPDK, 256, "get_p999_ns"), 0.5, LE, NULL},
 	{"G3", "pipeline, cache 256: put p99.9 <= 0.5x best DPDK's",
 		PIPE("lfpool", 256, "put_p999_ns"),
-		PIPE(BEST_DPDK, 256, "put_p999_ns"), 0.5, LE},
+		PIPE(BEST_DPDK, 256, "put_p999_ns"), 0.5, LE, NULL},
 	{"G4",
 		"1 thread, bulk 1: lfpool c0 pair time <= 0.5x fastest "
 		"malloc (rate >= 2x)",
-		SAME("lfpool", 0, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE},
+		SAME("lfpool", 0, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE,
+		NULL},
 	{"G4",
 		"1 thread, bulk 1: lfpool c256 pair time <= 0.5x fastest "
 		"malloc (rate >= 2x)",
-		SAME("lfpool", 256, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE},
+		SAME("lfpool", 256, 1, 1), SAME(BEST_MALLOC, -1, 1, 1), 2, GE,
+		NULL},
 	PIPE_RATE("G4",
 		"cross-thread, bulk 1: lfpool c0 time <= 0.33x fastest "
 		"malloc (rate >= 3.03x)",
@@ -164,60 +171,62 @@ static const struct check checks[] = {
 		"malloc (rate >= 3.03x)",
 		256, 32, BEST_MALLOC, -1, 1 / 0.33),
 	{"G5", "cache 256, bulk 1: get p99 <= 50 ns", LAT("get_p99_ns"), NONE,
-		50, LE},
+		50, LE, "latency"},
 	{"G5", "cache 256, bulk 1: put p99 <= 30 ns", LAT("put_p99_ns"), NONE,
-		30, LE},
+		30, LE, "latency"},
 	{"G5", "cache 256, bulk 1: get p99.9 <= 8x get p50 (typical)",
-		LAT("get_p999_ns"), LAT("get_typical_ns"), 8, LE},
+		LAT("get_p999_ns"), LAT("get_typical_ns"), 8, LE, NULL},
 	{"G5", "cache 256, bulk 1: put p99.9 <= 8x put p50 (typical)",
-		LAT("put_p999_ns"), LAT("put_typical_ns"), 8, LE},
+		LAT("put_p999_ns"), LAT("put_typical_ns"), 8, LE, NULL},
 	{"G5", "cache 256, steady state: no system call",
-		{"steady", "lfpool", 256, 1, 1, "syscalls", NULL}, NONE, 0, LE},
+		{"steady", "lfpool", 256, 1, 1, "syscalls", NULL}, NONE, 0, LE,
+		NULL},
 	{"G5", "cache 256, steady state: no page fault",
 		{"steady", "lfpool", 256, 1, 1, "page_faults", NULL}, NONE, 0,
-		LE},
+		LE, NULL},
 	{"G5", "cache 0, steady state: no system call",
-		{"steady", "lfpool", 0, 1, 1, "syscalls", NULL}, NONE, 0, LE},
+		{"steady", "lfpool", 0, 1, 1, "syscalls", NULL}, NONE, 0, LE,
+		NULL},
 	{"G5", "cache 0, steady state: no page fault",
-		{"steady", "lfpool", 0, 1, 1, "page_faults", NULL}, NONE, 0,
-		LE},
+		{"steady", "lfpool", 0, 1, 1, "page_faults", NULL}, NONE, 0, LE,
+		NULL},
 	{"G6", "driver metadata <= 8 B per object",
 		{"memory", "lfpool", 0, 0, 0, "meta_per_obj", NULL}, NONE, 8,
-		LE},
+		LE, NULL},
 	{"G6", "driver per-lcore state <= 64 KiB per pool",
 		{"memory", "lfpool", 0, 0, 0, "per_lcore_bytes", NULL}, NONE,
-		65536, LE},
+		65536, LE, NULL},
 	{"G7", "one thread parked, cache 0, bulk 1: others keep >= 90 %",
-		{"stop", "lfpool", 0, 1, 0, "kept_median", NULL}, NONE, 0.9,
-		GE},
+		{"stop", "lfpool", 0, 1, 0, "kept_median", NULL}, NONE, 0.9, GE,
+		"stop"},
 	{"G7", "one thread parked, cache 256, bulk 1: others keep >= 90 %",
 		{"stop", "lfpool", 256, 1, 0, "kept_median", NULL}, NONE, 0.9,
-		GE},
+		GE, "stop"},
 	{"G7", "ring_mp_mc, cache 0, bulk 1 (expected to stall)",
 		{"stop", "ring_mp_mc", 0, 1, 0, "kept_median", NULL}, NONE, 0,
-		INFO},
+		INFO, NULL},
 	{"G8", "cache 0, bulk 1: all lcores >= 1.9x 1 lcore",
 		SAME("lfpool", 0, 1, ALL_LCORES), SAME("lfpool", 0, 1, 1), 1.9,
-		GE},
+		GE, NULL},
 	{"G8", "cache 256, bulk 1: all lcores >= 1.9x 1 lcore",
 		SAME("lfpool", 256, 1, ALL_LCORES), SAME("lfpool", 256, 1, 1),
-		1.9, GE},
+		1.9, GE, NULL},
 	{"G8", "this machine's ceiling: DPDK cache path, no shared write",
 		SAME("ring_mp_mc", 256, 1, ALL_LCORES),
-		SAME("ring_mp_mc", 256, 1, 1), 0, INFO},
+		SAME("ring_mp_mc", 256, 1, 1), 0, INFO, NULL},
 	{"T6a", "tradepool, cache on: lfp_tp_order_create p99 < 100 ns",
 		TP("tradepool", ANY_CACHE, "create_p99_ns", "order"), NONE, 100,
-		LT},
+		LT, NULL},
 	{"T6b",
 		"tradepool: Order create+free (mean) <= 0.5x fastest "
 		"malloc+init+free",
 		TP("tradepool", ANY_CACHE, "pair_batch_ns", "order"),
-		TP(ANY_MALLOC, -1, "pair_batch_ns", "order"), 0.5, LE},
+		TP(ANY_MALLOC, -1, "pair_batch_ns", "order"), 0.5, LE, NULL},
 	{"T6b",
 		"tradepool: Trade create+free (mean) <= 0.5x fastest "
 		"malloc+init+free",
 		TP("tradepool", ANY_CACHE, "pair_batch_ns", "trade"),
-		TP(ANY_MALLOC, -1, "pair_batch_ns", "trade"), 0.5, LE},
+		TP(ANY_MALLOC, -1, "pair_batch_ns", "trade"), 0.5, LE, NULL},
 };
 
 static unsigned int
@@ -354,6 +363,40 @@ eval_one(FILE *f, const struct check *k, unsigned int size)
 		"required", k->factor, "status", status, "size", (int)size);
 }
 
+/* The size a check is evaluated on (scenario 7: always its own). */
+static unsigned int
+check_size(const struct check *k, unsigned int size)
+{
+	return strcmp(k->lhs.scen, "tradepool") == 0 ? BENCH_TP_SIZE : size;
+}
+
+unsigned int
+bench_targets_lines(const struct bench_conf *c, const char *chart,
+	unsigned int size, struct bench_target_line *lines, unsigned int max)
+{
+	const struct check *k;
+	char who[64];
+	unsigned int i, n = 0;
+	double rhs;
+
+	rate_metric = bench_rate_metric(c);
+	for (i = 0; i < RTE_DIM(checks) && n < max; i++) {
+		k = &checks[i];
+		if (k->chart == NULL || strcmp(k->chart, chart) != 0)
+			continue;
+		rhs = 1;
+		if (k->rhs.scen != NULL &&
+			!sel_value(&k->rhs, check_size(k, size), k->cmp, &rhs,
+				who, sizeof(who)))
+			continue;
+		lines[n].id = k->id;
+		lines[n].what = k->what;
+		lines[n].bound = k->factor * rhs;
+		n++;
+	}
+	return n;
+}
+
 json_t *
 bench_targets_eval(FILE *f, const struct bench_conf *c)
 {
@@ -372,9 +415,6 @@ bench_targets_eval(FILE *f, const struct bench_conf *c)
 		size, all_lcores(), c->cpu_time ? "CPU" : "wall-clock");
 	for (i = 0; i < RTE_DIM(checks); i++)
 		json_array_append_new(out,
-			eval_one(f, &checks[i],
-				strcmp(checks[i].lhs.scen, "tradepool") == 0 ?
-					BENCH_TP_SIZE :
-					size));
+			eval_one(f, &checks[i], check_size(&checks[i], size)));
 	return out;
 }

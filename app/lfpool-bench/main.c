@@ -12,7 +12,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -31,6 +30,7 @@
 
 #include "bench.h"
 #include "bench_main.h"
+#include "lfp_opt.h"
 
 extern char **environ;
 
@@ -127,20 +127,68 @@ platform_init(void)
 	plat.tsc_resolution = bench_tsc_resolution();
 }
 
+/*
+ * How far the run is, in allocator-runs: one allocator (with each of its
+ * caches for a mempool), one object size, one run. Each takes about the
+ * same time, so the time left is the time so far scaled by what remains.
+ */
+static struct {
+	uint64_t start;	    /* TSC at the first step */
+	unsigned int done;  /* allocator-runs measured */
+	unsigned int total; /* allocator-runs of the whole run */
+} progress;
+
+static void
+progress_init(const struct bench_conf *c)
+{
+	unsigned int a, per_run = 0;
+
+	for (a = 0; a < c->n_allocs; a++)
+		per_run += bench_mempool_is_ops(c->allocs[a]) ? c->n_caches : 1;
+	progress.total = per_run * c->n_sizes * c->runs;
+	progress.start = rte_rdtsc();
+}
+
+/* "(35 % done, about 1 min 20 s left)", or "(starting)". */
+static const char *
+progress_text(char *buf, size_t len)
+{
+	double elapsed = (double)(rte_rdtsc() - progress.start) / plat.tsc_hz;
+	double left;
+
+	if (progress.done == 0 || progress.total == 0) {
+		snprintf(buf, len, "(starting)");
+		return buf;
+	}
+	left = elapsed * (progress.total - progress.done) / progress.done;
+	snprintf(buf, len, "(%u %% done, about %u min %02u s left)",
+		100 * progress.done / progress.total, (unsigned int)left / 60,
+		(unsigned int)left % 60);
+	return buf;
+}
+
+static void
+progress_step(unsigned int allocator_runs)
+{
+	progress.done += allocator_runs;
+}
+
 static void
 run_mempools(const struct bench_conf *c)
 {
 	static struct bench_target t[MAX_TARGETS];
 	unsigned int s, r, n;
+	char eta[64];
 
-	for (s = 0; s < c->n_sizes; s++) {
+	for (s = 0; s < c->n_sizes && !bench_interrupted(); s++) {
 		n = bench_mempool_targets(c, c->sizes[s], t, MAX_TARGETS);
-		for (r = 0; r < c->runs && n > 0; r++) {
+		for (r = 0; r < c->runs && n > 0 && !bench_interrupted(); r++) {
 			fprintf(stderr,
-				"lfpool-bench: %u B objects, run "
-				"%u/%u\n",
-				c->sizes[s], r + 1, c->runs);
+				"lfpool-bench: %u B objects, run %u/%u %s\n",
+				c->sizes[s], r + 1, c->runs,
+				progress_text(eta, sizeof(eta)));
 			bench_run_size(c, &plat, t, n, r);
+			progress_step(n);
 		}
 		bench_mempool_targets_free(t, n);
 	}
@@ -222,7 +270,7 @@ note_family(const char *family, const char *fmt, const char *what)
 static void
 run_family(const struct bench_conf *c, const char *exe, const char *family)
 {
-	char json[PATH_MAX], buf[4096], preload[256];
+	char json[PATH_MAX], buf[4096], preload[256], eta[64];
 	char *argv[64];
 	const char *lib = family_library(family);
 	int rc, n;
@@ -237,8 +285,9 @@ run_family(const struct bench_conf *c, const char *exe, const char *family)
 		note_family(family, "%s", "too many options for the child");
 		return;
 	}
-	fprintf(stderr, "lfpool-bench: %s (%s%s)\n", family,
-		lib ? "LD_PRELOAD=" : "", lib ? lib : "no preload");
+	fprintf(stderr, "lfpool-bench: %s (%s%s) %s\n", family,
+		lib ? "LD_PRELOAD=" : "", lib ? lib : "no preload",
+		progress_text(eta, sizeof(eta)));
 	rc = spawn_wait(exe, argv, child_env(lib, preload, sizeof(preload)));
 	if (rc == EXIT_NOT_LOADED)
 		note_family(family, "not installed (apt-get install %s)",
@@ -248,21 +297,18 @@ run_family(const struct bench_conf *c, const char *exe, const char *family)
 	else if (bench_report_load_json(json) != 0)
 		note_family(family, "%s", "unreadable report");
 	unlink(json);
+	progress_step(c->n_sizes * c->runs);
 }
 
 static void
 run_mallocs(const struct bench_conf *c)
 {
-	char self[PATH_MAX], exe[PATH_MAX + 32];
+	char exe[PATH_MAX];
 	unsigned int a;
-	ssize_t len;
 
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len < 0)
+	if (bench_self_relative("lfpool-bench-malloc", exe, sizeof(exe)) != 0)
 		return;
-	self[len] = '\0';
-	snprintf(exe, sizeof(exe), "%s/lfpool-bench-malloc", dirname(self));
-	for (a = 0; a < c->n_allocs; a++)
+	for (a = 0; a < c->n_allocs && !bench_interrupted(); a++)
 		if (!bench_mempool_is_ops(c->allocs[a]))
 			run_family(c, exe, c->allocs[a]);
 }
@@ -274,11 +320,16 @@ finish(const struct bench_conf *c, json_t *machine)
 	json_t *targets;
 	int rc = 0;
 
+	if (bench_interrupted())
+		printf("INCOMPLETE: interrupted by %s; what was measured "
+		       "follows%s\n",
+			strsignal(bench_interrupted()),
+			c->json_path != NULL ? " and is saved" : "");
 	bench_machine_print(stdout, machine);
 	bench_report_print(stdout, c);
 	bench_numa_print(stdout, numa_doc);
 	targets = bench_targets_eval(stdout, c);
-	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir) != 0)
+	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir, machine) != 0)
 		rc = -EIO;
 	if (c->json_path != NULL) {
 		if (bench_report_write_json(
@@ -329,17 +380,20 @@ main(int argc, char **argv)
 	ret = bench_opts_parse(&c, argc, argv, false);
 	if (ret != 0) {
 		rte_eal_cleanup();
-		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		return ret > 0 ? EXIT_SUCCESS : LFP_OPT_EXIT_USAGE;
 	}
 	if (c.from_json != NULL) {
 		machine = bench_report_reload(c.from_json, &c);
 	} else {
 		platform_init();
+		if (bench_catch_interrupt() != 0)
+			fprintf(stderr, "lfpool-bench: SIGINT not caught\n");
+		progress_init(&c);
 		run_mempools(&c);
-		if (c.scenarios & BENCH_S_TRADEPOOL)
+		if ((c.scenarios & BENCH_S_TRADEPOOL) && !bench_interrupted())
 			bench_tradepool_run(&c, &plat);
 		run_mallocs(&c);
-		if (c.scenarios & BENCH_S_NUMA) {
+		if ((c.scenarios & BENCH_S_NUMA) && !bench_interrupted()) {
 			numa_doc = bench_numa_run(&c, &plat);
 			json_incref(numa_doc);
 			bench_report_add_section("numa", numa_doc);
@@ -351,5 +405,8 @@ main(int argc, char **argv)
 	bench_rec_free_all();
 	json_decref(numa_doc);
 	rte_eal_cleanup();
+	/* As a shell reports a command a signal ended: 128 + its number. */
+	if (ret == 0 && bench_interrupted())
+		return 128 + bench_interrupted();
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

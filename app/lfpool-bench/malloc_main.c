@@ -19,6 +19,7 @@
 #include <rte_branch_prediction.h>
 
 #include "bench.h"
+#include "lfp_opt.h"
 
 static inline int
 alloc_get(void *ctx, void **objs, unsigned int n)
@@ -333,7 +334,7 @@ run_all(const struct bench_conf *c, const char *family)
 	for (s = 0; s < c->n_sizes; s++)
 		for (r = 0; r < c->runs; r++)
 			bench_run_size(c, &plat, &t[s], 1, r);
-	if (c->scenarios & BENCH_S_TRADEPOOL)
+	if ((c->scenarios & BENCH_S_TRADEPOOL) && !bench_interrupted())
 		tradepool_scenario(c, family);
 }
 
@@ -346,7 +347,7 @@ main(int argc, char **argv)
 
 	rc = bench_opts_parse(&c, argc, argv, true);
 	if (rc != 0)
-		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		return rc > 0 ? EXIT_SUCCESS : LFP_OPT_EXIT_USAGE;
 	family = c.family != NULL ? c.family : "glibc";
 	rc = check_family(family);
 	if (rc != 0)
@@ -356,6 +357,8 @@ main(int argc, char **argv)
 			c.cpus[0]);
 		return EXIT_FAILURE;
 	}
+	if (bench_catch_interrupt() != 0)
+		fprintf(stderr, "lfpool-bench-malloc: SIGINT not caught\n");
 	run_all(&c, family);
 	if (c.json_path != NULL &&
 		bench_report_write_json(c.json_path, NULL, &c, NULL)) {

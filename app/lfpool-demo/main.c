@@ -28,6 +28,7 @@
 #include <rte_mempool.h>
 
 #include "lfp_mempool.h"
+#include "lfp_opt_mempool.h"
 
 #define RTE_LOGTYPE_DEMO RTE_LOGTYPE_USER1
 #define MAX_BULK 64
@@ -75,24 +76,6 @@ usage(const char *prog)
 }
 
 static int
-parse_uint(const char *arg, const char *name, unsigned int min,
-	unsigned int max, unsigned int *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg || v < min || v > max) {
-		RTE_LOG(ERR, DEMO, "--%s: expected %u..%u, got '%s'\n", name,
-			min, max, arg);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
-static int
 parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -111,26 +94,27 @@ parse_args(int argc, char **argv)
 		(opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			ret = parse_uint(
-				optarg, "objects", 64, 1U << 26, &conf.objects);
+			ret = lfp_opt_uint("--objects", optarg, 64, 1U << 26,
+				&conf.objects);
 			break;
 		case 's':
-			ret = parse_uint(
-				optarg, "size", 8, 1U << 20, &conf.obj_size);
+			ret = lfp_opt_uint(
+				"--size", optarg, 8, 1U << 20, &conf.obj_size);
 			break;
 		case 'c':
-			ret = parse_uint(optarg, "cache", 0,
+			ret = lfp_opt_uint("--cache", optarg, 0,
 				RTE_MEMPOOL_CACHE_MAX_SIZE, &conf.cache_size);
 			break;
 		case 'b':
-			ret = parse_uint(
-				optarg, "bulk", 1, MAX_BULK, &conf.bulk);
+			ret = lfp_opt_uint(
+				"--bulk", optarg, 1, MAX_BULK, &conf.bulk);
 			break;
 		case 't':
-			ret = parse_uint(
-				optarg, "seconds", 1, 3600, &conf.seconds);
+			ret = lfp_opt_uint(
+				"--seconds", optarg, 1, 3600, &conf.seconds);
 			break;
 		case 'p':
+			ret = lfp_opt_mempool_ops("--ops", optarg);
 			conf.ops = optarg;
 			break;
 		case 'h':
@@ -269,7 +253,8 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (parse_args(argc, argv) < 0)
-		rte_exit(EXIT_FAILURE, "invalid arguments (see --help)\n");
+		rte_exit(
+			LFP_OPT_EXIT_USAGE, "invalid arguments (see --help)\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 

@@ -32,8 +32,11 @@
 #include <rte_mempool.h>
 
 #include "lfp_mempool.h"
+#include "lfp_opt.h"
 
 #define BURST 32
+/* A pool of 4 Mi mbufs of 2 KiB data room is 9 GiB already. */
+#define MAX_MBUFS (1u << 22)
 #define ROUNDS 1000
 #define CACHE_SIZE 256
 
@@ -59,7 +62,6 @@ parse_args(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -68,11 +70,9 @@ parse_args(int argc, char **argv)
 			plain = true;
 			break;
 		case 'n':
-			nb_mbufs = strtoul(optarg, &end, 0);
-			if (*end != '\0' || nb_mbufs < 2 * BURST) {
-				usage(argv[0]);
+			if (lfp_opt_uint("--mbufs", optarg, 2 * BURST,
+				    MAX_MBUFS, &nb_mbufs) != 0)
 				return -1;
-			}
 			break;
 		default:
 			usage(argv[0]);
@@ -141,7 +141,7 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (parse_args(argc, argv) < 0)
-		rte_exit(EXIT_FAILURE, "bad arguments\n");
+		rte_exit(LFP_OPT_EXIT_USAGE, "bad arguments\n");
 
 	if (plain)
 		mp = rte_pktmbuf_pool_create("mbuf_pool", nb_mbufs, CACHE_SIZE,

@@ -30,7 +30,12 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
+#include "lfp_opt_mempool.h"
 #include "lfp_tradepool.h"
+
+/* Order pool size per socket, and create/free pairs per lcore. */
+#define MAX_ORDERS (1u << 24)
+#define MAX_BURST (1u << 30)
 
 struct options {
 	enum lfp_tp_policy policy;
@@ -78,35 +83,44 @@ parse_args(int argc, char **argv, struct options *o)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	static const char *const policies[] = {
+		"local_preferred",
+		"local_only",
+	};
+	unsigned int policy;
+	int c, rc = 0;
 
 	o->policy = LFP_TP_POLICY_LOCAL_PREFERRED;
 	o->ops = ops_registered(LFP_TP_OPS_DEFAULT) ? LFP_TP_OPS_DEFAULT :
 						      "ring_mp_mc";
 	o->orders = 10000;
 	o->burst = 100000;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while (rc == 0 &&
+		(c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (strcmp(optarg, "local_only") == 0)
-				o->policy = LFP_TP_POLICY_LOCAL_ONLY;
-			else if (strcmp(optarg, "local_preferred") != 0)
-				return -1;
+			rc = lfp_opt_name("--policy", optarg, policies,
+				RTE_DIM(policies), &policy);
+			o->policy = policy == 1 ? LFP_TP_POLICY_LOCAL_ONLY :
+						  LFP_TP_POLICY_LOCAL_PREFERRED;
 			break;
 		case 'o':
+			rc = lfp_opt_mempool_ops("--ops", optarg);
 			o->ops = optarg;
 			break;
 		case 'n':
-			o->orders = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint(
+				"--orders", optarg, 1, MAX_ORDERS, &o->orders);
 			break;
 		case 'b':
-			o->burst = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint(
+				"--burst", optarg, 1, MAX_BURST, &o->burst);
 			break;
 		default:
 			return -1;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 /* Step 4: the buy order crosses the resting sell; both released here. */
@@ -238,7 +252,7 @@ main(int argc, char **argv)
 	argv += ret;
 	if (parse_args(argc, argv, &o) < 0) {
 		usage(argv[0]);
-		rte_exit(EXIT_FAILURE, "bad arguments\n");
+		rte_exit(LFP_OPT_EXIT_USAGE, "bad arguments\n");
 	}
 
 	/* Step 1: pools for the sockets of our lcores. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The lfpool authors
 """Smoke run of lfpool-bench: '--quick' must finish and its JSON report
-must be complete and consistent. Nothing about timing is asserted.
+must be complete and consistent, and the plots it names must be the ones
+it wrote. Nothing about timing is asserted.
 
 Usage: check_quick.py PATH/TO/lfpool-bench
 Exit status: 0 pass, 1 fail, 77 skipped (tool not built).
@@ -118,6 +119,33 @@ def check_report(report):
     return errors
 
 
+def check_plots(stdout, plot_dir):
+    """The "Plots:" line names exactly the PNGs in the directory, and each
+    chart has its settings file (titles, marks, target lines)."""
+    lines = [l for l in stdout.splitlines() if l.startswith("Plots:")]
+    if len(lines) != 1:
+        return ["%d 'Plots:' lines" % len(lines)]
+    named = {p.strip() for p in lines[0][len("Plots:"):].split(",")}
+    written = {os.path.join(plot_dir, f) for f in os.listdir(plot_dir)
+               if f.endswith(".png")}
+    errors = ["named but not written: %s" % p for p in named - written]
+    errors += ["written but not named: %s" % p for p in written - named]
+    if not written:
+        errors.append("no plot written")
+    for png in written:
+        settings = png[:-len(".png")] + ".gp"
+        if not os.path.exists(settings):
+            errors.append("no %s" % settings)
+            continue
+        with open(settings) as f:
+            text = f.read()
+        for needed in ("B objects;", "set xlabel", "set ylabel",
+                       "whiskers: min to max"):
+            if needed not in text:
+                errors.append("%s: no %r" % (settings, needed))
+    return errors
+
+
 def main():
     exe = sys.argv[1]
     if not os.access(exe, os.X_OK):
@@ -125,15 +153,20 @@ def main():
         return SKIP
     with tempfile.TemporaryDirectory(prefix="lfpool-bench-") as tmp:
         out = os.path.join(tmp, "quick.json")
-        cmd = [exe] + eal_args() + ["--", "--quick", "--json", out]
+        plots = os.path.join(tmp, "plots")
+        cmd = [exe] + eal_args() + ["--", "--quick", "--json", out,
+                                    "--plot", plots]
         print(" ".join(cmd), flush=True)
-        proc = subprocess.run(cmd, timeout=540)
+        proc = subprocess.run(cmd, timeout=540, stdout=subprocess.PIPE,
+                              text=True)
+        print(proc.stdout)
         if proc.returncode != 0:
             print("lfpool-bench exited with %d" % proc.returncode)
             return 1
         with open(out) as f:
             report = json.load(f)
-    errors = check_report(report)
+        errors = check_plots(proc.stdout, plots)
+    errors += check_report(report)
     for e in errors:
         print("FAIL:", e)
     print("%d records, %d targets, %d problems" %

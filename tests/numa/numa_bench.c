@@ -8,7 +8,7 @@
  * the NUMA-local percentage of each policy, measured two ways: the
  * allocator's own statistics (move_pages() on its memory) and, for every
  * allocation, get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR) after touching it.
- * Prints one JSON document. Not a test: it asserts nothing and its timings
+ * Prints one JSON document (jansson). Not a test: it asserts nothing and its timings
  * are only meaningful on an idle machine (never in the QEMU guest).
  *
  *   numa_bench [EAL args] -- [--iters N] [--batch N] [--ops NAME]
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <numaif.h>
 
 #include <rte_cycles.h>
@@ -34,6 +35,7 @@
 #include <rte_mempool.h>
 
 #include "lfp_numa.h"
+#include "lfp_opt_mempool.h"
 
 /* Sizes timed: every class, plus the 1 MiB network buffer case. */
 static const size_t bench_sizes[] = {
@@ -62,6 +64,11 @@ static const size_t mix_sizes[] = {
 	4096,
 	65536,
 };
+
+/* Bounds of the options (a run is a few seconds with the defaults). */
+#define MAX_ITERS 1000000
+#define MAX_BATCH (1u << 20)
+#define MAX_LOCALITY (1u << 20)
 
 struct opts {
 	unsigned int iters;
@@ -161,15 +168,14 @@ time_contender(enum contender c, struct lfp_numa_allocator *a, size_t size,
 }
 
 static void
-print_timing(const char *who, const char *policy, size_t size,
-	const struct timing *t, bool *first)
+add_timing(json_t *costs, const char *who, const char *policy, size_t size,
+	const struct timing *t)
 {
-	printf("%s    {\"allocator\": \"%s\", \"policy\": \"%s\", "
-	       "\"size\": %zu, \"alloc_ns\": %.1f, \"free_ns\": %.1f, "
-	       "\"failed\": %u}",
-		*first ? "" : ",\n", who, policy, size, t->alloc_ns, t->free_ns,
-		t->failed);
-	*first = false;
+	json_array_append_new(costs,
+		json_pack("{s:s, s:s, s:I, s:f, s:f, s:i}", "allocator", who,
+			"policy", policy, "size", (json_int_t)size, "alloc_ns",
+			t->alloc_ns, "free_ns", t->free_ns, "failed",
+			(int)t->failed));
 }
 
 static struct lfp_numa_allocator *
@@ -192,35 +198,32 @@ make(const char *name, enum lfp_numa_policy_kind k, unsigned int pool_size,
 }
 
 static int
-bench_costs(const struct opts *o)
+bench_costs(const struct opts *o, json_t *costs)
 {
 	void **ptr = calloc(o->batch, sizeof(*ptr));
 	struct lfp_numa_allocator *a;
 	struct timing t;
-	bool first = true;
 	unsigned int s;
 	int k;
 
 	if (ptr == NULL)
 		return -ENOMEM;
-	printf("  \"costs\": [\n");
 	for (s = 0; s < RTE_DIM(bench_sizes); s++) {
 		for (k = 0; k < LFP_NUMA_POLICY_MAX; k++) {
 			a = make("bench", k, o->batch + o->cache * 2, o);
 			if (a == NULL)
 				continue;
 			t = time_contender(C_LFP, a, bench_sizes[s], o, ptr);
-			print_timing("lfp_numa", lfp_numa_policy_name(k),
-				bench_sizes[s], &t, &first);
+			add_timing(costs, "lfp_numa", lfp_numa_policy_name(k),
+				bench_sizes[s], &t);
 			lfp_numa_allocator_destroy(a);
 		}
 		t = time_contender(C_MALLOC, NULL, bench_sizes[s], o, ptr);
-		print_timing("glibc_malloc", "-", bench_sizes[s], &t, &first);
+		add_timing(costs, "glibc_malloc", "-", bench_sizes[s], &t);
 		t = time_contender(C_RTE_MALLOC, NULL, bench_sizes[s], o, ptr);
-		print_timing("rte_malloc_socket", "local", bench_sizes[s], &t,
-			&first);
+		add_timing(costs, "rte_malloc_socket", "local", bench_sizes[s],
+			&t);
 	}
-	printf("\n  ],\n");
 	free(ptr);
 	return 0;
 }
@@ -284,10 +287,11 @@ pct(uint64_t local, uint64_t remote)
 		100.0 * (double)local / (double)(local + remote);
 }
 
-static void
-print_locality(const char *scenario, struct lfp_numa_allocator *a,
-	struct locality_run *runs, bool *first)
+static json_t *
+locality_json(const char *scenario, struct lfp_numa_allocator *a,
+	struct locality_run *runs)
 {
+	json_t *per_lcore = json_array();
 	struct lfp_numa_stats st;
 	uint64_t kl = 0, kr = 0;
 	unsigned int lcore;
@@ -299,32 +303,30 @@ print_locality(const char *scenario, struct lfp_numa_allocator *a,
 	}
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		memset(&st, 0, sizeof(st));
-	printf("%s    {\"scenario\": \"%s\", \"allocs\": %" PRIu64 ", "
-	       "\"fails\": %" PRIu64 ", \"fallbacks\": %" PRIu64 ", "
-	       "\"stats_local\": %" PRIu64 ", \"stats_remote\": %" PRIu64 ", "
-	       "\"stats_unknown\": %" PRIu64 ", \"stats_local_pct\": %.2f, "
-	       "\"kernel_local_pct\": %.2f, \"per_lcore\": [",
-		*first ? "" : ",\n", scenario, st.allocs, st.fails,
-		st.fallbacks, st.local, st.remote, st.unknown,
-		lfp_numa_stats_local_pct(&st), pct(kl, kr));
-	*first = false;
 	RTE_LCORE_FOREACH(lcore)
-	printf("%s{\"lcore\": %u, \"node\": %u, \"kernel_local_pct\": "
-	       "%.2f, \"failed\": %u}",
-		lcore == rte_get_main_lcore() ? "" : ", ", lcore,
-		runs[lcore].node,
-		pct(runs[lcore].kernel_local, runs[lcore].kernel_remote),
-		runs[lcore].failed);
-	printf("]}");
+	json_array_append_new(per_lcore,
+		json_pack("{s:i, s:i, s:f, s:i}", "lcore", (int)lcore, "node",
+			(int)runs[lcore].node, "kernel_local_pct",
+			pct(runs[lcore].kernel_local,
+				runs[lcore].kernel_remote),
+			"failed", (int)runs[lcore].failed));
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
+		"scenario", scenario, "allocs", (json_int_t)st.allocs, "fails",
+		(json_int_t)st.fails, "fallbacks", (json_int_t)st.fallbacks,
+		"stats_local", (json_int_t)st.local, "stats_remote",
+		(json_int_t)st.remote, "stats_unknown", (json_int_t)st.unknown,
+		"stats_local_pct", lfp_numa_stats_local_pct(&st),
+		"kernel_local_pct", pct(kl, kr), "per_lcore", per_lcore);
 }
 
 /* Every lcore runs the mixed workload at once; then everything is freed. */
-static void
-locality_scenario(const char *scenario, struct lfp_numa_allocator *a,
-	unsigned int count, bool *first)
+static json_t *
+locality_scenario(
+	const char *scenario, struct lfp_numa_allocator *a, unsigned int count)
 {
 	static struct locality_run runs[RTE_MAX_LCORE];
 	unsigned int lcore, i;
+	json_t *doc;
 
 	memset(runs, 0, sizeof(runs));
 	RTE_LCORE_FOREACH(lcore)
@@ -339,13 +341,14 @@ locality_scenario(const char *scenario, struct lfp_numa_allocator *a,
 	rte_eal_remote_launch(locality_lcore, &runs[lcore], lcore);
 	locality_lcore(&runs[rte_lcore_id()]);
 	rte_eal_mp_wait_lcore();
-	print_locality(scenario, a, runs, first);
+	doc = locality_json(scenario, a, runs);
 	RTE_LCORE_FOREACH(lcore)
 	{
 		for (i = 0; i < runs[lcore].count; i++)
 			lfp_numa_free(runs[lcore].ptr[i]);
 		free(runs[lcore].ptr);
 	}
+	return doc;
 }
 
 /*
@@ -353,14 +356,15 @@ locality_scenario(const char *scenario, struct lfp_numa_allocator *a,
  * it asks for: every allocation should be local until the pool is empty,
  * then come from the nearest node.
  */
-static void
-exhaust_scenario(const struct opts *o, bool *first)
+static json_t *
+exhaust_scenario(const struct opts *o)
 {
 	unsigned int pool = o->locality * 3 / 4, i, first_remote = 0;
 	unsigned int local = 0, remote = 0, failed = 0;
 	struct lfp_numa_node_info info;
 	struct lfp_numa_allocator *a;
 	struct lfp_numa_stats st;
+	json_t *doc = NULL;
 	void **ptr;
 	int k;
 
@@ -387,40 +391,41 @@ exhaust_scenario(const struct opts *o, bool *first)
 	}
 	if (lfp_numa_stats_get(a, -1, -1, &st) < 0)
 		memset(&st, 0, sizeof(st));
-	printf("%s    {\"scenario\": \"local_preferred_exhaust_one_lcore\", "
-	       "\"requests\": %u, \"local_pool\": %u, \"failed\": %u, "
-	       "\"fallbacks\": %" PRIu64 ", \"first_remote_at\": %u, "
-	       "\"stats_local_pct\": %.2f, \"kernel_local_pct\": %.2f}",
-		*first ? "" : ",\n", o->locality, pool, failed, st.fallbacks,
-		first_remote, lfp_numa_stats_local_pct(&st),
+	doc = json_pack("{s:s, s:i, s:i, s:i, s:I, s:i, s:f, s:f}", "scenario",
+		"local_preferred_exhaust_one_lcore", "requests",
+		(int)o->locality, "local_pool", (int)pool, "failed",
+		(int)failed, "fallbacks", (json_int_t)st.fallbacks,
+		"first_remote_at", (int)first_remote, "stats_local_pct",
+		lfp_numa_stats_local_pct(&st), "kernel_local_pct",
 		pct(local, remote));
-	*first = false;
 	for (i = 0; i < o->locality; i++)
 		lfp_numa_free(ptr[i]);
 out:
 	free(ptr);
 	lfp_numa_allocator_destroy(a);
+	return doc;
 }
 
 static void
-bench_locality(const struct opts *o)
+bench_locality(const struct opts *o, json_t *locality)
 {
 	struct lfp_numa_allocator *a;
-	bool first = true;
+	json_t *exhaust;
 	int k;
 
-	printf("  \"locality\": [\n");
 	for (k = 0; k < LFP_NUMA_POLICY_MAX; k++) {
 		/* Room for every lcore's share on every node. */
 		a = make("locality", k, o->locality * rte_lcore_count(), o);
 		if (a == NULL)
 			continue;
-		locality_scenario(
-			lfp_numa_policy_name(k), a, o->locality, &first);
+		json_array_append_new(locality,
+			locality_scenario(
+				lfp_numa_policy_name(k), a, o->locality));
 		lfp_numa_allocator_destroy(a);
 	}
-	exhaust_scenario(o, &first);
-	printf("\n  ]\n");
+	exhaust = exhaust_scenario(o);
+	if (exhaust != NULL)
+		json_array_append_new(locality, exhaust);
 }
 
 static int
@@ -434,30 +439,36 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"ops", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while (rc == 0 &&
+		(c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			o->iters = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint(
+				"--iters", optarg, 1, MAX_ITERS, &o->iters);
 			break;
 		case 'b':
-			o->batch = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint(
+				"--batch", optarg, 1, MAX_BATCH, &o->batch);
 			break;
 		case 'c':
-			o->cache = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint("--cache", optarg, 0,
+				RTE_MEMPOOL_CACHE_MAX_SIZE, &o->cache);
 			break;
 		case 'l':
-			o->locality = strtoul(optarg, NULL, 0);
+			rc = lfp_opt_uint("--locality", optarg, 1, MAX_LOCALITY,
+				&o->locality);
 			break;
 		case 'o':
+			rc = lfp_opt_mempool_ops("--ops", optarg);
 			o->ops = optarg;
 			break;
 		default:
 			return -1;
 		}
 	}
-	return o->iters > 0 && o->batch > 0 && o->locality > 0 ? 0 : -1;
+	return rc == 0 && optind == argc ? 0 : -1;
 }
 
 /* lfpool when the driver is linked in, else DPDK's ring driver. */
@@ -478,6 +489,7 @@ main(int argc, char **argv)
 {
 	struct opts o = {.iters = 50, .batch = 512, .locality = 1200};
 	struct lfp_numa_topology *topo;
+	json_t *doc, *costs, *locality;
 	char text[1024];
 	int ret;
 
@@ -494,7 +506,7 @@ main(int argc, char **argv)
 			"usage: numa_bench [EAL args] -- [--iters N] "
 			"[--batch N] [--cache N] [--locality N] [--ops NAME]\n");
 		rte_eal_cleanup();
-		return 2;
+		return LFP_OPT_EXIT_USAGE;
 	}
 	if (o.ops == NULL)
 		o.ops = default_ops();
@@ -503,15 +515,25 @@ main(int argc, char **argv)
 		lfp_numa_topology_format(topo, text, sizeof(text)) < 0)
 		text[0] = '\0';
 	lfp_numa_topology_free(topo);
-	printf("{\n  \"tool\": \"numa_bench\",\n  \"topology\": \"%s\",\n"
-	       "  \"ops\": \"%s\",\n  \"lcores\": %u,\n  \"iters\": %u,\n"
-	       "  \"batch\": %u,\n  \"cache\": %u,\n  \"tsc_hz\": %" PRIu64
-	       ",\n",
-		text, o.ops, rte_lcore_count(), o.iters, o.batch, o.cache,
-		rte_get_tsc_hz());
-	ret = bench_costs(&o);
-	bench_locality(&o);
-	printf("}\n");
+	costs = json_array();
+	locality = json_array();
+	ret = bench_costs(&o, costs);
+	bench_locality(&o, locality);
+	doc = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:o, s:o}",
+		"tool", "numa_bench", "topology", text, "ops", o.ops, "lcores",
+		(int)rte_lcore_count(), "iters", (int)o.iters, "batch",
+		(int)o.batch, "cache", (int)o.cache, "tsc_hz",
+		(json_int_t)rte_get_tsc_hz(), "costs", costs, "locality",
+		locality);
+	/* Four significant digits: the figures are not more precise. */
+	if (doc == NULL ||
+		json_dumpf(doc, stdout,
+			JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(4)) != 0)
+		ret = -EIO;
+	else
+		putchar('\n');
+	json_decref(doc);
 	rte_eal_cleanup();
 	return ret < 0 ? 1 : 0;
 }

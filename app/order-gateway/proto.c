@@ -145,12 +145,58 @@ symbol_valid(const uint8_t *s)
 	return true;
 }
 
+/*
+ * DPDK's header helpers take a struct rte_ipv4_hdr, which must be 2-byte
+ * aligned (__rte_aligned(2) in 24.11); a frame may start at any address,
+ * so they get a copy. Their checksum loops read the UDP bytes with
+ * memcpy(), at any alignment.
+ */
+static inline void
+ip_header_copy(struct rte_ipv4_hdr *ip, const uint8_t *f)
+{
+	memcpy(ip, f + OFF_IP, sizeof(*ip));
+}
+
+/* True if @p ip (network order) is a group or unusable source address. */
+static inline bool
+ip_not_unicast(rte_be32_t ip)
+{
+	uint32_t a = rte_be_to_cpu_32(ip);
+
+	/* 0.0.0.0 "this host"; 224/4 multicast; 240/4 and broadcast. */
+	return a == 0 || (a >> 28) >= 0xE;
+}
+
+/*
+ * Sources never answered: a reply would go to a group (broadcast or
+ * multicast MAC or IPv4 address), to ourselves, or to port 0, which no
+ * sender can bind. GW_DROP_NONE if the source is a plain unicast one.
+ */
+static enum gw_drop
+check_source(const uint8_t *f, const struct gw_endpoint *local)
+{
+	struct rte_ether_addr mac;
+	rte_be16_t port;
+	rte_be32_t ip;
+
+	memcpy(&mac, f + RTE_ETHER_ADDR_LEN, sizeof(mac));
+	memcpy(&ip, f + OFF_IP + 12, sizeof(ip));
+	memcpy(&port, f + OFF_UDP, sizeof(port));
+	if (rte_is_multicast_ether_addr(&mac) || ip_not_unicast(ip))
+		return GW_DROP_SRC_GROUP;
+	if (ip == local->ip || rte_is_same_ether_addr(&mac, &local->mac))
+		return GW_DROP_SRC_SELF;
+	if (port == 0)
+		return GW_DROP_SRC_PORT_0;
+	return GW_DROP_NONE;
+}
+
 /* Ethernet, IPv4 and UDP checks; the gw_drop code, GW_DROP_NONE if ok. */
 static enum gw_drop
 check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 {
-	const struct rte_ipv4_hdr *ip = (const void *)(f + OFF_IP);
 	const uint8_t *udp = f + OFF_UDP;
+	struct rte_ipv4_hdr ip;
 	uint32_t ip_len, udp_len;
 	uint16_t dst_port;
 	uint32_t dst_ip;
@@ -167,8 +213,9 @@ check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 	 */
 	if (OFF_IP + ip_len < len && len > GW_PROTO_ETH_MIN_FRAME)
 		return GW_DROP_TRAILER;
+	ip_header_copy(&ip, f);
 	/* The stored checksum makes the header's one's complement sum 0. */
-	if (rte_ipv4_cksum(ip) != 0)
+	if (rte_ipv4_cksum(&ip) != 0)
 		return GW_DROP_IP_CKSUM;
 	if ((rd16(f + OFF_IP + 6) & IP_FLAG_MASK) != 0)
 		return GW_DROP_IP_FRAGMENT;
@@ -182,9 +229,9 @@ check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 	if (udp_len != ip_len - 20)
 		return GW_DROP_UDP_LENGTH;
 	/* A zero UDP checksum means "not computed" (RFC 768). */
-	if (rd16(udp + 6) != 0 && rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+	if (rd16(udp + 6) != 0 && rte_ipv4_udptcp_cksum_verify(&ip, udp) != 0)
 		return GW_DROP_UDP_CKSUM;
-	return GW_DROP_NONE;
+	return check_source(f, local);
 }
 
 static void
@@ -302,8 +349,12 @@ gw_proto_parse(const void *frame, uint32_t len, const struct gw_endpoint *local,
 		msg->reason = drop;
 		return GW_PARSE_DROP;
 	}
-	read_peer(f, peer);
 	plen = rd16(f + OFF_UDP + 4) - sizeof(struct rte_udp_hdr);
+	if (plen > M_TYPE && (m[M_TYPE] & GW_MSG_RESPONSE_BIT) != 0) {
+		msg->reason = GW_DROP_RESPONSE;
+		return GW_PARSE_DROP;
+	}
+	read_peer(f, peer);
 	if (plen < GW_PROTO_HDR_LEN)
 		rej = GW_REJ_SHORT;
 	else
@@ -363,8 +414,8 @@ static void
 encode_headers(uint8_t *f, uint32_t mlen, const struct gw_endpoint *src,
 	const struct gw_endpoint *dst)
 {
-	struct rte_ipv4_hdr *ip = (void *)(f + OFF_IP);
 	uint8_t *udp = f + OFF_UDP;
+	struct rte_ipv4_hdr ip;
 	uint16_t cksum;
 
 	memcpy(f, &dst->mac, RTE_ETHER_ADDR_LEN);
@@ -380,14 +431,15 @@ encode_headers(uint8_t *f, uint32_t mlen, const struct gw_endpoint *src,
 	wr16(f + OFF_IP + 10, 0);
 	memcpy(f + OFF_IP + 12, &src->ip, 4);
 	memcpy(f + OFF_IP + 16, &dst->ip, 4);
-	cksum = rte_ipv4_cksum(ip);
+	ip_header_copy(&ip, f);
+	cksum = rte_ipv4_cksum(&ip);
 	memcpy(f + OFF_IP + 10, &cksum, 2);
 	memcpy(udp, &src->port, 2);
 	memcpy(udp + 2, &dst->port, 2);
 	wr16(udp + 4, 8 + mlen);
 	wr16(udp + 6, 0);
 	/* Computed over the finished message: encode the body first. */
-	cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	cksum = rte_ipv4_udptcp_cksum(&ip, udp);
 	memcpy(udp + 6, &cksum, 2);
 }
 
@@ -502,6 +554,10 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_UDP_CKSUM] = "udp_cksum",
 	[GW_DROP_NOT_FOR_US] = "not_for_us",
 	[GW_DROP_TRAILER] = "trailer",
+	[GW_DROP_RESPONSE] = "response_type",
+	[GW_DROP_SRC_GROUP] = "src_group",
+	[GW_DROP_SRC_SELF] = "src_self",
+	[GW_DROP_SRC_PORT_0] = "src_port_0",
 };
 
 const char *

@@ -47,7 +47,11 @@
 /** Session ids are 1 .. GW_PROTO_SESSIONS - 1. */
 #define GW_PROTO_SESSIONS 256
 
-/** Message types; requests have the high bit clear. */
+/**
+ * Message types; requests have the high bit clear. A frame with the high
+ * bit set is never answered (GW_DROP_RESPONSE): answering a response
+ * would let two gateways bounce REJECTEDs between them forever.
+ */
 enum gw_msg_type {
 	GW_MSG_NEW = 0x01,
 	GW_MSG_CANCEL = 0x02,
@@ -56,6 +60,7 @@ enum gw_msg_type {
 	GW_MSG_REJECTED = 0x82,
 	GW_MSG_EXECUTED = 0x83,
 	GW_MSG_CANCELLED = 0x84,
+	GW_MSG_RESPONSE_BIT = 0x80, /**< Set in every response type. */
 };
 
 enum gw_side {
@@ -87,7 +92,7 @@ enum gw_reject {
 	GW_REJ_LONG = 2,  /**< More bytes than the type has. */
 	GW_REJ_BAD_MAGIC = 3,
 	GW_REJ_BAD_VERSION = 4,
-	GW_REJ_BAD_TYPE = 5,	 /**< Unknown or response type. */
+	GW_REJ_BAD_TYPE = 5,	 /**< Unknown request type. */
 	GW_REJ_BAD_LENGTH = 6,	 /**< Header length != datagram. */
 	GW_REJ_BAD_RESERVED = 7, /**< Flags or padding not zero. */
 	GW_REJ_BAD_SESSION = 8,
@@ -117,6 +122,10 @@ enum gw_drop {
 	GW_DROP_UDP_CKSUM,
 	GW_DROP_NOT_FOR_US, /**< Other destination address or port. */
 	GW_DROP_TRAILER,    /**< Bytes after the datagram beyond padding. */
+	GW_DROP_RESPONSE,   /**< A response type (high bit set). */
+	GW_DROP_SRC_GROUP,  /**< Broadcast/multicast/0 source MAC or IP. */
+	GW_DROP_SRC_SELF,   /**< Our own source IP or MAC. */
+	GW_DROP_SRC_PORT_0, /**< Source UDP port 0. */
 	GW_DROP_MAX,
 };
 

@@ -474,6 +474,7 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct gw_engine_stats e;
 	struct gw_worker_stats w;
 	unsigned int i, nb;
+	char key[32];
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -492,6 +493,10 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		tel_u64(d, worker_fields[i].name,
 			field_get(&w, &worker_fields[i]));
 	tel_u64(d, "drops", sum_array(e.drops, GW_DROP_MAX));
+	for (i = GW_DROP_NONE + 1; i < GW_DROP_MAX; i++) {
+		snprintf(key, sizeof(key), "drop_%s", gw_drop_name(i));
+		tel_u64(d, key, e.drops[i]);
+	}
 	return 0;
 }
 

@@ -498,6 +498,7 @@ gw_book_prefetch_burst(
 	n = RTE_MIN(n, (unsigned int)GW_BOOK_PREFETCH_MAX);
 	for (i = 0; i < n; i++)
 		gw_ordmap_prefetch(((const struct gw_book *)books[i])->map,
+			((const struct gw_book *)books[i])->sym_idx,
 			reqs[i]->order_id);
 	for (i = 0; i < n; i++) {
 		b = books[i];
@@ -508,7 +509,7 @@ gw_book_prefetch_burst(
 				rte_prefetch0(s->lv[s->n - 1]);
 			continue;
 		}
-		node[i] = gw_ordmap_peek(b->map, reqs[i]->order_id);
+		node[i] = gw_ordmap_peek(b->map, b->sym_idx, reqs[i]->order_id);
 		if (node[i] != NULL)
 			rte_prefetch0(node[i]);
 	}

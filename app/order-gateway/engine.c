@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "engine.h"
+#include "siphash.h"
 
 /* Symbol table. */
 
@@ -27,6 +28,8 @@ struct symtab_slot {
 struct gw_symtab {
 	uint32_t n;
 	uint32_t mask;
+	/* Lookups hash symbols a client sends: keyed, as gw_ordmap. */
+	struct gw_sipkey key;
 	uint64_t *symbols;
 	struct symtab_slot *slots;
 };
@@ -45,6 +48,12 @@ uint32_t
 gw_symtab_shard(uint64_t symbol, uint32_t nshards)
 {
 	return (uint32_t)((mix(symbol) >> 32) % nshards);
+}
+
+static inline uint32_t
+symtab_home(const struct gw_symtab *t, uint64_t symbol)
+{
+	return (uint32_t)gw_siphash13_u64(&t->key, symbol) & t->mask;
 }
 
 static uint64_t
@@ -67,6 +76,7 @@ gw_symtab_create(uint32_t n, int socket)
 {
 	struct gw_symtab *t;
 	uint32_t i, h;
+	int rc;
 
 	if (n == 0 || n > GW_SYMTAB_MAX) {
 		rte_errno = EINVAL;
@@ -77,6 +87,12 @@ gw_symtab_create(uint32_t n, int socket)
 		goto no_mem;
 	t->n = n;
 	t->mask = rte_align32pow2(n * 2) - 1;
+	rc = gw_sipkey_random(&t->key);
+	if (rc < 0) {
+		gw_symtab_free(t);
+		rte_errno = -rc;
+		return NULL;
+	}
 	t->symbols = rte_zmalloc_socket("gw_symtab_names",
 		n * sizeof(*t->symbols), RTE_CACHE_LINE_SIZE, socket);
 	t->slots = rte_zmalloc_socket("gw_symtab_slots",
@@ -85,7 +101,7 @@ gw_symtab_create(uint32_t n, int socket)
 		goto no_tables;
 	for (i = 0; i < n; i++) {
 		t->symbols[i] = make_name(i);
-		h = (uint32_t)mix(t->symbols[i]) & t->mask;
+		h = symtab_home(t, t->symbols[i]);
 		while (t->slots[h].idx1 != 0)
 			h = (h + 1) & t->mask;
 		t->slots[h] = (struct symtab_slot){t->symbols[i], i + 1};
@@ -124,7 +140,7 @@ gw_symtab_symbol(const struct gw_symtab *t, uint32_t idx)
 int
 gw_symtab_find(const struct gw_symtab *t, uint64_t symbol)
 {
-	uint32_t h = (uint32_t)mix(symbol) & t->mask;
+	uint32_t h = symtab_home(t, symbol);
 
 	while (t->slots[h].idx1 != 0) {
 		if (t->slots[h].symbol == symbol)

@@ -369,15 +369,16 @@ finish(struct gw_book *b, struct lfp_order *o, struct lfp_order_node *n,
 		release(b, o, n);
 		return;
 	}
-	if (o->type == LFP_TP_ORDER_MARKET) {
-		cancel_remainder(b, o, n, GW_CXL_UNFILLED, sink);
-		return;
-	}
 	/* Without a trade object the remainder may still cross: never rest
-	 * it, or the book would be crossed.
+	 * it, or the book would be crossed. A market order that stopped for
+	 * that reason did not run out of liquidity: reason 3, not 2.
 	 */
 	if (matched < 0) {
 		cancel_remainder(b, o, n, GW_CXL_NO_RESOURCES, sink);
+		return;
+	}
+	if (o->type == LFP_TP_ORDER_MARKET) {
+		cancel_remainder(b, o, n, GW_CXL_UNFILLED, sink);
 		return;
 	}
 	if (n == NULL)

@@ -211,6 +211,7 @@ struct gw_app {
 	 * rte_spinlock, whose inline asm ThreadSanitizer cannot see.
 	 */
 	pthread_mutex_t tel_lock;
+	bool tel_closed; /* shutting down: /gateway/stats answers an error */
 };
 
 extern struct gw_app gw_app;
@@ -256,6 +257,11 @@ void gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
 void gw_stats_tick(struct gw_app *app, double elapsed);
 void gw_stats_summary(struct gw_app *app, FILE *f, bool leak);
 int gw_stats_json(struct gw_app *app, const char *path, bool leak);
+/*
+ * Stop every telemetry command before the pools go (see stats.c): ours
+ * answers an error, and no client thread is left inside any handler.
+ */
+void gw_telemetry_stop(struct gw_app *app);
 
 /* bench.c */
 int gw_bench_book(const struct gw_app *app);

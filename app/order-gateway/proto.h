@@ -77,6 +77,8 @@ enum gw_ord_type {
 enum gw_cancel_reason {
 	GW_CXL_REQUESTED = 1, /**< A CANCEL request. */
 	GW_CXL_UNFILLED = 2,  /**< Market order remainder: no liquidity. */
+	/** No object to go on (trade) or to rest (node, level, room). */
+	GW_CXL_NO_RESOURCES = 3,
 };
 
 /** Which side of a trade an execution is (EXECUTED.liquidity). */

@@ -2,14 +2,23 @@
  * Copyright(c) 2026 The lfpool authors
  */
 
+#include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_log.h>
 #include <rte_mempool.h>
 #include <rte_telemetry.h>
 
@@ -478,9 +487,13 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	rte_tel_data_start_dict(d);
 	/* The workers are created and freed under this lock. */
 	pthread_mutex_lock(&gw_app.tel_lock);
+	if (gw_app.tel_closed) {
+		pthread_mutex_unlock(&gw_app.tel_lock);
+		return -ESHUTDOWN;
+	}
+	rte_tel_data_start_dict(d);
 	gw_stats_totals(&gw_app, &e, &w);
 	for (i = 0, nb = 0; i < gw_app.nb_workers; i++)
 		nb += gw_app.workers[i] != NULL;
@@ -498,6 +511,137 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		tel_u64(d, key, e.drops[i]);
 	}
 	return 0;
+}
+
+/*
+ * Telemetry at shutdown. DPDK cannot stop its telemetry threads (one
+ * listener per socket, one detached thread per client), and a handler
+ * that runs after rte_eal_cleanup() reads unmapped memory: /mempool/list
+ * walks the shared mempool list, /lfpool/... the pools. So before the
+ * pools are freed, the gateway closes its own command (it answers an
+ * error from then on), shuts the telemetry sockets for reading (found by
+ * the path they are bound to: a listener fails its accept() and quits; a
+ * client's thread reads EOF once its command in flight has answered, and
+ * closes the socket) and waits until every client socket is closed.
+ */
+
+/* The telemetry socket paths in the runtime directory (v2 and legacy). */
+static bool
+is_telemetry_socket(int fd)
+{
+	static const char *const names[] = {"dpdk_telemetry.v2", "telemetry"};
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	char path[sizeof(sun.sun_path) + 1];
+	struct stat st;
+	unsigned int i;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) < 0 ||
+		sun.sun_family != AF_UNIX)
+		return false;
+	for (i = 0; i < RTE_DIM(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", rte_eal_get_runtime_dir(),
+			names[i]);
+		if (strncmp(sun.sun_path, path, sizeof(sun.sun_path)) == 0)
+			return true;
+	}
+	return false;
+}
+
+#define TEL_MAX_SOCKETS 32 /* 10 clients, 2 listeners, and margin */
+
+struct tel_socket {
+	int fd;
+	ino_t ino; /* a closed fd's number may be reused */
+};
+
+/* Shut every telemetry socket not yet in @p s for reading; how many. */
+static unsigned int
+shut_sockets(struct tel_socket *s, unsigned int n)
+{
+	struct dirent *e;
+	struct stat st;
+	unsigned int k;
+	DIR *d = opendir("/proc/self/fd");
+	int fd;
+
+	if (d == NULL)
+		return n;
+	while ((e = readdir(d)) != NULL && n < TEL_MAX_SOCKETS) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == dirfd(d) ||
+			!is_telemetry_socket(fd) || fstat(fd, &st) < 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (s[k].fd == fd && s[k].ino == st.st_ino)
+				break;
+		if (k < n)
+			continue;
+		shutdown(fd, SHUT_RD);
+		s[n++] = (struct tel_socket){.fd = fd, .ino = st.st_ino};
+	}
+	closedir(d);
+	return n;
+}
+
+/* True while a client's thread still has its socket open. */
+static bool
+still_open(const struct tel_socket *s)
+{
+	struct stat st;
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (fstat(s->fd, &st) < 0 || st.st_ino != s->ino)
+		return false;
+	/* A listener stays open (its thread quit): nothing to wait for. */
+	return getsockopt(s->fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+		       &len) == 0 &&
+		!listening;
+}
+
+void
+gw_telemetry_stop(struct gw_app *app)
+{
+	struct tel_socket s[TEL_MAX_SOCKETS];
+	unsigned int n = 0, before, i, open;
+	int waited_ms = 0;
+
+	pthread_mutex_lock(&app->tel_lock);
+	app->tel_closed = true;
+	pthread_mutex_unlock(&app->tel_lock);
+	/* The listener's "Error with accept" is this, not an error. */
+	rte_log_set_level_pattern("lib.telemetry", RTE_LOG_CRIT);
+	/*
+	 * Until two scans 10 ms apart find nothing new: a connection the
+	 * listener accepted just before its shutdown gets its fd a moment
+	 * after accept() took it.
+	 */
+	do {
+		before = n;
+		n = shut_sockets(s, n);
+		rte_delay_us_sleep(10 * 1000);
+	} while (n != before);
+	for (;;) {
+		for (i = 0, open = 0; i < n; i++)
+			open += still_open(&s[i]);
+		if (open == 0)
+			break;
+		if (waited_ms == 100)
+			GW_LOG(NOTICE,
+				"waiting for %u telemetry client(s) to finish",
+				open);
+		if (waited_ms >= 5000) {
+			GW_LOG(WARNING,
+				"%u telemetry client(s) still connected", open);
+			break;
+		}
+		rte_delay_us_sleep(10 * 1000);
+		waited_ms += 10;
+	}
 }
 
 /* Before EAL starts the telemetry thread, as DPDK's libraries do. */

@@ -21,7 +21,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +57,9 @@ static const struct gw_endpoint gw_ep = {
 
 static char dir[64];
 /* Files of the suite, in dir. */
+/* When set, the next gateway's stdout and stderr go to these files. */
+static const char *child_stdout, *child_stderr;
+static char out_txt[128], err_txt[128];
 static char req_pcap[128], resp_pcap[128], gw_json[128], replay_json[128],
 	replay_pcap[128];
 
@@ -61,6 +67,37 @@ static void
 set_path(char *out, const char *name)
 {
 	snprintf(out, 128, "%s/%s", dir, name);
+}
+
+/* In a child: @p fd to a new file at @p path (NULL: unchanged). */
+static void
+redirect(int fd, const char *path)
+{
+	int f;
+
+	if (path == NULL)
+		return;
+	f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (f >= 0) {
+		dup2(f, fd);
+		close(f);
+	}
+}
+
+/* Whether the file at @p path contains @p needle. */
+static bool
+file_has(const char *path, const char *needle)
+{
+	static char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
 }
 
 /*
@@ -104,6 +141,8 @@ spawn_gateway(const char *const *eal, const char *const *app, bool preload,
 	if (pid == 0) {
 		if (preload && shim != NULL)
 			setenv("LD_PRELOAD", shim, 1);
+		redirect(STDOUT_FILENO, child_stdout);
+		redirect(STDERR_FILENO, child_stderr);
 		execv(bin, argv);
 		_exit(127);
 	}
@@ -534,22 +573,51 @@ test_e2e_options(void)
 {
 	const char *eal[] = {"-l", "0", NULL};
 	const char *help[] = {"--help", NULL};
+	/* Each: the option, the value, what the message must say. */
 	const char *bad[][3] = {
-		{"--orders", "0", NULL},
-		{"--symbols", "x", NULL},
-		{"--burst", "0", NULL},
-		{"--numa-policy", "far", NULL},
-		{"--ports", "9", NULL},
-		{"--nonsense", NULL, NULL},
+		{"--orders", "0", "--orders: '0' is not a number in [1, "},
+		{"--orders", "-5", "--orders: '-5' is not a number in [1, "},
+		{"--symbols", "x", "--symbols: 'x' is not a number in [1, 65536]"},
+		{"--burst", "0", "--burst: '0' is not a number in [1, 32]"},
+		{"--rate", "1e3", "--rate: '1e3' is not a number in [0, "},
+		{"--duration", "-1", "--duration: '-1' is not a number of seconds"},
+		{"--duration", "nan", "--duration: 'nan' is not a number of seconds"},
+		{"--stats-interval", "inf", "--stats-interval: 'inf' is not a"},
+		{"--udp-port", "65536", "--udp-port: '65536' is not a number in [1, 65535]"},
+		{"--numa-policy", "far", "--numa-policy: 'far'"},
+		{"--ports", "9", "--ports: no port 9"},
+		{"--pool-trades", "1",
+			"--pool-trades 1: the mempool caches of 1 lcore(s) can "
+			"hold 384 objects; the smallest size that works is 385"},
+		{"--pool-orders", "300", "the smallest size that works is 385"},
+		{"--json", "/nonexistent/gw.json",
+			"--json: cannot write '/nonexistent/gw.json'"},
+		{"--pcap-out", "/nonexistent/r.pcap", "--pcap-out: cannot write"},
+		{"--nonsense", NULL, "unrecognized option"},
 	};
+	const char *app[3] = {NULL};
 	unsigned int i;
+	int rc;
 
 	if (!have_binary(__func__))
 		return;
 	CU_ASSERT_EQUAL(run_gateway(eal, help, false), 0);
-	/* Each run boots EAL: under a sanitizer, one bad option is enough. */
-	for (i = 0; i < (GW_TEST_SCALE == 1 ? RTE_DIM(bad) : 1); i++)
-		CU_ASSERT_EQUAL(run_gateway(eal, bad[i], false), 2);
+	/* Each run boots EAL: under a sanitizer, a few are enough. */
+	child_stderr = err_txt;
+	for (i = 0; i < RTE_DIM(bad); i += GW_TEST_SCALE == 1 ? 1 : 4) {
+		app[0] = bad[i][0];
+		app[1] = bad[i][1];
+		rc = run_gateway(eal, app, false);
+		CU_ASSERT_EQUAL(rc, 2);
+		CU_ASSERT_TRUE(file_has(err_txt, bad[i][2]));
+		if (rc != 2 || !file_has(err_txt, bad[i][2]))
+			printf("\n    %s %s: exit %d, no \"%s\"", bad[i][0],
+				bad[i][1] != NULL ? bad[i][1] : "", rc,
+				bad[i][2]);
+	}
+	child_stderr = NULL;
+	/* The path check leaves no file behind. */
+	CU_ASSERT_NOT_EQUAL(access("/nonexistent/gw.json", F_OK), 0);
 }
 
 /* The telemetry socket of a DPDK process with file prefix @p prefix. */
@@ -673,7 +741,134 @@ test_e2e_telemetry_and_sigint(void)
 	json_decref(j);
 }
 
-/* An object kept out of its pool makes the exit status 1. */
+/* A telemetry client that polls a gateway until told to stop. */
+struct poller {
+	const char *prefix;
+	bool reconnect; /* a new connection per round, or one for all */
+	int stop;	/* set by the test; relaxed, a plain request */
+	uint64_t replies;
+	pthread_t thread;
+};
+
+/* One connection: commands until an error or the stop request. */
+static void
+poll_connection(struct poller *p)
+{
+	static const char *const cmds[] = {
+		"/gateway/stats",
+		"/mempool/list",
+		"/mempool/info,gw_order_s0",
+		"/lfpool/list",
+		"/lfpool/stats,gw_order_s0",
+		"/lfpool/stats,gw_mbuf_s0",
+		"/lfpool/tradepool/list",
+	};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char buf[16384];
+	unsigned int i;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	telemetry_path(p->prefix, sun.sun_path, sizeof(sun.sun_path));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+		read(fd, buf, sizeof(buf)) <= 0)
+		goto out;
+	do {
+		for (i = 0; i < RTE_DIM(cmds); i++) {
+			if (write(fd, cmds[i], strlen(cmds[i])) < 0 ||
+				read(fd, buf, sizeof(buf)) <= 0)
+				goto out;
+			p->replies++;
+		}
+	} while (!p->reconnect &&
+		!__atomic_load_n(&p->stop, __ATOMIC_RELAXED));
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void *
+poll_loop(void *arg)
+{
+	struct poller *p = arg;
+
+	/* Relaxed: pairs with the test's store; pthread_join orders. */
+	while (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
+		poll_connection(p);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/*
+ * SIGINT while telemetry clients poll the gateway's, the pools' and
+ * DPDK's own commands, 20 times: each run prints its summary and exits 0
+ * (no handler may run into freed pools or an unmapped EAL).
+ */
+static void
+test_e2e_sigint_under_telemetry(void)
+{
+	const char *eal[] = {"-l", "0-1", NULL};
+	const char *app[] = {
+		"--duration",
+		"120",
+		"--rate",
+		"20000",
+		"--symbols",
+		"64",
+		"--stats-interval",
+		"0",
+		NULL,
+	};
+	const unsigned int runs = GW_TEST_SCALE == 1 ? 20 : 4;
+	struct poller p[2];
+	unsigned int r, k, ok = 0;
+	uint64_t replies = 0;
+	char prefix[64];
+	json_t *v;
+	pid_t pid;
+	int rc;
+
+	if (!have_binary(__func__))
+		return;
+	for (r = 0; r < runs; r++) {
+		child_stdout = out_txt;
+		pid = spawn_gateway(eal, app, false, prefix, sizeof(prefix));
+		child_stdout = NULL;
+		CU_ASSERT_FATAL(pid > 0);
+		v = telemetry_wait(prefix, pid);
+		CU_ASSERT_PTR_NOT_NULL(v);
+		json_decref(v);
+		for (k = 0; k < RTE_DIM(p); k++) {
+			p[k] = (struct poller){
+				.prefix = prefix, .reconnect = k == 0};
+			CU_ASSERT_EQUAL_FATAL(pthread_create(&p[k].thread,
+						      NULL, poll_loop, &p[k]),
+				0);
+		}
+		/* Somewhere in the middle of the pollers' commands. */
+		usleep(20000 + (useconds_t)(rand() % 100000));
+		kill(pid, SIGINT);
+		rc = wait_gateway(pid, prefix);
+		for (k = 0; k < RTE_DIM(p); k++) {
+			__atomic_store_n(&p[k].stop, 1, __ATOMIC_RELAXED);
+			pthread_join(p[k].thread, NULL);
+			replies += p[k].replies;
+		}
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_TRUE(file_has(out_txt, "every object back"));
+		ok += rc == 0 && file_has(out_txt, "every object back");
+		if (rc != 0)
+			printf("\n    run %u: exit %d", r, rc);
+	}
+	printf("\n    %u/%u runs exited 0 with a summary; %" PRIu64
+	       " telemetry replies in all",
+		ok, runs, replies);
+	CU_ASSERT(replies > 0);
+}
+
+/* An object kept out of its pool makes the exit status 3 (not a crash's
+ * signal, nor 1 for a run-time error); the summary says why.
+ */
 static void
 test_e2e_leak_fails(void)
 {
@@ -692,7 +887,10 @@ test_e2e_leak_fails(void)
 
 	if (!have_binary(__func__))
 		return;
-	CU_ASSERT_EQUAL(run_gateway(eal, app, false), 1);
+	child_stdout = out_txt;
+	CU_ASSERT_EQUAL(run_gateway(eal, app, false), 3);
+	child_stdout = NULL;
+	CU_ASSERT_TRUE(file_has(out_txt, "pools: LEAK"));
 	j = json_load_file(gw_json, 0, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_TRUE(json_is_false(json_object_get(j, "pools_full")));
@@ -708,6 +906,8 @@ suite_init(void)
 	set_path(req_pcap, "req.pcap");
 	set_path(resp_pcap, "resp.pcap");
 	set_path(gw_json, "gw.json");
+	snprintf(out_txt, sizeof(out_txt), "%s/out.txt", dir);
+	snprintf(err_txt, sizeof(err_txt), "%s/err.txt", dir);
 	set_path(replay_json, "replay.json");
 	set_path(replay_pcap, "replay_resp.pcap");
 	return 0;
@@ -717,6 +917,8 @@ static int
 suite_fini(void)
 {
 	const char *const files[] = {
+		out_txt,
+		err_txt,
 		req_pcap,
 		resp_pcap,
 		gw_json,
@@ -737,6 +939,7 @@ static CU_TestInfo e2e_tests[] = {
 	{"pcap_replay", test_e2e_pcap_replay},
 	{"telemetry_and_sigint", test_e2e_telemetry_and_sigint},
 	{"leak_fails", test_e2e_leak_fails},
+	{"sigint_under_telemetry", test_e2e_sigint_under_telemetry},
 	{"syscall_probe_counts", test_e2e_syscall_probe_counts},
 	{"options", test_e2e_options},
 	CU_TEST_INFO_NULL,

@@ -261,8 +261,7 @@ check_output(const char *name, const char *path)
 	if (path == NULL)
 		return 0;
 	existed = access(path, F_OK) == 0;
-	fd = open(path, existed ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL,
-		0644);
+	fd = open(path, existed ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0) {
 		fprintf(stderr, "--%s: cannot write '%s': %s\n", name, path,
 			strerror(errno));
@@ -824,8 +823,8 @@ wait_workers(struct gw_app *app)
 		rte_delay_us_sleep(1000);
 	for (i = 0; i < app->nb_workers; i++)
 		/* Pairs with the worker's release store, as workers_exited(). */
-		if (!__atomic_load_n(&app->workers[i]->exited,
-			    __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(
+			    &app->workers[i]->exited, __ATOMIC_ACQUIRE))
 			GW_LOG(NOTICE,
 				"shutdown: waiting for worker %u (lcore %u) to "
 				"leave its loop",

@@ -98,8 +98,8 @@ gw_ordmap_unkeyed_preimage(uint64_t h)
 }
 
 struct gw_ordmap *
-gw_ordmap_create_hashed(uint32_t capacity, int socket,
-	enum gw_ordmap_hash hash, const struct gw_sipkey *key)
+gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
+	const struct gw_sipkey *key)
 {
 	struct gw_ordmap *m;
 	uint32_t slots;

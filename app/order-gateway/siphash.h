@@ -37,8 +37,8 @@ struct gw_sipkey {
 int gw_sipkey_random(struct gw_sipkey *key);
 
 /** SipHash-c-d of @p len bytes. */
-uint64_t gw_siphash(const struct gw_sipkey *key, const void *data,
-	size_t len, unsigned int c_rounds, unsigned int d_rounds);
+uint64_t gw_siphash(const struct gw_sipkey *key, const void *data, size_t len,
+	unsigned int c_rounds, unsigned int d_rounds);
 
 #define GW_SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 

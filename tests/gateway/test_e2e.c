@@ -84,20 +84,27 @@ redirect(int fd, const char *path)
 	}
 }
 
+/* The start of the file at @p path ("" if unreadable). */
+static const char *
+file_text(const char *path)
+{
+	static char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Whether the file at @p path contains @p needle. */
 static bool
 file_has(const char *path, const char *needle)
 {
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
+	return strstr(file_text(path), needle) != NULL;
 }
 
 /*
@@ -383,10 +390,48 @@ check_loop(json_t *j, uint64_t syscalls)
 	}
 }
 
+/* What a reader needs to compare two reports' figures. */
+static void
+check_provenance(json_t *j)
+{
+	static const char *const config_keys[] = {
+		"burst",
+		"rate",
+		"pregen",
+		"workers",
+		"symbols",
+		"sessions",
+		"live_per_symbol",
+		"bad_ppm",
+		"pool_ops",
+		"mbuf_ops",
+		"pool_orders",
+		"pool_trades",
+		"mbufs",
+		"numa_policy",
+	};
+	json_t *config = json_object_get(j, "config");
+	json_t *build = json_object_get(j, "build");
+	json_t *machine = json_object_get(build, "machine");
+	const char *dpdk;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(config_keys); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(config, config_keys[i]));
+	CU_ASSERT_EQUAL(jint(config, NULL, "burst"), 2);
+	CU_ASSERT(
+		json_string_length(json_object_get(machine, "cpu_model")) > 0);
+	CU_ASSERT(jint(machine, NULL, "vcpus") > 0);
+	dpdk = json_string_value(json_object_get(build, "dpdk_version"));
+	CU_ASSERT(dpdk != NULL && strncmp(dpdk, "DPDK ", 5) == 0);
+	CU_ASSERT(json_string_length(json_object_get(build, "commit")) > 0);
+}
+
 static void
 check_report(json_t *j, const struct expect *x, bool embedded)
 {
 	check_counts(j, x, embedded);
+	check_provenance(j);
 	/* net_ring only: the pcap PMD reads and writes files in the loop. */
 	if (embedded)
 		check_loop(j, 0);
@@ -577,13 +622,17 @@ test_e2e_options(void)
 	const char *bad[][3] = {
 		{"--orders", "0", "--orders: '0' is not a number in [1, "},
 		{"--orders", "-5", "--orders: '-5' is not a number in [1, "},
-		{"--symbols", "x", "--symbols: 'x' is not a number in [1, 65536]"},
+		{"--symbols", "x",
+			"--symbols: 'x' is not a number in [1, 65536]"},
 		{"--burst", "0", "--burst: '0' is not a number in [1, 32]"},
 		{"--rate", "1e3", "--rate: '1e3' is not a number in [0, "},
-		{"--duration", "-1", "--duration: '-1' is not a number of seconds"},
-		{"--duration", "nan", "--duration: 'nan' is not a number of seconds"},
+		{"--duration", "-1",
+			"--duration: '-1' is not a number of seconds"},
+		{"--duration", "nan",
+			"--duration: 'nan' is not a number of seconds"},
 		{"--stats-interval", "inf", "--stats-interval: 'inf' is not a"},
-		{"--udp-port", "65536", "--udp-port: '65536' is not a number in [1, 65535]"},
+		{"--udp-port", "65536",
+			"--udp-port: '65536' is not a number in [1, 65535]"},
 		{"--numa-policy", "far", "--numa-policy: 'far'"},
 		{"--ports", "9", "--ports: no port 9"},
 		{"--pool-trades", "1",
@@ -592,7 +641,8 @@ test_e2e_options(void)
 		{"--pool-orders", "300", "the smallest size that works is 385"},
 		{"--json", "/nonexistent/gw.json",
 			"--json: cannot write '/nonexistent/gw.json'"},
-		{"--pcap-out", "/nonexistent/r.pcap", "--pcap-out: cannot write"},
+		{"--pcap-out", "/nonexistent/r.pcap",
+			"--pcap-out: cannot write"},
 		{"--nonsense", NULL, "unrecognized option"},
 	};
 	const char *app[3] = {NULL};
@@ -611,9 +661,9 @@ test_e2e_options(void)
 		CU_ASSERT_EQUAL(rc, 2);
 		CU_ASSERT_TRUE(file_has(err_txt, bad[i][2]));
 		if (rc != 2 || !file_has(err_txt, bad[i][2]))
-			printf("\n    %s %s: exit %d, no \"%s\"", bad[i][0],
-				bad[i][1] != NULL ? bad[i][1] : "", rc,
-				bad[i][2]);
+			printf("\n    %s %s: exit %d, no \"%s\" in: %s",
+				bad[i][0], bad[i][1] != NULL ? bad[i][1] : "",
+				rc, bad[i][2], file_text(err_txt));
 	}
 	child_stderr = NULL;
 	/* The path check leaves no file behind. */
@@ -779,8 +829,7 @@ poll_connection(struct poller *p)
 				goto out;
 			p->replies++;
 		}
-	} while (!p->reconnect &&
-		!__atomic_load_n(&p->stop, __ATOMIC_RELAXED));
+	} while (!p->reconnect && !__atomic_load_n(&p->stop, __ATOMIC_RELAXED));
 out:
 	if (fd >= 0)
 		close(fd);
@@ -841,8 +890,8 @@ test_e2e_sigint_under_telemetry(void)
 		for (k = 0; k < RTE_DIM(p); k++) {
 			p[k] = (struct poller){
 				.prefix = prefix, .reconnect = k == 0};
-			CU_ASSERT_EQUAL_FATAL(pthread_create(&p[k].thread,
-						      NULL, poll_loop, &p[k]),
+			CU_ASSERT_EQUAL_FATAL(pthread_create(&p[k].thread, NULL,
+						      poll_loop, &p[k]),
 				0);
 		}
 		/* Somewhere in the middle of the pollers' commands. */

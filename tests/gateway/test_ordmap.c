@@ -105,8 +105,8 @@ test_ordmap_random_against_array(void)
 static void
 test_siphash_vectors(void)
 {
-	struct gw_sipkey key = {{UINT64_C(0x0706050403020100),
-		UINT64_C(0x0f0e0d0c0b0a0908)}};
+	struct gw_sipkey key = {
+		{UINT64_C(0x0706050403020100), UINT64_C(0x0f0e0d0c0b0a0908)}};
 	uint8_t msg[15];
 	uint64_t w;
 	unsigned int i;
@@ -186,7 +186,8 @@ test_ordmap_flood_probes(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(unkeyed);
 	slots = gw_ordmap_slots(unkeyed);
 	for (i = 0; i < CAP; i++) {
-		flood[i] = gw_ordmap_unkeyed_preimage((uint64_t)(i + 1) * slots);
+		flood[i] = gw_ordmap_unkeyed_preimage(
+			(uint64_t)(i + 1) * slots);
 		plain[i] = i + 1; /* the generator's sequential ids */
 	}
 	p_flood_unkeyed = probes_per_op(unkeyed, 0, flood, CAP, node);

@@ -347,12 +347,11 @@ test_proto_misaligned_frames(void)
 	int len;
 
 	len = gw_proto_encode(aligned, sizeof(aligned), &cl_ep, &gw_ep, &m);
-	CU_ASSERT_EQUAL(gw_proto_encode(odd, GW_PROTO_FRAME_MAX, &cl_ep,
-				&gw_ep, &m),
+	CU_ASSERT_EQUAL(
+		gw_proto_encode(odd, GW_PROTO_FRAME_MAX, &cl_ep, &gw_ep, &m),
 		len);
 	CU_ASSERT_EQUAL(memcmp(aligned, odd, (size_t)len), 0);
-	CU_ASSERT_EQUAL(
-		gw_proto_parse(aligned, (uint32_t)len, &gw_ep, &a, &pa),
+	CU_ASSERT_EQUAL(gw_proto_parse(aligned, (uint32_t)len, &gw_ep, &a, &pa),
 		GW_PARSE_OK);
 	CU_ASSERT_EQUAL(gw_proto_parse(odd, (uint32_t)len, &gw_ep, &b, &pb),
 		GW_PARSE_OK);

@@ -121,7 +121,11 @@ struct gw_options {
 	bool self_test_syscall; /* one system call in each worker loop */
 	bool bench_book;
 	uint64_t bench_ops;
+	const char *bench_child; /* malloc family this child measures */
 };
+
+/* Arguments kept for the benchmark's children (bench.c). */
+#define GW_BENCH_ARGV_MAX 64
 
 /** Per-worker counters (owner-written, relaxed; see gw_engine_stats). */
 struct gw_worker_stats {
@@ -191,6 +195,12 @@ struct gw_client;
 
 struct gw_app {
 	struct gw_options opt;
+	/* The command line as given, for --bench-book's children: EAL's
+	 * arguments are bench_argv[0 .. bench_eal_args - 1], then "--".
+	 */
+	char *bench_argv[GW_BENCH_ARGV_MAX];
+	unsigned int bench_argc;
+	unsigned int bench_eal_args;
 	struct gw_symtab *symtab;
 	struct lfp_tp_pools *pools;
 	struct rte_mempool *mbuf_pool[RTE_MAX_NUMA_NODES];

@@ -110,8 +110,11 @@ usage(const char *prog)
 	       "                        replay with --vdev net_pcap0,rx_pcap=FILE\n"
 	       "  --pcap-resp FILE      write the responses the client received\n"
 	       "Benchmark:\n"
-	       "  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
-	       "                        the main lcore; --bench-ops N requests (1000000)\n"
+	       "  --bench-book          matching engine only, lfpool pools vs malloc\n"
+	       "                        (glibc, each preloaded jemalloc, tcmalloc,\n"
+	       "                        mimalloc installed, aligned_alloc), keyed vs\n"
+	       "                        public order table, and a hash flood, on the\n"
+	       "                        main lcore; --bench-ops N requests (1000000)\n"
 	       "  --count-syscalls      count every system call in each worker lcore's\n"
 	       "                        loop (a seccomp listener; not when the main\n"
 	       "                        lcore is the worker); slows the calls outside\n"
@@ -159,6 +162,7 @@ enum {
 	OPT_BURST,
 	OPT_COUNT_SYSCALLS,
 	OPT_SELF_TEST_SYSCALL,
+	OPT_BENCH_CHILD,
 };
 
 static const struct option long_opts[] = {
@@ -193,6 +197,7 @@ static const struct option long_opts[] = {
 	{"self-test-syscall", no_argument, NULL, OPT_SELF_TEST_SYSCALL},
 	{"bench-book", no_argument, NULL, OPT_BENCH_BOOK},
 	{"bench-ops", required_argument, NULL, OPT_BENCH_OPS},
+	{"bench-child", required_argument, NULL, OPT_BENCH_CHILD},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -425,6 +430,10 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 		if (parse_u64("bench-ops", arg, 1, UINT32_MAX, &v) < 0)
 			return -1;
 		o->bench_ops = v;
+		return 0;
+	case OPT_BENCH_CHILD:
+		o->bench_child = arg;
+		o->bench_book = true;
 		return 0;
 	default:
 		return -1;
@@ -912,6 +921,23 @@ teardown(struct gw_app *app)
 	gw_symtab_free(app->symtab);
 }
 
+/* Before rte_eal_init() reorders argv: see gw_app.bench_argv. */
+static void
+keep_argv(struct gw_app *app, int argc, char **argv)
+{
+	unsigned int i;
+
+	app->bench_argc = RTE_MIN(
+		(unsigned int)argc, (unsigned int)GW_BENCH_ARGV_MAX);
+	app->bench_eal_args = app->bench_argc;
+	for (i = 0; i < app->bench_argc; i++) {
+		app->bench_argv[i] = argv[i];
+		if (strcmp(argv[i], "--") == 0 &&
+			app->bench_eal_args == app->bench_argc)
+			app->bench_eal_args = i;
+	}
+}
+
 /* Telemetry stopped before EAL goes: see teardown(). */
 static int
 finish(struct gw_app *app, int status)
@@ -931,6 +957,7 @@ main(int argc, char **argv)
 
 	/* A telemetry client that goes away mid-reply must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	keep_argv(app, argc, argv);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL: %s\n", rte_strerror(rte_errno));

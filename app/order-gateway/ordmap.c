@@ -33,6 +33,21 @@ struct slot {
 	uint32_t home;
 };
 
+/*
+ * The last keys hashed and their home slots. A request hashes its key
+ * three or four times (prefetch, peek, find, add or delete), and SipHash
+ * costs more than the rest of a lookup: the memo makes that once. A key's
+ * home never changes, so an entry never goes stale; entries indexed by
+ * client-chosen bits may evict each other, which costs a hash, no more.
+ */
+#define MEMO_SIZE 64 /* a burst's keys and then some; 1 KB */
+
+struct memo {
+	uint64_t id;
+	uint32_t sym;
+	uint32_t home;
+};
+
 struct gw_ordmap {
 	uint32_t mask;
 	uint32_t count;
@@ -41,6 +56,7 @@ struct gw_ordmap {
 	struct gw_sipkey key;
 	uint64_t probes;
 	struct slot *slots;
+	struct memo memo[MEMO_SIZE];
 };
 
 static inline uint64_t
@@ -52,14 +68,35 @@ unkeyed_mix(uint64_t z)
 }
 
 static inline uint32_t
-home(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+keyed_home(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	if (likely(m->hash == GW_ORDMAP_KEYED))
-		return (uint32_t)(gw_siphash13_u64(&m->key, id) +
-			       sym * SYM_STRIDE) &
-			m->mask;
+	return (uint32_t)(gw_siphash13_u64(&m->key, id) + sym * SYM_STRIDE) &
+		m->mask;
+}
+
+static inline uint32_t
+home(struct gw_ordmap *m, uint32_t sym, uint64_t id)
+{
+	struct memo *e;
+
 	/* The former table: the id alone, through a public bijection. */
-	return (uint32_t)unkeyed_mix(id) & m->mask;
+	if (unlikely(m->hash == GW_ORDMAP_UNKEYED))
+		return (uint32_t)unkeyed_mix(id) & m->mask;
+	e = &m->memo[(id + sym) & (MEMO_SIZE - 1)];
+	if (e->id != id || e->sym != sym)
+		*e = (struct memo){
+			.id = id, .sym = sym, .home = keyed_home(m, sym, id)};
+	return e->home;
+}
+
+/* Every memo entry valid from the start: the key (0, 0) and its home. */
+static void
+memo_init(struct gw_ordmap *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEMO_SIZE; i++)
+		m->memo[i] = (struct memo){.home = keyed_home(m, 0, 0)};
 }
 
 /* Inverse of x ^= x >> s. */
@@ -132,6 +169,7 @@ gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
 			return NULL;
 		}
 	}
+	memo_init(m);
 	return m;
 
 no_slots:
@@ -187,13 +225,13 @@ probe(struct gw_ordmap *m, uint32_t h, uint32_t sym, uint64_t id)
 }
 
 void
-gw_ordmap_prefetch(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
 	rte_prefetch0(&m->slots[home(m, sym, id)]);
 }
 
 struct lfp_order_node *
-gw_ordmap_peek(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+gw_ordmap_peek(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
 	uint64_t uncounted = 0;
 

@@ -85,14 +85,14 @@ int gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 int gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
 /** Start loading the slot where the search for the key begins. */
-void gw_ordmap_prefetch(const struct gw_ordmap *m, uint32_t sym, uint64_t id);
+void gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
 /**
  * The node of the key (as gw_ordmap_find()), without counting probes: a
  * prefetch hint for the burst's first pass.
  */
 struct lfp_order_node *gw_ordmap_peek(
-	const struct gw_ordmap *m, uint32_t sym, uint64_t id);
+	struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
 /**
  * Slots examined by find, add and delete since creation (each lookup

@@ -946,6 +946,58 @@ test_e2e_leak_fails(void)
 	json_decref(j);
 }
 
+/*
+ * --bench-book runs every row (figures are printed, never asserted: the
+ * machine may be shared) and leaves no runtime directory of its children.
+ * Not under the sanitizers: its plain-malloc rows give objects less than
+ * their declared alignment, on purpose (alloc.h).
+ */
+static void
+test_e2e_bench_book_rows(void)
+{
+	static const char *const rows[] = {
+		"typed pools ",
+		"former table",
+		"flood ids",
+		"glibc malloc/free",
+		"aligned_alloc",
+		"keyed / former table",
+		"flood / random ids",
+		"objects back: yes",
+	};
+	static const char *const families[] = {
+		"jemalloc", "tcmalloc", "mimalloc"};
+	const char *eal[] = {"-l", "0", NULL};
+	const char *app[] = {"--bench-book", "--bench-ops", "20000", NULL};
+	char line[64], prefix[64], dir_path[PATH_MAX];
+	unsigned int i;
+	pid_t pid;
+
+	if (!have_binary(__func__) || GW_TEST_SCALE != 1)
+		return;
+	child_stdout = out_txt;
+	pid = spawn_gateway(eal, app, false, prefix, sizeof(prefix));
+	child_stdout = NULL;
+	CU_ASSERT_EQUAL(wait_gateway(pid, prefix), 0);
+	for (i = 0; i < RTE_DIM(rows); i++) {
+		CU_ASSERT_TRUE(file_has(out_txt, rows[i]));
+		if (!file_has(out_txt, rows[i]))
+			printf("\n    no \"%s\" in: %s", rows[i],
+				file_text(out_txt));
+	}
+	/* Each family measured, or said to be missing. */
+	for (i = 0; i < RTE_DIM(families); i++) {
+		snprintf(line, sizeof(line), "(%-22s)", families[i]);
+		CU_ASSERT_TRUE(file_has(out_txt, line) ||
+			file_has(out_txt, "not installed"));
+		snprintf(line, sizeof(line), "gwbench_%d_%s", (int)pid,
+			families[i]);
+		runtime_dir(line, dir_path, sizeof(dir_path));
+		CU_ASSERT_NOT_EQUAL(access(dir_path, F_OK), 0);
+	}
+	CU_ASSERT_FALSE(file_has(out_txt, "run failed"));
+}
+
 static int
 suite_init(void)
 {
@@ -991,6 +1043,7 @@ static CU_TestInfo e2e_tests[] = {
 	{"sigint_under_telemetry", test_e2e_sigint_under_telemetry},
 	{"syscall_probe_counts", test_e2e_syscall_probe_counts},
 	{"options", test_e2e_options},
+	{"bench_book_rows", test_e2e_bench_book_rows},
 	CU_TEST_INFO_NULL,
 };
 

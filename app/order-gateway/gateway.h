@@ -112,8 +112,9 @@ struct gw_options {
 	const char *pool_ops; /* typed pools */
 	const char *mbuf_ops; /* mbuf pools */
 	const char *json_path;
-	const char *pcap_out;  /* generated requests */
-	const char *pcap_resp; /* responses the client received */
+	const char *pcap_out;	    /* generated requests */
+	const char *pcap_resp;	    /* responses the client received */
+	const char *session_tokens; /* file of LOGON tokens */
 	struct gw_endpoint local;
 	bool pregen;		/* generate the flow before the run */
 	bool count_syscalls;	/* seccomp listener on each worker */
@@ -202,6 +203,7 @@ struct gw_app {
 	unsigned int bench_argc;
 	unsigned int bench_eal_args;
 	struct gw_symtab *symtab;
+	struct gw_sessions sessions; /* tokens and bindings, every worker */
 	struct lfp_tp_pools *pools;
 	struct rte_mempool *mbuf_pool[RTE_MAX_NUMA_NODES];
 	struct gw_worker *workers[RTE_MAX_LCORE];

@@ -90,6 +90,10 @@ usage(const char *prog)
 	       "                        smaller bursts, shorter RX->TX latency\n"
 	       "  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
 	       "  --udp-port N          gateway UDP port (%u)\n"
+	       "  --session-tokens FILE each session's LOGON token, lines \"SESSION\n"
+	       "                        TOKEN\" (1..255, 32 hex digits); needed with\n"
+	       "                        --ports; the embedded flow draws random ones\n"
+	       "                        without it (doc/protocol.md)\n"
 	       "Workers and memory:\n"
 	       "  --workers N           use N worker lcores (default: all); with one\n"
 	       "                        lcore in all, the main lcore is the worker\n"
@@ -163,6 +167,7 @@ enum {
 	OPT_COUNT_SYSCALLS,
 	OPT_SELF_TEST_SYSCALL,
 	OPT_BENCH_CHILD,
+	OPT_SESSION_TOKENS,
 };
 
 static const struct option long_opts[] = {
@@ -198,6 +203,7 @@ static const struct option long_opts[] = {
 	{"bench-book", no_argument, NULL, OPT_BENCH_BOOK},
 	{"bench-ops", required_argument, NULL, OPT_BENCH_OPS},
 	{"bench-child", required_argument, NULL, OPT_BENCH_CHILD},
+	{"session-tokens", required_argument, NULL, OPT_SESSION_TOKENS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -431,6 +437,9 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 			return -1;
 		o->bench_ops = v;
 		return 0;
+	case OPT_SESSION_TOKENS:
+		o->session_tokens = arg;
+		return 0;
 	case OPT_BENCH_CHILD:
 		o->bench_child = arg;
 		o->bench_book = true;
@@ -466,6 +475,12 @@ parse_options(struct gw_options *o, int argc, char **argv)
 		o->mbuf_ops = o->pool_ops;
 	if (o->pregen && (o->orders == 0 || o->nb_ports > 0)) {
 		fprintf(stderr, "--pregen needs --orders and no --ports\n");
+		return -1;
+	}
+	if (o->nb_ports > 0 && o->session_tokens == NULL) {
+		fprintf(stderr,
+			"--ports needs --session-tokens FILE: a session "
+			"logs on with its token\n");
 		return -1;
 	}
 	if (check_output("json", o->json_path) < 0 ||
@@ -921,6 +936,23 @@ teardown(struct gw_app *app)
 	gw_symtab_free(app->symtab);
 }
 
+/* The sessions' tokens: from --session-tokens, or random (embedded). */
+static int
+load_tokens(struct gw_app *app)
+{
+	int rc;
+
+	gw_sessions_init(&app->sessions);
+	if (app->opt.session_tokens != NULL)
+		return gw_sessions_load(
+			&app->sessions, app->opt.session_tokens);
+	rc = gw_sessions_random(&app->sessions, GW_PROTO_SESSIONS - 1);
+	if (rc < 0)
+		fprintf(stderr, "session tokens: getrandom(): %s\n",
+			strerror(-rc));
+	return rc;
+}
+
 /* Before rte_eal_init() reorders argv: see gw_app.bench_argv. */
 static void
 keep_argv(struct gw_app *app, int argc, char **argv)
@@ -966,6 +998,8 @@ main(int argc, char **argv)
 	argv[0] = argv[-ret];
 	ret = parse_options(&app->opt, argc, argv);
 	if (ret == 0 && size_pools(&app->opt) < 0)
+		ret = -1;
+	if (ret == 0 && load_tokens(app) < 0)
 		ret = -1;
 	if (ret != 0) {
 		if (ret < 0)

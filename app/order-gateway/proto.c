@@ -29,6 +29,7 @@
 #define M_SEQ 12
 #define M_ORDER_ID 16
 #define M_SYMBOL 24
+#define M_TOKEN 16    /* LOGON */
 #define M_PRICE 32    /* NEW, REPLACE, ACCEPTED */
 #define M_QTY 40      /* NEW, REPLACE, ACCEPTED */
 #define M_SIDE 44     /* NEW, ACCEPTED */
@@ -107,6 +108,7 @@ gw_proto_msg_len(uint8_t type)
 	case GW_MSG_ACCEPTED:
 		return 48;
 	case GW_MSG_CANCEL:
+	case GW_MSG_LOGON:
 		return 32;
 	case GW_MSG_REJECTED:
 	case GW_MSG_CANCELLED:
@@ -122,7 +124,7 @@ static bool
 is_request(uint8_t type)
 {
 	return type == GW_MSG_NEW || type == GW_MSG_CANCEL ||
-		type == GW_MSG_REPLACE;
+		type == GW_MSG_REPLACE || type == GW_MSG_LOGON;
 }
 
 /*
@@ -258,7 +260,9 @@ check_header(const uint8_t *m, uint32_t plen, struct gw_msg *msg)
 	if (!is_request(msg->type))
 		return GW_REJ_BAD_TYPE;
 	want = gw_proto_msg_len(msg->type);
-	if (plen >= M_SYMBOL + 8) {
+	if (plen >= M_SYMBOL + 8 && msg->type == GW_MSG_LOGON)
+		memcpy(msg->token, m + M_TOKEN, GW_PROTO_TOKEN_LEN);
+	else if (plen >= M_SYMBOL + 8) {
 		msg->order_id = rd64(m + M_ORDER_ID);
 		memcpy(&msg->symbol, m + M_SYMBOL, 8);
 	}
@@ -272,7 +276,8 @@ check_header(const uint8_t *m, uint32_t plen, struct gw_msg *msg)
 		return GW_REJ_BAD_RESERVED;
 	if (msg->session == 0 || msg->session >= GW_PROTO_SESSIONS)
 		return GW_REJ_BAD_SESSION;
-	if (!symbol_valid(m + M_SYMBOL))
+	/* A LOGON's bytes 16..31 are its token, any value. */
+	if (msg->type != GW_MSG_LOGON && !symbol_valid(m + M_SYMBOL))
 		return GW_REJ_BAD_SYMBOL;
 	return GW_REJ_NONE;
 }
@@ -371,6 +376,10 @@ gw_proto_parse(const void *frame, uint32_t len, const struct gw_endpoint *local,
 static void
 encode_body(uint8_t *m, const struct gw_msg *msg)
 {
+	if (msg->type == GW_MSG_LOGON) {
+		memcpy(m + M_TOKEN, msg->token, GW_PROTO_TOKEN_LEN);
+		return;
+	}
 	wr64(m + M_ORDER_ID, msg->order_id);
 	memcpy(m + M_SYMBOL, &msg->symbol, 8);
 	switch (msg->type) {
@@ -540,6 +549,7 @@ static const char *const reject_names[GW_REJ_MAX] = {
 	[GW_REJ_UNKNOWN_ORDER] = "unknown_order",
 	[GW_REJ_NO_RESOURCES] = "no_resources",
 	[GW_REJ_WRONG_SHARD] = "wrong_shard",
+	[GW_REJ_BAD_TOKEN] = "bad_token",
 };
 
 static const char *const drop_names[GW_DROP_MAX] = {
@@ -558,6 +568,8 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_SRC_GROUP] = "src_group",
 	[GW_DROP_SRC_SELF] = "src_self",
 	[GW_DROP_SRC_PORT_0] = "src_port_0",
+	[GW_DROP_NO_LOGON] = "no_logon",
+	[GW_DROP_WRONG_SOURCE] = "wrong_source",
 };
 
 const char *
@@ -582,6 +594,8 @@ gw_msg_type_name(unsigned int type)
 		return "cancel";
 	case GW_MSG_REPLACE:
 		return "replace";
+	case GW_MSG_LOGON:
+		return "logon";
 	case GW_MSG_ACCEPTED:
 		return "accepted";
 	case GW_MSG_REJECTED:

@@ -46,6 +46,8 @@
 #define GW_PROTO_QTY_MAX UINT32_C(1000000000)
 /** Session ids are 1 .. GW_PROTO_SESSIONS - 1. */
 #define GW_PROTO_SESSIONS 256
+/** Bytes of a session's LOGON token. */
+#define GW_PROTO_TOKEN_LEN 16
 
 /**
  * Message types; requests have the high bit clear. A frame with the high
@@ -56,6 +58,7 @@ enum gw_msg_type {
 	GW_MSG_NEW = 0x01,
 	GW_MSG_CANCEL = 0x02,
 	GW_MSG_REPLACE = 0x03,
+	GW_MSG_LOGON = 0x04, /**< Bind a session to its source address. */
 	GW_MSG_ACCEPTED = 0x81,
 	GW_MSG_REJECTED = 0x82,
 	GW_MSG_EXECUTED = 0x83,
@@ -108,6 +111,7 @@ enum gw_reject {
 	GW_REJ_UNKNOWN_ORDER = 16, /**< Not live, or another session's. */
 	GW_REJ_NO_RESOURCES = 17,  /**< A pool or the book is full. */
 	GW_REJ_WRONG_SHARD = 18,   /**< Symbol owned by another worker. */
+	GW_REJ_BAD_TOKEN = 19,	   /**< LOGON: not the session's token. */
 	GW_REJ_MAX,
 };
 
@@ -122,12 +126,14 @@ enum gw_drop {
 	GW_DROP_NOT_UDP,
 	GW_DROP_UDP_LENGTH,
 	GW_DROP_UDP_CKSUM,
-	GW_DROP_NOT_FOR_US, /**< Other destination address or port. */
-	GW_DROP_TRAILER,    /**< Bytes after the datagram beyond padding. */
-	GW_DROP_RESPONSE,   /**< A response type (high bit set). */
-	GW_DROP_SRC_GROUP,  /**< Broadcast/multicast/0 source MAC or IP. */
-	GW_DROP_SRC_SELF,   /**< Our own source IP or MAC. */
-	GW_DROP_SRC_PORT_0, /**< Source UDP port 0. */
+	GW_DROP_NOT_FOR_US,   /**< Other destination address or port. */
+	GW_DROP_TRAILER,      /**< Bytes after the datagram beyond padding. */
+	GW_DROP_RESPONSE,     /**< A response type (high bit set). */
+	GW_DROP_SRC_GROUP,    /**< Broadcast/multicast/0 source MAC or IP. */
+	GW_DROP_SRC_SELF,     /**< Our own source IP or MAC. */
+	GW_DROP_SRC_PORT_0,   /**< Source UDP port 0. */
+	GW_DROP_NO_LOGON,     /**< Request for a session never logged on. */
+	GW_DROP_WRONG_SOURCE, /**< Session logged on from another address. */
 	GW_DROP_MAX,
 };
 
@@ -166,6 +172,7 @@ struct gw_msg {
 	uint64_t symbol; /**< The 8 wire bytes, in wire order. */
 	int64_t price;	 /**< Ticks. */
 	uint64_t trade_id;
+	uint8_t token[GW_PROTO_TOKEN_LEN]; /**< LOGON */
 };
 
 /**

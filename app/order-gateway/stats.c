@@ -45,6 +45,7 @@ static const struct field engine_fields[] = {
 	ENGINE_FIELD("new", requests[GW_MSG_NEW]),
 	ENGINE_FIELD("cancel", requests[GW_MSG_CANCEL]),
 	ENGINE_FIELD("replace", requests[GW_MSG_REPLACE]),
+	ENGINE_FIELD("logon", requests[GW_MSG_LOGON]),
 	ENGINE_FIELD("responses", responses),
 	ENGINE_FIELD("accepted", accepted),
 	ENGINE_FIELD("rejected", rejected),

@@ -59,7 +59,8 @@ static char dir[64];
 /* Files of the suite, in dir. */
 /* When set, the next gateway's stdout and stderr go to these files. */
 static const char *child_stdout, *child_stderr;
-static char out_txt[128], err_txt[128];
+static char out_txt[128], err_txt[128], tokens_txt[128];
+static struct gw_sessions ref_sessions;
 static char req_pcap[128], resp_pcap[128], gw_json[128], replay_json[128],
 	replay_pcap[128];
 
@@ -134,6 +135,13 @@ spawn_gateway(const char *const *eal, const char *const *app, bool preload,
 	argv[n++] = "512";
 	argv[n++] = "--log-level=lib.eal:error";
 	argv[n++] = "--";
+	/* The reference model logs on with the same tokens; first, so that
+	 * a test's own --session-tokens comes later and wins.
+	 */
+	if (app[0] != NULL && strcmp(app[0], "--help") != 0) {
+		argv[n++] = "--session-tokens";
+		argv[n++] = tokens_txt;
+	}
 	for (i = 0; app[i] != NULL; i++)
 		argv[n++] = (char *)(uintptr_t)app[i];
 	/* Same override as the unit tests' pools (test_gateway.c). */
@@ -243,6 +251,7 @@ reference(const char *requests, struct expect *x)
 		.out = ref_out,
 		.out_ctx = x,
 		.socket = SOCKET_ID_ANY,
+		.sessions = &ref_sessions,
 	};
 	struct ref_book *books[SYMBOLS] = {NULL};
 	char err[PCAP_ERRBUF_SIZE];
@@ -253,6 +262,7 @@ reference(const char *requests, struct expect *x)
 	uint32_t i;
 
 	memset(x, 0, sizeof(*x));
+	memset(ref_sessions.bound, 0, sizeof(ref_sessions.bound));
 	p = pcap_open_offline(requests, err);
 	if (t == NULL || p == NULL || gw_engine_init(&e, &ec) < 0) {
 		printf("\n    reference: %s\n", p == NULL ? err : "setup");
@@ -643,6 +653,10 @@ test_e2e_options(void)
 			"--json: cannot write '/nonexistent/gw.json'"},
 		{"--pcap-out", "/nonexistent/r.pcap",
 			"--pcap-out: cannot write"},
+		{"--session-tokens", "/nonexistent/t.txt",
+			"--session-tokens: cannot read '/nonexistent/t.txt'"},
+		{"--session-tokens", "/proc/self/status",
+			"--session-tokens: /proc/self/status:1: want"},
 		{"--nonsense", NULL, "unrecognized option"},
 	};
 	const char *app[3] = {NULL};
@@ -998,6 +1012,25 @@ test_e2e_bench_book_rows(void)
 	CU_ASSERT_FALSE(file_has(out_txt, "run failed"));
 }
 
+/* A token for every session, as an operator's configuration would. */
+static int
+write_tokens(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int s, i;
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "# session token\n");
+	for (s = 1; s < GW_PROTO_SESSIONS; s++) {
+		fprintf(f, "%u ", s);
+		for (i = 0; i < GW_PROTO_TOKEN_LEN; i++)
+			fprintf(f, "%02x", (s * 37 + i * 101) & 0xff);
+		fprintf(f, "\n");
+	}
+	return fclose(f);
+}
+
 static int
 suite_init(void)
 {
@@ -1009,6 +1042,12 @@ suite_init(void)
 	set_path(gw_json, "gw.json");
 	snprintf(out_txt, sizeof(out_txt), "%s/out.txt", dir);
 	snprintf(err_txt, sizeof(err_txt), "%s/err.txt", dir);
+	snprintf(tokens_txt, sizeof(tokens_txt), "%s/tokens.txt", dir);
+	if (write_tokens(tokens_txt) < 0)
+		return -1;
+	gw_sessions_init(&ref_sessions);
+	if (gw_sessions_load(&ref_sessions, tokens_txt) < 0)
+		return -1;
 	set_path(replay_json, "replay.json");
 	set_path(replay_pcap, "replay_resp.pcap");
 	return 0;
@@ -1020,6 +1059,7 @@ suite_fini(void)
 	const char *const files[] = {
 		out_txt,
 		err_txt,
+		tokens_txt,
 		req_pcap,
 		resp_pcap,
 		gw_json,

@@ -243,6 +243,34 @@ test_proto_response_layout(void)
 	CU_ASSERT_EQUAL(get(buf, 36, 1), GW_CXL_UNFILLED);
 }
 
+/* LOGON: 32 bytes, the token at 16, any token value; session checked. */
+static void
+test_proto_logon(void)
+{
+	uint8_t buf[GW_PROTO_FRAME_MAX + 64];
+	struct gw_msg m = {.type = GW_MSG_LOGON, .session = 9, .seq = 3}, out;
+	unsigned int i;
+	int len;
+
+	for (i = 0; i < GW_PROTO_TOKEN_LEN; i++)
+		m.token[i] = (uint8_t)(0xF0 + i); /* not a printable symbol */
+	len = enc(&m, buf);
+	CU_ASSERT_EQUAL(len, L4 + 32);
+	CU_ASSERT_EQUAL(get(buf, 16, 1), 0xF0);
+	CU_ASSERT_EQUAL(parse(buf, (uint32_t)len, &out), GW_PARSE_OK);
+	CU_ASSERT_EQUAL(out.type, GW_MSG_LOGON);
+	CU_ASSERT_EQUAL(out.session, 9);
+	CU_ASSERT_EQUAL(memcmp(out.token, m.token, GW_PROTO_TOKEN_LEN), 0);
+	CU_ASSERT_EQUAL(out.order_id, 0);
+	CU_ASSERT_EQUAL(
+		field_reject(GW_MSG_LOGON, 8, 0, 4), GW_REJ_BAD_SESSION);
+	len = enc(&m, buf);
+	len = reframe(buf, 33);
+	CU_ASSERT_EQUAL(reject_of(buf, (uint32_t)len), GW_REJ_LONG);
+	CU_ASSERT_STRING_EQUAL(gw_msg_type_name(GW_MSG_LOGON), "logon");
+	CU_ASSERT_STRING_EQUAL(gw_reject_name(GW_REJ_BAD_TOKEN), "bad_token");
+}
+
 /* A response, even a malformed one, is never answered: no reflection. */
 static void
 test_proto_responses_dropped(void)
@@ -403,7 +431,7 @@ test_proto_header_errors(void)
 		field_reject(GW_MSG_NEW, 0, 0x4C47, 2), GW_REJ_BAD_MAGIC);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 2, 2, 1), GW_REJ_BAD_VERSION);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 0, 1), GW_REJ_BAD_TYPE);
-	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 4, 1), GW_REJ_BAD_TYPE);
+	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 5, 1), GW_REJ_BAD_TYPE);
 	CU_ASSERT_EQUAL(field_reject(GW_MSG_NEW, 3, 0x7f, 1), GW_REJ_BAD_TYPE);
 	/* A CANCEL header on a NEW-sized datagram is too long for its type;
 	 * a length field that disagrees with the datagram is refused.
@@ -678,6 +706,7 @@ test_proto_names_and_symbols(void)
 CU_TestInfo gw_proto_tests[] = {
 	{"requests_round_trip", test_proto_requests_round_trip},
 	{"response_layout", test_proto_response_layout},
+	{"logon", test_proto_logon},
 	{"responses_dropped", test_proto_responses_dropped},
 	{"unanswerable_sources_dropped",
 		test_proto_unanswerable_sources_dropped},

@@ -69,10 +69,10 @@ check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 	int len;
 
 	CHECK(m->type == GW_MSG_NEW || m->type == GW_MSG_CANCEL ||
-		m->type == GW_MSG_REPLACE);
+		m->type == GW_MSG_REPLACE || m->type == GW_MSG_LOGON);
 	CHECK(m->session > 0 && m->session < GW_PROTO_SESSIONS);
 	check_answerable(peer);
-	if (m->type != GW_MSG_CANCEL) {
+	if (m->type == GW_MSG_NEW || m->type == GW_MSG_REPLACE) {
 		CHECK(m->qty > 0 && m->qty <= GW_PROTO_QTY_MAX);
 		CHECK(m->price >= 0 && m->price <= GW_PROTO_PRICE_MAX);
 	}
@@ -89,7 +89,8 @@ check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 		again.seq == m->seq && again.order_id == m->order_id &&
 		again.symbol == m->symbol && again.price == m->price &&
 		again.qty == m->qty && again.side == m->side &&
-		again.ord_type == m->ord_type);
+		again.ord_type == m->ord_type &&
+		memcmp(again.token, m->token, GW_PROTO_TOKEN_LEN) == 0);
 }
 
 static void

@@ -745,6 +745,11 @@ telemetry_wait(const char *prefix, pid_t pid)
 	return v;
 }
 
+/* A run that trades until a signal stops it. */
+#define LONG_RUN \
+	"--duration", "120", "--rate", "20000", "--symbols", "64", \
+		"--stats-interval", "0"
+
 /*
  * A long run, read through telemetry while it trades, stopped by SIGINT:
  * it drains, returns every object and exits 0.
@@ -753,19 +758,7 @@ static void
 test_e2e_telemetry_and_sigint(void)
 {
 	const char *eal[] = {"-l", "0-1", NULL};
-	const char *app[] = {
-		"--duration",
-		"120",
-		"--rate",
-		"20000",
-		"--symbols",
-		"64",
-		"--stats-interval",
-		"0",
-		"--json",
-		gw_json,
-		NULL,
-	};
+	const char *app[] = {LONG_RUN, "--json", gw_json, NULL};
 	uint64_t f1, f2;
 	char prefix[64];
 	json_t *a, *b, *j;
@@ -871,17 +864,7 @@ static void
 test_e2e_sigint_under_telemetry(void)
 {
 	const char *eal[] = {"-l", "0-1", NULL};
-	const char *app[] = {
-		"--duration",
-		"120",
-		"--rate",
-		"20000",
-		"--symbols",
-		"64",
-		"--stats-interval",
-		"0",
-		NULL,
-	};
+	const char *app[] = {LONG_RUN, NULL};
 	const unsigned int runs = GW_TEST_SCALE == 1 ? 20 : 4;
 	struct poller p[2];
 	unsigned int r, k, ok = 0;

@@ -813,12 +813,23 @@ poll_connection(struct poller *p)
 {
 	static const char *const cmds[] = {
 		"/gateway/stats",
+#ifndef __SANITIZE_THREAD__
+		/*
+		 * A pool handler ends before its pool goes because its
+		 * thread closes its socket first, and the gateway waits for
+		 * that: TSan does not model that as synchronisation (nor the
+		 * rte_spinlocks and rwlocks of the pool lists), and would
+		 * report the free as a race with the handler's last read.
+		 * Under TSan, only the gateway's command (a pthread mutex);
+		 * the release and ASan builds poll them all.
+		 */
 		"/mempool/list",
 		"/mempool/info,gw_order_s0",
 		"/lfpool/list",
 		"/lfpool/stats,gw_order_s0",
 		"/lfpool/stats,gw_mbuf_s0",
 		"/lfpool/tradepool/list",
+#endif
 	};
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	char buf[16384];

@@ -27,7 +27,7 @@ m_get(struct gw_malloc_ctx *c, enum gw_obj kind, size_t size)
 		rte_errno = ENOBUFS;
 		return NULL;
 	}
-	p = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
+	p = c->plain ? malloc(size) : aligned_alloc(RTE_CACHE_LINE_SIZE, size);
 	if (p == NULL) {
 		c->failures++;
 		rte_errno = ENOBUFS;

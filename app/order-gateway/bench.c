@@ -4,18 +4,33 @@
 
 /*
  * --bench-book: the matching engine alone on the main lcore. The same
- * generated requests (parsed beforehand) run through the same books twice:
- * once on lfpool typed pools, once on the malloc allocator. Printed, not
- * asserted.
+ * generated requests (parsed beforehand) run through fresh books on lfpool
+ * typed pools, then on malloc: glibc's plain malloc()/free() here, each
+ * preloaded allocator (jemalloc, tcmalloc, mimalloc) in a child process
+ * started with LD_PRELOAD (--bench-child, as lfpool-bench does), and
+ * aligned_alloc() as an extra row. The order table runs side by side with
+ * its keyed hash and with the former public one, and the flood flow (ids
+ * that all share one home slot under the public hash) on the keyed table.
+ * Printed, not asserted.
  */
 
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/wait.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 
 #include "gateway.h"
@@ -77,15 +92,15 @@ make_flow(const struct gw_app *app, const struct gw_symtab *t, struct flow *f)
  */
 static uint64_t
 run_flow(const struct gw_app *app, const struct gw_symtab *t,
-	const struct flow *f, const struct gw_alloc *a, uint64_t *events,
-	double *cpu_ns)
+	const struct flow *f, const struct gw_alloc *a,
+	enum gw_ordmap_hash hash, uint64_t *events, double *cpu_ns)
 {
 	struct timespec c0, c1;
 	uint32_t nsym = gw_symtab_count(t), i;
 	struct gw_sink sink = {.emit = count_emit, .ctx = events};
 	struct gw_book **books = calloc(nsym, sizeof(*books));
-	struct gw_ordmap *map = gw_ordmap_create(
-		app->opt.pool_orders, SOCKET_ID_ANY);
+	struct gw_ordmap *map = gw_ordmap_create_hashed(
+		app->opt.pool_orders, SOCKET_ID_ANY, hash, NULL);
 	struct gw_book_conf bc = {
 		.max_levels = app->opt.max_levels,
 		.socket = SOCKET_ID_ANY,
@@ -244,50 +259,383 @@ static void
 print_run(const char *what, const char *how, uint64_t n, uint64_t cycles,
 	double cpu_ns, double hz)
 {
-	printf("  %-11s (%-13s): %6.2f M requests/s wall (%6.1f ns), "
+	printf("  %-16s (%-22s): %6.2f M requests/s wall (%6.1f ns), "
 	       "%6.2f M/s CPU (%6.1f ns)\n",
 		what, how, (double)n * hz / (double)cycles / 1e6,
 		(double)cycles * 1e9 / hz / (double)n, (double)n * 1e3 / cpu_ns,
 		cpu_ns / (double)n);
 }
 
+/* One measured run: wall cycles (0: failed) and CPU time. */
+struct run {
+	uint64_t cycles;
+	double cpu_ns;
+	uint64_t events;
+};
+
+/*
+ * The flood of issue 13: the flow with every order id replaced by one
+ * that the former public hash sends to home slot 0 of a table of @p slots
+ * (a bijection of ids, so cancels and replaces still find their orders).
+ */
+static int
+make_flood(const struct flow *src, uint32_t slots, struct flow *dst)
+{
+	uint64_t i;
+
+	dst->n = src->n;
+	dst->sym = src->sym;
+	dst->frames = NULL;
+	dst->lens = NULL;
+	dst->msgs = malloc(src->n * sizeof(*dst->msgs));
+	if (dst->msgs == NULL)
+		return -1;
+	for (i = 0; i < src->n; i++) {
+		dst->msgs[i] = src->msgs[i];
+		dst->msgs[i].order_id = gw_ordmap_unkeyed_preimage(
+			src->msgs[i].order_id * slots);
+	}
+	return 0;
+}
+
+/* The malloc interposed in this process, from the symbols it exports. */
+static const char *
+malloc_family(void)
+{
+	if (dlsym(RTLD_DEFAULT, "mallctl") != NULL)
+		return "jemalloc";
+	if (dlsym(RTLD_DEFAULT, "tc_malloc") != NULL)
+		return "tcmalloc";
+	if (dlsym(RTLD_DEFAULT, "mi_malloc") != NULL)
+		return "mimalloc";
+	return "glibc";
+}
+
+#define BENCH_TURNS 3
+
+/*
+ * Keep the turn of least CPU time; any failed turn (0 cycles) fails the
+ * row. @p first: the first turn of the row.
+ */
+static void
+keep_best(struct run *best, const struct run *r, bool first)
+{
+	if (first || (best->cycles != 0 && r->cycles == 0) ||
+		(best->cycles != 0 && r->cpu_ns < best->cpu_ns))
+		*best = *r;
+}
+
+/* The malloc rows of one allocator (book, then book + protocol). */
+static int
+run_malloc(const struct gw_app *app, const struct gw_symtab *t,
+	const struct flow *f, bool plain, struct run r[2])
+{
+	struct gw_malloc_ctx mctx = {.plain = plain};
+	struct gw_alloc a;
+
+	struct run x;
+	unsigned int rep;
+
+	memset(r, 0, 2 * sizeof(*r));
+	gw_alloc_malloc_init(&a, &mctx);
+	for (rep = 0; rep < BENCH_TURNS; rep++) {
+		x.events = 0;
+		x.cycles = run_flow(
+			app, t, f, &a, GW_ORDMAP_KEYED, &x.events, &x.cpu_ns);
+		keep_best(&r[0], &x, rep == 0);
+		x.events = 0;
+		x.cycles = run_engine(app, t, f, &a, &x.events, &x.cpu_ns);
+		keep_best(&r[1], &x, rep == 0);
+	}
+	return r[0].cycles != 0 && r[1].cycles != 0 &&
+			gw_alloc_malloc_in_use(&mctx) == 0 ?
+		0 :
+		-1;
+}
+
+/* Exit status of a child whose LD_PRELOAD did not take. */
+#define CHILD_NOT_LOADED 77
+
+/*
+ * --bench-child FAMILY: the malloc rows in a process that runs under a
+ * preloaded allocator, as "row" lines on stdout for the parent.
+ */
+static int
+bench_child(const struct gw_app *app, const struct gw_symtab *t,
+	const struct flow *f)
+{
+	struct run r[2];
+
+	if (strcmp(malloc_family(), app->opt.bench_child) != 0)
+		return CHILD_NOT_LOADED;
+	if (run_malloc(app, t, f, true, r) < 0)
+		return 1;
+	printf("row %" PRIu64 " %.0f %" PRIu64 " %.0f %" PRIu64 "\n",
+		r[0].cycles, r[0].cpu_ns, r[1].cycles, r[1].cpu_ns,
+		r[0].events);
+	return 0;
+}
+
+/* The shared objects that may provide a family (Debian 12 and 13). */
+static const char *const family_libs[][3] = {
+	{"jemalloc", "libjemalloc.so.2", NULL},
+	{"tcmalloc", "libtcmalloc_minimal.so.4", NULL},
+	{"mimalloc", "libmimalloc.so.2", "libmimalloc.so.3"},
+};
+
+static bool
+has_arg(const struct gw_app *app, const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->bench_eal_args; i++)
+		if (strcmp(app->bench_argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
+/* A directory and the files in it. */
+static void
+remove_dir(const char *path)
+{
+	char file[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *d = opendir(path);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+		unlink(file);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Run this program again as --bench-child under LD_PRELOAD=@p lib. */
+static int
+spawn_child(const struct gw_app *app, const char *family, const char *lib,
+	struct run r[2])
+{
+	extern char **environ;
+	char *argv[GW_BENCH_ARGV_MAX + 8], *env[512];
+	char preload[128], prefix[64], line[256], dir[PATH_MAX];
+	posix_spawn_file_actions_t fa;
+	unsigned int i, n = 0, e = 0;
+	int fds[2], status = -1;
+	pid_t pid;
+	FILE *out;
+
+	/* EAL arguments, then our own, then the child's: its own prefix,
+	 * in memory (no files), its own pools. A command line longer than
+	 * what was kept would lose arguments.
+	 */
+	if (app->bench_argc >= GW_BENCH_ARGV_MAX)
+		return -E2BIG;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=gwbench_%d_%s",
+		(int)getpid(), family);
+	for (i = 0; i < app->bench_argc && i < app->bench_eal_args; i++)
+		argv[n++] = app->bench_argv[i];
+	argv[n++] = prefix;
+	argv[n++] = "--no-telemetry";
+	/* --no-huge is legacy memory, which --in-memory refuses. */
+	if (!has_arg(app, "--no-huge"))
+		argv[n++] = "--in-memory";
+	argv[n++] = "--";
+	for (i = app->bench_eal_args + 1; i < app->bench_argc; i++)
+		argv[n++] = app->bench_argv[i];
+	argv[n++] = "--bench-child";
+	argv[n++] = (char *)(uintptr_t)family;
+	argv[n] = NULL;
+	for (i = 0; environ[i] != NULL && e < RTE_DIM(env) - 2; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+			env[e++] = environ[i];
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", lib);
+	env[e++] = preload;
+	env[e] = NULL;
+	if (pipe(fds) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	fflush(stdout);
+	if (posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, env) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	out = fdopen(fds[0], "r");
+	memset(r, 0, 2 * sizeof(*r));
+	while (out != NULL && fgets(line, sizeof(line), out) != NULL)
+		if (sscanf(line, "row %" SCNu64 " %lf %" SCNu64 " %lf %" SCNu64,
+			    &r[0].cycles, &r[0].cpu_ns, &r[1].cycles,
+			    &r[1].cpu_ns, &r[0].events) != 5)
+			fputs(line, stdout);
+	if (out != NULL)
+		fclose(out);
+	else
+		close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* Its runtime directory, beside ours (EAL leaves it behind). */
+	snprintf(dir, sizeof(dir), "%s/../%s", rte_eal_get_runtime_dir(),
+		prefix + strlen("--file-prefix="));
+	remove_dir(dir);
+	if (pid < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Each installed preloaded allocator's rows; the fastest's in @p best. */
+static void
+run_preloaded(const struct gw_app *app, uint64_t n, double hz,
+	struct run best[2], const char **best_name)
+{
+	struct run r[2];
+	unsigned int i, k;
+	int rc;
+
+	*best_name = NULL;
+	for (i = 0; i < RTE_DIM(family_libs); i++) {
+		rc = CHILD_NOT_LOADED;
+		for (k = 1; k < 3 && family_libs[i][k] != NULL &&
+			rc == CHILD_NOT_LOADED;
+			k++)
+			rc = spawn_child(
+				app, family_libs[i][0], family_libs[i][k], r);
+		if (rc == CHILD_NOT_LOADED) {
+			printf("  %-16s not installed\n", family_libs[i][0]);
+			continue;
+		}
+		if (rc != 0 || r[0].cycles == 0) {
+			printf("  %-16s run failed (status %d)\n",
+				family_libs[i][0], rc);
+			continue;
+		}
+		print_run("malloc", family_libs[i][0], n, r[0].cycles,
+			r[0].cpu_ns, hz);
+		print_run("+ protocol", family_libs[i][0], n, r[1].cycles,
+			r[1].cpu_ns, hz);
+		if (*best_name == NULL || r[0].cpu_ns < best[0].cpu_ns) {
+			best[0] = r[0];
+			best[1] = r[1];
+			*best_name = family_libs[i][0];
+		}
+	}
+}
+
+static void
+print_ratio(const char *what, const struct run *num, const struct run *den)
+{
+	printf("  %-40s %.2fx wall, %.2fx CPU\n", what,
+		(double)num->cycles / (double)den->cycles,
+		num->cpu_ns / den->cpu_ns);
+}
+
+/* The typed-pool rows: the keyed table, the former one, the flood. */
+static int
+run_pools(const struct gw_app *app, const struct gw_symtab *t,
+	const struct flow *f, struct lfp_tp_pools *pools, struct run r[4])
+{
+	struct flow flood = {0};
+	struct gw_ordmap *probe;
+	unsigned int rep, k;
+	struct gw_alloc a;
+	struct run x;
+	int ok;
+
+	probe = gw_ordmap_create_hashed(
+		app->opt.pool_orders, SOCKET_ID_ANY, GW_ORDMAP_UNKEYED, NULL);
+	if (probe == NULL ||
+		make_flood(f, gw_ordmap_slots(probe), &flood) < 0) {
+		gw_ordmap_free(probe);
+		return -1;
+	}
+	gw_ordmap_free(probe);
+	memset(r, 0, 4 * sizeof(*r));
+	gw_alloc_tp_init(&a, pools);
+	/* A first pass, not counted: page faults and cold caches. */
+	run_flow(app, t, f, &a, GW_ORDMAP_KEYED, &x.events, &x.cpu_ns);
+	/*
+	 * Side by side, in turns, the best of each: on a shared machine the
+	 * fastest pass is the one least disturbed.
+	 */
+	for (rep = 0; rep < BENCH_TURNS; rep++) {
+		for (k = 0; k < 3; k++) {
+			x.events = 0;
+			x.cycles = run_flow(app, t, k == 2 ? &flood : f, &a,
+				k == 1 ? GW_ORDMAP_UNKEYED : GW_ORDMAP_KEYED,
+				&x.events, &x.cpu_ns);
+			keep_best(&r[k], &x, rep == 0);
+		}
+		x.events = 0;
+		x.cycles = run_engine(app, t, f, &a, &x.events, &x.cpu_ns);
+		keep_best(&r[3], &x, rep == 0);
+	}
+	free(flood.msgs);
+	ok = r[0].cycles != 0 && r[1].cycles != 0 && r[2].cycles != 0 &&
+		r[3].cycles != 0 && r[0].events == r[1].events &&
+		r[0].events == r[2].events;
+	return ok ? 0 : -1;
+}
+
 int
 gw_bench_book(const struct gw_app *app)
 {
 	struct gw_symtab *t = gw_symtab_create(app->opt.symbols, SOCKET_ID_ANY);
-	struct lfp_tp_pools *pools = bench_pools(app);
-	struct gw_malloc_ctx mctx = {0};
-	uint64_t ev_tp = 0, ev_m = 0, ev_e = 0, c_tp, c_m, c_e;
-	double cpu_tp = 0, cpu_m = 0, cpu_e = 0;
+	struct lfp_tp_pools *pools = NULL;
+	struct run tp[4], gm[2], al[2], best[2];
+	const char *best_name;
 	struct flow f = {0};
-	struct gw_alloc a;
 	double hz = (double)app->tsc_hz;
 	int ret = -1;
 
-	if (t == NULL || pools == NULL || make_flow(app, t, &f) < 0)
+	if (t == NULL || make_flow(app, t, &f) < 0)
 		goto out;
-	gw_alloc_tp_init(&a, pools);
-	c_tp = run_flow(app, t, &f, &a, &ev_tp, &cpu_tp);
-	gw_alloc_malloc_init(&a, &mctx);
-	c_m = run_flow(app, t, &f, &a, &ev_m, &cpu_m);
-	gw_alloc_tp_init(&a, pools);
-	c_e = run_engine(app, t, &f, &a, &ev_e, &cpu_e);
-	if (c_tp == 0 || c_m == 0 || c_e == 0 || ev_tp != ev_m) {
+	if (app->opt.bench_child != NULL) {
+		ret = bench_child(app, t, &f);
+		goto out;
+	}
+	pools = bench_pools(app);
+	if (pools == NULL || run_pools(app, t, &f, pools, tp) < 0 ||
+		run_malloc(app, t, &f, true, gm) < 0 ||
+		run_malloc(app, t, &f, false, al) < 0 ||
+		gm[0].events != tp[0].events) {
 		GW_LOG(ERR, "bench runs failed or differ");
 		goto out;
 	}
 	printf("book bench: %" PRIu64 " requests, %u symbols, one lcore "
 	       "(wall from the TSC; CPU from the thread's CPU clock)\n",
 		f.n, gw_symtab_count(t));
-	print_run("typed pools", app->opt.pool_ops, f.n, c_tp, cpu_tp, hz);
-	print_run("malloc", "aligned_alloc", f.n, c_m, cpu_m, hz);
-	print_run("+ protocol", "parse, encode", f.n, c_e, cpu_e, hz);
-	printf("  typed pools / malloc: %.2fx wall, %.2fx CPU; objects back:"
-	       " %s / %s\n",
-		(double)c_m / (double)c_tp, cpu_m / cpu_tp,
-		lfp_tp_full(pools) ? "yes" : "NO",
-		gw_alloc_malloc_in_use(&mctx) == 0 ? "yes" : "NO");
-	ret = lfp_tp_full(pools) && gw_alloc_malloc_in_use(&mctx) == 0 ? 0 : -1;
+	print_run("typed pools", app->opt.pool_ops, f.n, tp[0].cycles,
+		tp[0].cpu_ns, hz);
+	print_run("former table", "public hash", f.n, tp[1].cycles,
+		tp[1].cpu_ns, hz);
+	print_run("flood ids", "keyed table", f.n, tp[2].cycles, tp[2].cpu_ns,
+		hz);
+	print_run("+ protocol", "parse, encode", f.n, tp[3].cycles,
+		tp[3].cpu_ns, hz);
+	print_run("malloc", "glibc malloc/free", f.n, gm[0].cycles,
+		gm[0].cpu_ns, hz);
+	print_run("+ protocol", "glibc malloc/free", f.n, gm[1].cycles,
+		gm[1].cpu_ns, hz);
+	run_preloaded(app, f.n, hz, best, &best_name);
+	print_run("aligned_alloc", "glibc, extra row", f.n, al[0].cycles,
+		al[0].cpu_ns, hz);
+	print_ratio("keyed / former table (target >= 0.95x):", &tp[1], &tp[0]);
+	print_ratio(
+		"flood / random ids, keyed (target <= 2x):", &tp[2], &tp[0]);
+	print_ratio("typed pools / glibc malloc:", &gm[0], &tp[0]);
+	print_ratio("+ protocol, typed pools / glibc malloc:", &gm[1], &tp[3]);
+	if (best_name != NULL) {
+		printf("  fastest preloaded malloc: %s\n", best_name);
+		print_ratio("typed pools / fastest malloc:", &best[0], &tp[0]);
+		print_ratio("+ protocol, typed pools / fastest malloc:",
+			&best[1], &tp[3]);
+	}
+	printf("  objects back: %s\n", lfp_tp_full(pools) ? "yes" : "NO");
+	ret = lfp_tp_full(pools) ? 0 : -1;
 out:
 	free(f.msgs);
 	free(f.sym);

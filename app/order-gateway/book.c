@@ -369,15 +369,16 @@ finish(struct gw_book *b, struct lfp_order *o, struct lfp_order_node *n,
 		release(b, o, n);
 		return;
 	}
-	if (o->type == LFP_TP_ORDER_MARKET) {
-		cancel_remainder(b, o, n, GW_CXL_UNFILLED, sink);
-		return;
-	}
 	/* Without a trade object the remainder may still cross: never rest
-	 * it, or the book would be crossed.
+	 * it, or the book would be crossed. A market order that stopped for
+	 * that reason did not run out of liquidity: reason 3, not 2.
 	 */
 	if (matched < 0) {
 		cancel_remainder(b, o, n, GW_CXL_NO_RESOURCES, sink);
+		return;
+	}
+	if (o->type == LFP_TP_ORDER_MARKET) {
+		cancel_remainder(b, o, n, GW_CXL_UNFILLED, sink);
 		return;
 	}
 	if (n == NULL)
@@ -498,6 +499,7 @@ gw_book_prefetch_burst(
 	n = RTE_MIN(n, (unsigned int)GW_BOOK_PREFETCH_MAX);
 	for (i = 0; i < n; i++)
 		gw_ordmap_prefetch(((const struct gw_book *)books[i])->map,
+			((const struct gw_book *)books[i])->sym_idx,
 			reqs[i]->order_id);
 	for (i = 0; i < n; i++) {
 		b = books[i];
@@ -508,7 +510,7 @@ gw_book_prefetch_burst(
 				rte_prefetch0(s->lv[s->n - 1]);
 			continue;
 		}
-		node[i] = gw_ordmap_peek(b->map, reqs[i]->order_id);
+		node[i] = gw_ordmap_peek(b->map, b->sym_idx, reqs[i]->order_id);
 		if (node[i] != NULL)
 			rte_prefetch0(node[i]);
 	}

@@ -55,9 +55,6 @@ struct gw_sink {
 	void *ctx;
 };
 
-/** Cancel reason when a remainder cannot rest (no node, level, room). */
-#define GW_CXL_NO_RESOURCES 3
-
 struct gw_book_conf {
 	uint32_t sym_idx;    /**< Index in the symbol table (map key). */
 	uint64_t symbol;     /**< Wire symbol (proto.h). */

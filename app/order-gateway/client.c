@@ -182,6 +182,7 @@ gw_client_create(struct gw_app *app, uint16_t *gw_port)
 		.bad_ppm = o->bad_ppm,
 		.gateway = o->local,
 		.socket = socket,
+		.tokens = &app->sessions,
 	};
 	struct gw_client *c = calloc(1, sizeof(*c));
 	int ret;
@@ -293,6 +294,19 @@ next_frame(struct gw_client *c, uint8_t *buf, uint32_t *len)
 	return gw_symtab_shard(symbol, c->nq);
 }
 
+/*
+ * The LOGONs open the flow; the rest waits for their answers, as a client
+ * of a venue waits to be logged on (a LOGON and the session's next
+ * request may reach different workers). True once the rest may go.
+ */
+static bool
+logged_on(const struct gw_client *c)
+{
+	uint32_t n = gw_gen_logons(c->gen);
+
+	return c->generated < n || c->responses >= n;
+}
+
 static void
 generate(struct gw_client *c, unsigned int n)
 {
@@ -300,7 +314,8 @@ generate(struct gw_client *c, unsigned int n)
 	unsigned int q;
 	uint32_t len;
 
-	while (n-- > 0 && (c->target == 0 || c->generated < c->target)) {
+	while (n-- > 0 && (c->target == 0 || c->generated < c->target) &&
+		logged_on(c)) {
 		m = rte_pktmbuf_alloc(c->mp);
 		if (m == NULL)
 			return;
@@ -343,7 +358,7 @@ gw_client_step(struct gw_client *c)
 	read_responses(c);
 	more = !c->stopping && now < c->tsc_stop &&
 		(c->target == 0 || c->generated < c->target);
-	if (more && pending_room(c))
+	if (more && pending_room(c) && logged_on(c))
 		generate(c, due(c, now));
 	return flush(c) && !more;
 }

@@ -2,7 +2,9 @@
  * Copyright(c) 2026 The lfpool authors
  */
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -10,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "engine.h"
+#include "siphash.h"
 
 /* Symbol table. */
 
@@ -27,6 +30,8 @@ struct symtab_slot {
 struct gw_symtab {
 	uint32_t n;
 	uint32_t mask;
+	/* Lookups hash symbols a client sends: keyed, as gw_ordmap. */
+	struct gw_sipkey key;
 	uint64_t *symbols;
 	struct symtab_slot *slots;
 };
@@ -45,6 +50,12 @@ uint32_t
 gw_symtab_shard(uint64_t symbol, uint32_t nshards)
 {
 	return (uint32_t)((mix(symbol) >> 32) % nshards);
+}
+
+static inline uint32_t
+symtab_home(const struct gw_symtab *t, uint64_t symbol)
+{
+	return (uint32_t)gw_siphash13_u64(&t->key, symbol) & t->mask;
 }
 
 static uint64_t
@@ -67,6 +78,7 @@ gw_symtab_create(uint32_t n, int socket)
 {
 	struct gw_symtab *t;
 	uint32_t i, h;
+	int rc;
 
 	if (n == 0 || n > GW_SYMTAB_MAX) {
 		rte_errno = EINVAL;
@@ -77,6 +89,12 @@ gw_symtab_create(uint32_t n, int socket)
 		goto no_mem;
 	t->n = n;
 	t->mask = rte_align32pow2(n * 2) - 1;
+	rc = gw_sipkey_random(&t->key);
+	if (rc < 0) {
+		gw_symtab_free(t);
+		rte_errno = -rc;
+		return NULL;
+	}
 	t->symbols = rte_zmalloc_socket("gw_symtab_names",
 		n * sizeof(*t->symbols), RTE_CACHE_LINE_SIZE, socket);
 	t->slots = rte_zmalloc_socket("gw_symtab_slots",
@@ -85,7 +103,7 @@ gw_symtab_create(uint32_t n, int socket)
 		goto no_tables;
 	for (i = 0; i < n; i++) {
 		t->symbols[i] = make_name(i);
-		h = (uint32_t)mix(t->symbols[i]) & t->mask;
+		h = symtab_home(t, t->symbols[i]);
 		while (t->slots[h].idx1 != 0)
 			h = (h + 1) & t->mask;
 		t->slots[h] = (struct symtab_slot){t->symbols[i], i + 1};
@@ -124,7 +142,7 @@ gw_symtab_symbol(const struct gw_symtab *t, uint32_t idx)
 int
 gw_symtab_find(const struct gw_symtab *t, uint64_t symbol)
 {
-	uint32_t h = (uint32_t)mix(symbol) & t->mask;
+	uint32_t h = symtab_home(t, symbol);
 
 	while (t->slots[h].idx1 != 0) {
 		if (t->slots[h].symbol == symbol)
@@ -132,6 +150,96 @@ gw_symtab_find(const struct gw_symtab *t, uint64_t symbol)
 		h = (h + 1) & t->mask;
 	}
 	return -1;
+}
+
+/* Sessions. */
+
+void
+gw_sessions_init(struct gw_sessions *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void
+gw_sessions_set_token(struct gw_sessions *s, uint32_t session,
+	const uint8_t token[GW_PROTO_TOKEN_LEN])
+{
+	memcpy(s->token[session], token, GW_PROTO_TOKEN_LEN);
+	s->has_token[session] = true;
+}
+
+int
+gw_sessions_random(struct gw_sessions *s, uint32_t n)
+{
+	uint8_t token[GW_PROTO_TOKEN_LEN];
+	struct gw_sipkey k; /* 16 random bytes */
+	uint32_t i;
+	int rc;
+
+	RTE_BUILD_BUG_ON(sizeof(k) != GW_PROTO_TOKEN_LEN);
+	for (i = 1; i <= n && i < GW_PROTO_SESSIONS; i++) {
+		rc = gw_sipkey_random(&k);
+		if (rc < 0)
+			return rc;
+		memcpy(token, &k, sizeof(token));
+		gw_sessions_set_token(s, i, token);
+	}
+	return 0;
+}
+
+/* 32 hex digits into a token; -1 if @p hex is anything else. */
+static int
+parse_token(const char *hex, uint8_t token[GW_PROTO_TOKEN_LEN])
+{
+	unsigned int i, v;
+
+	if (strlen(hex) != 2 * GW_PROTO_TOKEN_LEN)
+		return -1;
+	for (i = 0; i < GW_PROTO_TOKEN_LEN; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+			!isxdigit((unsigned char)hex[2 * i + 1]) ||
+			sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		token[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+int
+gw_sessions_load(struct gw_sessions *s, const char *path)
+{
+	uint8_t token[GW_PROTO_TOKEN_LEN];
+	char line[256], hex[64], extra[2];
+	unsigned int lineno = 0, session;
+	FILE *f = fopen(path, "r");
+	int n, ret = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "--session-tokens: cannot read '%s': %s\n",
+			path, strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		n = sscanf(line, "%u %63s %1s", &session, hex, extra);
+		if (n == EOF)
+			continue; /* blank or comment */
+		if (n != 2 || session == 0 || session >= GW_PROTO_SESSIONS ||
+			parse_token(hex, token) < 0) {
+			fprintf(stderr,
+				"--session-tokens: %s:%u: want \"SESSION "
+				"TOKEN\", session 1..%u, token %u hex "
+				"digits\n",
+				path, lineno, GW_PROTO_SESSIONS - 1,
+				2 * GW_PROTO_TOKEN_LEN);
+			ret = -1;
+			break;
+		}
+		gw_sessions_set_token(s, session, token);
+	}
+	fclose(f);
+	return ret;
 }
 
 /* Engine. */
@@ -224,6 +332,8 @@ classify(const struct gw_engine *e, const void *frame, uint32_t len,
 		p->valid = 1;
 		break;
 	}
+	if (p->req.type == GW_MSG_LOGON)
+		return;
 	idx = gw_symtab_find(e->symtab, p->req.symbol);
 	if (idx < 0) {
 		p->reject = GW_REJ_UNKNOWN_SYMBOL;
@@ -235,19 +345,97 @@ classify(const struct gw_engine *e, const void *frame, uint32_t len,
 		p->reject = GW_REJ_WRONG_SHARD;
 }
 
+/* The binding word of a source: IPv4 address and UDP port, never 0. */
+static inline uint64_t
+binding_of(const struct gw_endpoint *peer)
+{
+	return UINT64_C(1) << 48 | (uint64_t)peer->ip << 16 | peer->port;
+}
+
+/* Tokens compared in constant time: no timing tells a guess's prefix. */
+static bool
+token_matches(
+	const struct gw_sessions *s, uint32_t session, const uint8_t *token)
+{
+	uint8_t diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < GW_PROTO_TOKEN_LEN; i++)
+		diff |= s->token[session][i] ^ token[i];
+	return s->has_token[session] && diff == 0;
+}
+
+/* LOGON: bind the session to this source (again, or anew) or refuse. */
+static void
+logon(struct gw_engine *e, const struct gw_msg *req,
+	const struct gw_endpoint *peer)
+{
+	struct gw_msg m = {
+		.type = GW_MSG_ACCEPTED,
+		.session = req->session,
+		.req_type = GW_MSG_LOGON,
+	};
+
+	gw_stat_add(&e->st.requests[GW_MSG_LOGON], 1);
+	if (e->auth == NULL ||
+		!token_matches(e->auth, req->session, req->token)) {
+		reject_unbooked(e, req, GW_REJ_BAD_TOKEN, peer);
+		return;
+	}
+	/* Relaxed: the word is the whole message; pairs with the relaxed
+	 * load in session_source() on any worker.
+	 */
+	__atomic_store_n(&e->auth->bound[req->session], binding_of(peer),
+		__ATOMIC_RELAXED);
+	e->sessions[req->session] = *peer;
+	count_response(e, &m);
+	e->out(e->out_ctx, &m, peer);
+}
+
+/* GW_DROP_NONE if the session is logged on from @p peer's source. */
+static enum gw_drop
+session_source(const struct gw_engine *e, uint32_t session,
+	const struct gw_endpoint *peer)
+{
+	uint64_t bound;
+
+	if (e->auth == NULL)
+		return GW_DROP_NONE;
+	/* Pairs with the relaxed store in logon(). */
+	bound = __atomic_load_n(&e->auth->bound[session], __ATOMIC_RELAXED);
+	if (bound == 0)
+		return GW_DROP_NO_LOGON;
+	return bound == binding_of(peer) ? GW_DROP_NONE : GW_DROP_WRONG_SOURCE;
+}
+
 static void
 handle(struct gw_engine *e, struct parsed *p, uint64_t ts)
 {
 	struct gw_msg *req = &p->req;
+	enum gw_drop drop;
 
 	gw_stat_add(&e->st.frames, 1);
 	if (p->drop) {
 		gw_stat_add(&e->st.drops[req->reason], 1);
 		return;
 	}
-	/* A valid request teaches the session's address, even if refused. */
-	if (p->valid)
+	if (p->valid && req->type == GW_MSG_LOGON) {
+		logon(e, req, &p->peer);
+		return;
+	}
+	/*
+	 * A well-formed request must come from where its session logged
+	 * on; any other source is dropped unanswered, so it can neither
+	 * take the session's address nor touch its orders.
+	 */
+	if (p->valid) {
+		drop = session_source(e, req->session, &p->peer);
+		if (drop != GW_DROP_NONE) {
+			gw_stat_add(&e->st.drops[drop], 1);
+			return;
+		}
 		e->sessions[req->session] = p->peer;
+	}
 	if (p->reject != GW_REJ_NONE) {
 		reject_unbooked(e, req, p->reject, &p->peer);
 		return;
@@ -323,6 +511,7 @@ gw_engine_init(struct gw_engine *e, const struct gw_engine_conf *conf)
 	e->out = conf->out;
 	e->out_ctx = conf->out_ctx;
 	e->local = conf->local;
+	e->auth = conf->sessions;
 	e->sink.emit = engine_emit;
 	e->sink.ctx = e;
 	return 0;

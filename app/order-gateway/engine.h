@@ -53,13 +53,55 @@ int gw_symtab_find(const struct gw_symtab *t, uint64_t symbol);
 uint32_t gw_symtab_shard(uint64_t symbol, uint32_t nshards);
 /** @} */
 
+/** @name Sessions
+ * Each session's LOGON token (from the configuration) and, once it has
+ * logged on, the source (IPv4 address, UDP port) it is bound to. Shared
+ * by every worker's engine: a LOGON handled by one binds the session for
+ * all. The binding is one 64-bit word, written and read with relaxed
+ * atomics (the value is all there is to see; no other data depends on
+ * it).
+ * @{
+ */
+struct gw_sessions {
+	uint8_t token[GW_PROTO_SESSIONS][GW_PROTO_TOKEN_LEN];
+	bool has_token[GW_PROTO_SESSIONS];
+	uint64_t bound[GW_PROTO_SESSIONS]; /**< 0: not logged on */
+};
+
+/** No tokens, nothing bound. */
+void gw_sessions_init(struct gw_sessions *s);
+
+/** Give session @p session (1..255) its token. */
+void gw_sessions_set_token(struct gw_sessions *s, uint32_t session,
+	const uint8_t token[GW_PROTO_TOKEN_LEN]);
+
+/**
+ * Random tokens (getrandom()) for sessions 1 .. @p n: the embedded flow's
+ * default, which no outside client can know.
+ *
+ * @return
+ *   0, or a negative errno.
+ */
+int gw_sessions_random(struct gw_sessions *s, uint32_t n);
+
+/**
+ * Read tokens from a file of lines "SESSION TOKEN" (session 1..255, token
+ * 32 hex digits; '#' starts a comment). A bad line is reported on stderr
+ * with its number.
+ *
+ * @return
+ *   0, or -1 after a message.
+ */
+int gw_sessions_load(struct gw_sessions *s, const char *path);
+/** @} */
+
 /**
  * Counters of one engine. Written only by the owning lcore (relaxed
  * stores, no read-modify-write); read by anyone with relaxed loads.
  */
 struct gw_engine_stats {
 	uint64_t frames;      /**< Frames handed to the engine. */
-	uint64_t requests[4]; /**< Valid requests by type (1..3). */
+	uint64_t requests[5]; /**< Valid requests by type (1..4). */
 	uint64_t responses;
 	uint64_t accepted;
 	uint64_t rejected;
@@ -100,6 +142,11 @@ struct gw_engine_conf {
 	gw_engine_out_t out;
 	void *out_ctx;
 	int socket;
+	/**
+	 * Tokens and bindings; NULL: every session is open without a
+	 * LOGON (the unit tests and the book benchmark only).
+	 */
+	struct gw_sessions *sessions;
 };
 
 struct gw_engine {
@@ -115,6 +162,8 @@ struct gw_engine {
 	uint32_t cur_session;
 	const struct gw_endpoint *cur_peer;
 	struct gw_endpoint local;
+	struct gw_sessions *auth; /* NULL: no LOGON needed */
+	/* Each session's full address (MAC too), learned on this worker. */
 	struct gw_endpoint sessions[GW_PROTO_SESSIONS];
 	struct gw_engine_stats st;
 };

@@ -320,6 +320,7 @@ gw_worker_create(struct gw_app *app, unsigned int lcore, unsigned int index)
 		.ops = &gw_book_ops,
 		.out = worker_out,
 		.socket = socket,
+		.sessions = &app->sessions,
 	};
 	struct gw_worker *w;
 	unsigned int p;

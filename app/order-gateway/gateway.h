@@ -112,8 +112,9 @@ struct gw_options {
 	const char *pool_ops; /* typed pools */
 	const char *mbuf_ops; /* mbuf pools */
 	const char *json_path;
-	const char *pcap_out;  /* generated requests */
-	const char *pcap_resp; /* responses the client received */
+	const char *pcap_out;	    /* generated requests */
+	const char *pcap_resp;	    /* responses the client received */
+	const char *session_tokens; /* file of LOGON tokens */
 	struct gw_endpoint local;
 	bool pregen;		/* generate the flow before the run */
 	bool count_syscalls;	/* seccomp listener on each worker */
@@ -121,7 +122,11 @@ struct gw_options {
 	bool self_test_syscall; /* one system call in each worker loop */
 	bool bench_book;
 	uint64_t bench_ops;
+	const char *bench_child; /* malloc family this child measures */
 };
+
+/* Arguments kept for the benchmark's children (bench.c). */
+#define GW_BENCH_ARGV_MAX 64
 
 /** Per-worker counters (owner-written, relaxed; see gw_engine_stats). */
 struct gw_worker_stats {
@@ -191,7 +196,14 @@ struct gw_client;
 
 struct gw_app {
 	struct gw_options opt;
+	/* The command line as given, for --bench-book's children: EAL's
+	 * arguments are bench_argv[0 .. bench_eal_args - 1], then "--".
+	 */
+	char *bench_argv[GW_BENCH_ARGV_MAX];
+	unsigned int bench_argc;
+	unsigned int bench_eal_args;
 	struct gw_symtab *symtab;
+	struct gw_sessions sessions; /* tokens and bindings, every worker */
 	struct lfp_tp_pools *pools;
 	struct rte_mempool *mbuf_pool[RTE_MAX_NUMA_NODES];
 	struct gw_worker *workers[RTE_MAX_LCORE];
@@ -211,6 +223,7 @@ struct gw_app {
 	 * rte_spinlock, whose inline asm ThreadSanitizer cannot see.
 	 */
 	pthread_mutex_t tel_lock;
+	bool tel_closed; /* shutting down: /gateway/stats answers an error */
 };
 
 extern struct gw_app gw_app;
@@ -256,6 +269,11 @@ void gw_stats_totals(const struct gw_app *app, struct gw_engine_stats *e,
 void gw_stats_tick(struct gw_app *app, double elapsed);
 void gw_stats_summary(struct gw_app *app, FILE *f, bool leak);
 int gw_stats_json(struct gw_app *app, const char *path, bool leak);
+/*
+ * Stop every telemetry command before the pools go (see stats.c): ours
+ * answers an error, and no client thread is left inside any handler.
+ */
+void gw_telemetry_stop(struct gw_app *app);
 
 /* bench.c */
 int gw_bench_book(const struct gw_app *app);

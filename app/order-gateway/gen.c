@@ -44,6 +44,8 @@ struct gw_gen {
 	struct gen_sym *sym;
 	struct gen_live *live_store;
 	uint32_t seq[GW_PROTO_SESSIONS];
+	const struct gw_sessions *tokens; /* NULL: no LOGON */
+	uint32_t logons;		  /* LOGON frames that open the flow */
 	struct gw_gen_stats st;
 };
 
@@ -104,6 +106,8 @@ gw_gen_create(const struct gw_gen_conf *conf)
 	g->cap = conf->live_per_symbol;
 	g->bad_ppm = conf->bad_ppm;
 	g->gateway = conf->gateway;
+	g->tokens = conf->tokens;
+	g->logons = g->tokens != NULL ? g->sessions : 0;
 	for (i = 0; i < g->nsym; i++) {
 		g->sym[i].mid = 1000 + below(g, 9000);
 		g->sym[i].live = g->live_store + (size_t)i * g->cap;
@@ -131,6 +135,12 @@ const struct gw_gen_stats *
 gw_gen_stats(const struct gw_gen *g)
 {
 	return &g->st;
+}
+
+uint32_t
+gw_gen_logons(const struct gw_gen *g)
+{
+	return g->logons;
 }
 
 static uint32_t
@@ -234,6 +244,16 @@ pick_symbol(struct gw_gen *g)
 	return RTE_MIN(below(g, g->nsym), below(g, g->nsym));
 }
 
+/* Session @p s's LOGON, with its token or (@p wrong) another. */
+static void
+make_logon(struct gw_gen *g, uint32_t s, bool wrong, struct gw_msg *m)
+{
+	*m = (struct gw_msg){.type = GW_MSG_LOGON, .session = s};
+	memcpy(m->token, g->tokens->token[s], GW_PROTO_TOKEN_LEN);
+	if (wrong)
+		m->token[0] ^= 0x01;
+}
+
 /* Malformed frames, each a different check of the gateway's. */
 enum bad_kind {
 	BAD_UNKNOWN_SYMBOL,
@@ -244,6 +264,9 @@ enum bad_kind {
 	BAD_SESSION,
 	BAD_IP_CKSUM,
 	BAD_UDP_CKSUM,
+	BAD_KINDS_NO_LOGON, /* the kinds below need session tokens */
+	BAD_TOKEN = BAD_KINDS_NO_LOGON,
+	BAD_HIJACK,
 	BAD_KINDS,
 };
 
@@ -260,7 +283,8 @@ make_bad(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 		.price = 1,
 		.qty = 1,
 	};
-	enum bad_kind kind = below(g, BAD_KINDS);
+	enum bad_kind kind = below(
+		g, g->tokens != NULL ? BAD_KINDS : BAD_KINDS_NO_LOGON);
 	struct gw_endpoint src;
 	uint32_t len;
 
@@ -272,11 +296,22 @@ make_bad(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 		m.qty = 0;
 	else if (kind == BAD_SESSION)
 		m.session = 0;
+	else if (kind == BAD_TOKEN)
+		make_logon(g, m.session, true, &m);
 	*symbol = m.symbol;
 	len = emit(g, &m, buf);
 	g->st.bad++;
 	gw_gen_session_endpoint(m.session, &src);
 	switch (kind) {
+	case BAD_HIJACK:
+		/* Session s's request from another address (port + 1000):
+		 * dropped, and s keeps its binding.
+		 */
+		src.port = rte_cpu_to_be_16(
+			(uint16_t)(rte_be_to_cpu_16(src.port) + 1000));
+		return (uint32_t)gw_proto_frame(buf, GW_PROTO_FRAME_MAX, &src,
+			&g->gateway, buf + GW_PROTO_L2_L4_LEN,
+			len - GW_PROTO_L2_L4_LEN);
 	case BAD_TYPE:
 		buf[GW_PROTO_L2_L4_LEN + 3] = 0x7f;
 		return (uint32_t)gw_proto_frame(buf, GW_PROTO_FRAME_MAX, &src,
@@ -305,6 +340,12 @@ gw_gen_next(struct gw_gen *g, uint8_t *buf, uint64_t *symbol)
 	struct gen_sym *s;
 	uint32_t idx, r;
 
+	/* Every session logs on first, in order. */
+	if (g->st.logons < g->logons) {
+		make_logon(g, (uint32_t)++g->st.logons, false, &m);
+		*symbol = 0;
+		return emit(g, &m, buf);
+	}
 	if (g->bad_ppm != 0 && below(g, 1000000) < g->bad_ppm)
 		return make_bad(g, buf, symbol);
 	idx = pick_symbol(g);

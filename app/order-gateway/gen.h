@@ -20,7 +20,10 @@
  *   half move the price) of the flow's own live orders, from the session
  *   that owns them;
  * - a small share of malformed frames (--bad-ppm), each of a kind the
- *   gateway must reject or drop.
+ *   gateway must reject or drop;
+ * - with session tokens, first a LOGON of each session (gw_gen_logons()
+ *   frames), and among the malformed frames LOGONs with a wrong token and
+ *   requests sent from another session's address (a hijack attempt).
  *
  * The generator only knows what it sent, not what traded: it tracks up to
  * live_per_symbol orders per symbol and cancels one when the list is
@@ -44,6 +47,8 @@ struct gw_gen_conf {
 	uint32_t bad_ppm;	    /**< Malformed frames per million. */
 	struct gw_endpoint gateway; /**< Destination of the requests. */
 	int socket;
+	/** The sessions' tokens; NULL: no LOGON (gateway without them). */
+	const struct gw_sessions *tokens;
 };
 
 /** Counts of what the generator produced. */
@@ -54,6 +59,7 @@ struct gw_gen_stats {
 	uint64_t marketable;
 	uint64_t cancels;
 	uint64_t replaces;
+	uint64_t logons;
 	uint64_t bad;
 };
 
@@ -79,6 +85,12 @@ void gw_gen_free(struct gw_gen *g);
 uint32_t gw_gen_next(struct gw_gen *g, uint8_t *buf, uint64_t *symbol);
 
 const struct gw_gen_stats *gw_gen_stats(const struct gw_gen *g);
+
+/**
+ * How many LOGON frames open the flow (one per session, or 0 without
+ * tokens): a client waits for their answers before it sends the rest.
+ */
+uint32_t gw_gen_logons(const struct gw_gen *g);
 
 /** The address the generator uses for session @p s (1..255). */
 void gw_gen_session_endpoint(uint32_t s, struct gw_endpoint *ep);

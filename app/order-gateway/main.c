@@ -10,16 +10,23 @@
  * worker lcore (the main lcore runs worker 0 itself when it is alone).
  * Shutdown, at the end of the flow or on SIGINT/SIGTERM: stop RX, let the
  * workers drain and return every object, read the last responses, check
- * that every pool is full again, print the summary; a leak exits 1.
+ * that every pool is full again, print and flush the summary, stop
+ * telemetry, free everything, then EAL.
+ *
+ * Exit status: 0; 1 a run-time error; 2 a bad option; 3 a leak (objects
+ * not back in their pools). A crash is a signal, never one of these.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 
@@ -41,6 +48,20 @@ struct gw_app gw_app = {
 
 #define DEFAULT_ORDERS 2000000
 #define MBUF_CACHE 256
+/* Objects one lcore's mempool cache may hold: 1.5 x 256 (DPDK's flush
+ * threshold), for the largest cache lfp_tp_create() chooses.
+ */
+#define LCORE_CACHE_MAX 384
+#define SECONDS_MAX 1e9 /* about 31 years */
+/* Waiting for the workers to leave their loop longer than this is logged. */
+#define WORKER_WAIT_LOG_MS 500
+
+enum gw_exit {
+	GW_EXIT_OK = 0,
+	GW_EXIT_ERROR = 1,
+	GW_EXIT_USAGE = 2,
+	GW_EXIT_LEAK = 3,
+};
 
 static void
 usage(const char *prog)
@@ -69,6 +90,10 @@ usage(const char *prog)
 	       "                        smaller bursts, shorter RX->TX latency\n"
 	       "  --ip A.B.C.D          gateway IPv4 address (10.0.0.1)\n"
 	       "  --udp-port N          gateway UDP port (%u)\n"
+	       "  --session-tokens FILE each session's LOGON token, lines \"SESSION\n"
+	       "                        TOKEN\" (1..255, 32 hex digits); needed with\n"
+	       "                        --ports; the embedded flow draws random ones\n"
+	       "                        without it (doc/protocol.md)\n"
 	       "Workers and memory:\n"
 	       "  --workers N           use N worker lcores (default: all); with one\n"
 	       "                        lcore in all, the main lcore is the worker\n"
@@ -89,17 +114,22 @@ usage(const char *prog)
 	       "                        replay with --vdev net_pcap0,rx_pcap=FILE\n"
 	       "  --pcap-resp FILE      write the responses the client received\n"
 	       "Benchmark:\n"
-	       "  --bench-book          matching engine only, lfpool pools vs malloc, on\n"
-	       "                        the main lcore; --bench-ops N requests (1000000)\n"
+	       "  --bench-book          matching engine only, lfpool pools vs malloc\n"
+	       "                        (glibc, each preloaded jemalloc, tcmalloc,\n"
+	       "                        mimalloc installed, aligned_alloc), keyed vs\n"
+	       "                        public order table, and a hash flood, on the\n"
+	       "                        main lcore; --bench-ops N requests (1000000)\n"
 	       "  --count-syscalls      count every system call in each worker lcore's\n"
 	       "                        loop (a seccomp listener; not when the main\n"
 	       "                        lcore is the worker); slows the calls outside\n"
 	       "                        the loop\n"
 	       "  --self-test-leak      keep one Order out of its pool to the end, to\n"
-	       "                        see the leak check fail (exit status 1)\n"
+	       "                        see the leak check fail (exit status 3)\n"
 	       "  --self-test-syscall   make one system call in each worker loop, to\n"
 	       "                        see --count-syscalls count it\n"
-	       "  -h, --help            this text\n",
+	       "  -h, --help            this text\n\n"
+	       "Exit status: 0 done; 1 run-time error; 2 bad option; 3 objects\n"
+	       "not back in their pools (leak).\n",
 		prog, DEFAULT_ORDERS, GW_BURST, GW_BURST_DEFAULT,
 		GW_PROTO_UDP_PORT);
 }
@@ -136,6 +166,8 @@ enum {
 	OPT_BURST,
 	OPT_COUNT_SYSCALLS,
 	OPT_SELF_TEST_SYSCALL,
+	OPT_BENCH_CHILD,
+	OPT_SESSION_TOKENS,
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +202,8 @@ static const struct option long_opts[] = {
 	{"self-test-syscall", no_argument, NULL, OPT_SELF_TEST_SYSCALL},
 	{"bench-book", no_argument, NULL, OPT_BENCH_BOOK},
 	{"bench-ops", required_argument, NULL, OPT_BENCH_OPS},
+	{"bench-child", required_argument, NULL, OPT_BENCH_CHILD},
+	{"session-tokens", required_argument, NULL, OPT_SESSION_TOKENS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -215,11 +249,38 @@ parse_seconds(const char *name, const char *s, double *out)
 
 	errno = 0;
 	*out = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || *out < 0) {
-		fprintf(stderr, "--%s: '%s' is not a duration in seconds\n",
-			name, s);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(*out) ||
+		*out < 0 || *out > SECONDS_MAX) {
+		fprintf(stderr,
+			"--%s: '%s' is not a number of seconds in [0, %.0f]\n",
+			name, s, SECONDS_MAX);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Can @p path be written? Checked before any work, so that a typo does
+ * not cost a whole run; a file created for the check is removed again.
+ */
+static int
+check_output(const char *name, const char *path)
+{
+	bool existed;
+	int fd;
+
+	if (path == NULL)
+		return 0;
+	existed = access(path, F_OK) == 0;
+	fd = open(path, existed ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "--%s: cannot write '%s': %s\n", name, path,
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (!existed)
+		unlink(path);
 	return 0;
 }
 
@@ -376,6 +437,13 @@ parse_one(struct gw_options *o, int opt, const char *arg)
 			return -1;
 		o->bench_ops = v;
 		return 0;
+	case OPT_SESSION_TOKENS:
+		o->session_tokens = arg;
+		return 0;
+	case OPT_BENCH_CHILD:
+		o->bench_child = arg;
+		o->bench_book = true;
+		return 0;
 	default:
 		return -1;
 	}
@@ -409,20 +477,52 @@ parse_options(struct gw_options *o, int argc, char **argv)
 		fprintf(stderr, "--pregen needs --orders and no --ports\n");
 		return -1;
 	}
+	if (o->nb_ports > 0 && o->session_tokens == NULL) {
+		fprintf(stderr,
+			"--ports needs --session-tokens FILE: a session "
+			"logs on with its token\n");
+		return -1;
+	}
+	if (check_output("json", o->json_path) < 0 ||
+		check_output("pcap-out", o->pcap_out) < 0 ||
+		check_output("pcap-resp", o->pcap_resp) < 0)
+		return -1;
 	return 0;
+}
+
+/*
+ * An explicit pool size the lcores' caches could swallow whole: the
+ * flow would find no object (--pool-trades 1: no trade ever) or far
+ * fewer than asked for. -1 with the smallest size that works.
+ */
+static int
+check_pool_size(const char *name, uint32_t n, uint32_t caches)
+{
+	if (n == 0 || n > caches)
+		return 0;
+	fprintf(stderr,
+		"--%s %u: the mempool caches of %u lcore(s) can hold %u "
+		"objects; the smallest size that works is %u\n",
+		name, n, rte_lcore_count(), caches, caches + 1);
+	return -1;
 }
 
 /*
  * Pool sizes not given: the embedded flow rests at most symbols x
  * live-per-symbol orders; each lcore's mempool cache may hold up to 1.5 x
- * 256 objects besides (DPDK's flush threshold).
+ * 256 objects besides (DPDK's flush threshold). Sizes given must leave
+ * objects beyond the caches. -1 after a message.
  */
-static void
+static int
 size_pools(struct gw_options *o)
 {
-	uint32_t caches = rte_lcore_count() * 384;
+	uint32_t caches = rte_lcore_count() * LCORE_CACHE_MAX;
 	uint64_t resting = (uint64_t)o->symbols * o->live_per_symbol;
 
+	if (check_pool_size("pool-orders", o->pool_orders, caches) < 0 ||
+		check_pool_size("pool-levels", o->pool_levels, caches) < 0 ||
+		check_pool_size("pool-trades", o->pool_trades, caches) < 0)
+		return -1;
 	if (o->nb_ports > 0)
 		resting = RTE_MAX(resting, (uint64_t)65536);
 	if (o->pool_orders == 0)
@@ -436,6 +536,7 @@ size_pools(struct gw_options *o)
 		o->mbufs = rte_lcore_count() *
 				(GW_REQ_RING + GW_RSP_RING + 2048) +
 			4096;
+	return 0;
 }
 
 static int
@@ -729,6 +830,32 @@ run_ports(struct gw_app *app, uint64_t *next)
 	__atomic_store_n(&app->stop, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * Join the workers, saying so when one does not leave its loop promptly
+ * (an lcore stopped by a debugger or SIGSTOP, or starved of CPU), so that
+ * a shutdown that seems to hang tells why.
+ */
+static void
+wait_workers(struct gw_app *app)
+{
+	uint64_t until = rte_rdtsc() + app->tsc_hz * WORKER_WAIT_LOG_MS / 1000;
+	unsigned int i;
+
+	if (app->inline_worker)
+		return;
+	while (!workers_exited(app) && rte_rdtsc() < until)
+		rte_delay_us_sleep(1000);
+	for (i = 0; i < app->nb_workers; i++)
+		/* Pairs with the worker's release store, as workers_exited(). */
+		if (!__atomic_load_n(
+			    &app->workers[i]->exited, __ATOMIC_ACQUIRE))
+			GW_LOG(NOTICE,
+				"shutdown: waiting for worker %u (lcore %u) to "
+				"leave its loop",
+				i, app->workers[i]->lcore);
+	rte_eal_mp_wait_lcore();
+}
+
 static void
 run(struct gw_app *app)
 {
@@ -748,7 +875,7 @@ run(struct gw_app *app)
 		run_embedded(app, &next);
 	else
 		run_ports(app, &next);
-	rte_eal_mp_wait_lcore();
+	wait_workers(app);
 	/* Joined already; the flags' acquire makes the order visible to
 	 * ThreadSanitizer, which does not see inside EAL's wait.
 	 */
@@ -787,11 +914,16 @@ check_leaks(struct gw_app *app)
 	return leak;
 }
 
+/*
+ * Free everything, telemetry stopped first: a client's handler may read
+ * the workers or any pool (DPDK's /mempool/list included) until then.
+ */
 static void
 teardown(struct gw_app *app)
 {
 	unsigned int i, n = app->nb_workers, s;
 
+	gw_telemetry_stop(app);
 	pthread_mutex_lock(&app->tel_lock);
 	app->nb_workers = 0;
 	pthread_mutex_unlock(&app->tel_lock);
@@ -804,14 +936,60 @@ teardown(struct gw_app *app)
 	gw_symtab_free(app->symtab);
 }
 
+/* The sessions' tokens: from --session-tokens, or random (embedded). */
+static int
+load_tokens(struct gw_app *app)
+{
+	int rc;
+
+	gw_sessions_init(&app->sessions);
+	if (app->opt.session_tokens != NULL)
+		return gw_sessions_load(
+			&app->sessions, app->opt.session_tokens);
+	rc = gw_sessions_random(&app->sessions, GW_PROTO_SESSIONS - 1);
+	if (rc < 0)
+		fprintf(stderr, "session tokens: getrandom(): %s\n",
+			strerror(-rc));
+	return rc;
+}
+
+/* Before rte_eal_init() reorders argv: see gw_app.bench_argv. */
+static void
+keep_argv(struct gw_app *app, int argc, char **argv)
+{
+	unsigned int i;
+
+	app->bench_argc = RTE_MIN(
+		(unsigned int)argc, (unsigned int)GW_BENCH_ARGV_MAX);
+	app->bench_eal_args = app->bench_argc;
+	for (i = 0; i < app->bench_argc; i++) {
+		app->bench_argv[i] = argv[i];
+		if (strcmp(argv[i], "--") == 0 &&
+			app->bench_eal_args == app->bench_argc)
+			app->bench_eal_args = i;
+	}
+}
+
+/* Telemetry stopped before EAL goes: see teardown(). */
+static int
+finish(struct gw_app *app, int status)
+{
+	teardown(app);
+	rte_eal_cleanup();
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct gw_app *app = &gw_app;
 	struct lfp_order *held = NULL;
-	int ret, status = 0;
+	int ret, status = GW_EXIT_OK;
 	bool leak;
 
+	/* A telemetry client that goes away mid-reply must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	keep_argv(app, argc, argv);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL: %s\n", rte_strerror(rte_errno));
@@ -819,26 +997,23 @@ main(int argc, char **argv)
 	argv += ret;
 	argv[0] = argv[-ret];
 	ret = parse_options(&app->opt, argc, argv);
+	if (ret == 0 && size_pools(&app->opt) < 0)
+		ret = -1;
+	if (ret == 0 && load_tokens(app) < 0)
+		ret = -1;
 	if (ret != 0) {
 		if (ret < 0)
 			fprintf(stderr, "try '%s -- --help'\n", argv[0]);
-		rte_eal_cleanup();
-		return ret < 0 ? 2 : 0;
+		return finish(app, ret < 0 ? GW_EXIT_USAGE : GW_EXIT_OK);
 	}
 	app->tsc_hz = rte_get_tsc_hz();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	size_pools(&app->opt);
-	if (app->opt.bench_book) {
-		status = gw_bench_book(app) == 0 ? 0 : 1;
-		rte_eal_cleanup();
-		return status;
-	}
-	if (create_workers(app) < 0) {
-		teardown(app);
-		rte_eal_cleanup();
-		return 1;
-	}
+	if (app->opt.bench_book)
+		return finish(app,
+			gw_bench_book(app) == 0 ? GW_EXIT_OK : GW_EXIT_ERROR);
+	if (create_workers(app) < 0)
+		return finish(app, GW_EXIT_ERROR);
 	if (app->opt.self_test_leak)
 		held = lfp_tp_order_create(app->pools, 0,
 			&(struct lfp_tp_symbol){.c = "LEAK"}, LFP_TP_SIDE_BUY,
@@ -851,9 +1026,9 @@ main(int argc, char **argv)
 	if (app->opt.json_path != NULL &&
 		gw_stats_json(app, app->opt.json_path, leak) < 0) {
 		GW_LOG(ERR, "cannot write %s", app->opt.json_path);
-		status = 1;
+		status = GW_EXIT_ERROR;
 	}
-	teardown(app);
-	rte_eal_cleanup();
-	return leak ? 1 : status;
+	/* Whatever happens in the teardown, the verdict is out. */
+	fflush(stdout);
+	return finish(app, leak ? GW_EXIT_LEAK : status);
 }

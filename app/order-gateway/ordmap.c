@@ -15,43 +15,135 @@
 #include "ordmap.h"
 
 #define ORDMAP_MAX_CAPACITY (UINT32_C(1) << 30)
+/* Odd (2^64 / golden ratio): sym * SYM_STRIDE is a bijection mod 2^k. */
+#define SYM_STRIDE UINT64_C(0x9E3779B97F4A7C15)
+
+/* splitmix64's finaliser and its multipliers' inverses mod 2^64. */
+#define MIX_M1 UINT64_C(0xBF58476D1CE4E5B9)
+#define MIX_M2 UINT64_C(0x94D049BB133111EB)
 
 /*
- * 16 bytes, four to a cache line. The symbol is not in the slot: it is in
- * the node (node->user, set by the book), which the caller reads next
- * anyway; ids are hashed alone so that moving entries during a delete
- * never touches a node.
+ * 24 bytes. The key and the home slot are in the slot: a lookup never
+ * reads a node to compare, and a delete's backward shift never hashes.
  */
 struct slot {
 	uint64_t id;
 	struct lfp_order_node *node; /* NULL: empty slot */
+	uint32_t sym;
+	uint32_t home;
+};
+
+/*
+ * The last keys hashed and their home slots. A request hashes its key
+ * three or four times (prefetch, peek, find, add or delete), and SipHash
+ * costs more than the rest of a lookup: the memo makes that once. A key's
+ * home never changes, so an entry never goes stale; entries indexed by
+ * client-chosen bits may evict each other, which costs a hash, no more.
+ */
+#define MEMO_SIZE 64 /* a burst's keys and then some; 1 KB */
+
+struct memo {
+	uint64_t id;
+	uint32_t sym;
+	uint32_t home;
 };
 
 struct gw_ordmap {
 	uint32_t mask;
 	uint32_t count;
 	uint32_t capacity;
+	enum gw_ordmap_hash hash;
+	struct gw_sipkey key;
+	uint64_t probes;
 	struct slot *slots;
+	struct memo memo[MEMO_SIZE];
 };
 
-/* splitmix64's finaliser: ids are often sequential. */
-static inline uint32_t
-home(const struct gw_ordmap *m, uint64_t id)
+static inline uint64_t
+unkeyed_mix(uint64_t z)
 {
-	uint64_t z = id;
+	z = (z ^ (z >> 30)) * MIX_M1;
+	z = (z ^ (z >> 27)) * MIX_M2;
+	return z ^ (z >> 31);
+}
 
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return (uint32_t)(z ^ (z >> 31)) & m->mask;
+static inline uint32_t
+keyed_home(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+{
+	return (uint32_t)(gw_siphash13_u64(&m->key, id) + sym * SYM_STRIDE) &
+		m->mask;
+}
+
+static inline uint32_t
+home(struct gw_ordmap *m, uint32_t sym, uint64_t id)
+{
+	struct memo *e;
+
+	/* The former table: the id alone, through a public bijection. */
+	if (unlikely(m->hash == GW_ORDMAP_UNKEYED))
+		return (uint32_t)unkeyed_mix(id) & m->mask;
+	e = &m->memo[(id + sym) & (MEMO_SIZE - 1)];
+	if (e->id != id || e->sym != sym)
+		*e = (struct memo){
+			.id = id, .sym = sym, .home = keyed_home(m, sym, id)};
+	return e->home;
+}
+
+/* Every memo entry valid from the start: the key (0, 0) and its home. */
+static void
+memo_init(struct gw_ordmap *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEMO_SIZE; i++)
+		m->memo[i] = (struct memo){.home = keyed_home(m, 0, 0)};
+}
+
+/* Inverse of x ^= x >> s. */
+static uint64_t
+unxorshift(uint64_t x, unsigned int s)
+{
+	uint64_t y = x;
+	unsigned int k;
+
+	for (k = s; k < 64; k += s)
+		y = x ^ (y >> s);
+	return y;
+}
+
+/* Inverse of an odd multiplier mod 2^64 (Newton: each step doubles the
+ * correct low bits, 3 -> 6 -> ... -> 96).
+ */
+static uint64_t
+mul_inverse(uint64_t a)
+{
+	uint64_t x = a;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		x *= 2 - a * x;
+	return x;
+}
+
+uint64_t
+gw_ordmap_unkeyed_preimage(uint64_t h)
+{
+	uint64_t z = unxorshift(h, 31);
+
+	z = unxorshift(z * mul_inverse(MIX_M2), 27);
+	return unxorshift(z * mul_inverse(MIX_M1), 30);
 }
 
 struct gw_ordmap *
-gw_ordmap_create(uint32_t capacity, int socket)
+gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
+	const struct gw_sipkey *key)
 {
 	struct gw_ordmap *m;
 	uint32_t slots;
+	int rc;
 
-	if (capacity == 0 || capacity > ORDMAP_MAX_CAPACITY) {
+	if (capacity == 0 || capacity > ORDMAP_MAX_CAPACITY ||
+		(hash != GW_ORDMAP_KEYED && hash != GW_ORDMAP_UNKEYED)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -66,6 +158,18 @@ gw_ordmap_create(uint32_t capacity, int socket)
 		goto no_slots;
 	m->mask = slots - 1;
 	m->capacity = capacity;
+	m->hash = hash;
+	if (hash == GW_ORDMAP_KEYED && key != NULL)
+		m->key = *key;
+	else if (hash == GW_ORDMAP_KEYED) {
+		rc = gw_sipkey_random(&m->key);
+		if (rc < 0) {
+			gw_ordmap_free(m);
+			rte_errno = -rc;
+			return NULL;
+		}
+	}
+	memo_init(m);
 	return m;
 
 no_slots:
@@ -73,6 +177,12 @@ no_slots:
 no_map:
 	rte_errno = ENOMEM;
 	return NULL;
+}
+
+struct gw_ordmap *
+gw_ordmap_create(uint32_t capacity, int socket)
+{
+	return gw_ordmap_create_hashed(capacity, socket, GW_ORDMAP_KEYED, NULL);
 }
 
 void
@@ -87,60 +197,72 @@ gw_ordmap_free(struct gw_ordmap *m)
 static inline bool
 match(const struct slot *s, uint32_t sym, uint64_t id)
 {
-	return s->id == id && s->node->user == sym;
+	return s->id == id && s->sym == sym;
 }
 
-/* Index of the key's slot, or of the empty slot that ends its probe. */
+/*
+ * Index of the key's slot, or of the empty slot that ends its probe; the
+ * slots read in @p probes.
+ */
 static inline uint32_t
-probe(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+probe_from(const struct gw_ordmap *m, uint32_t i, uint32_t sym, uint64_t id,
+	uint64_t *probes)
 {
-	uint32_t i = home(m, id);
+	uint64_t n = 1;
 
-	while (m->slots[i].node != NULL && !match(&m->slots[i], sym, id))
+	while (m->slots[i].node != NULL && !match(&m->slots[i], sym, id)) {
 		i = (i + 1) & m->mask;
+		n++;
+	}
+	*probes += n;
 	return i;
 }
 
+static inline uint32_t
+probe(struct gw_ordmap *m, uint32_t h, uint32_t sym, uint64_t id)
+{
+	return probe_from(m, h, sym, id, &m->probes);
+}
+
 void
-gw_ordmap_prefetch(const struct gw_ordmap *m, uint64_t id)
+gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	rte_prefetch0(&m->slots[home(m, id)]);
+	rte_prefetch0(&m->slots[home(m, sym, id)]);
 }
 
 struct lfp_order_node *
-gw_ordmap_peek(const struct gw_ordmap *m, uint64_t id)
+gw_ordmap_peek(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	uint32_t i = home(m, id);
+	uint64_t uncounted = 0;
 
-	while (m->slots[i].node != NULL && m->slots[i].id != id)
-		i = (i + 1) & m->mask;
-	return m->slots[i].node;
+	return m->slots[probe_from(m, home(m, sym, id), sym, id, &uncounted)]
+		.node;
 }
 
 struct lfp_order_node *
-gw_ordmap_find(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
+gw_ordmap_find(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	return m->slots[probe(m, sym, id)].node;
+	return m->slots[probe(m, home(m, sym, id), sym, id)].node;
 }
 
 int
 gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 	struct lfp_order_node *node)
 {
-	uint32_t i;
+	uint32_t h, i;
 
 	if (m->count >= m->capacity) {
 		rte_errno = ENOSPC;
 		return -ENOSPC;
 	}
-	i = probe(m, sym, id);
+	h = home(m, sym, id);
+	i = probe(m, h, sym, id);
 	if (m->slots[i].node != NULL) {
 		rte_errno = EEXIST;
 		return -EEXIST;
 	}
-	/* The book's field, given to the map: see struct slot. */
-	node->user = sym;
-	m->slots[i] = (struct slot){.id = id, .node = node};
+	m->slots[i] = (struct slot){
+		.id = id, .node = node, .sym = sym, .home = h};
 	m->count++;
 	return 0;
 }
@@ -157,9 +279,8 @@ cyclic_between(uint32_t lo, uint32_t h, uint32_t hi)
 int
 gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	uint32_t hole = probe(m, sym, id);
+	uint32_t hole = probe(m, home(m, sym, id), sym, id);
 	uint32_t j = hole;
-	uint32_t h;
 
 	if (m->slots[hole].node == NULL) {
 		rte_errno = ENOENT;
@@ -172,10 +293,10 @@ gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 	 */
 	for (;;) {
 		j = (j + 1) & m->mask;
+		m->probes++;
 		if (m->slots[j].node == NULL)
 			break;
-		h = home(m, m->slots[j].id);
-		if (cyclic_between(hole, h, j))
+		if (cyclic_between(hole, m->slots[j].home, j))
 			continue;
 		m->slots[hole] = m->slots[j];
 		hole = j;
@@ -195,4 +316,16 @@ int
 gw_ordmap_full(const struct gw_ordmap *m)
 {
 	return m->count >= m->capacity;
+}
+
+uint64_t
+gw_ordmap_probes(const struct gw_ordmap *m)
+{
+	return m->probes;
+}
+
+uint32_t
+gw_ordmap_slots(const struct gw_ordmap *m)
+{
+	return m->mask + 1;
 }

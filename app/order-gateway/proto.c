@@ -29,6 +29,7 @@
 #define M_SEQ 12
 #define M_ORDER_ID 16
 #define M_SYMBOL 24
+#define M_TOKEN 16    /* LOGON */
 #define M_PRICE 32    /* NEW, REPLACE, ACCEPTED */
 #define M_QTY 40      /* NEW, REPLACE, ACCEPTED */
 #define M_SIDE 44     /* NEW, ACCEPTED */
@@ -107,6 +108,7 @@ gw_proto_msg_len(uint8_t type)
 	case GW_MSG_ACCEPTED:
 		return 48;
 	case GW_MSG_CANCEL:
+	case GW_MSG_LOGON:
 		return 32;
 	case GW_MSG_REJECTED:
 	case GW_MSG_CANCELLED:
@@ -122,7 +124,7 @@ static bool
 is_request(uint8_t type)
 {
 	return type == GW_MSG_NEW || type == GW_MSG_CANCEL ||
-		type == GW_MSG_REPLACE;
+		type == GW_MSG_REPLACE || type == GW_MSG_LOGON;
 }
 
 /*
@@ -145,12 +147,58 @@ symbol_valid(const uint8_t *s)
 	return true;
 }
 
+/*
+ * DPDK's header helpers take a struct rte_ipv4_hdr, which must be 2-byte
+ * aligned (__rte_aligned(2) in 24.11); a frame may start at any address,
+ * so they get a copy. Their checksum loops read the UDP bytes with
+ * memcpy(), at any alignment.
+ */
+static inline void
+ip_header_copy(struct rte_ipv4_hdr *ip, const uint8_t *f)
+{
+	memcpy(ip, f + OFF_IP, sizeof(*ip));
+}
+
+/* True if @p ip (network order) is a group or unusable source address. */
+static inline bool
+ip_not_unicast(rte_be32_t ip)
+{
+	uint32_t a = rte_be_to_cpu_32(ip);
+
+	/* 0.0.0.0 "this host"; 224/4 multicast; 240/4 and broadcast. */
+	return a == 0 || (a >> 28) >= 0xE;
+}
+
+/*
+ * Sources never answered: a reply would go to a group (broadcast or
+ * multicast MAC or IPv4 address), to ourselves, or to port 0, which no
+ * sender can bind. GW_DROP_NONE if the source is a plain unicast one.
+ */
+static enum gw_drop
+check_source(const uint8_t *f, const struct gw_endpoint *local)
+{
+	struct rte_ether_addr mac;
+	rte_be16_t port;
+	rte_be32_t ip;
+
+	memcpy(&mac, f + RTE_ETHER_ADDR_LEN, sizeof(mac));
+	memcpy(&ip, f + OFF_IP + 12, sizeof(ip));
+	memcpy(&port, f + OFF_UDP, sizeof(port));
+	if (rte_is_multicast_ether_addr(&mac) || ip_not_unicast(ip))
+		return GW_DROP_SRC_GROUP;
+	if (ip == local->ip || rte_is_same_ether_addr(&mac, &local->mac))
+		return GW_DROP_SRC_SELF;
+	if (port == 0)
+		return GW_DROP_SRC_PORT_0;
+	return GW_DROP_NONE;
+}
+
 /* Ethernet, IPv4 and UDP checks; the gw_drop code, GW_DROP_NONE if ok. */
 static enum gw_drop
 check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 {
-	const struct rte_ipv4_hdr *ip = (const void *)(f + OFF_IP);
 	const uint8_t *udp = f + OFF_UDP;
+	struct rte_ipv4_hdr ip;
 	uint32_t ip_len, udp_len;
 	uint16_t dst_port;
 	uint32_t dst_ip;
@@ -167,8 +215,9 @@ check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 	 */
 	if (OFF_IP + ip_len < len && len > GW_PROTO_ETH_MIN_FRAME)
 		return GW_DROP_TRAILER;
+	ip_header_copy(&ip, f);
 	/* The stored checksum makes the header's one's complement sum 0. */
-	if (rte_ipv4_cksum(ip) != 0)
+	if (rte_ipv4_cksum(&ip) != 0)
 		return GW_DROP_IP_CKSUM;
 	if ((rd16(f + OFF_IP + 6) & IP_FLAG_MASK) != 0)
 		return GW_DROP_IP_FRAGMENT;
@@ -182,9 +231,9 @@ check_l2_l4(const uint8_t *f, uint32_t len, const struct gw_endpoint *local)
 	if (udp_len != ip_len - 20)
 		return GW_DROP_UDP_LENGTH;
 	/* A zero UDP checksum means "not computed" (RFC 768). */
-	if (rd16(udp + 6) != 0 && rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+	if (rd16(udp + 6) != 0 && rte_ipv4_udptcp_cksum_verify(&ip, udp) != 0)
 		return GW_DROP_UDP_CKSUM;
-	return GW_DROP_NONE;
+	return check_source(f, local);
 }
 
 static void
@@ -211,7 +260,9 @@ check_header(const uint8_t *m, uint32_t plen, struct gw_msg *msg)
 	if (!is_request(msg->type))
 		return GW_REJ_BAD_TYPE;
 	want = gw_proto_msg_len(msg->type);
-	if (plen >= M_SYMBOL + 8) {
+	if (plen >= M_SYMBOL + 8 && msg->type == GW_MSG_LOGON)
+		memcpy(msg->token, m + M_TOKEN, GW_PROTO_TOKEN_LEN);
+	else if (plen >= M_SYMBOL + 8) {
 		msg->order_id = rd64(m + M_ORDER_ID);
 		memcpy(&msg->symbol, m + M_SYMBOL, 8);
 	}
@@ -225,7 +276,8 @@ check_header(const uint8_t *m, uint32_t plen, struct gw_msg *msg)
 		return GW_REJ_BAD_RESERVED;
 	if (msg->session == 0 || msg->session >= GW_PROTO_SESSIONS)
 		return GW_REJ_BAD_SESSION;
-	if (!symbol_valid(m + M_SYMBOL))
+	/* A LOGON's bytes 16..31 are its token, any value. */
+	if (msg->type != GW_MSG_LOGON && !symbol_valid(m + M_SYMBOL))
 		return GW_REJ_BAD_SYMBOL;
 	return GW_REJ_NONE;
 }
@@ -302,8 +354,12 @@ gw_proto_parse(const void *frame, uint32_t len, const struct gw_endpoint *local,
 		msg->reason = drop;
 		return GW_PARSE_DROP;
 	}
-	read_peer(f, peer);
 	plen = rd16(f + OFF_UDP + 4) - sizeof(struct rte_udp_hdr);
+	if (plen > M_TYPE && (m[M_TYPE] & GW_MSG_RESPONSE_BIT) != 0) {
+		msg->reason = GW_DROP_RESPONSE;
+		return GW_PARSE_DROP;
+	}
+	read_peer(f, peer);
 	if (plen < GW_PROTO_HDR_LEN)
 		rej = GW_REJ_SHORT;
 	else
@@ -320,6 +376,10 @@ gw_proto_parse(const void *frame, uint32_t len, const struct gw_endpoint *local,
 static void
 encode_body(uint8_t *m, const struct gw_msg *msg)
 {
+	if (msg->type == GW_MSG_LOGON) {
+		memcpy(m + M_TOKEN, msg->token, GW_PROTO_TOKEN_LEN);
+		return;
+	}
 	wr64(m + M_ORDER_ID, msg->order_id);
 	memcpy(m + M_SYMBOL, &msg->symbol, 8);
 	switch (msg->type) {
@@ -363,8 +423,8 @@ static void
 encode_headers(uint8_t *f, uint32_t mlen, const struct gw_endpoint *src,
 	const struct gw_endpoint *dst)
 {
-	struct rte_ipv4_hdr *ip = (void *)(f + OFF_IP);
 	uint8_t *udp = f + OFF_UDP;
+	struct rte_ipv4_hdr ip;
 	uint16_t cksum;
 
 	memcpy(f, &dst->mac, RTE_ETHER_ADDR_LEN);
@@ -380,14 +440,15 @@ encode_headers(uint8_t *f, uint32_t mlen, const struct gw_endpoint *src,
 	wr16(f + OFF_IP + 10, 0);
 	memcpy(f + OFF_IP + 12, &src->ip, 4);
 	memcpy(f + OFF_IP + 16, &dst->ip, 4);
-	cksum = rte_ipv4_cksum(ip);
+	ip_header_copy(&ip, f);
+	cksum = rte_ipv4_cksum(&ip);
 	memcpy(f + OFF_IP + 10, &cksum, 2);
 	memcpy(udp, &src->port, 2);
 	memcpy(udp + 2, &dst->port, 2);
 	wr16(udp + 4, 8 + mlen);
 	wr16(udp + 6, 0);
 	/* Computed over the finished message: encode the body first. */
-	cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	cksum = rte_ipv4_udptcp_cksum(&ip, udp);
 	memcpy(udp + 6, &cksum, 2);
 }
 
@@ -488,6 +549,7 @@ static const char *const reject_names[GW_REJ_MAX] = {
 	[GW_REJ_UNKNOWN_ORDER] = "unknown_order",
 	[GW_REJ_NO_RESOURCES] = "no_resources",
 	[GW_REJ_WRONG_SHARD] = "wrong_shard",
+	[GW_REJ_BAD_TOKEN] = "bad_token",
 };
 
 static const char *const drop_names[GW_DROP_MAX] = {
@@ -502,6 +564,12 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_UDP_CKSUM] = "udp_cksum",
 	[GW_DROP_NOT_FOR_US] = "not_for_us",
 	[GW_DROP_TRAILER] = "trailer",
+	[GW_DROP_RESPONSE] = "response_type",
+	[GW_DROP_SRC_GROUP] = "src_group",
+	[GW_DROP_SRC_SELF] = "src_self",
+	[GW_DROP_SRC_PORT_0] = "src_port_0",
+	[GW_DROP_NO_LOGON] = "no_logon",
+	[GW_DROP_WRONG_SOURCE] = "wrong_source",
 };
 
 const char *
@@ -526,6 +594,8 @@ gw_msg_type_name(unsigned int type)
 		return "cancel";
 	case GW_MSG_REPLACE:
 		return "replace";
+	case GW_MSG_LOGON:
+		return "logon";
 	case GW_MSG_ACCEPTED:
 		return "accepted";
 	case GW_MSG_REJECTED:

@@ -46,16 +46,24 @@
 #define GW_PROTO_QTY_MAX UINT32_C(1000000000)
 /** Session ids are 1 .. GW_PROTO_SESSIONS - 1. */
 #define GW_PROTO_SESSIONS 256
+/** Bytes of a session's LOGON token. */
+#define GW_PROTO_TOKEN_LEN 16
 
-/** Message types; requests have the high bit clear. */
+/**
+ * Message types; requests have the high bit clear. A frame with the high
+ * bit set is never answered (GW_DROP_RESPONSE): answering a response
+ * would let two gateways bounce REJECTEDs between them forever.
+ */
 enum gw_msg_type {
 	GW_MSG_NEW = 0x01,
 	GW_MSG_CANCEL = 0x02,
 	GW_MSG_REPLACE = 0x03,
+	GW_MSG_LOGON = 0x04, /**< Bind a session to its source address. */
 	GW_MSG_ACCEPTED = 0x81,
 	GW_MSG_REJECTED = 0x82,
 	GW_MSG_EXECUTED = 0x83,
 	GW_MSG_CANCELLED = 0x84,
+	GW_MSG_RESPONSE_BIT = 0x80, /**< Set in every response type. */
 };
 
 enum gw_side {
@@ -72,6 +80,8 @@ enum gw_ord_type {
 enum gw_cancel_reason {
 	GW_CXL_REQUESTED = 1, /**< A CANCEL request. */
 	GW_CXL_UNFILLED = 2,  /**< Market order remainder: no liquidity. */
+	/** No object to go on (trade) or to rest (node, level, room). */
+	GW_CXL_NO_RESOURCES = 3,
 };
 
 /** Which side of a trade an execution is (EXECUTED.liquidity). */
@@ -87,7 +97,7 @@ enum gw_reject {
 	GW_REJ_LONG = 2,  /**< More bytes than the type has. */
 	GW_REJ_BAD_MAGIC = 3,
 	GW_REJ_BAD_VERSION = 4,
-	GW_REJ_BAD_TYPE = 5,	 /**< Unknown or response type. */
+	GW_REJ_BAD_TYPE = 5,	 /**< Unknown request type. */
 	GW_REJ_BAD_LENGTH = 6,	 /**< Header length != datagram. */
 	GW_REJ_BAD_RESERVED = 7, /**< Flags or padding not zero. */
 	GW_REJ_BAD_SESSION = 8,
@@ -101,6 +111,7 @@ enum gw_reject {
 	GW_REJ_UNKNOWN_ORDER = 16, /**< Not live, or another session's. */
 	GW_REJ_NO_RESOURCES = 17,  /**< A pool or the book is full. */
 	GW_REJ_WRONG_SHARD = 18,   /**< Symbol owned by another worker. */
+	GW_REJ_BAD_TOKEN = 19,	   /**< LOGON: not the session's token. */
 	GW_REJ_MAX,
 };
 
@@ -115,8 +126,14 @@ enum gw_drop {
 	GW_DROP_NOT_UDP,
 	GW_DROP_UDP_LENGTH,
 	GW_DROP_UDP_CKSUM,
-	GW_DROP_NOT_FOR_US, /**< Other destination address or port. */
-	GW_DROP_TRAILER,    /**< Bytes after the datagram beyond padding. */
+	GW_DROP_NOT_FOR_US,   /**< Other destination address or port. */
+	GW_DROP_TRAILER,      /**< Bytes after the datagram beyond padding. */
+	GW_DROP_RESPONSE,     /**< A response type (high bit set). */
+	GW_DROP_SRC_GROUP,    /**< Broadcast/multicast/0 source MAC or IP. */
+	GW_DROP_SRC_SELF,     /**< Our own source IP or MAC. */
+	GW_DROP_SRC_PORT_0,   /**< Source UDP port 0. */
+	GW_DROP_NO_LOGON,     /**< Request for a session never logged on. */
+	GW_DROP_WRONG_SOURCE, /**< Session logged on from another address. */
 	GW_DROP_MAX,
 };
 
@@ -155,6 +172,7 @@ struct gw_msg {
 	uint64_t symbol; /**< The 8 wire bytes, in wire order. */
 	int64_t price;	 /**< Ticks. */
 	uint64_t trade_id;
+	uint8_t token[GW_PROTO_TOKEN_LEN]; /**< LOGON */
 };
 
 /**

@@ -2,18 +2,33 @@
  * Copyright(c) 2026 The lfpool authors
  */
 
+#include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_log.h>
 #include <rte_mempool.h>
 #include <rte_telemetry.h>
+#include <rte_version.h>
 
 #include "gateway.h"
+#include "gw_version.h"
 
 /* Counters shown everywhere (line, summary, JSON, telemetry): one table. */
 struct field {
@@ -30,6 +45,7 @@ static const struct field engine_fields[] = {
 	ENGINE_FIELD("new", requests[GW_MSG_NEW]),
 	ENGINE_FIELD("cancel", requests[GW_MSG_CANCEL]),
 	ENGINE_FIELD("replace", requests[GW_MSG_REPLACE]),
+	ENGINE_FIELD("logon", requests[GW_MSG_LOGON]),
 	ENGINE_FIELD("responses", responses),
 	ENGINE_FIELD("accepted", accepted),
 	ENGINE_FIELD("rejected", rejected),
@@ -305,158 +321,240 @@ gw_stats_summary(struct gw_app *app, FILE *f, bool leak)
 		       "every object back, all pools full");
 }
 
-/* JSON: hand-written output, parsed by the tests with jansson. */
+/* JSON, through jansson: escaped strings, one object model. */
 
-static void
-json_fields(FILE *f, const char *name, const void *base, const struct field *t,
-	unsigned int n)
+static json_t *
+ju64(uint64_t v)
 {
+	/* Counters stay far below 2^63. */
+	return json_integer((json_int_t)v);
+}
+
+static json_t *
+json_fields(const void *base, const struct field *t, unsigned int n)
+{
+	json_t *o = json_object();
 	unsigned int i;
 
-	fprintf(f, "  \"%s\": {", name);
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", t[i].name,
-			field_get(base, &t[i]));
-	fprintf(f, "},\n");
+		json_object_set_new(o, t[i].name, ju64(field_get(base, &t[i])));
+	return o;
 }
 
-static void
-json_named(FILE *f, const char *name, const uint64_t *v, unsigned int n,
-	const char *(*namer)(unsigned int))
+static json_t *
+json_named(
+	const uint64_t *v, unsigned int n, const char *(*namer)(unsigned int))
 {
+	json_t *o = json_object();
 	unsigned int i;
 
-	fprintf(f, "  \"%s\": {", name);
 	for (i = 1; i < n; i++)
-		fprintf(f, "%s\"%s\": %" PRIu64, i > 1 ? ", " : "", namer(i),
-			v[i]);
-	fprintf(f, "},\n");
+		json_object_set_new(o, namer(i), ju64(v[i]));
+	return o;
 }
 
-static void
-json_latency(FILE *f, const struct gw_app *app, const struct lfp_lat_hist *h)
+static json_t *
+json_latency(const struct gw_app *app, const struct lfp_lat_hist *h)
 {
+	json_t *o = json_object();
+	char key[32];
 	unsigned int i;
 	uint64_t v;
 
-	fprintf(f, "  \"latency_rx_tx\": {\"samples\": %" PRIu64, h->count);
+	json_object_set_new(o, "samples", ju64(h->count));
 	for (i = 0; i < RTE_DIM(pct); i++) {
 		v = lfp_lat_hist_percentile(h, pct[i]);
-		fprintf(f, ", \"%s_cycles\": %" PRIu64 ", \"%s_ns\": %.1f",
-			pct_name[i], v, pct_name[i], ns(app, v));
+		snprintf(key, sizeof(key), "%s_cycles", pct_name[i]);
+		json_object_set_new(o, key, ju64(v));
+		snprintf(key, sizeof(key), "%s_ns", pct_name[i]);
+		json_object_set_new(o, key, json_real(ns(app, v)));
 	}
-	fprintf(f, "},\n");
+	return o;
 }
 
-static void
-json_workers(FILE *f, const struct gw_app *app)
+static json_t *
+json_loop(const struct gw_app *app, const struct gw_loop_probe *p)
 {
+	return json_pack("{s:b, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"measured", !app->inline_worker, "alloc_shim", p->alloc_shim,
+		"syscall_counter", p->syscall_counter, "heap_calls",
+		(json_int_t)p->heap_calls, "syscalls", (json_int_t)p->syscalls,
+		"read_syscalls", (json_int_t)p->read_syscalls, "write_syscalls",
+		(json_int_t)p->write_syscalls, "voluntary_switches",
+		(json_int_t)p->voluntary_switches, "involuntary_switches",
+		(json_int_t)p->involuntary_switches, "minor_faults",
+		(json_int_t)p->minor_faults);
+}
+
+static json_t *
+json_workers(const struct gw_app *app)
+{
+	json_t *a = json_array();
 	const struct gw_worker *w;
 	unsigned int i;
 	double busy;
 
-	fprintf(f, "  \"workers\": [");
 	for (i = 0; i < app->nb_workers; i++) {
 		w = app->workers[i];
 		busy = (double)w->st.busy_cycles / (double)app->tsc_hz;
-		fprintf(f,
-			"%s\n    {\"lcore\": %u, \"socket\": %d, "
-			"\"pool_socket\": %d, "
-			"\"books\": %u, \"rx_pkts\": %" PRIu64 ", "
-			"\"tx_pkts\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
-			", \"busy_s\": %.6f, \"orders_per_s_busy\": %.0f, "
-			"\"loop\": {\"measured\": %s, \"alloc_shim\": %s, "
-			"\"syscall_counter\": %s, "
-			"\"heap_calls\": %" PRIu64 ", \"syscalls\": %" PRIu64
-			", \"read_syscalls\": %" PRIu64
-			", \"write_syscalls\": %" PRIu64
-			", \"voluntary_switches\": %" PRIu64
-			", \"involuntary_switches\": %" PRIu64
-			", \"minor_faults\": %" PRIu64 "}}",
-			i ? "," : "", w->lcore, w->socket, w->pool_socket,
-			w->nb_books, w->st.rx_pkts, w->st.tx_pkts,
-			w->st.tx_dropped, busy,
-			busy > 0 ? (double)w->st.rx_pkts / busy : 0,
-			app->inline_worker ? "false" : "true",
-			w->probe.alloc_shim ? "true" : "false",
-			w->probe.syscall_counter ? "true" : "false",
-			w->probe.heap_calls, w->probe.syscalls,
-			w->probe.read_syscalls, w->probe.write_syscalls,
-			w->probe.voluntary_switches,
-			w->probe.involuntary_switches, w->probe.minor_faults);
+		json_array_append_new(a,
+			json_pack("{s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:f, "
+				  "s:f, s:o}",
+				"lcore", (json_int_t)w->lcore, "socket",
+				w->socket, "pool_socket", w->pool_socket,
+				"books", (json_int_t)w->nb_books, "rx_pkts",
+				(json_int_t)w->st.rx_pkts, "tx_pkts",
+				(json_int_t)w->st.tx_pkts, "tx_dropped",
+				(json_int_t)w->st.tx_dropped, "busy_s", busy,
+				"orders_per_s_busy",
+				busy > 0 ? (double)w->st.rx_pkts / busy : 0.0,
+				"loop", json_loop(app, &w->probe)));
 	}
-	fprintf(f, "\n  ],\n");
+	return a;
 }
 
 /* Size and high-water mark of each typed pool, per socket. */
-static void
-json_pools(FILE *f, struct gw_app *app)
+static json_t *
+json_pools(struct gw_app *app)
 {
 	static struct lfp_tp_stats st;
 	const struct lfp_tp_type_stats *ts;
+	json_t *a = json_array(), *o;
 	unsigned int s, t;
 
 	if (lfp_tp_stats_get(app->pools, &st) < 0)
-		return;
-	fprintf(f, "  \"pools\": [");
+		return a;
 	for (s = 0; s < st.nb_sockets; s++) {
-		fprintf(f, "%s\n    {\"socket\": %d", s ? "," : "",
-			st.socket[s].socket_id);
+		o = json_pack("{s:i}", "socket", st.socket[s].socket_id);
 		for (t = 0; t < RTE_DIM(type_names); t++) {
 			ts = &st.socket[s].type[t];
-			fprintf(f,
-				", \"%s\": {\"size\": %u, \"in_use\": %u, "
-				"\"peak_in_use\": %u, \"allocs\": %" PRIu64
-				", \"frees\": %" PRIu64
-				", \"failures\": %" PRIu64 "}",
-				type_names[t], ts->size, ts->in_use,
-				ts->peak_in_use, ts->allocs, ts->frees,
-				ts->failures);
+			json_object_set_new(o, type_names[t],
+				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+					"size", (json_int_t)ts->size, "in_use",
+					(json_int_t)ts->in_use, "peak_in_use",
+					(json_int_t)ts->peak_in_use, "allocs",
+					(json_int_t)ts->allocs, "frees",
+					(json_int_t)ts->frees, "failures",
+					(json_int_t)ts->failures));
 		}
-		fprintf(f, "}");
+		json_array_append_new(a, o);
 	}
-	fprintf(f, "\n  ],\n");
+	return a;
+}
+
+/* The first "model name" of /proc/cpuinfo, or "unknown". */
+static void
+cpu_model(char *buf, size_t len)
+{
+	char line[256], *colon;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, len, "unknown");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) != 0 || colon == NULL)
+			continue;
+		snprintf(buf, len, "%s", colon + 2);
+		buf[strcspn(buf, "\n")] = '\0';
+		break;
+	}
+	if (f != NULL)
+		fclose(f);
+}
+
+/* Where and with what the figures were made. */
+static json_t *
+json_build(void)
+{
+	char model[128];
+	struct utsname u;
+
+	cpu_model(model, sizeof(model));
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	return json_pack("{s:{s:s, s:I, s:s}, s:s, s:s, s:s}", "machine",
+		"cpu_model", model, "vcpus",
+		(json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", u.release,
+		"dpdk_version", rte_version(), "commit", GW_GIT_COMMIT, "build",
+		GW_BUILD_TYPE);
+}
+
+/* Every option that changes a figure. */
+static json_t *
+json_config(const struct gw_app *app)
+{
+	const struct gw_options *o = &app->opt;
+	json_t *c = json_pack("{s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I}",
+		"workers", (json_int_t)app->nb_workers, "symbols",
+		(json_int_t)gw_symtab_count(app->symtab), "orders",
+		(json_int_t)o->orders, "seed", (json_int_t)o->seed,
+		"duration_s", o->duration, "sessions", (json_int_t)o->sessions,
+		"live_per_symbol", (json_int_t)o->live_per_symbol, "bad_ppm",
+		(json_int_t)o->bad_ppm, "max_levels",
+		(json_int_t)o->max_levels);
+
+	json_object_update_missing_new(c,
+		json_pack("{s:I, s:I, s:b, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
+			"burst", (json_int_t)o->burst, "rate",
+			(json_int_t)o->rate, "pregen", o->pregen, "pool_ops",
+			o->pool_ops, "mbuf_ops", o->mbuf_ops, "numa_policy",
+			o->policy == LFP_TP_POLICY_LOCAL_ONLY ? "local" :
+								"preferred",
+			"pool_orders", (json_int_t)o->pool_orders,
+			"pool_levels", (json_int_t)o->pool_levels,
+			"pool_trades", (json_int_t)o->pool_trades, "mbufs",
+			(json_int_t)o->mbufs));
+	json_object_update_missing_new(c,
+		json_pack("{s:b, s:b, s:b, s:b, s:I}", "embedded",
+			app->client != NULL, "inline_worker",
+			app->inline_worker, "count_syscalls", o->count_syscalls,
+			"self_test_leak", o->self_test_leak, "lcores",
+			(json_int_t)rte_lcore_count()));
+	return c;
 }
 
 int
 gw_stats_json(struct gw_app *app, const char *path, bool leak)
 {
 	static struct report r;
-	FILE *f = fopen(path, "w");
+	json_t *j;
+	int rc;
 
-	if (f == NULL)
-		return -errno;
 	collect(app, &r);
-	fprintf(f,
-		"{\n  \"version\": 1,\n  \"config\": {\"workers\": %u, "
-		"\"symbols\": %u, \"orders\": %" PRIu64 ", \"seed\": %" PRIu64
-		", \"pool_ops\": \"%s\", \"mbuf_ops\": \"%s\", "
-		"\"embedded\": %s, \"inline_worker\": %s},\n",
-		app->nb_workers, gw_symtab_count(app->symtab), app->opt.orders,
-		app->opt.seed, app->opt.pool_ops, app->opt.mbuf_ops,
-		app->client != NULL ? "true" : "false",
-		app->inline_worker ? "true" : "false");
-	fprintf(f, "  \"elapsed_s\": %.6f,\n", r.elapsed);
-	json_fields(f, "engine", &r.e, engine_fields, RTE_DIM(engine_fields));
-	json_named(f, "rejects", r.e.rejects, GW_REJ_MAX, gw_reject_name);
-	json_named(f, "drops", r.e.drops, GW_DROP_MAX, gw_drop_name);
-	json_fields(f, "io", &r.w, worker_fields, RTE_DIM(worker_fields));
-	fprintf(f,
-		"  \"throughput\": {\"orders_per_s\": %.0f, "
-		"\"orders_per_s_per_busy_worker\": %.0f},\n",
-		(double)r.e.frames / r.elapsed,
-		r.busy_s > 0 ? (double)r.e.frames / r.busy_s : 0);
-	json_latency(f, app, &r.hist);
-	json_workers(f, app);
-	if (app->client != NULL)
-		fprintf(f,
-			"  \"client\": {\"sent\": %" PRIu64 ", "
-			"\"malformed\": %" PRIu64 ", \"responses\": %" PRIu64
-			", \"response_digest\": \"0x%016" PRIx64 "\"},\n",
-			r.c.sent, r.c.gen.bad, r.c.responses, r.c.digest);
-	json_pools(f, app);
-	fprintf(f, "  \"pools_full\": %s\n}\n", leak ? "false" : "true");
-	return fclose(f) == 0 ? 0 : -errno;
+	j = json_pack("{s:i, s:o, s:o, s:f}", "version", 2, "config",
+		json_config(app), "build", json_build(), "elapsed_s",
+		r.elapsed);
+	json_object_set_new(j, "engine",
+		json_fields(&r.e, engine_fields, RTE_DIM(engine_fields)));
+	json_object_set_new(j, "rejects",
+		json_named(r.e.rejects, GW_REJ_MAX, gw_reject_name));
+	json_object_set_new(
+		j, "drops", json_named(r.e.drops, GW_DROP_MAX, gw_drop_name));
+	json_object_set_new(j, "io",
+		json_fields(&r.w, worker_fields, RTE_DIM(worker_fields)));
+	json_object_set_new(j, "throughput",
+		json_pack("{s:f, s:f}", "orders_per_s",
+			(double)r.e.frames / r.elapsed,
+			"orders_per_s_per_busy_worker",
+			r.busy_s > 0 ? (double)r.e.frames / r.busy_s : 0.0));
+	json_object_set_new(j, "latency_rx_tx", json_latency(app, &r.hist));
+	json_object_set_new(j, "workers", json_workers(app));
+	if (app->client != NULL) {
+		char digest[24];
+
+		snprintf(digest, sizeof(digest), "0x%016" PRIx64, r.c.digest);
+		json_object_set_new(j, "client",
+			json_pack("{s:I, s:I, s:I, s:s}", "sent",
+				(json_int_t)r.c.sent, "malformed",
+				(json_int_t)r.c.gen.bad, "responses",
+				(json_int_t)r.c.responses, "response_digest",
+				digest));
+	}
+	json_object_set_new(j, "pools", json_pools(app));
+	json_object_set_new(j, "pools_full", json_boolean(!leak));
+	rc = json_dump_file(j, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return rc == 0 ? 0 : -EIO;
 }
 
 /* Telemetry: /gateway/stats, totals over the workers. */
@@ -474,12 +572,17 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct gw_engine_stats e;
 	struct gw_worker_stats w;
 	unsigned int i, nb;
+	char key[32];
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	rte_tel_data_start_dict(d);
 	/* The workers are created and freed under this lock. */
 	pthread_mutex_lock(&gw_app.tel_lock);
+	if (gw_app.tel_closed) {
+		pthread_mutex_unlock(&gw_app.tel_lock);
+		return -ESHUTDOWN;
+	}
+	rte_tel_data_start_dict(d);
 	gw_stats_totals(&gw_app, &e, &w);
 	for (i = 0, nb = 0; i < gw_app.nb_workers; i++)
 		nb += gw_app.workers[i] != NULL;
@@ -492,7 +595,142 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		tel_u64(d, worker_fields[i].name,
 			field_get(&w, &worker_fields[i]));
 	tel_u64(d, "drops", sum_array(e.drops, GW_DROP_MAX));
+	for (i = GW_DROP_NONE + 1; i < GW_DROP_MAX; i++) {
+		snprintf(key, sizeof(key), "drop_%s", gw_drop_name(i));
+		tel_u64(d, key, e.drops[i]);
+	}
 	return 0;
+}
+
+/*
+ * Telemetry at shutdown. DPDK cannot stop its telemetry threads (one
+ * listener per socket, one detached thread per client), and a handler
+ * that runs after rte_eal_cleanup() reads unmapped memory: /mempool/list
+ * walks the shared mempool list, /lfpool/... the pools. So before the
+ * pools are freed, the gateway closes its own command (it answers an
+ * error from then on), shuts the telemetry sockets for reading (found by
+ * the path they are bound to: a listener fails its accept() and quits; a
+ * client's thread reads EOF once its command in flight has answered, and
+ * closes the socket) and waits until every client socket is closed.
+ */
+
+/* The telemetry socket paths in the runtime directory (v2 and legacy). */
+static bool
+is_telemetry_socket(int fd)
+{
+	static const char *const names[] = {"dpdk_telemetry.v2", "telemetry"};
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	char path[sizeof(sun.sun_path) + 1];
+	struct stat st;
+	unsigned int i;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) < 0 ||
+		sun.sun_family != AF_UNIX)
+		return false;
+	for (i = 0; i < RTE_DIM(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", rte_eal_get_runtime_dir(),
+			names[i]);
+		if (strncmp(sun.sun_path, path, sizeof(sun.sun_path)) == 0)
+			return true;
+	}
+	return false;
+}
+
+#define TEL_MAX_SOCKETS 32 /* 10 clients, 2 listeners, and margin */
+
+struct tel_socket {
+	int fd;
+	ino_t ino; /* a closed fd's number may be reused */
+};
+
+/* Shut every telemetry socket not yet in @p s for reading; how many. */
+static unsigned int
+shut_sockets(struct tel_socket *s, unsigned int n)
+{
+	struct dirent *e;
+	struct stat st;
+	unsigned int k;
+	DIR *d = opendir("/proc/self/fd");
+	int fd;
+
+	if (d == NULL)
+		return n;
+	while ((e = readdir(d)) != NULL && n < TEL_MAX_SOCKETS) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == dirfd(d) ||
+			!is_telemetry_socket(fd) || fstat(fd, &st) < 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (s[k].fd == fd && s[k].ino == st.st_ino)
+				break;
+		if (k < n)
+			continue;
+		shutdown(fd, SHUT_RD);
+		s[n++] = (struct tel_socket){.fd = fd, .ino = st.st_ino};
+	}
+	closedir(d);
+	return n;
+}
+
+/* True while a client's thread still has its socket open. */
+static bool
+still_open(const struct tel_socket *s)
+{
+	struct stat st;
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (fstat(s->fd, &st) < 0 || st.st_ino != s->ino)
+		return false;
+	/* A listener stays open (its thread quit): nothing to wait for. */
+	return getsockopt(s->fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ==
+		0 &&
+		!listening;
+}
+
+void
+gw_telemetry_stop(struct gw_app *app)
+{
+	struct tel_socket s[TEL_MAX_SOCKETS];
+	unsigned int n = 0, before, i, open;
+	int waited_ms = 0;
+
+	pthread_mutex_lock(&app->tel_lock);
+	app->tel_closed = true;
+	pthread_mutex_unlock(&app->tel_lock);
+	/* The listener's "Error with accept" is this, not an error. */
+	rte_log_set_level_pattern("lib.telemetry", RTE_LOG_CRIT);
+	/*
+	 * Until two scans 10 ms apart find nothing new: a connection the
+	 * listener accepted just before its shutdown gets its fd a moment
+	 * after accept() took it.
+	 */
+	do {
+		before = n;
+		n = shut_sockets(s, n);
+		rte_delay_us_sleep(10 * 1000);
+	} while (n != before);
+	for (;;) {
+		for (i = 0, open = 0; i < n; i++)
+			open += still_open(&s[i]);
+		if (open == 0)
+			break;
+		if (waited_ms == 100)
+			GW_LOG(NOTICE,
+				"waiting for %u telemetry client(s) to finish",
+				open);
+		if (waited_ms >= 5000) {
+			GW_LOG(WARNING,
+				"%u telemetry client(s) still connected", open);
+			break;
+		}
+		rte_delay_us_sleep(10 * 1000);
+		waited_ms += 10;
+	}
 }
 
 /* Before EAL starts the telemetry thread, as DPDK's libraries do. */

@@ -475,6 +475,13 @@ test_book_trade_exhaustion(void)
 		CU_ASSERT(msg_is(&t, 1, GW_MSG_CANCELLED, 2, 0, 5, 0));
 		CU_ASSERT_EQUAL(t.rec.msgs[1].reason, GW_CXL_NO_RESOURCES);
 		CU_ASSERT(book_is(&t, "S:1:5@10"));
+		/* A market order stopped by the same want of a Trade:
+		 * reason 3 (no resources), not 2 (no liquidity).
+		 */
+		CU_ASSERT_EQUAL(order(&t, 2, 3, B, MKT, 0, 5), 2);
+		CU_ASSERT(msg_is(&t, 1, GW_MSG_CANCELLED, 3, 0, 5, 0));
+		CU_ASSERT_EQUAL(t.rec.msgs[1].reason, GW_CXL_NO_RESOURCES);
+		CU_ASSERT(book_is(&t, "S:1:5@10"));
 		lfp_tp_trade_free(t.pools, held);
 		CU_ASSERT_EQUAL(order(&t, 2, 2, B, LMT, 10, 5), 3);
 	}

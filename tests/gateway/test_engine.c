@@ -66,14 +66,16 @@ struct eng {
 	struct out_rec out;
 };
 
+/* With @p sessions, requests need a LOGON (NULL: all open). */
 static int
-eng_init(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
-	uint32_t shard, uint32_t nshards)
+eng_init_auth(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
+	uint32_t shard, uint32_t nshards, struct gw_sessions *sessions)
 {
 	struct gw_engine_conf ec = {
 		.local = gw_ep,
 		.out = out_rec,
 		.socket = SOCKET_ID_ANY,
+		.sessions = sessions,
 	};
 	struct gw_book_conf bc = {.max_levels = 256, .socket = SOCKET_ID_ANY};
 	uint32_t i;
@@ -108,6 +110,13 @@ eng_init(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
 		gw_engine_set_book(&x->e, i, x->books[i]);
 	}
 	return 0;
+}
+
+static int
+eng_init(struct eng *x, uint32_t nsym, struct lfp_tp_pools *pools,
+	uint32_t shard, uint32_t nshards)
+{
+	return eng_init_auth(x, nsym, pools, shard, nshards, NULL);
 }
 
 static void
@@ -422,7 +431,106 @@ test_engine_flow_vs_reference(void)
 	lfp_tp_free(pools);
 }
 
+/* Like send_req(), from @p src. */
+static void
+send_from(struct eng *x, struct gw_msg m, const struct gw_endpoint *src)
+{
+	uint8_t buf[GW_PROTO_FRAME_MAX];
+	int len = gw_proto_encode(buf, sizeof(buf), src, &gw_ep, &m);
+
+	CU_ASSERT_FATAL(len > 0);
+	gw_engine_frame(&x->e, buf, (uint32_t)len, 1);
+}
+
+/*
+ * Issue 13's hijack: a session is bound to its source by a LOGON with its
+ * token; requests for it from anywhere else are dropped and counted, and
+ * cannot take its fills or cancel its orders.
+ */
+static void
+test_engine_logon_binds_session(void)
+{
+	uint8_t token[GW_PROTO_TOKEN_LEN];
+	struct gw_sessions sess;
+	struct gw_endpoint a, b;
+	struct gw_msg logon = {.type = GW_MSG_LOGON, .session = 7};
+	struct gw_msg sell = {
+		.type = GW_MSG_NEW,
+		.session = 7,
+		.order_id = 1,
+		.side = GW_SIDE_SELL,
+		.ord_type = GW_ORD_LIMIT,
+		.price = 10,
+		.qty = 5,
+	};
+	struct gw_msg cancel = {
+		.type = GW_MSG_CANCEL, .session = 7, .order_id = 1};
+	struct gw_msg buy;
+	struct eng x;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(token); i++)
+		token[i] = (uint8_t)(i * 7 + 1);
+	gw_sessions_init(&sess);
+	gw_sessions_set_token(&sess, 7, token);
+	CU_ASSERT_FATAL(eng_init_auth(&x, 4, NULL, 0, 1, &sess) == 0);
+	sell.symbol = cancel.symbol = gw_symtab_symbol(x.t, 0);
+	buy = sell;
+	gw_gen_session_endpoint(7, &a);
+	b = a;
+	b.port = rte_cpu_to_be_16(40000); /* the same host, another port */
+
+	/* Before any LOGON: dropped, no answer. */
+	send_from(&x, sell, &a);
+	CU_ASSERT_EQUAL(x.out.n, 0);
+	CU_ASSERT_EQUAL(x.e.st.drops[GW_DROP_NO_LOGON], 1);
+	/* A wrong token is refused, and binds nothing. */
+	memcpy(logon.token, token, sizeof(token));
+	logon.token[15] ^= 0x80;
+	send_from(&x, logon, &b);
+	CU_ASSERT_EQUAL_FATAL(x.out.n, 1);
+	CU_ASSERT_EQUAL(x.out.m[0].type, GW_MSG_REJECTED);
+	CU_ASSERT_EQUAL(x.out.m[0].reason, GW_REJ_BAD_TOKEN);
+	CU_ASSERT_EQUAL(x.out.dst[0].port, b.port);
+	CU_ASSERT_EQUAL(sess.bound[7], 0);
+	/* No token configured for session 8: refused whatever it sends. */
+	logon.session = 8;
+	send_from(&x, logon, &b);
+	CU_ASSERT_EQUAL(x.out.m[1].reason, GW_REJ_BAD_TOKEN);
+	/* The right token binds session 7 to a. */
+	logon.session = 7;
+	memcpy(logon.token, token, sizeof(token));
+	send_from(&x, logon, &a);
+	CU_ASSERT_EQUAL_FATAL(x.out.n, 3);
+	CU_ASSERT_EQUAL(x.out.m[2].type, GW_MSG_ACCEPTED);
+	CU_ASSERT_EQUAL(x.out.m[2].req_type, GW_MSG_LOGON);
+	CU_ASSERT_EQUAL(x.out.dst[2].port, a.port);
+	send_from(&x, sell, &a);
+	CU_ASSERT_EQUAL_FATAL(x.out.n, 4);
+	CU_ASSERT_EQUAL(x.out.m[3].type, GW_MSG_ACCEPTED);
+	/* From b: the cancel and a crossing order are dropped unanswered. */
+	send_from(&x, cancel, &b);
+	buy.side = GW_SIDE_BUY;
+	buy.order_id = 2;
+	send_from(&x, buy, &b);
+	CU_ASSERT_EQUAL(x.out.n, 4);
+	CU_ASSERT_EQUAL(x.e.st.drops[GW_DROP_WRONG_SOURCE], 2);
+	/* The order is still a's: a's cancel finds it, answered to a. */
+	send_from(&x, cancel, &a);
+	CU_ASSERT_EQUAL_FATAL(x.out.n, 5);
+	CU_ASSERT_EQUAL(x.out.m[4].type, GW_MSG_CANCELLED);
+	CU_ASSERT_EQUAL(x.out.dst[4].port, a.port);
+	/* The token holder may move: a LOGON from b rebinds to b. */
+	send_from(&x, logon, &b);
+	send_from(&x, cancel, &a);
+	CU_ASSERT_EQUAL(x.out.n, 6);
+	CU_ASSERT_EQUAL(x.e.st.drops[GW_DROP_WRONG_SOURCE], 3);
+	CU_ASSERT_EQUAL(x.e.st.requests[GW_MSG_LOGON], 4);
+	eng_fini(&x);
+}
+
 CU_TestInfo gw_engine_tests[] = {
+	{"logon_binds_session", test_engine_logon_binds_session},
 	{"symtab", test_engine_symtab},
 	{"routes_and_numbers", test_engine_routes_and_numbers},
 	{"drops_silently", test_engine_drops_silently},

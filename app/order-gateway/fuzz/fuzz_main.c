@@ -37,9 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INPUT_MAX 256
 #define MAX_SEEDS 32
 /* make_seeds() makes 16 (8 messages, raw and wrapped): meson.build names
- * the files seed00..seed15 for libFuzzer's -seed_inputs.
+ * the files seed00..seed17 for libFuzzer's -seed_inputs.
  */
-#define NB_SEEDS 16
+#define NB_SEEDS 18
 
 struct input {
 	uint8_t b[INPUT_MAX];
@@ -100,6 +100,7 @@ make_seeds(void)
 		GW_MSG_NEW,
 		GW_MSG_CANCEL,
 		GW_MSG_REPLACE,
+		GW_MSG_LOGON,
 		GW_MSG_ACCEPTED,
 		GW_MSG_REJECTED,
 		GW_MSG_EXECUTED,

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ip.h>
 
 #include "proto.h"
 
@@ -47,6 +48,18 @@ static const struct gw_endpoint client = {
 			abort(); \
 	} while (0)
 
+/* Whatever is answered goes to one unicast host that is not us. */
+static void
+check_answerable(const struct gw_endpoint *peer)
+{
+	uint32_t ip = rte_be_to_cpu_32(peer->ip);
+
+	CHECK(!rte_is_multicast_ether_addr(&peer->mac));
+	CHECK(!rte_is_same_ether_addr(&peer->mac, &gw.mac));
+	CHECK(ip != 0 && ip < UINT32_C(0xE0000000) && peer->ip != gw.ip);
+	CHECK(peer->port != 0);
+}
+
 static void
 check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 {
@@ -56,9 +69,10 @@ check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 	int len;
 
 	CHECK(m->type == GW_MSG_NEW || m->type == GW_MSG_CANCEL ||
-		m->type == GW_MSG_REPLACE);
+		m->type == GW_MSG_REPLACE || m->type == GW_MSG_LOGON);
 	CHECK(m->session > 0 && m->session < GW_PROTO_SESSIONS);
-	if (m->type != GW_MSG_CANCEL) {
+	check_answerable(peer);
+	if (m->type == GW_MSG_NEW || m->type == GW_MSG_REPLACE) {
 		CHECK(m->qty > 0 && m->qty <= GW_PROTO_QTY_MAX);
 		CHECK(m->price >= 0 && m->price <= GW_PROTO_PRICE_MAX);
 	}
@@ -75,7 +89,8 @@ check_request(const struct gw_msg *m, const struct gw_endpoint *peer)
 		again.seq == m->seq && again.order_id == m->order_id &&
 		again.symbol == m->symbol && again.price == m->price &&
 		again.qty == m->qty && again.side == m->side &&
-		again.ord_type == m->ord_type);
+		again.ord_type == m->ord_type &&
+		memcmp(again.token, m->token, GW_PROTO_TOKEN_LEN) == 0);
 }
 
 static void
@@ -93,6 +108,8 @@ check_reject(const struct gw_msg *m, const struct gw_endpoint *peer)
 	};
 
 	CHECK(m->reason > GW_REJ_NONE && m->reason < GW_REJ_MAX);
+	CHECK((m->type & GW_MSG_RESPONSE_BIT) == 0);
+	check_answerable(peer);
 	CHECK(gw_proto_encode(buf, sizeof(buf), &gw, peer, &r) > 0);
 }
 
@@ -127,8 +144,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case GW_PARSE_DROP:
 		CHECK(m.reason > GW_DROP_NONE && m.reason < GW_DROP_MAX);
-		/* A wrapped payload always has sound headers. */
-		CHECK(!(data[0] & 0x80));
+		/* A wrapped payload has sound headers and a unicast
+		 * source: only a response type drops it.
+		 */
+		CHECK(!(data[0] & 0x80) || m.reason == GW_DROP_RESPONSE);
 		break;
 	default:
 		abort();

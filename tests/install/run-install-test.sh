@@ -10,9 +10,9 @@
 #   run-install-test.sh system              test the installed packages
 # It checks the installed files (each public header compiles alone, the
 # static libraries, the plug-in's SONAME and that it exports exactly the
-# symbols of version.map), then builds tests/install/oot_pool.c twice with
-# pkg-config alone, with the shared plug-in and with the static driver
-# (--static), and runs both on --no-huge EAL with their own --file-prefix.
+# symbols of version.map), then builds tests/install/oot_pool.c with
+# pkg-config alone, with the shared plug-in (twice: calling its API, and
+# naming its ops only) and with the static driver (--static), and runs them on --no-huge EAL with their own --file-prefix.
 
 set -euo pipefail
 
@@ -73,17 +73,21 @@ $(diff <(echo "$want") <(echo "$got") || true)"
 	note "plug-in $soname exports $(echo "$got" | wc -l) symbols, as version.map"
 }
 
-# Build oot_pool.c with pkg-config alone; $1 = shared|static.
+# Build oot_pool.c with pkg-config alone; $1 = shared|static|by-name (a
+# shared build that refers to the driver by its ops name only).
 build_oot() {
-	local mode=$1 exe=$work/oot_pool_$1 flags
-	if [ "$mode" = static ]; then flags=--static; else flags=; fi
-	# shellcheck disable=SC2046,SC2086
-	cc -O2 -Wall -Wextra -Werror "$here/oot_pool.c" -o "$exe" \
-		$(pkg-config --cflags --libs $flags $pc) || fail "$mode build failed"
+	local mode=$1 exe=$work/oot_pool_$1 flags=() defs=()
+	case $mode in
+	static) flags=(--static) ;;
+	by-name) defs=(-DOOT_OPS_BY_NAME_ONLY) ;;
+	esac
+	# shellcheck disable=SC2046
+	cc -O2 -Wall -Wextra -Werror "${defs[@]}" "$here/oot_pool.c" -o "$exe" \
+		$(pkg-config --cflags --libs "${flags[@]}" $pc) || fail "$mode build failed"
 	if readelf -d "$exe" | grep -qF "[$plugin_soname]"; then
-		[ "$mode" = shared ] || fail "static build still needs $plugin_soname"
+		[ "$mode" != static ] || fail "static build still needs $plugin_soname"
 	else
-		[ "$mode" = static ] || fail "shared build dropped $plugin_soname (--as-needed)"
+		[ "$mode" = static ] || fail "$mode build dropped $plugin_soname (--as-needed)"
 	fi
 }
 
@@ -104,7 +108,7 @@ mkdir -p "$work"
 check_headers
 check_libraries
 check_plugin
-for mode in shared static; do
+for mode in shared by-name static; do
 	build_oot $mode
 	run_oot $mode
 done

@@ -38,6 +38,7 @@
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
+#include "lfp_eal_exit.h"
 #include "lfp_hazptr.h"
 
 #define DEFAULT_ITERATIONS 2000000ULL
@@ -627,6 +628,7 @@ main(int argc, char **argv)
 	unsigned int i, nb, max_nb, r;
 	int ret;
 
+	lfp_eal_rmdir_at_exit();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "cannot init EAL: %s\n",

@@ -21,6 +21,7 @@ packages=(
 	libjansson-dev libpcap-dev gnuplot-nox
 	libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
 	clang
+	debhelper lintian libsystemd-dev
 )
 hugepages_wanted=${LFP_HUGEPAGES:-1024}
 
@@ -145,9 +146,10 @@ PY
 }
 
 # Run "$@" (label $1 first) with /var/run/dpdk and /dev/hugepages of its
-# own, in a private mount namespace, and fail when it leaves any hugepage
-# file or EAL runtime directory there: other DPDK processes on the machine
-# can neither collide with nor be blamed for what a stage leaves. Without
+# own, in a private mount namespace, and return its status, or 1 when it
+# leaves any hugepage file or EAL runtime directory there: other DPDK
+# processes on the machine can neither collide with nor be blamed for what
+# a stage leaves. Without
 # root or unshare(1), the stage runs on the shared directories and the
 # check compares them before and after, ignoring what is still in use.
 with_private_dpdk_dirs() {
@@ -158,7 +160,7 @@ with_private_dpdk_dirs() {
 	fi
 	local before rc=0
 	before=$(dpdk_entries)
-	"$@" || rc=1
+	"$@" || rc=$?
 	leftovers "$label" "$before" || rc=1
 	return $rc
 }
@@ -167,10 +169,12 @@ with_private_dpdk_dirs() {
 # free their pages) with it.
 private_dpdk_dirs() {
 	local label=$1 rc=0; shift
+	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
+		{ log "refusing to mount over the shared DPDK directories"; return 1; }
 	mkdir -p /run/dpdk /dev/hugepages
 	mount -t tmpfs -o mode=0700 lfpool-dpdk /run/dpdk
 	if hugepages_usable; then mount -t hugetlbfs -o pagesize=2M lfpool-huge /dev/hugepages; fi
-	"$@" || rc=1
+	"$@" || rc=$?
 	leftovers "$label" "" || rc=1
 	return $rc
 }
@@ -200,24 +204,65 @@ in_use() {
 	find /proc/[0-9]*/fd /proc/[0-9]*/map_files -maxdepth 1 -lname "$e*" -print -quit 2>/dev/null | grep -q .
 }
 
+# The checks run on the installed packages, and their number.
+deb_checks=(install secondary-args)
+
+# dpkg-buildpackage -b on a copy of the tree (it writes the .debs beside the
+# source), lintian (errors fail), apt-get install, the install and
+# secondary tests on what the packages installed, then apt-get purge.
+debian_packages() {
+	local label=$1 dir=$top/build-deb rc=0 ran=0 t arch
+	rm -rf "$dir"
+	mkdir -p "$dir/src"
+	tar -C "$top" --exclude=./build --exclude='./build-*' --exclude=./.git -cf - . |
+		tar -C "$dir/src" -xf -
+	if ! (cd "$dir/src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
+		dpkg-buildpackage -us -uc -b >"$dir/build.log" 2>&1); then
+		log "$label: FAIL: dpkg-buildpackage, see $dir/build.log"
+		return 1
+	fi
+	lintian --fail-on error "$dir"/*.changes || rc=1
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		-o DPkg::Lock::Timeout=300 --no-install-recommends --reinstall \
+		"$dir"/librte-mempool-lfpool23_*.deb "$dir"/liblfpool-dev_*.deb \
+		"$dir"/lfpool-tools_*.deb >/dev/null || { log "$label: FAIL: apt-get install"; return 1; }
+	arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	for t in "${deb_checks[@]}"; do
+		case $t in
+		install) with_private_dpdk_dirs "$label" tests/install/run-install-test.sh system ;;
+		secondary-args) with_private_dpdk_dirs "$label" tests/install/run-secondary-test.sh \
+			"/usr/lib/$arch/lfpool/librte_mempool_lfpool.so.23" \
+			/usr/bin/lfpool-secondary-args "$dir/secondary" ;;
+		esac || { [ $? -eq 77 ] || rc=1; }
+		ran=$((ran + 1))
+	done
+	as_root apt-get purge -y -qq -o DPkg::Lock::Timeout=300 \
+		librte-mempool-lfpool23 liblfpool-dev lfpool-tools >/dev/null || rc=1
+	log "$label: $ran of ${#deb_checks[@]} checks ran on the installed packages"
+	return $rc
+}
+
 cmd_test() {
 	install_missing
 	setup_hugepages
 	local status=0
 
-	log "1/3 release build, whole suite"
+	log "1/4 release build, whole suite"
 	build build -Dfuzz=true
-	run_suites build "1/3 release" "${all_suites[@]}" || status=1
+	run_suites build "1/4 release" "${all_suites[@]}" || status=1
 
-	log "2/3 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
+	log "2/4 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
 	build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suites build-asan "2/3 ASan+UBSan" "${concurrent_suites[@]}" || status=1
+		run_suites build-asan "2/4 ASan+UBSan" "${concurrent_suites[@]}" || status=1
 
-	log "3/3 ThreadSanitizer build, concurrent suites"
+	log "3/4 ThreadSanitizer build, concurrent suites"
 	build build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		run_suites build-tsan "3/3 TSan" "${concurrent_suites[@]}" || status=1
+		run_suites build-tsan "3/4 TSan" "${concurrent_suites[@]}" || status=1
+
+	log "4/4 Debian packages: build, lintian, install, test what they installed"
+	debian_packages "4/4 Debian packages" || status=1
 
 	if [ $status -eq 0 ]; then log "all test builds passed"; else log "FAILURES: see above"; fi
 	return $status

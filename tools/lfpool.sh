@@ -155,7 +155,8 @@ PY
 with_private_dpdk_dirs() {
 	local label=$1; shift
 	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
-		unshare --mount --propagation private -- "$0" __private_dpdk_dirs "$label" "$@"
+		unshare --mount --propagation private -- \
+			"$0" __private_dpdk_dirs "$(readlink /proc/self/ns/mnt)" "$label" "$@"
 		return
 	fi
 	local before rc=0
@@ -168,8 +169,11 @@ with_private_dpdk_dirs() {
 # Inside the namespace: fresh tmpfs and hugetlbfs mounts, which vanish (and
 # free their pages) with it.
 private_dpdk_dirs() {
-	local label=$1 rc=0; shift
-	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
+	local caller_ns=$1 label=$2 rc=0 ns; shift 2
+	# Mounting here in the caller's namespace would hide every other
+	# process's runtime directory and hugepage files.
+	ns=$(readlink /proc/self/ns/mnt)
+	[ -n "$caller_ns" ] && [ -n "$ns" ] && [ "$ns" != "$caller_ns" ] ||
 		{ log "refusing to mount over the shared DPDK directories"; return 1; }
 	mkdir -p /run/dpdk /dev/hugepages
 	mount -t tmpfs -o mode=0700 lfpool-dpdk /run/dpdk

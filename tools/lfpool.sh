@@ -18,7 +18,7 @@ cd "$top"
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libcunit1-dev
-	libjansson-dev libpcap-dev gnuplot-nox
+	libjansson-dev libpcap-dev libseccomp-dev gnuplot-nox
 	libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
 	clang
 	debhelper lintian libsystemd-dev
@@ -104,7 +104,7 @@ cmd_run() {
 
 # The suites each stage must run: every suite in the release build, the
 # concurrent ones again under the sanitizers. A stage that runs fewer fails.
-all_suites=(hazptr lfpool numa tradepool gateway bench install)
+all_suites=(hazptr lfpool numa tradepool gateway bench dpdk install)
 concurrent_suites=(hazptr lfpool numa tradepool gateway)
 
 # meson test on the named suites of build dir $1 (stage label $2), in

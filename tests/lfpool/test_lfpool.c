@@ -20,7 +20,6 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
-#include "lfp_hazptr.h"
 #include "lfp_test.h"
 #include "lfpool_private.h"
 #include "lfpool_test.h"
@@ -336,60 +335,46 @@ test_window_refused(void)
 }
 
 /*
- * Grow on demand, shrink when idle: taking more empty magazines than the
- * depot has allocates; giving them back beyond the spare target retires
- * them through the hazard-pointer domain.
+ * Magazines are reserved on the control path: the pool has exactly the
+ * partial one, the spares, two per cache and those its objects fill, and
+ * a get or put never adds one: with every empty magazine taken, asking
+ * for another finds none instead of allocating.
  */
 static void
-test_grow_shrink(void)
+test_reserved_magazines(void)
 {
 	struct lfp_mempool_config cfg = {.mag_size = 8, .spare_target = 2};
 	struct lfp_mempool_stats before, after;
-	struct lfp_hp_stats hp_before, hp_after;
-	struct lfp_hp_domain *dom;
 	struct lfpool_mag **mags;
 	struct rte_mempool *mp;
 	struct lfpool_ctx ctx;
 	struct lfpool *pool;
-	unsigned int depth, i;
+	unsigned int depth, i, caches = 0;
 
-	mp = lt_pool_create("lt_grow", LT_OPS_LFPOOL, 1024, 0, &cfg);
+	mp = lt_pool_create("lt_reserved", LT_OPS_LFPOOL, 1024, 0, &cfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	pool = mp->pool_data;
-	dom = lfp_hp_domain_lookup("lfpool");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(dom);
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		caches += pool->caches[i] != NULL;
+	CU_ASSERT_EQUAL(caches, rte_lcore_count());
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &before, NULL), 0);
+	CU_ASSERT_EQUAL(before.magazines, 1 + 2 + 2 * caches + 1024 / 8);
 	ctx = (struct lfpool_ctx){
 		.pool = pool, .st = &pool->uncached, .shared = true};
 	depth = lfpool_stack_depth(&pool->empty);
-	mags = calloc(depth + 10, sizeof(*mags));
+	mags = calloc(depth, sizeof(*mags));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mags);
-	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &before, NULL), 0);
-	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &hp_before), 0);
-
-	for (i = 0; i < depth + 10; i++) {
-		mags[i] = lfpool_mag_get_empty(&ctx);
+	for (i = 0; i < depth; i++) {
+		mags[i] = lfpool_mag_get_empty(pool);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mags[i]);
 	}
-	CU_ASSERT_EQUAL(lfpool_stack_depth(&pool->empty), 0);
+	CU_ASSERT_PTR_NULL(lfpool_mag_get_empty(pool));
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &after, NULL), 0);
-	CU_ASSERT_EQUAL(after.magazines, before.magazines + 10);
-#if LFP_STATS
-	CU_ASSERT_EQUAL(after.mag_allocs, before.mag_allocs + 10);
-#endif
-	/* Newest first: the first 2 refill the spares, 8 are retired. */
-	for (i = depth + 10; i-- > 0;)
+	CU_ASSERT_EQUAL(after.magazines, before.magazines);
+	CU_ASSERT_EQUAL(after.metadata_bytes, before.metadata_bytes);
+	for (i = 0; i < depth; i++)
 		lfpool_mag_put(&ctx, mags[i]);
-	CU_ASSERT_EQUAL(lfpool_stack_depth(&pool->empty), depth + 2);
-	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &after, NULL), 0);
-	CU_ASSERT_EQUAL(after.magazines, before.magazines + 2);
-#if LFP_STATS
-	CU_ASSERT_EQUAL(after.mag_frees, before.mag_frees + 8);
-#endif
-	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &hp_after), 0);
-#if LFP_STATS
-	/* The hazard-pointer library counts under the same switch. */
-	CU_ASSERT_EQUAL(hp_after.retired, hp_before.retired + 8);
-#endif
+	CU_ASSERT_EQUAL(lfpool_stack_depth(&pool->empty), depth);
 	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
 	free(mags);
 	rte_mempool_free(mp);
@@ -421,7 +406,7 @@ static CU_TestInfo basic_tests[] = {
 	{"stats", test_stats},
 	{"window_helpers", test_window_helpers},
 	{"window_refused", test_window_refused},
-	{"grow_shrink", test_grow_shrink},
+	{"reserved_magazines", test_reserved_magazines},
 	{"bytes_per_object", test_bytes_per_object},
 	CU_TEST_INFO_NULL,
 };
@@ -430,6 +415,7 @@ static CU_SuiteInfo suites[] = {
 	{"lfpool_basic", NULL, NULL, NULL, NULL, basic_tests},
 	{"lfpool_concurrency", NULL, NULL, NULL, NULL, lt_concurrency_tests},
 	{"lfpool_telemetry", NULL, NULL, NULL, NULL, lt_telemetry_tests},
+	{"lfpool_contract", NULL, NULL, NULL, NULL, lt_contract_tests},
 	CU_SUITE_INFO_NULL,
 };
 

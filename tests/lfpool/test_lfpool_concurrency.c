@@ -23,7 +23,6 @@
 #include <rte_mempool.h>
 #include <rte_pause.h>
 
-#include "lfp_hazptr.h"
 #include "lfp_test.h"
 #include "lfpool_private.h"
 #include "lfpool_test.h"
@@ -215,140 +214,6 @@ test_stress(const char *ops)
 }
 LT_PER_OPS(test_stress)
 
-/* --- Magazines allocated and retired while others pop --- */
-
-#define RECLAIM_ROUNDS (100000 / LT_SCALE)
-
-struct reclaim_arg {
-	struct lfpool *pool;
-	const uint32_t *go;
-	uint32_t id;
-	uint32_t shared_owner; /* Times a magazine was held twice. */
-	struct lfp_mempool_stats st;
-};
-
-/* Take an empty magazine and mark it as ours. */
-static struct lfpool_mag *
-reclaim_take(struct lfpool_ctx *ctx, uint32_t id)
-{
-	struct lfpool_mag *m = lfpool_mag_get_empty(ctx);
-
-	if (m != NULL)
-		/* Relaxed: a second owner would overwrite it concurrently. */
-		__atomic_store_n(&m->slots[0], id, __ATOMIC_RELAXED);
-	return m;
-}
-
-/* Still ours? Then give it back. Returns 1 if someone else wrote it. */
-static unsigned int
-reclaim_give(struct lfpool_ctx *ctx, struct lfpool_mag *m, uint32_t id)
-{
-	/* Relaxed: same. */
-	unsigned int bad = __atomic_load_n(&m->slots[0], __ATOMIC_RELAXED) !=
-		id;
-
-	lfpool_mag_put(ctx, m);
-	return bad;
-}
-
-/*
- * Hold two empty magazines, give both back. With the slab magazines held
- * aside and one spare, every round allocates one magazine (the stack has
- * at most one) and retires one (the second put finds the spare there), even
- * on a single thread; with several, pops race with retires and frees. A
- * magazine freed under a popper, or handed to two threads, shows up here.
- */
-static int
-reclaim_lcore(void *arg)
-{
-	struct reclaim_arg *a = arg;
-	struct lfpool_ctx ctx = {
-		.pool = a->pool, .st = &a->st, .shared = false};
-	struct lfpool_mag *m1, *m2;
-	unsigned int i;
-
-	lt_flag_wait(a->go);
-	for (i = 0; i < RECLAIM_ROUNDS; i++) {
-		m1 = reclaim_take(&ctx, a->id);
-		m2 = reclaim_take(&ctx, a->id);
-		if (m1 == NULL || m2 == NULL)
-			return -ENOMEM;
-		rte_pause();
-		a->shared_owner += reclaim_give(&ctx, m1, a->id);
-		a->shared_owner += reclaim_give(&ctx, m2, a->id);
-	}
-	return 0;
-}
-
-static void
-test_reclaim_under_churn(void)
-{
-	struct lfp_mempool_config cfg = {.mag_size = 2, .spare_target = 1};
-	struct reclaim_arg args[RTE_MAX_LCORE];
-	struct lt_job jobs[RTE_MAX_LCORE];
-	struct lfp_hp_stats before, after;
-	struct lfpool_mag **hostages;
-	struct lfp_hp_domain *dom;
-	struct rte_mempool *mp;
-	unsigned int lcore_id, id = 1, n, i;
-	struct lfpool_ctx ctx;
-	uint64_t allocs = 0, frees = 0;
-	uint32_t go = 0;
-
-	mp = lt_pool_create("lt_reclaim", LT_OPS_LFPOOL, 1024, 0, &cfg);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
-	dom = lfp_hp_domain_lookup("lfpool");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(dom);
-	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &before), 0);
-	/* Slab magazines are never freed: keep them out of the way. */
-	ctx = (struct lfpool_ctx){.pool = mp->pool_data,
-		.st = &((struct lfpool *)mp->pool_data)->uncached,
-		.shared = true};
-	n = lfpool_stack_depth(&ctx.pool->empty);
-	hostages = calloc(n + 1, sizeof(*hostages));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(hostages);
-	for (i = 0; i < n; i++)
-		hostages[i] = lfpool_mag_get_empty(&ctx);
-
-	memset(args, 0, sizeof(args));
-	RTE_LCORE_FOREACH_WORKER(lcore_id)
-	{
-		if (id == RTE_DIM(args))
-			break;
-		args[id] = (struct reclaim_arg){
-			.pool = ctx.pool, .go = &go, .id = id};
-		CU_ASSERT_EQUAL(lt_launch(&jobs[id], lcore_id, reclaim_lcore,
-					&args[id]),
-			0);
-		id++;
-	}
-	args[0] = (struct reclaim_arg){.pool = ctx.pool, .go = &go};
-	lt_flag_set(&go);
-	CU_ASSERT_EQUAL(reclaim_lcore(&args[0]), 0);
-	for (i = 1; i < id; i++)
-		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
-	for (i = 0; i < id; i++) {
-		CU_ASSERT_EQUAL(args[i].shared_owner, 0);
-		allocs += args[i].st.mag_allocs;
-		frees += args[i].st.mag_frees;
-	}
-	CU_ASSERT_EQUAL(lfp_hp_domain_stats(dom, &after), 0);
-#if LFP_STATS
-	CU_ASSERT(allocs > 0);
-	CU_ASSERT(frees > 0);
-	CU_ASSERT_EQUAL(after.retired - before.retired, frees);
-	CU_ASSERT(after.reclaimed > before.reclaimed);
-#endif
-	printf("\n    %" PRIu64 " magazines allocated, %" PRIu64 " retired, "
-	       "%" PRIu64 " reclaimed\n",
-		allocs, frees, after.reclaimed - before.reclaimed);
-	for (i = 0; i < n; i++)
-		lfpool_mag_put(&ctx, hostages[i]);
-	free(hostages);
-	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
-	rte_mempool_free(mp);
-}
-
 /* --- A registered thread exits with objects in its caches --- */
 
 #define EXIT_POOL_SIZE 2048
@@ -447,7 +312,7 @@ static sem_t preempt_entered, preempt_release;
 static RTE_DEFINE_PER_LCORE(bool, preempt_victim);
 static uint32_t preempt_stopped;
 
-/* Stops the victim thread, once, between protect and CAS. */
+/* Stops the victim thread, once, between reading a head and its CAS. */
 static void
 preempt_hook(const struct rte_mempool *mp, void *arg)
 {
@@ -626,7 +491,6 @@ LT_PER_OPS(test_growth)
 
 CU_TestInfo lt_concurrency_tests[] = {
 	LT_OPS_TESTS("stress", test_stress),
-	{"reclaim_under_churn", test_reclaim_under_churn},
 	LT_OPS_TESTS("thread_exit", test_thread_exit),
 	{"preemption", test_preemption},
 	LT_OPS_TESTS("growth", test_growth),

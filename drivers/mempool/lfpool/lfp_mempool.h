@@ -35,53 +35,102 @@
  * Each lcore with a cache (EAL lcores of the primary at creation, and
  * non-EAL threads registered later with rte_thread_register()) owns a
  * "loaded" and a "previous" magazine (Bonwick's magazine layer): gets and
- * puts hit them with no atomic read-modify-write; a full or empty magazine is
- * exchanged with the depot only once per capacity objects. Other threads
- * (LCORE_ID_ANY, secondary processes' lcores) work on the depot directly.
- * When a registered thread unregisters, its DPDK mempool cache and its
- * driver cache are flushed to the depot, so no object is stranded.
+ * puts hit them with no atomic read-modify-write and no fence; a full or
+ * empty magazine is exchanged with the depot only once per capacity
+ * objects. Other threads (LCORE_ID_ANY, secondary processes' lcores) work
+ * on the depot directly. When a registered thread unregisters, its DPDK
+ * mempool cache and its driver cache are flushed to the depot.
+ *
+ * Reachability: a get that finds the depot short *steals*: it takes the
+ * magazines of other lcores' caches whose owners are outside a get or put
+ * and gives them to the depot, then tries again. So every object that
+ * rte_mempool_avail_count() counts, except those in DPDK's own per-lcore
+ * caches, can be obtained by any thread once the others are not inside a
+ * get or put, whether the pool has a DPDK cache or not; and after
+ * rte_mempool_cache_flush() the flushed objects are obtainable by all.
+ * Objects in the cache of an owner stopped *inside* a call stay out of
+ * reach until it resumes: they are in flight, as in any driver.
+ *
+ * The steal protocol is an asymmetric Dekker pair (liburcu's memb flavour
+ * and folly's asymmetric fences rest on the same pairing):
+ *
+ *   owner, each call (cache_enter/leave)  thief (lfpool_steal)
+ *   ------------------------------------  -----------------------------
+ *   [O1] busy = 1            (relaxed)     [T1] steal += 1 (relaxed RMW)
+ *   [O2] compiler barrier, or full fence   [T2] full fence, then
+ *        in fence mode; pairs with [T2]         membarrier(); pairs with
+ *   [O3] load steal          (acquire,          [O2]
+ *        pairs with [T5]); if not 0:       [T3] load busy (acquire, pairs
+ *        leave, serve the call from the         with [O5]); if set: skip
+ *        depot                             [T4] per slot: CAS it to NULL,
+ *   [O4] the call, plain accesses               take its magazine, store
+ *   [O5] busy = 0            (release)          an empty one (release)
+ *                                          [T5] steal -= 1 (release RMW)
+ *
+ * Thieves exclude each other slot by slot ([T4]), so a thief stopped
+ * in the middle holds up at most the one magazine it is taking, and an
+ * owner that finds thieves inside serves its call from the depot: no
+ * side ever waits for the other.
+ *
+ * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) when every marked owner
+ * is in the thief's process, else MEMBARRIER_CMD_GLOBAL_EXPEDITED, which
+ * every process using lfpool registers at its first pool. At [T2] the
+ * kernel runs a full fence on every CPU running an owner, so either [O3]
+ * sees the mark or [T3] sees busy. Where membarrier(2) is refused (seccomp,
+ * old kernels), the process's caches are in fence mode, logged once: [O2]
+ * is a full fence, which [T2]'s own fence pairs with; a thief without
+ * membarrier steals only from fence-mode caches. A hit thus costs two
+ * stores and a load on the cache's own line; the price is paid on the
+ * starvation path (one membarrier per steal of any number of caches).
+ *
+ * Counts: each cache (and the shared slot of cacheless threads) counts
+ * the objects that left and entered the driver. get_count is puts less
+ * gets, every put counter read (acquire) before any get counter; a put
+ * counter is stored with release after the get that handed the object
+ * out was counted, so no object is counted twice, not even for an
+ * instant, and the count never exceeds the pool's size. It is exact when
+ * no get or put runs, and an object moving between a cache and the depot
+ * (a magazine exchange, a steal) changes no counter.
  *
  * ABA: a stack head is {pointer, version}, replaced by a 16-byte CAS; the
  * version holds a 40-bit tag bumped by every successful CAS and the 24-bit
- * depth (so get_count needs no other shared counter). Magazines move between
- * the two stacks without being retired, so the tag, not reclamation, is what
- * rules out ABA: a stale {pointer, version} can only match after 2^40
- * operations on that stack while one thread is stalled between two
- * instructions. Creation fails with -ENOTSUP where 16-byte CAS is missing.
+ * depth. Magazines are allocated on the control path only (alloc, each
+ * populated chunk, a cache's first registration), kept until the pool is
+ * freed and never returned to the heap before: a popper that reads the
+ * link of a magazine popped meanwhile reads a magazine, and the tag makes
+ * its CAS fail. The tag wraps after 2^40 successful CAS on one stack:
+ * about 18 minutes at 10^9 CAS/s, 15 hours at 2 * 10^7 CAS/s (a 16-byte
+ * CAS that another core contends costs tens of ns). A popper's stale
+ * {pointer, version} matches the head falsely only if, between its read
+ * and its CAS (one stall between two instructions, e.g. a process
+ * stopped by SIGSTOP), the stack saw a whole multiple of 2^40 CAS *and*
+ * the same magazine is on top at the same depth at that instant: a stall
+ * of 15 hours or more, then a coincidence of about one in 2^40 on the
+ * tag alone. Creation fails with -ENOTSUP where 16-byte CAS is missing.
  *
- * Reclamation: magazines allocated on demand (a put found no empty magazine)
- * are freed again when the empty stack holds more than the spare target.
- * A popper dereferences head->next, so every pop protects the head with a
- * hazard pointer (lib/hazptr, domain "lfpool", one record per thread, taken
- * on first use and released at thread exit) and the magazine is retired,
- * not freed, once unlinked. Magazines allocated by populate live in slabs
- * and are kept until the pool is freed.
- *
- * Progress: get, put and get_count are lock-free: a thread stalled anywhere
- * (even between protecting a head and its CAS) never stops the others; a
- * failed CAS means another thread's CAS succeeded. The one exception is a put
- * that finds no empty magazine, cannot allocate one (heap exhausted) and
- * finds no partial magazine to fill: it waits for one with rte_pause().
- * Populate, free and thread registration are control-path calls.
+ * Progress: get, put and get_count are lock-free and call neither the
+ * heap (rte_malloc/rte_free take DPDK's heap lock, shared by every
+ * process) nor anything else that locks: a thread stalled anywhere never
+ * stops the others; a failed CAS means another thread's CAS succeeded.
+ * The one exception: a put needs an empty magazine, and the depot keeps
+ * spare_target of them beyond what the pool's objects and caches can
+ * fill; a put that finds none (more threads than that stalled while each
+ * holds one) waits for one with rte_pause(). Populate, free and thread
+ * registration are control-path calls and may use the heap.
  *
  * Limits and documented behaviours
- * - get is all-or-nothing: when the caller's cache and the depot together
- *   hold fewer than n objects, the magazines taken are given back, the
- *   object table is left untouched (DPDK's mempool cache relies on it) and
- *   -ENOBUFS is returned. Objects cached by other lcores, or moving through
- *   another thread's get/put at that instant, are not reachable (as with
- *   DPDK's own mempool cache), so a nearly empty pool may refuse a get that
- *   would fit.
- * - get_count is exact when no get/put runs: full magazines x capacity +
- *   the partial magazine + every cache's count.
+ * - get is all-or-nothing: when the caller's cache, the depot and what a
+ *   steal can take hold fewer than n objects, the magazines taken are
+ *   given back, the object table is left untouched (DPDK's mempool cache
+ *   relies on it) and -ENOBUFS is returned. Objects moving through
+ *   another thread's get/put at that instant are not reachable, so a
+ *   nearly empty pool may refuse a get that would fit.
  * - An lcore id must not be used by two processes at once (DPDK's rule for
  *   mempool caches); lcores of a secondary process never use a driver cache.
  * - Pools of more than 2^24 magazines (about 10^9 objects) are refused.
  * - A registered thread must call rte_thread_unregister() before it exits:
- *   that is when its caches are flushed. Each thread's hazard record is
- *   given back when the thread exits; a process's main thread keeps its
- *   record until the process ends (its hazard slot is always cleared, so
- *   it never delays reclamation, but the record is not reused).
+ *   that is when its caches are flushed. Until then its objects stay
+ *   reachable through steals.
  * - Later chunks of a pool must lie within 16 GiB of its first one (the
  *   window); populate returns -ERANGE otherwise, e.g. for memory mapped
  *   far from DPDK's heap.
@@ -94,11 +143,13 @@
  *   operation                              | concurrency
  *   ---------------------------------------+------------------------------
  *   dequeue/enqueue (rte_mempool_get/put)  | -   (cached path: owner)
+ *   steal (inside a dequeue)               | -   (one thief per cache)
  *   get_count (rte_mempool_avail_count)    | -
  *   lfp_mempool_stats_get, telemetry       | -
  *   populate                               | ctl, concurrent with get/put
  *   alloc, free                            | ctl, no other user of the pool
- *   lcore init/uninit callbacks (EAL)      | owner (serialised by EAL)
+ *   lcore init/uninit callbacks (EAL)      | owner (serialised by EAL),
+ *                                          | concurrent with get/put
  *   lfp_mempool_set_test_hook              | -   (test only)
  */
 
@@ -132,8 +183,9 @@ struct lfp_mempool_config {
 	 */
 	uint32_t mag_size;
 	/**
-	 * Empty magazines the depot keeps before it frees extra ones; 0 means
-	 * 2 per cache + 8.
+	 * Empty magazines the depot reserves beyond those the objects and
+	 * the caches can fill, for puts that find them all held by other
+	 * threads for an instant; 0 means 2 per cache + 8.
 	 */
 	uint32_t spare_target;
 };
@@ -158,13 +210,20 @@ struct lfp_mempool_stats {
 	uint64_t cache_misses; /**< Cached calls that reached the depot. */
 	uint64_t depot_gets;   /**< Magazines taken from the depot. */
 	uint64_t depot_puts;   /**< Magazines given to the depot. */
-	uint64_t mag_allocs;   /**< Magazines allocated on demand. */
-	uint64_t mag_frees;    /**< Magazines retired (freed once unused). */
-	uint64_t hp_fallbacks; /**< Slow paths run without a hazard record. */
+	/** Caches whose objects a get of this thread took (a steal). */
+	uint64_t steals;
+	/**
+	 * Caches marked for a steal but left alone: their owner was inside
+	 * a call, or no empty magazine could replace theirs.
+	 */
+	uint64_t steal_fails;
+	uint64_t stolen_objs; /**< Objects moved to the depot by steals. */
+	uint64_t membarriers; /**< membarrier(2) calls issued by steals. */
 	/* Pool-wide values, in the total only. */
 	uint64_t populated; /**< Objects populated so far. */
-	uint64_t avail;	    /**< Same value as rte_mempool_avail_count(). */
-	uint64_t in_use;    /**< populated - avail (0 if negative). */
+	/** rte_mempool_avail_count(): the driver's and DPDK's caches. */
+	uint64_t avail;
+	uint64_t in_use; /**< populated - avail (0 if negative). */
 	/**
 	 * Largest (populated - objects in the depot) seen when a cache or a
 	 * cacheless get refilled from the depot. It counts objects held by the
@@ -173,7 +232,7 @@ struct lfp_mempool_stats {
 	 * which can miss a peak reached between two samples.
 	 */
 	uint64_t peak_in_use;
-	uint64_t magazines;	 /**< Magazines alive (slabs + on demand). */
+	uint64_t magazines;	 /**< Magazines reserved so far. */
 	uint64_t metadata_bytes; /**< Driver memory: pool, caches, magazines. */
 };
 
@@ -199,10 +258,9 @@ int lfp_mempool_stats_get(const struct rte_mempool *mp,
 	struct lfp_mempool_stats *total, struct lfp_mempool_stats *per_lcore);
 
 /**
- * Test hook: called inside the depot's stack pop, after the head magazine
- * is protected by a hazard pointer and before its successor is read and
- * the CAS that unlinks it: a test can stall a thread there while others
- * pop, push and free magazines.
+ * Test hook: called inside the depot's stack pop, after the head is read
+ * and before its successor is read and the CAS that unlinks it: a test can
+ * stall a thread there while others pop and push magazines.
  *
  * @param mp
  *   Pool being popped.

@@ -13,8 +13,12 @@
  * depot at most once per cap objects, and a get/put that alternates around
  * a magazine boundary does not thrash: previous absorbs it.
  *
- * The owner never uses an atomic read-modify-write here: its counts and
- * counters are published with relaxed stores for get_count and statistics.
+ * The owner never uses an atomic read-modify-write or a fence here (in
+ * membarrier mode): it brackets each call with stores of busy, checks
+ * steal once, and publishes its counts and counters with plain-cost
+ * stores. Another thread may take the cache's magazines between two
+ * calls (lfpool_steal.c): the owner then sees steal set and serves that
+ * one call from the depot.
  */
 
 #include <errno.h>
@@ -25,6 +29,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
+#include <rte_pause.h>
 
 #include "lfpool_private.h"
 
@@ -53,12 +58,47 @@ cache_of(struct lfpool *pool)
 	return c;
 }
 
-/* Owner-only store of a count that other threads read. */
+/* The owner leaves the cache: a thief may take it from now on. */
 static inline void
-set_count(uint32_t *count, uint32_t v)
+cache_leave(struct lfpool_cache *c)
 {
-	/* Relaxed: read by get_count as a snapshot; orders nothing. */
-	__atomic_store_n(count, v, __ATOMIC_RELAXED);
+	/* Release: the magazines and counts as this call left them happen
+	 * before a thief's acquire load of busy in lfpool_steal().
+	 */
+	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * The owner enters its cache for one call: true when the cache is its
+ * own until cache_leave(), false while a steal holds it (the call then
+ * goes to the depot). The store of busy and the load of steal are one
+ * side of an asymmetric Dekker pair; the thief's side is in
+ * lfpool_steal().
+ */
+static inline bool
+cache_enter(struct lfpool_cache *c)
+{
+	/* Relaxed: ordered before the load of steal by the barrier below. */
+	__atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
+	/* Relaxed: set before this thread took the cache, never changed. */
+	if (unlikely(__atomic_load_n(&c->fenced, __ATOMIC_RELAXED)))
+		/* Fence mode: pairs with the thief's full fence in
+		 * steal_heavy_fence(), which cannot reach this thread.
+		 */
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	else
+		/* Membarrier mode: the thief's membarrier() in
+		 * steal_heavy_fence() runs a full fence on this thread; the
+		 * compiler must keep the store before the load.
+		 */
+		rte_compiler_barrier();
+	/* Acquire: pairs with the release decrement of steal in
+	 * steal_leave(), so the thieves' new magazines are seen.
+	 */
+	if (likely(__atomic_load_n(&c->steal, __ATOMIC_ACQUIRE) == 0))
+		return true;
+	cache_leave(c);
+	return false;
 }
 
 static void
@@ -68,9 +108,9 @@ cache_swap(struct lfpool_cache *c)
 	uint32_t n = c->loaded_count;
 
 	c->loaded = c->previous;
-	set_count(&c->loaded_count, c->prev_count);
+	lfpool_set_count(&c->loaded_count, c->prev_count);
 	c->previous = m;
-	set_count(&c->prev_count, n);
+	lfpool_set_count(&c->prev_count, n);
 }
 
 /* Hand a cache magazine to the depot with its true count. */
@@ -79,6 +119,12 @@ cache_give(struct lfpool_ctx *ctx, struct lfpool_mag *m, uint32_t count)
 {
 	m->count = count;
 	lfpool_mag_put(ctx, m);
+}
+
+static inline struct lfpool_ctx
+owner_ctx(struct lfpool *pool, struct lfpool_cache *c)
+{
+	return (struct lfpool_ctx){.pool = pool, .st = &c->st, .shared = false};
 }
 
 /*
@@ -90,19 +136,18 @@ static __rte_noinline int
 cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 	unsigned int n)
 {
-	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
+	struct lfpool_ctx ctx = owner_ctx(pool, c);
+	unsigned int total = n;
 	struct lfpool_mag *m;
 	bool depot = false;
 	uint32_t cnt, k;
 
-	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
-	LFPOOL_STAT_ADD(&ctx, put_objs, n);
 	while (n > 0) {
 		cnt = c->loaded_count;
 		if (cnt < pool->cap) {
 			k = RTE_MIN(n, pool->cap - cnt);
 			lfpool_copy_in(pool, c->loaded, cnt, objs, k);
-			set_count(&c->loaded_count, cnt + k);
+			lfpool_set_count(&c->loaded_count, cnt + k);
 			objs += k;
 			n -= k;
 			continue;
@@ -112,22 +157,25 @@ cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 			continue;
 		}
 		depot = true;
-		m = lfpool_mag_get_empty(&ctx);
+		m = lfpool_mag_get_empty(pool);
 		if (unlikely(m == NULL)) {
-			/* No memory for a magazine: the cacheless path
-			 * finds room in the depot.
+			/* Every spare magazine is in another thread's hands
+			 * for an instant: the depot path finds room.
 			 */
 			lfpool_depot_enqueue(&ctx, objs, n);
 			break;
 		}
 		cache_give(&ctx, c->previous, pool->cap);
 		c->previous = c->loaded;
-		set_count(&c->prev_count, pool->cap);
+		lfpool_set_count(&c->prev_count, pool->cap);
 		c->loaded = m;
-		set_count(&c->loaded_count, 0);
+		lfpool_set_count(&c->loaded_count, 0);
 	}
+	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
+	LFPOOL_COUNT_OBJS(&ctx, put_objs, total);
 	if (depot)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
+	cache_leave(c);
 	return 0;
 }
 
@@ -140,8 +188,23 @@ cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	uint32_t k = RTE_MIN(want, cnt);
 
 	lfpool_copy_out(pool, c->loaded, cnt, objs, k);
-	set_count(&c->loaded_count, cnt - k);
+	lfpool_set_count(&c->loaded_count, cnt - k);
 	return k;
+}
+
+/*
+ * Secure magazines holding need more objects than the cache: from the
+ * depot, else from other lcores' caches (a steal), then the depot again.
+ */
+static int
+cache_gather(struct lfpool_ctx *ctx, const struct lfpool_cache *c,
+	unsigned int need, struct lfpool_mag **chain)
+{
+	if (lfpool_depot_gather(ctx, need, chain) == 0)
+		return 0;
+	if (lfpool_steal(ctx, c, need) == 0)
+		return -ENOBUFS;
+	return lfpool_depot_gather(ctx, need, chain);
 }
 
 /*
@@ -153,14 +216,15 @@ static __rte_noinline int
 cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	unsigned int n)
 {
-	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
+	struct lfpool_ctx ctx = owner_ctx(pool, c);
 	unsigned int local = c->loaded_count + c->prev_count, got;
 	struct lfpool_mag *chain = NULL, *next;
 
-	if (n > local && lfpool_depot_gather(&ctx, n - local, &chain) < 0) {
+	if (n > local && cache_gather(&ctx, c, n - local, &chain) < 0) {
 		LFPOOL_STAT_ADD(&ctx, get_fail_bulk, 1);
 		LFPOOL_STAT_ADD(&ctx, get_fail_objs, n);
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
+		cache_leave(c);
 		rte_errno = ENOBUFS;
 		return -ENOBUFS;
 	}
@@ -174,76 +238,90 @@ cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 		next = lfpool_chain_next(chain);
 		cache_give(&ctx, c->loaded, c->loaded_count);
 		c->loaded = chain;
-		set_count(&c->loaded_count, chain->count);
+		lfpool_set_count(&c->loaded_count, chain->count);
 		got += cache_take(pool, c, objs + got, n - got);
 	}
 	RTE_ASSERT(got == n);
 	LFPOOL_STAT_ADD(&ctx, get_bulk, 1);
-	LFPOOL_STAT_ADD(&ctx, get_objs, n);
+	LFPOOL_COUNT_OBJS(&ctx, get_objs, n);
 	if (n > local)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
+	cache_leave(c);
 	return 0;
 }
 
-/* A thread without a cache: straight to the depot, shared counters. */
+/*
+ * The depot paths: threads without a cache (shared counters), and an
+ * owner whose cache a steal holds (its own counters).
+ */
 static __rte_noinline int
-uncached_put(struct lfpool *pool, void *const *objs, unsigned int n)
+depot_put(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 {
-	struct lfpool_ctx ctx = {
-		.pool = pool,
-		.st = &pool->uncached,
-		.shared = true,
-	};
-
-	lfpool_depot_enqueue(&ctx, objs, n);
-	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
-	LFPOOL_STAT_ADD(&ctx, put_objs, n);
+	lfpool_depot_enqueue(ctx, objs, n);
+	LFPOOL_STAT_ADD(ctx, put_bulk, 1);
+	LFPOOL_COUNT_OBJS(ctx, put_objs, n);
 	return 0;
 }
 
 static __rte_noinline int
-uncached_get(struct lfpool *pool, void **objs, unsigned int n)
+depot_get(struct lfpool_ctx *ctx, const struct lfpool_cache *self, void **objs,
+	unsigned int n)
 {
-	struct lfpool_ctx ctx = {
-		.pool = pool,
-		.st = &pool->uncached,
-		.shared = true,
-	};
-	int ret;
+	int ret = lfpool_depot_dequeue(ctx, objs, n);
 
-	ret = lfpool_depot_dequeue(&ctx, objs, n);
+	if (ret < 0 && lfpool_steal(ctx, self, n) > 0)
+		ret = lfpool_depot_dequeue(ctx, objs, n);
 	if (ret == 0) {
-		LFPOOL_STAT_ADD(&ctx, get_bulk, 1);
-		LFPOOL_STAT_ADD(&ctx, get_objs, n);
+		LFPOOL_STAT_ADD(ctx, get_bulk, 1);
+		LFPOOL_COUNT_OBJS(ctx, get_objs, n);
 	} else {
-		LFPOOL_STAT_ADD(&ctx, get_fail_bulk, 1);
-		LFPOOL_STAT_ADD(&ctx, get_fail_objs, n);
+		LFPOOL_STAT_ADD(ctx, get_fail_bulk, 1);
+		LFPOOL_STAT_ADD(ctx, get_fail_objs, n);
 		rte_errno = ENOBUFS;
 	}
 	return ret;
 }
 
+static inline struct lfpool_ctx
+uncached_ctx(struct lfpool *pool)
+{
+	return (struct lfpool_ctx){
+		.pool = pool,
+		.st = &pool->uncached,
+		.shared = true,
+	};
+}
+
 /*
  * The fast paths below touch the pool's read-only fields, the lcore's
  * entry in caches[], the first line of the cache and the magazine's slots:
- * no atomic read-modify-write, no store to a line another lcore writes.
+ * no atomic read-modify-write, no fence, no store to a line another lcore
+ * writes (a thief writes steal only while it steals).
  */
 int
 lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
 {
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = cache_of(pool);
+	struct lfpool_ctx ctx;
 	uint32_t cnt;
 
-	if (unlikely(c == NULL))
-		return uncached_put(pool, objs, n);
+	if (unlikely(c == NULL)) {
+		ctx = uncached_ctx(pool);
+		return depot_put(&ctx, objs, n);
+	}
+	if (unlikely(!cache_enter(c))) {
+		ctx = owner_ctx(pool, c);
+		return depot_put(&ctx, objs, n);
+	}
 	cnt = c->loaded_count;
 	if (unlikely(n > pool->cap - cnt))
 		return cache_put_slow(pool, c, objs, n);
 	lfpool_copy_in(pool, c->loaded, cnt, objs, n);
-	set_count(&c->loaded_count, cnt + n);
+	lfpool_set_count(&c->loaded_count, cnt + n);
 	LFPOOL_OWNER_STAT_ADD(c, put_bulk, 1);
-	LFPOOL_OWNER_STAT_ADD(c, put_objs, n);
+	LFPOOL_OWNER_COUNT_OBJS(c, put_objs, n);
+	cache_leave(c);
 	return 0;
 }
 
@@ -252,21 +330,29 @@ lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 {
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = cache_of(pool);
+	struct lfpool_ctx ctx;
 	uint32_t cnt;
 
-	if (unlikely(c == NULL))
-		return uncached_get(pool, objs, n);
+	if (unlikely(c == NULL)) {
+		ctx = uncached_ctx(pool);
+		return depot_get(&ctx, NULL, objs, n);
+	}
+	if (unlikely(!cache_enter(c))) {
+		ctx = owner_ctx(pool, c);
+		return depot_get(&ctx, c, objs, n);
+	}
 	cnt = c->loaded_count;
 	if (unlikely(n > cnt))
 		return cache_get_slow(pool, c, objs, n);
 	lfpool_copy_out(pool, c->loaded, cnt, objs, n);
-	set_count(&c->loaded_count, cnt - n);
+	lfpool_set_count(&c->loaded_count, cnt - n);
 	LFPOOL_OWNER_STAT_ADD(c, get_bulk, 1);
-	LFPOOL_OWNER_STAT_ADD(c, get_objs, n);
+	LFPOOL_OWNER_COUNT_OBJS(c, get_objs, n);
+	cache_leave(c);
 	return 0;
 }
 
-/* --- lcore life cycle (EAL callbacks, serialised by EAL) --- */
+/* --- lcore life cycle (lfpool_lcore.c's callbacks, serialised by EAL) --- */
 
 static struct lfpool_cache *
 cache_alloc(struct lfpool *pool, unsigned int lcore_id)
@@ -276,6 +362,13 @@ cache_alloc(struct lfpool *pool, unsigned int lcore_id)
 	c = lfpool_mem_alloc("lfpool_cache", sizeof(*c), pool->socket_id);
 	if (c == NULL)
 		return NULL;
+	/* Two magazines per cache, reserved with it: with them, the
+	 * depot keeps its spare ones whatever the number of caches.
+	 */
+	if (lfpool_slab_add(pool, 2) < 0) {
+		lfpool_mem_free(c);
+		return NULL;
+	}
 	c->lcore_id = lcore_id;
 	/* Relaxed: statistics only. */
 	__atomic_fetch_add(&pool->metadata_bytes, sizeof(*c), __ATOMIC_RELAXED);
@@ -291,15 +384,14 @@ callback_cache(const struct lfpool *pool, unsigned int lcore_id)
 }
 
 /*
- * Init callback: runs for every lcore when the pool is created (on the
- * creating thread) and later on each thread that calls
- * rte_thread_register(). A failure leaves the lcore without a cache (the
- * cacheless path serves it) rather than refusing the thread.
+ * Runs for every lcore when the pool is created (on the creating thread)
+ * and later on each thread that calls rte_thread_register(). A failure
+ * leaves the lcore without a cache (the cacheless path serves it) rather
+ * than refusing the thread.
  */
-int
-lfpool_lcore_init(unsigned int lcore_id, void *arg)
+void
+lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 {
-	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	bool fresh = c == NULL;
@@ -311,26 +403,37 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 	if (c == NULL) {
 		LFPOOL_LOG(WARNING, "%s: no memory for lcore %u's cache",
 			mp->name, lcore_id);
-		return 0;
+		return;
 	}
 	/* Acquire: pairs with the release store in lfpool_lcore_uninit():
 	 * the previous owner's flush and counters happen before our use.
 	 */
 	if (__atomic_load_n(&c->owner, __ATOMIC_ACQUIRE) != 0)
-		return 0; /* Already set up: EAL never inits an lcore twice. */
-	ctx = (struct lfpool_ctx){.pool = pool, .st = &c->st, .shared = false};
-	a = lfpool_mag_get_empty(&ctx);
-	b = a != NULL ? lfpool_mag_get_empty(&ctx) : NULL;
+		return; /* Already set up: EAL never inits an lcore twice. */
+	/* The cache's two magazines went back to the depot with its
+	 * previous owner's objects; as many empty ones stand for them.
+	 */
+	a = lfpool_mag_get_empty(pool);
+	b = a != NULL ? lfpool_mag_get_empty(pool) : NULL;
 	if (b == NULL) {
-		if (a != NULL)
+		if (a != NULL) {
+			ctx = owner_ctx(pool, c);
 			lfpool_mag_put(&ctx, a);
+		}
 		LFPOOL_LOG(WARNING, "%s: no magazines for lcore %u's cache",
 			mp->name, lcore_id);
 	} else {
+		/* Relaxed: published by the release store of owner. */
+		__atomic_store_n(&c->fenced, lfpool_steal_owner_fenced(),
+			__ATOMIC_RELAXED);
+		/* A thief may still look at the cache its last owner left. */
+		while (!cache_enter(c))
+			rte_pause();
 		c->loaded = a;
 		c->previous = b;
-		set_count(&c->loaded_count, 0);
-		set_count(&c->prev_count, 0);
+		lfpool_set_count(&c->loaded_count, 0);
+		lfpool_set_count(&c->prev_count, 0);
+		cache_leave(c);
 		/* Release: the fields above happen before the owner's
 		 * first use (relaxed load in cache_of(), after the acquire
 		 * load of the pointer or by the same thread).
@@ -342,32 +445,36 @@ lfpool_lcore_init(unsigned int lcore_id, void *arg)
 		 * in readers of the counters.
 		 */
 		__atomic_store_n(&pool->caches[lcore_id], c, __ATOMIC_RELEASE);
-	return 0;
 }
 
-/* Give everything the cache holds to the depot; the cache keeps nothing. */
+/*
+ * Give everything the cache holds to the depot; the cache keeps nothing.
+ * Thieves may be inside the cache (its owner is between calls): wait for
+ * them, as this is the control path.
+ */
 static void
 cache_flush(struct lfpool *pool, struct lfpool_cache *c)
 {
-	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
+	struct lfpool_ctx ctx = owner_ctx(pool, c);
 
+	while (!cache_enter(c))
+		rte_pause();
 	cache_give(&ctx, c->loaded, c->loaded_count);
 	cache_give(&ctx, c->previous, c->prev_count);
 	c->loaded = NULL;
 	c->previous = NULL;
-	set_count(&c->loaded_count, 0);
-	set_count(&c->prev_count, 0);
+	lfpool_set_count(&c->loaded_count, 0);
+	lfpool_set_count(&c->prev_count, 0);
+	cache_leave(c);
 }
 
 /*
- * Uninit callback: runs on a registered thread that unregisters (in that
- * thread, its lcore id still set), and for every lcore when the pool is
- * freed (then there is nothing to flush).
+ * Runs on a registered thread that unregisters (in that thread, its lcore
+ * id still set); not when the pool is freed (it is no longer live then).
  */
 void
-lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
+lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp)
 {
-	struct rte_mempool *mp = arg;
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	struct rte_mempool_cache *dc;
@@ -378,16 +485,13 @@ lfpool_lcore_uninit(unsigned int lcore_id, void *arg)
 	if (c == NULL ||
 		__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != lfpool_pid)
 		return;
-	/* Relaxed: set by the freeing thread, which runs this callback. */
-	if (!__atomic_load_n(&pool->freeing, __ATOMIC_RELAXED)) {
-		/* DPDK's own cache first: its flush enqueues through
-		 * lfpool_enqueue(), into this lcore's cache, flushed next.
-		 */
-		dc = rte_mempool_default_cache(mp, lcore_id);
-		if (dc != NULL)
-			rte_mempool_cache_flush(dc, mp);
-		cache_flush(pool, c);
-	}
+	/* DPDK's own cache first: its flush enqueues through
+	 * lfpool_enqueue(), into this lcore's cache, flushed next.
+	 */
+	dc = rte_mempool_default_cache(mp, lcore_id);
+	if (dc != NULL)
+		rte_mempool_cache_flush(dc, mp);
+	cache_flush(pool, c);
 	/* Release: the flush happens before the next owner's acquire in
 	 * lfpool_lcore_init().
 	 */
@@ -419,24 +523,14 @@ lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches)
 	return sum;
 }
 
-/* Control path (pool free): release the caches and their magazines. */
+/* Control path (pool free): release the caches; magazines are slabs'. */
 void
 lfpool_caches_free(struct lfpool *pool)
 {
-	struct lfpool_cache *c;
 	unsigned int i;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		c = pool->caches[i];
-		if (c == NULL)
-			continue;
-		if (c->loaded != NULL &&
-			!(c->loaded->flags & LFPOOL_MAG_F_SLAB))
-			lfpool_mem_free(c->loaded);
-		if (c->previous != NULL &&
-			!(c->previous->flags & LFPOOL_MAG_F_SLAB))
-			lfpool_mem_free(c->previous);
-		lfpool_mem_free(c);
+		lfpool_mem_free(pool->caches[i]);
 		pool->caches[i] = NULL;
 	}
 }

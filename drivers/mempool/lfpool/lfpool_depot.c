@@ -4,14 +4,15 @@
 
 /*
  * The depot: two lock-free stacks of magazines (full, empty), the partial
- * slot, magazine allocation and reclamation, and the paths of threads
- * without a cache. Every pop protects the head with a hazard pointer (the
- * magazine may be freed by a concurrent shrink); pushes dereference nothing
- * shared and need none.
+ * slot, the magazine slabs, and the paths of threads without a cache.
+ * Magazines are allocated on the control path only and never freed while
+ * the pool lives, so a popper that reads the link of a magazine popped
+ * meanwhile reads a magazine, never freed memory: the version tag of the
+ * head, not reclamation, keeps that read from being used (no hazard
+ * pointers, no heap call and no lock on get/put).
  */
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -19,34 +20,9 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_pause.h>
-#include <rte_per_lcore.h>
-#include <rte_spinlock.h>
 
 #include "lfp_heap_tsan.h"
 #include "lfpool_private.h"
-
-/* One hazard-pointer domain serves every lfpool pool. */
-#define LFPOOL_HP_DOMAIN "lfpool"
-#define LFPOOL_HP_RECLAIMER "lfpool_mag"
-/* Every lcore plus as many unregistered threads. */
-#define LFPOOL_HP_RECORDS (RTE_MAX_LCORE + 128)
-/* Pops use slot 0 only. */
-#define LFPOOL_HP_SLOTS 1
-
-/*
- * Per process: the domain (found or created once) and the id of the
- * magazine reclaimer bound in this process. Written once under hp_lock,
- * then read lock-free (hp_domain release/acquire).
- */
-static struct lfp_hp_domain *hp_domain;
-static uint32_t hp_reclaimer;
-static rte_spinlock_t hp_lock = RTE_SPINLOCK_INITIALIZER;
-
-/* This thread's hazard record, and the key that releases it at exit. */
-static RTE_DEFINE_PER_LCORE(struct lfp_hp_record *, hp_rec);
-static pthread_key_t hp_key;
-static pthread_once_t hp_key_once = PTHREAD_ONCE_INIT;
-static int hp_key_err;
 
 /* Test hook (per process), see lfp_mempool_set_test_hook(). */
 static lfp_mempool_test_hook_t test_hook;
@@ -69,115 +45,6 @@ lfpool_mem_free(void *ptr)
 	LFP_HEAP_TSAN_LOCK();
 	rte_free(ptr);
 	LFP_HEAP_TSAN_UNLOCK();
-}
-
-/* Reclaimer: the magazine is unlinked and no hazard protects it. */
-static void
-mag_reclaim(struct lfp_hp_node *node, void *arg)
-{
-	RTE_SET_USED(arg);
-	lfpool_mem_free(node->ptr);
-}
-
-int
-lfpool_hp_attach(bool create)
-{
-	struct lfp_hp_domain *d;
-	int id, ret = 0;
-
-	rte_spinlock_lock(&hp_lock);
-	/* Relaxed: hp_lock orders this with the store below. */
-	if (__atomic_load_n(&hp_domain, __ATOMIC_RELAXED) != NULL)
-		goto out;
-	/* The first pool of the first process creates the shared domain;
-	 * everyone else finds it (a miss is answered ENOENT, quietly).
-	 */
-	d = lfp_hp_domain_lookup(LFPOOL_HP_DOMAIN);
-	if (d == NULL && create && rte_errno == ENOENT)
-		d = lfp_hp_domain_create(LFPOOL_HP_DOMAIN, LFPOOL_HP_RECORDS,
-			LFPOOL_HP_SLOTS, SOCKET_ID_ANY);
-	if (d == NULL) {
-		ret = -rte_errno;
-		LFPOOL_LOG(ERR, "hazard-pointer domain %s: %s",
-			LFPOOL_HP_DOMAIN, rte_strerror(rte_errno));
-		goto out;
-	}
-	id = lfp_hp_reclaimer_register(
-		d, LFPOOL_HP_RECLAIMER, mag_reclaim, NULL);
-	if (id < 0) {
-		ret = id;
-		LFPOOL_LOG(ERR, "reclaimer %s: %s", LFPOOL_HP_RECLAIMER,
-			rte_strerror(-id));
-		goto out;
-	}
-	hp_reclaimer = id;
-	/* Release: hp_reclaimer is set before any thread sees the domain
-	 * (acquire load in domain_get()).
-	 */
-	__atomic_store_n(&hp_domain, d, __ATOMIC_RELEASE);
-out:
-	rte_spinlock_unlock(&hp_lock);
-	if (ret < 0)
-		rte_errno = -ret;
-	return ret;
-}
-
-static struct lfp_hp_domain *
-domain_get(void)
-{
-	/* Acquire: pairs with the release store in lfpool_hp_attach(). */
-	struct lfp_hp_domain *d = __atomic_load_n(&hp_domain, __ATOMIC_ACQUIRE);
-
-	/* A secondary process finds the primary's domain on first use. */
-	if (unlikely(d == NULL) && lfpool_hp_attach(false) == 0)
-		/* Acquire: same pairing, after this thread's attach. */
-		d = __atomic_load_n(&hp_domain, __ATOMIC_ACQUIRE);
-	return d;
-}
-
-/* pthread key destructor: the thread exits, give its record back. */
-static void
-hp_record_release(void *r)
-{
-	RTE_PER_LCORE(hp_rec) = NULL;
-	lfp_hp_unregister(r);
-}
-
-static void
-hp_key_create(void)
-{
-	hp_key_err = pthread_key_create(&hp_key, hp_record_release);
-}
-
-/* Register a record for this thread: first slow path of every thread. */
-static struct lfp_hp_record *
-hp_record_register(void)
-{
-	struct lfp_hp_domain *d = domain_get();
-	struct lfp_hp_record *r;
-
-	if (d == NULL)
-		return NULL;
-	pthread_once(&hp_key_once, hp_key_create);
-	if (hp_key_err != 0)
-		return NULL;
-	r = lfp_hp_register(d);
-	if (r == NULL)
-		return NULL;
-	if (pthread_setspecific(hp_key, r) != 0) {
-		lfp_hp_unregister(r);
-		return NULL;
-	}
-	RTE_PER_LCORE(hp_rec) = r;
-	return r;
-}
-
-static inline struct lfp_hp_record *
-hp_record(void)
-{
-	struct lfp_hp_record *r = RTE_PER_LCORE(hp_rec);
-
-	return likely(r != NULL) ? r : hp_record_register();
 }
 
 void
@@ -241,45 +108,40 @@ run_test_hook(const struct lfpool *pool)
 }
 
 /*
- * Pop, or NULL when the stack is empty or this thread has no hazard record.
- * The version read after the protected pointer decides: if the CAS finds
- * {ptr, ver} unchanged, no CAS succeeded since ver was read (the tag would
- * differ), so ptr stayed on top and the next read in between is its link.
+ * Pop, or NULL when the stack is empty. The version read before the link
+ * decides: if the CAS finds {ptr, ver} unchanged, no CAS succeeded since
+ * ver was read (the tag would differ), so ptr stayed on top and the link
+ * read in between is its own. A stale link read from a magazine popped
+ * meanwhile is harmless: magazines are never freed while the pool lives.
  */
 struct lfpool_mag *
-lfpool_stack_pop(struct lfpool_ctx *ctx, union lfpool_head *head)
+lfpool_stack_pop(union lfpool_head *head, const struct lfpool *pool)
 {
-	struct lfp_hp_record *r = hp_record();
 	union lfpool_head old, new;
 
-	if (unlikely(r == NULL)) {
-		LFPOOL_STAT_ADD(ctx, hp_fallbacks, 1);
-		return NULL;
-	}
-	for (;;) {
-		/* Publishes the hazard and re-reads head->ptr (seq_cst) until
-		 * stable: ptr cannot be freed until the slot is cleared.
-		 */
-		old.ptr = lfp_hp_protect(r, 0, (void *const *)&head->ptr);
-		if (old.ptr == NULL)
-			break;
-		run_test_hook(ctx->pool);
-		/* Acquire: keeps the read of next after it (see above). */
-		old.ver = __atomic_load_n(&head->ver, __ATOMIC_ACQUIRE);
+	/* Acquire: pairs with the release CAS of the push that installed
+	 * ver, so the link read below is at least that push's.
+	 */
+	old.ver = __atomic_load_n(&head->ver, __ATOMIC_ACQUIRE);
+	/* Relaxed: ordered after ver by the acquire above; a torn pair
+	 * only makes the CAS fail.
+	 */
+	old.ptr = __atomic_load_n(&head->ptr, __ATOMIC_RELAXED);
+	while (old.ptr != NULL) {
+		run_test_hook(pool);
 		/* Relaxed: validated by the CAS; the owner of a magazine
 		 * popped meanwhile may rewrite it.
 		 */
 		new.ptr = __atomic_load_n(&old.ptr->next, __ATOMIC_RELAXED);
 		new.ver = old.ver + LFPOOL_TAG_ONE - 1;
 		/* Acquire: pairs with the release CAS of the push, so the
-		 * magazine's count and slots are visible. Relaxed on failure:
-		 * the loop protects the new head again.
+		 * magazine's count and slots are visible. On failure old is
+		 * reloaded whole; acquire too, as the loop reads its link.
 		 */
 		if (__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
-			    false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
 			break;
 	}
-	lfp_hp_clear(r, 0);
 	return old.ptr;
 }
 
@@ -337,89 +199,44 @@ pool_account(struct lfpool *pool, int64_t mags, int64_t bytes)
 		&pool->metadata_bytes, (uint64_t)bytes, __ATOMIC_RELAXED);
 }
 
+/*
+ * Control path: nb_mags new empty magazines, allocated together. May run
+ * concurrently with get/put and with another slab_add (a thread registers
+ * while the pool is populated): the slab list is a push-only stack.
+ */
 int
 lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags)
 {
 	size_t bytes = sizeof(struct lfpool_slab) +
 		(size_t)nb_mags * pool->mag_bytes;
 	struct lfpool_slab *slab;
-	struct lfpool_mag *m;
 	uint32_t i;
 
 	slab = lfpool_mem_alloc("lfpool_slab", bytes, pool->socket_id);
 	if (slab == NULL)
 		return -ENOMEM;
 	slab->nb_mags = nb_mags;
-	for (i = 0; i < nb_mags; i++) {
-		m = RTE_PTR_ADD(slab + 1, (size_t)i * pool->mag_bytes);
-		m->flags = LFPOOL_MAG_F_SLAB;
-		lfpool_stack_push(&pool->empty, m);
-	}
-	slab->next = pool->slabs;
-	pool->slabs = slab;
+	/* Relaxed: the CAS below decides; nothing is read through it. */
+	slab->next = __atomic_load_n(&pool->slabs, __ATOMIC_RELAXED);
+	/* Relaxed both ways: the list is read only when the pool is freed,
+	 * with no other user; a failure reloads slab->next.
+	 */
+	while (!__atomic_compare_exchange_n(&pool->slabs, &slab->next, slab,
+		false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 	pool_account(pool, nb_mags, bytes);
+	for (i = 0; i < nb_mags; i++)
+		lfpool_stack_push(&pool->empty,
+			RTE_PTR_ADD(slab + 1, (size_t)i * pool->mag_bytes));
 	return 0;
 }
 
-/* Slow path: a put found no empty magazine. */
-static struct lfpool_mag *
-mag_alloc(struct lfpool_ctx *ctx)
-{
-	struct lfpool *pool = ctx->pool;
-	struct lfpool_mag *m;
-
-	m = lfpool_mem_alloc("lfpool_mag", pool->mag_bytes, pool->socket_id);
-	if (m == NULL)
-		return NULL;
-	LFPOOL_STAT_ADD(ctx, mag_allocs, 1);
-	pool_account(pool, 1, pool->mag_bytes);
-	return m;
-}
-
-static void
-mag_retire(
-	struct lfpool_ctx *ctx, struct lfp_hp_record *r, struct lfpool_mag *m)
-{
-	struct lfpool *pool = ctx->pool;
-
-	if (lfp_hp_retire(r, lfpool_mag_node(m), m, hp_reclaimer) < 0) {
-		lfpool_stack_push(&pool->empty, m);
-		return;
-	}
-	LFPOOL_STAT_ADD(ctx, mag_frees, 1);
-	pool_account(pool, -1, -(int64_t)pool->mag_bytes);
-}
-
-/*
- * An empty magazine goes back to the empty stack, unless the stack already
- * holds the spare target and the magazine was allocated on demand: then it
- * is retired, and freed once no popper protects it. Slab magazines stay.
- */
-static void
-mag_put_empty(struct lfpool_ctx *ctx, struct lfpool_mag *m)
-{
-	struct lfpool *pool = ctx->pool;
-	struct lfp_hp_record *r;
-
-	if (!(m->flags & LFPOOL_MAG_F_SLAB) &&
-		lfpool_stack_depth(&pool->empty) >= pool->spare_target) {
-		r = hp_record();
-		if (r != NULL) {
-			mag_retire(ctx, r, m);
-			return;
-		}
-		LFPOOL_STAT_ADD(ctx, hp_fallbacks, 1);
-	}
-	lfpool_stack_push(&pool->empty, m);
-}
-
+/* An empty magazine, or NULL when the empty stack has none right now. */
 struct lfpool_mag *
-lfpool_mag_get_empty(struct lfpool_ctx *ctx)
+lfpool_mag_get_empty(struct lfpool *pool)
 {
-	struct lfpool_mag *m = lfpool_stack_pop(ctx, &ctx->pool->empty);
+	struct lfpool_mag *m = lfpool_stack_pop(&pool->empty, pool);
 
-	if (m == NULL)
-		m = mag_alloc(ctx);
 	if (m != NULL)
 		m->count = 0;
 	return m;
@@ -433,13 +250,13 @@ depot_take(struct lfpool_ctx *ctx, bool full_first)
 	struct lfpool_mag *m;
 
 	if (full_first) {
-		m = lfpool_stack_pop(ctx, &pool->full);
+		m = lfpool_stack_pop(&pool->full, pool);
 		if (m == NULL)
 			m = lfpool_partial_take(pool);
 	} else {
 		m = lfpool_partial_take(pool);
 		if (m == NULL)
-			m = lfpool_stack_pop(ctx, &pool->full);
+			m = lfpool_stack_pop(&pool->full, pool);
 	}
 	if (m != NULL) {
 		LFPOOL_STAT_ADD(ctx, depot_gets, 1);
@@ -468,7 +285,7 @@ lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 			return;
 		}
 		if (m->count == 0) {
-			mag_put_empty(ctx, m);
+			lfpool_stack_push(&pool->empty, m);
 			return;
 		}
 		p = lfpool_partial_take(pool);
@@ -496,33 +313,21 @@ lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 			lfpool_stack_push(&pool->full, dst);
 			m = src; /* The remainder, possibly none. */
 		} else {
-			mag_put_empty(ctx, src); /* All of src moved. */
+			/* All of src moved. */
+			lfpool_stack_push(&pool->empty, src);
 			m = dst;
 		}
 	}
 }
 
-/* Free every magazine reachable from the depot, then the slabs. */
+/* Control path, no other user of the pool: free the slabs. */
 void
 lfpool_mags_free_all(struct lfpool *pool)
 {
-	union lfpool_head *stacks[] = {&pool->full, &pool->empty};
-	struct lfpool_mag *m, *next;
 	struct lfpool_slab *slab;
-	unsigned int i;
 
-	/* Control path, no concurrent user: plain reads of the heads. */
-	for (i = 0; i < RTE_DIM(stacks); i++) {
-		for (m = stacks[i]->ptr; m != NULL; m = next) {
-			next = m->next;
-			if (!(m->flags & LFPOOL_MAG_F_SLAB))
-				lfpool_mem_free(m);
-		}
-		stacks[i]->raw = 0;
-	}
-	m = pool->partial.ptr;
-	if (m != NULL && !(m->flags & LFPOOL_MAG_F_SLAB))
-		lfpool_mem_free(m);
+	pool->full.raw = 0;
+	pool->empty.raw = 0;
 	pool->partial.raw = 0;
 	while ((slab = pool->slabs) != NULL) {
 		pool->slabs = slab->next;
@@ -575,10 +380,11 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 		 */
 		m = lfpool_partial_take(pool);
 		if (m == NULL)
-			m = lfpool_mag_get_empty(ctx);
+			m = lfpool_mag_get_empty(pool);
 		if (unlikely(m == NULL)) {
-			/* No magazine anywhere: another thread holds them
-			 * all for an instant. Wait for one (documented).
+			/* No magazine anywhere: more threads than the spare
+			 * magazines hold one each between two instructions.
+			 * Wait for one (the documented exception).
 			 */
 			rte_pause();
 			continue;

@@ -14,6 +14,7 @@
 
 #include <rte_common.h>
 #include <rte_cpuflags.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -123,14 +124,23 @@ pool_setup(struct rte_mempool *mp, struct lfpool *pool)
 			(unsigned int)LFPOOL_MAX_MAGS);
 		return -EINVAL;
 	}
-	/* Room for a retirement link once the magazine is empty. */
-	pool->mag_bytes = RTE_ALIGN_CEIL(sizeof(struct lfpool_mag) +
-			RTE_MAX(pool->cap * sizeof(uint32_t),
-				sizeof(struct lfp_hp_node)),
+	pool->mag_bytes = RTE_ALIGN_CEIL(
+		sizeof(struct lfpool_mag) + pool->cap * sizeof(uint32_t),
 		sizeof(uint64_t));
 	pool->mp = mp;
 	pool->socket_id = mp->socket_id;
 	return 0;
+}
+
+/* A pool's identity for its life: the TSC and a count, never reused. */
+static uint64_t
+pool_gen(void)
+{
+	static uint32_t count;
+
+	/* Relaxed: only uniqueness matters. */
+	return (rte_get_tsc_cycles() << 16) ^
+		__atomic_fetch_add(&count, 1, __ATOMIC_RELAXED);
 }
 
 static int
@@ -147,9 +157,17 @@ lfpool_alloc(struct rte_mempool *mp)
 		rte_errno = ENOTSUP;
 		return -ENOTSUP;
 	}
-	ret = lfpool_hp_attach(true);
-	if (ret < 0)
-		return ret;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* A secondary's lcores cannot own caches: their lcore ids
+		 * may be the primary's, and its callbacks die with it.
+		 */
+		LFPOOL_LOG(ERR,
+			"%s: lfpool pools are created by the primary process",
+			mp->name);
+		rte_errno = E_RTE_SECONDARY;
+		return -E_RTE_SECONDARY;
+	}
+	lfpool_steal_init();
 	pool = lfpool_mem_alloc("lfpool", sizeof(*pool), mp->socket_id);
 	if (pool == NULL) {
 		ret = -ENOMEM;
@@ -159,17 +177,18 @@ lfpool_alloc(struct rte_mempool *mp)
 	ret = pool_setup(mp, pool);
 	if (ret < 0)
 		goto bad_config;
-	/* The caches' magazines and the partial one, up front. */
-	ret = lfpool_slab_add(pool, 2 * cache_lcores() + 1);
+	/* The partial magazine and the spare ones, up front; each cache
+	 * brings its own two, each populated chunk the ones its objects
+	 * fill. No get or put ever allocates one.
+	 */
+	ret = lfpool_slab_add(pool, 1 + pool->spare_target);
 	if (ret < 0)
 		goto no_slab;
+	pool->gen = pool_gen();
 	mp->pool_data = pool;
-	pool->lcore_cb = rte_lcore_callback_register(
-		mp->name, lfpool_lcore_init, lfpool_lcore_uninit, mp);
-	if (pool->lcore_cb == NULL) {
-		ret = -ENOMEM;
+	ret = lfpool_callbacks_register(mp);
+	if (ret < 0)
 		goto no_callback;
-	}
 	LFPOOL_LOG(DEBUG, "%s: %u objects, magazines of %u, spare %u", mp->name,
 		mp->size, pool->cap, pool->spare_target);
 	return 0;
@@ -195,10 +214,8 @@ lfpool_free(struct rte_mempool *mp)
 
 	if (pool == NULL)
 		return;
-	/* Relaxed: read by the uninit callbacks run below by this thread. */
-	__atomic_store_n(&pool->freeing, 1, __ATOMIC_RELAXED);
-	if (pool->lcore_cb != NULL)
-		rte_lcore_callback_unregister(pool->lcore_cb);
+	/* The creator's callbacks; any process may free the pool. */
+	lfpool_callbacks_unregister(mp);
 	lfpool_caches_free(pool);
 	lfpool_mags_free_all(pool);
 	lfpool_mem_free(pool);
@@ -259,18 +276,51 @@ lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	return ret;
 }
 
+/* Sum of one counter over every cache and the shared slot. */
+static uint64_t
+objs_counted(const struct lfpool *pool, size_t field, int order)
+{
+	const struct lfpool_cache *c;
+	uint64_t sum;
+	unsigned int i;
+
+	sum = __atomic_load_n(
+		(const uint64_t *)RTE_PTR_ADD(&pool->uncached, field), order);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		/* Acquire: pairs with the release in lfpool_lcore_init(). */
+		c = __atomic_load_n(&pool->caches[i], __ATOMIC_ACQUIRE);
+		if (c != NULL)
+			sum += __atomic_load_n(
+				(const uint64_t *)RTE_PTR_ADD(&c->st, field),
+				order);
+	}
+	return sum;
+}
+
+/*
+ * Objects put (populate included) less objects taken. Every put counter
+ * is read, with acquire, before any get counter: a put seen here is one
+ * whose get is seen too (release in lfpool_count_add_()), so an object
+ * is never counted twice and the result never exceeds the pool's size.
+ * A get counted after its put was read makes the result low for an
+ * instant (clamped at 0); it is exact when no get or put runs.
+ */
 unsigned int
 lfpool_get_count(const struct rte_mempool *mp)
 {
 	const struct lfpool *pool = mp->pool_data;
-	uint64_t n;
+	uint64_t puts, gets;
 
 	/* rte_mempool_avail_count() works on a pool not populated yet. */
 	if (pool == NULL)
 		return 0;
-	n = lfpool_depot_count(pool) + lfpool_caches_count(pool, NULL);
-	/* Concurrent moves may count a magazine twice for an instant. */
-	return (unsigned int)RTE_MIN(n, (uint64_t)mp->size);
+	/* Acquire: pairs with the release of each put_objs store. */
+	puts = objs_counted(pool, offsetof(struct lfp_mempool_stats, put_objs),
+		__ATOMIC_ACQUIRE);
+	/* Relaxed: ordered after the put counters by their acquire. */
+	gets = objs_counted(pool, offsetof(struct lfp_mempool_stats, get_objs),
+		__ATOMIC_RELAXED);
+	return puts > gets ? (unsigned int)(puts - gets) : 0;
 }
 
 static const struct rte_mempool_ops ops_lfpool = {

@@ -11,9 +11,8 @@
  *
  * Everything reachable from mp->pool_data lives in DPDK shared memory
  * (rte_zmalloc_socket on the pool's socket), at the same address in every
- * process. Per process are only: the hazard-pointer domain handle and the
- * reclaimer id (lfpool_depot.c), each thread's hazard record (TLS) and the
- * test hook.
+ * process. Per process are only: the pid, whether membarrier(2) serves
+ * this process (lfpool_steal.c) and the test hook.
  */
 
 #include <assert.h>
@@ -30,7 +29,6 @@
 
 #include "lfp_config.h"
 #include "lfp_eal_tls.h"
-#include "lfp_hazptr.h"
 #include "lfp_mempool.h"
 
 extern int lfpool_logtype;
@@ -95,9 +93,6 @@ lfpool_chunk_check(uintptr_t base, uintptr_t vaddr, size_t len,
 
 /* --- Magazines --- */
 
-/* Part of a slab allocated by alloc/populate: never freed on its own. */
-#define LFPOOL_MAG_F_SLAB 0x1
-
 /*
  * A magazine. Only its owner (the thread that popped, took or allocated it)
  * reads or writes count and slots; ownership passes through the release CAS
@@ -111,23 +106,16 @@ struct lfpool_mag {
 	 */
 	struct lfpool_mag *next;
 	uint32_t count; /* Objects in slots[0, count). */
-	uint32_t flags; /* LFPOOL_MAG_F_*. */
-	/*
-	 * Compressed references, LIFO: slots[count - 1] is the hottest.
-	 * Once a magazine is empty and retired, the first bytes hold its
-	 * struct lfp_hp_node: no room is spent on it in live magazines.
-	 */
+	uint32_t pad;
+	/* Compressed references, LIFO: slots[count - 1] is the hottest. */
 	uint32_t slots[];
 };
 
-/* Retirement link of an (empty) magazine. */
-static inline struct lfp_hp_node *
-lfpool_mag_node(struct lfpool_mag *m)
-{
-	return (struct lfp_hp_node *)(void *)m->slots;
-}
-
-/* A run of magazines allocated together by alloc or populate. */
+/*
+ * A run of magazines allocated together on the control path (alloc,
+ * populate, a cache's first registration). Magazines are never freed
+ * while the pool lives, so a stale popper always reads a magazine.
+ */
 struct lfpool_slab {
 	struct lfpool_slab *next; /* Control path only (populate, free). */
 	uint32_t nb_mags;
@@ -169,29 +157,51 @@ union lfpool_partial {
 /* --- Per-lcore caches --- */
 
 /*
- * An lcore's cache. Written only by the thread owning the lcore id, except
- * owner (set by the init callback, cleared by uninit); read by get_count and
- * statistics from any thread (relaxed loads of the counts and counters).
+ * An lcore's cache. Its magazines and counts are written by the thread
+ * owning the lcore id, and by a thief that steals them while the owner is
+ * outside an operation (lfpool_steal.c); owner is set by the init
+ * callback and cleared by uninit. Read by statistics from any thread.
  * Kept, once allocated, until the pool is freed (a later thread with the
  * same lcore id reuses it): readers never race with its release.
+ *
+ * Steal protocol (asymmetric Dekker, see lfp_mempool.h): the owner stores
+ * busy = 1, orders it before its load of steal with a compiler barrier
+ * (membarrier mode) or a full fence (fence mode), and takes the cache only
+ * if steal is 0; a thief increments steal, issues the heavy fence, and
+ * takes magazines only if busy is 0. Thieves exclude each other slot by
+ * slot: a CAS of loaded (or previous) to NULL makes the magazine one
+ * thief's, so a thief stopped mid-steal holds up one magazine, not the
+ * cache.
  *
  * A cache hit reads and writes the first cache line only: the fields below
  * and the four call counters that open st (see LFPOOL_CACHE_HOT_END).
  */
 struct lfpool_cache {
-	struct lfpool_mag *loaded;   /* Owner only. */
-	struct lfpool_mag *previous; /* Owner only; full or empty. */
-	uint32_t loaded_count;	     /* Owner stores, others load: relaxed. */
+	struct lfpool_mag *loaded;   /* Owner, or thieves by CAS. */
+	struct lfpool_mag *previous; /* Same; full or empty. */
+	uint32_t loaded_count;	     /* Same writers, relaxed loads. */
 	uint32_t prev_count;	     /* 0 or capacity; same rule. */
 	/* Process of the owning thread, 0 while no thread owns the cache. */
 	pid_t owner;
-	uint32_t lcore_id;
+	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
+	uint8_t fenced; /* Owner uses a full fence (no membarrier). */
+	uint16_t steal; /* Thieves inside the cache (atomic RMW). */
 	/*
-	 * Owner's counters: relaxed stores by the owner, relaxed loads.
+	 * Owner's counters: relaxed stores by the owner (get_objs and
+	 * put_objs: release, get_count reads them), relaxed loads.
 	 * cache_hits stays 0 here: readers derive it (lfpool_stats.c).
 	 */
 	struct lfp_mempool_stats st;
+	uint32_t lcore_id;
 } __rte_cache_aligned;
+
+/* Store of a count that statistics read (owner, or thief under steal). */
+static inline void
+lfpool_set_count(uint32_t *count, uint32_t v)
+{
+	/* Relaxed: read by statistics as a snapshot; orders nothing. */
+	__atomic_store_n(count, v, __ATOMIC_RELAXED);
+}
 
 /* End of what a cache hit touches: the cache's fields up to st.put_objs. */
 #define LFPOOL_CACHE_HOT_END \
@@ -209,12 +219,11 @@ struct lfpool {
 	uintptr_t base;	       /* Window base of compressed references. */
 	uint32_t cap;	       /* Objects per magazine. */
 	uint32_t mag_bytes;    /* Bytes per magazine. */
-	uint32_t spare_target; /* Empty magazines kept before freeing. */
+	uint32_t spare_target; /* Empty magazines reserved beyond need. */
 	int socket_id;
 	uint32_t base_set; /* 1 once base is fixed (first populate). */
-	/* Primary only: EAL lcore callback handle, and 1 while freeing. */
-	void *lcore_cb;
-	uint32_t freeing;
+	/* Identity of this pool's life, for the creator's lcore callbacks. */
+	uint64_t gen;
 	struct lfpool_slab *slabs; /* Control path only. */
 
 	/* Depot: each head on its own cache line. */
@@ -294,7 +303,32 @@ void lfpool_mem_free(void *ptr);
 /* The process's pid, compared with lfpool_cache.owner. */
 extern pid_t lfpool_pid;
 
-/* Counter update: no RMW for a single writer, atomic RMW when shared. */
+/*
+ * Counter update: no RMW for a single writer, atomic RMW when shared.
+ * Release: get_count reads every put_objs (acquire) before any get_objs,
+ * and this store orders the counts a thread made before it (its own
+ * get_objs, or the get that handed it the object) before it; so a reader
+ * that sees a put also sees the get it returns, and never counts an
+ * object twice. Plain stores on x86, store-release on arm64.
+ */
+static inline void
+lfpool_count_add_(uint64_t *c, bool shared, uint64_t n)
+{
+	if (shared)
+		/* Release: see above; several threads share the slot. */
+		__atomic_fetch_add(c, n, __ATOMIC_RELEASE);
+	else
+		/* Release: see above; single writer, readers stay untorn. */
+		__atomic_store_n(c, *c + n, __ATOMIC_RELEASE);
+}
+
+/* get_objs and put_objs: always counted, get_count derives from them. */
+#define LFPOOL_COUNT_OBJS(ctx, field, n) \
+	lfpool_count_add_(&(ctx)->st->field, (ctx)->shared, (n))
+#define LFPOOL_OWNER_COUNT_OBJS(c, field, n) \
+	lfpool_count_add_(&(c)->st.field, false, (n))
+
+/* The other counters: statistics only, compiled out with -Dstats=false. */
 #if LFP_STATS
 static inline void
 lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
@@ -321,14 +355,13 @@ lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
 #endif
 
 /* lfpool_depot.c: magazines, stacks, partial slot, cacheless paths. */
-int lfpool_hp_attach(bool create);
 struct lfpool_mag *lfpool_stack_pop(
-	struct lfpool_ctx *ctx, union lfpool_head *head);
+	union lfpool_head *head, const struct lfpool *pool);
 void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m);
 uint32_t lfpool_stack_depth(const union lfpool_head *head);
 struct lfpool_mag *lfpool_partial_take(struct lfpool *pool);
 uint32_t lfpool_partial_count(const struct lfpool *pool);
-struct lfpool_mag *lfpool_mag_get_empty(struct lfpool_ctx *ctx);
+struct lfpool_mag *lfpool_mag_get_empty(struct lfpool *pool);
 void lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m);
 void lfpool_mags_free_all(struct lfpool *pool);
 int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags);
@@ -350,10 +383,28 @@ void lfpool_sample_in_use(struct lfpool *pool);
 /* lfpool_cache.c: per-lcore caches and the ops' enqueue/dequeue. */
 int lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n);
 int lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n);
-int lfpool_lcore_init(unsigned int lcore_id, void *arg);
-void lfpool_lcore_uninit(unsigned int lcore_id, void *arg);
+/* A live pool's lcore life cycle: lcore_id gets or gives up its cache. */
+void lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp);
+void lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp);
 uint64_t lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches);
 void lfpool_caches_free(struct lfpool *pool);
+
+/* lfpool_steal.c: taking objects out of other lcores' caches. */
+/* Set up this process's side of the protocol (once; control path). */
+void lfpool_steal_init(void);
+/* Fence mode of the caches this process's threads come to own. */
+bool lfpool_steal_owner_fenced(void);
+/*
+ * Move objects from other caches than self (NULL: none is the caller's)
+ * to the depot, aiming at need objects; returns how many moved. Only
+ * caches whose owner is outside an operation give up their objects.
+ */
+unsigned int lfpool_steal(struct lfpool_ctx *ctx,
+	const struct lfpool_cache *self, unsigned int need);
+
+/* lfpool_lcore.c: the creator's EAL lcore callbacks (process-local). */
+int lfpool_callbacks_register(struct rte_mempool *mp);
+void lfpool_callbacks_unregister(struct rte_mempool *mp);
 
 /* lfpool_stats.c: counters by name (telemetry), snapshots and sums. */
 struct lfpool_stat_field {

@@ -36,9 +36,10 @@ const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(cache_misses),
 	FIELD(depot_gets),
 	FIELD(depot_puts),
-	FIELD(mag_allocs),
-	FIELD(mag_frees),
-	FIELD(hp_fallbacks),
+	FIELD(steals),
+	FIELD(steal_fails),
+	FIELD(stolen_objs),
+	FIELD(membarriers),
 	/* Pool-wide values from here on. */
 	FIELD(populated),
 	FIELD(avail),
@@ -102,7 +103,7 @@ pool_values(const struct rte_mempool *mp, const struct lfpool *pool,
 {
 	/* Relaxed: statistics, each read on its own. */
 	t->populated = __atomic_load_n(&pool->populated, __ATOMIC_RELAXED);
-	t->avail = lfpool_get_count(mp);
+	t->avail = rte_mempool_avail_count(mp);
 	t->in_use = t->populated > t->avail ? t->populated - t->avail : 0;
 	/* Relaxed: same. */
 	t->peak_in_use = __atomic_load_n(&pool->peak_in_use, __ATOMIC_RELAXED);

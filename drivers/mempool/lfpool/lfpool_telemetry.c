@@ -4,14 +4,15 @@
 
 /*
  * Telemetry: /lfpool/list, /lfpool/info,<pool>, /lfpool/stats,<pool>.
- * Handlers run on the telemetry thread (LCORE_ID_ANY) and only read:
- * rte_mempool_walk/lookup, get_count and relaxed loads of the counters.
+ * Handlers run on the telemetry thread (LCORE_ID_ANY) and only read,
+ * inside rte_mempool_walk(): get_count and relaxed loads of the counters.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_mempool.h>
@@ -49,28 +50,49 @@ handle_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* The lfpool pool named by the parameter, or NULL. */
-static struct rte_mempool *
-pool_param(const char *params)
+/*
+ * Telemetry runs on its own thread, concurrently with rte_mempool_free()
+ * in any process: a pool is only touched inside rte_mempool_walk(), which
+ * holds the mempool list's lock, so it cannot be freed meanwhile.
+ */
+struct pool_query {
+	const char *name;
+	struct rte_tel_data *d;
+	int (*fill)(struct rte_mempool *mp, struct rte_tel_data *d);
+	int ret;
+};
+
+static void
+query_one(struct rte_mempool *mp, void *arg)
 {
-	struct rte_mempool *mp;
+	struct pool_query *q = arg;
+
+	if (strcmp(mp->name, q->name) == 0 && lfpool_is_lfpool(mp))
+		q->ret = q->fill(mp, q->d);
+}
+
+/* fill(pool named by params); -EINVAL if there is no such lfpool pool. */
+static int
+with_pool(const char *params, struct rte_tel_data *d,
+	int (*fill)(struct rte_mempool *mp, struct rte_tel_data *d))
+{
+	struct pool_query q = {
+		.name = params, .d = d, .fill = fill, .ret = -EINVAL};
 
 	if (params == NULL || params[0] == '\0')
-		return NULL;
-	mp = rte_mempool_lookup(params);
-	return lfpool_is_lfpool(mp) ? mp : NULL;
+		return -EINVAL;
+	rte_mempool_walk(query_one, &q);
+	return q.ret;
 }
 
 static int
-handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
+fill_info(struct rte_mempool *mp, struct rte_tel_data *d)
 {
-	struct rte_mempool *mp = pool_param(params);
 	const struct lfpool *pool;
 	struct lfp_mempool_stats st;
 	uint32_t nb_caches = 0;
 
-	RTE_SET_USED(cmd);
-	if (mp == NULL || lfp_mempool_stats_get(mp, &st, NULL) < 0)
+	if (lfp_mempool_stats_get(mp, &st, NULL) < 0)
 		return -EINVAL;
 	pool = mp->pool_data;
 	if (pool != NULL)
@@ -158,18 +180,14 @@ add_field_names(struct rte_tel_data *d)
  * many did not).
  */
 static int
-handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+fill_stats(struct rte_mempool *mp, struct rte_tel_data *d)
 {
-	struct rte_mempool *mp = pool_param(params);
 	struct lfp_mempool_stats total, *per_lcore;
 	const struct lfpool *pool;
 	size_t budget = TEL_REPLY_BUDGET;
 	unsigned int i, omitted = 0;
 	int len;
 
-	RTE_SET_USED(cmd);
-	if (mp == NULL)
-		return -EINVAL;
 	/* Each client has its own telemetry thread: no static buffer. */
 	per_lcore = malloc(sizeof(*per_lcore) * RTE_MAX_LCORE);
 	if (per_lcore == NULL)
@@ -203,6 +221,20 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	tel_u64(d, "lcores_omitted", omitted);
 	free(per_lcore);
 	return 0;
+}
+
+static int
+handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_pool(params, d, fill_info);
+}
+
+static int
+handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_pool(params, d, fill_stats);
 }
 
 RTE_INIT(lfpool_telemetry_init)

@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The lfpool authors
+ */
+
+/*
+ * DPDK's mempool contract, as DPDK's own tests rely on it:
+ * - conservation: once the other threads are outside get/put (alive,
+ *   parked, not unregistered), one thread with cacheless gets obtains
+ *   every object avail_count counts, each exactly once; with one thread
+ *   stopped by a signal, everything but what that thread holds;
+ * - get_count never exceeds the pool's size while objects move one at a
+ *   time from one lcore to another;
+ * - get and put go on while a thread is stopped inside DPDK's heap lock.
+ * The same cases run in test_lfpool_fence, where membarrier(2) is refused.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+#include <rte_ring.h>
+
+#include "lfp_test.h"
+#include "lfpool_private.h"
+#include "lfpool_test.h"
+#include "test_lfpool.h"
+
+#define CONTRACT_POOL_SIZE 4096
+#define CONTRACT_ITERATIONS (60000 / LT_SCALE)
+#define CONTRACT_MAX_BULK 32
+#define CONTRACT_MAX_HELD 512
+/* Churning threads: EAL workers, one registered, one unregistered. */
+#define CONTRACT_THREADS (RTE_MAX_LCORE + 2)
+
+enum churn_kind {
+	CHURN_LCORE,	    /* An EAL worker lcore. */
+	CHURN_REGISTERED,   /* A pthread that calls rte_thread_register(). */
+	CHURN_UNREGISTERED, /* A pthread without an lcore id. */
+};
+
+struct churner {
+	struct rte_mempool *mp;
+	enum churn_kind kind;
+	uint32_t seed;
+	bool victim;	  /* Keeps churning until stop is set. */
+	uint32_t *stop;	  /* Victim: set by the main lcore. */
+	sem_t *parked;	  /* Posted once everything is put back. */
+	sem_t release;	  /* The main lcore lets it go on. */
+	pthread_t thread; /* Its thread, for the stop signal. */
+	uint32_t started; /* thread is set. */
+	void *held[CONTRACT_MAX_HELD + CONTRACT_MAX_BULK];
+	/* Objects held: read by this thread's signal handler. */
+	volatile unsigned int nheld;
+	int ret;
+};
+
+/* One random step: a bulk get or a bulk put of what it holds. */
+static int
+churn_step(struct churner *c, uint32_t *rnd)
+{
+	uint32_t r = lt_rand(rnd);
+	unsigned int k = 1 + (r >> 8) % CONTRACT_MAX_BULK;
+	unsigned int n = c->nheld;
+
+	if (n + k > CONTRACT_MAX_HELD || ((r & 1) && n > 0)) {
+		k = RTE_MIN(k, n);
+		rte_mempool_put_bulk(c->mp, &c->held[n - k], k);
+		c->nheld = n - k;
+		return 0;
+	}
+	if (rte_mempool_get_bulk(c->mp, &c->held[n], k) == 0)
+		c->nheld = n + k;
+	return 0;
+}
+
+/* Everything back to the pool, DPDK's cache of this lcore flushed too. */
+static void
+churn_give_back(struct churner *c)
+{
+	struct rte_mempool_cache *dc;
+
+	rte_mempool_put_bulk(c->mp, c->held, c->nheld);
+	c->nheld = 0;
+	dc = rte_mempool_default_cache(c->mp, rte_lcore_id());
+	if (dc != NULL)
+		rte_mempool_cache_flush(dc, c->mp);
+}
+
+static uint32_t
+flag_get(const uint32_t *flag)
+{
+	/* Acquire: pairs with the release in lt_flag_set(). */
+	return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+
+static int
+churn_main(void *arg)
+{
+	struct churner *c = arg;
+	uint32_t rnd = c->seed | 1;
+	unsigned int it;
+
+	c->thread = pthread_self();
+	lt_flag_set(&c->started);
+	for (it = 0;
+		it < CONTRACT_ITERATIONS || (c->victim && !flag_get(c->stop));
+		it++)
+		churn_step(c, &rnd);
+	churn_give_back(c);
+	/* Parked: alive, outside any get or put, still registered. */
+	sem_post(c->parked);
+	sem_wait(&c->release);
+	return 0;
+}
+
+static void *
+churn_thread(void *arg)
+{
+	struct churner *c = arg;
+
+	if (c->kind == CHURN_REGISTERED && rte_thread_register() != 0) {
+		c->ret = -rte_errno;
+		sem_post(c->parked);
+		return NULL;
+	}
+	c->ret = churn_main(c);
+	if (c->kind == CHURN_REGISTERED)
+		rte_thread_unregister();
+	return NULL;
+}
+
+/* --- The victim: one EAL worker stopped by a signal mid-loop --- */
+
+static sem_t victim_stopped, victim_resume;
+static struct churner *victim;
+/* What the handler saw of the victim's state. */
+static unsigned int victim_held, victim_dpdk_cached, victim_in_call;
+
+static void
+victim_handler(int sig)
+{
+	struct lfpool *pool = victim->mp->pool_data;
+	struct lfpool_cache *c = pool->caches[rte_lcore_id()];
+	struct rte_mempool_cache *dc;
+
+	RTE_SET_USED(sig);
+	victim_held = victim->nheld;
+	dc = rte_mempool_default_cache(victim->mp, rte_lcore_id());
+	victim_dpdk_cached = dc != NULL ? dc->len : 0;
+	/* Relaxed: this thread's own flag, read at the interrupted point. */
+	victim_in_call = c != NULL &&
+		__atomic_load_n(&c->busy, __ATOMIC_RELAXED);
+	sem_post(&victim_stopped);
+	sem_wait(&victim_resume);
+}
+
+/* --- Draining with cacheless gets --- */
+
+/* Take everything a cacheless get can; returns how many. */
+static unsigned int
+drain(struct rte_mempool *mp, void **objs, unsigned int room)
+{
+	unsigned int n = 0, k;
+
+	for (k = CONTRACT_MAX_BULK; k > 0; k = k > 1 ? 1 : 0)
+		while (n + k <= room &&
+			rte_mempool_generic_get(mp, &objs[n], k, NULL) == 0)
+			n += k;
+	return n;
+}
+
+static uint64_t
+steals_so_far(struct rte_mempool *mp)
+{
+	struct lfp_mempool_stats st;
+
+	if (lfp_mempool_stats_get(mp, &st, NULL) < 0)
+		return 0;
+	return st.steals;
+}
+
+/* Objects in other lcores' driver caches than the caller's. */
+static unsigned int
+cached_elsewhere(struct rte_mempool *mp)
+{
+	struct lfpool *pool = mp->pool_data;
+	unsigned int i, sum = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (i != rte_lcore_id() && pool->caches[i] != NULL)
+			sum += pool->caches[i]->loaded_count +
+				pool->caches[i]->prev_count;
+	return sum;
+}
+
+/*
+ * Drain, check every object came once and, unless a stopped thread keeps
+ * some, that the pool then counts none; put back; returns drained.
+ */
+static unsigned int
+drain_and_check(
+	struct rte_mempool *mp, const struct lt_objmap *map, bool all_out)
+{
+	void **objs = calloc(CONTRACT_POOL_SIZE + 1, sizeof(*objs));
+	unsigned int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
+	n = drain(mp, objs, CONTRACT_POOL_SIZE + 1);
+	CU_ASSERT_EQUAL(lt_check_distinct(map, objs, n), 0);
+	if (all_out)
+		CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), 0);
+	rte_mempool_generic_put(mp, objs, n, NULL);
+	free(objs);
+	return n;
+}
+
+static void
+contract_case(unsigned int cache_size, bool with_victim)
+{
+	static struct churner c[CONTRACT_THREADS];
+	struct lt_job jobs[RTE_MAX_LCORE];
+	unsigned int nb = 0, lcores = 0, lcore_id, i, drained, elsewhere;
+	uint32_t stop = 0;
+	struct lt_objmap map;
+	struct rte_mempool *mp;
+	uint64_t steals;
+	sem_t parked;
+
+	mp = lt_pool_create("lt_contract", LT_OPS_LFPOOL, CONTRACT_POOL_SIZE,
+		cache_size, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(mp, &map), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&parked, 0, 0), 0);
+	memset(c, 0, sizeof(c));
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	lcores++;
+	/* Set up every churner before any starts (the victim is the first
+	 * worker lcore), then launch them.
+	 */
+	for (i = 0; i < lcores + 2; i++) {
+		c[i].mp = mp;
+		c[i].kind = i < lcores ? CHURN_LCORE :
+			i == lcores    ? CHURN_REGISTERED :
+					 CHURN_UNREGISTERED;
+		c[i].seed = 0x9e3779b9u * (i + 1);
+		c[i].parked = &parked;
+		c[i].victim = with_victim && i == 0;
+		c[i].stop = &stop;
+		CU_ASSERT_EQUAL_FATAL(sem_init(&c[i].release, 0, 0), 0);
+	}
+	victim = with_victim ? &c[0] : NULL;
+	nb = lcores + 2;
+	i = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[i], lcore_id, churn_main, &c[i]), 0);
+		i++;
+	}
+	for (i = lcores; i < nb; i++)
+		CU_ASSERT_EQUAL_FATAL(
+			pthread_create(&c[i].thread, NULL, churn_thread, &c[i]),
+			0);
+	for (i = with_victim ? 1 : 0; i < nb; i++)
+		sem_wait(&parked);
+
+	if (with_victim) {
+		/* Stop the victim wherever it is in its loop. */
+		lt_flag_wait(&c[0].started);
+		rte_delay_us_block(1000);
+		pthread_kill(c[0].thread, SIGUSR1);
+		sem_wait(&victim_stopped);
+	} else {
+		CU_ASSERT_EQUAL(
+			rte_mempool_avail_count(mp), CONTRACT_POOL_SIZE);
+	}
+	elsewhere = cached_elsewhere(mp);
+	steals = steals_so_far(mp);
+	drained = drain_and_check(mp, &map, !with_victim);
+	if (!with_victim) {
+		CU_ASSERT_EQUAL(drained, CONTRACT_POOL_SIZE);
+	} else {
+		/* All but what the victim holds, has in DPDK's cache, and
+		 * (if stopped inside a call) has in its driver cache or in
+		 * flight: at most two magazines and a bulk.
+		 */
+		unsigned int bound = victim_held + victim_dpdk_cached +
+			CONTRACT_MAX_BULK +
+			(victim_in_call ? 3 * LFP_MAG_SIZE : 0);
+
+		CU_ASSERT(drained <= CONTRACT_POOL_SIZE);
+		CU_ASSERT(drained + bound >= CONTRACT_POOL_SIZE);
+		if (drained + bound < CONTRACT_POOL_SIZE)
+			printf("\n    drained %u, victim held %u, cached %u, "
+			       "in a call %u\n",
+				drained, victim_held, victim_dpdk_cached,
+				victim_in_call);
+		sem_post(&victim_resume);
+		lt_flag_set(&stop);
+		sem_wait(&parked);
+		/* Every thread parked: now all of it is reachable. */
+		CU_ASSERT_EQUAL(
+			rte_mempool_avail_count(mp), CONTRACT_POOL_SIZE);
+		CU_ASSERT_EQUAL(
+			drain_and_check(mp, &map, true), CONTRACT_POOL_SIZE);
+	}
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(mp), CONTRACT_POOL_SIZE);
+#if LFP_STATS
+	/* Objects parked in other caches came out through steals. */
+	if (elsewhere > 0)
+		CU_ASSERT(steals_so_far(mp) > steals);
+#else
+	RTE_SET_USED(steals);
+	RTE_SET_USED(elsewhere);
+#endif
+	for (i = 0; i < nb; i++)
+		sem_post(&c[i].release);
+	for (i = 0; i < lcores; i++)
+		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
+	for (i = lcores; i < nb; i++) {
+		pthread_join(c[i].thread, NULL);
+		CU_ASSERT_EQUAL(c[i].ret, 0);
+	}
+	for (i = 0; i < nb; i++)
+		sem_destroy(&c[i].release);
+	sem_destroy(&parked);
+	lt_objmap_free(&map);
+	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
+	rte_mempool_free(mp);
+}
+
+static bool
+contract_skip(const char *test)
+{
+	if (rte_lcore_count() >= 2)
+		return false;
+	lfp_test_skip(test, "needs a worker lcore");
+	return true;
+}
+
+static void
+test_conservation(void)
+{
+	if (contract_skip("conservation"))
+		return;
+	contract_case(0, false);
+	contract_case(256, false);
+}
+
+static void
+test_conservation_stopped(void)
+{
+	struct sigaction sa = {.sa_handler = victim_handler};
+
+	if (contract_skip("conservation_stopped"))
+		return;
+	CU_ASSERT_EQUAL_FATAL(sem_init(&victim_stopped, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&victim_resume, 0, 0), 0);
+	sigemptyset(&sa.sa_mask);
+	CU_ASSERT_EQUAL_FATAL(sigaction(SIGUSR1, &sa, NULL), 0);
+	contract_case(0, true);
+	contract_case(256, true);
+	signal(SIGUSR1, SIG_DFL);
+	sem_destroy(&victim_stopped);
+	sem_destroy(&victim_resume);
+}
+
+/* --- get_count while objects move one at a time --- */
+
+#define HANDOFF_OBJS (200000 / LT_SCALE)
+
+struct handoff {
+	struct rte_mempool *mp;
+	struct rte_ring *ring;
+	uint32_t done;
+	uint64_t errors;
+};
+
+/* Gets one object at a time, tags it and hands it over. */
+static int
+handoff_getter(void *arg)
+{
+	struct handoff *h = arg;
+	unsigned int i;
+	void *obj;
+
+	for (i = 0; i < HANDOFF_OBJS;) {
+		if (rte_mempool_get(h->mp, &obj) != 0)
+			continue;
+		/* Relaxed: the tag catches an object handed out twice. */
+		if (__atomic_exchange_n((uint64_t *)obj, 1, __ATOMIC_RELAXED))
+			h->errors++;
+		while (rte_ring_enqueue(h->ring, obj) != 0)
+			rte_pause();
+		i++;
+	}
+	return 0;
+}
+
+/* Takes them over, untags them and puts them back one at a time. */
+static int
+handoff_putter(void *arg)
+{
+	struct handoff *h = arg;
+	unsigned int i;
+	void *obj;
+
+	for (i = 0; i < HANDOFF_OBJS; i++) {
+		while (rte_ring_dequeue(h->ring, &obj) != 0)
+			rte_pause();
+		/* Relaxed: see handoff_getter(). */
+		__atomic_store_n((uint64_t *)obj, 0, __ATOMIC_RELAXED);
+		rte_mempool_put(h->mp, obj);
+	}
+	lt_flag_set(&h->done);
+	return 0;
+}
+
+static void
+test_get_count_bound(void)
+{
+	struct handoff h = {0};
+	struct lt_job jobs[2];
+	unsigned int lcore_id, n = 0, count, max = 0;
+	uint64_t samples = 0;
+
+	if (rte_lcore_count() < 3) {
+		lfp_test_skip("get_count_bound", "needs two worker lcores");
+		return;
+	}
+	h.mp = lt_pool_create(
+		"lt_count", LT_OPS_LFPOOL, CONTRACT_POOL_SIZE, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h.mp);
+	/* HTS: its synchronisation is C11 atomics, which ThreadSanitizer
+	 * sees (the default ring's rte_smp_rmb() it does not).
+	 */
+	h.ring = rte_ring_create("lt_handoff", 8192, SOCKET_ID_ANY,
+		RING_F_MP_HTS_ENQ | RING_F_MC_HTS_DEQ);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h.ring);
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		if (n == 2)
+			break;
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[n], lcore_id,
+				n == 0 ? handoff_getter : handoff_putter, &h),
+			0);
+		n++;
+	}
+	while (!flag_get(&h.done)) {
+		count = rte_mempool_avail_count(h.mp);
+		max = RTE_MAX(max, count);
+		samples++;
+	}
+	CU_ASSERT_EQUAL(lt_wait(&jobs[0]), 0);
+	CU_ASSERT_EQUAL(lt_wait(&jobs[1]), 0);
+	printf("\n    %" PRIu64 " samples, largest count %u of %u\n", samples,
+		max, CONTRACT_POOL_SIZE);
+	CU_ASSERT(max <= CONTRACT_POOL_SIZE);
+	CU_ASSERT_EQUAL(h.errors, 0);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(h.mp), CONTRACT_POOL_SIZE);
+	rte_ring_free(h.ring);
+	CU_ASSERT_EQUAL(lt_check_all_present(h.mp), 0);
+	rte_mempool_free(h.mp);
+}
+
+/* --- A thread stopped inside DPDK's heap lock --- */
+
+static sem_t heap_stopped, heap_resume;
+static uint32_t heap_quit;
+
+static void
+heap_handler(int sig)
+{
+	RTE_SET_USED(sig);
+	sem_post(&heap_stopped);
+	sem_wait(&heap_resume);
+}
+
+/* Allocates and frees in a loop: most of its time is in the heap lock. */
+static void *
+heap_thread(void *arg)
+{
+	void *p;
+
+	RTE_SET_USED(arg);
+	while (!flag_get(&heap_quit)) {
+		p = rte_malloc_socket("lt_heap", 64, 0, 0);
+		rte_free(p);
+	}
+	return NULL;
+}
+
+struct heap_probe {
+	uint32_t done;
+};
+
+/* rte_malloc_get_socket_stats() takes the heap lock of socket 0. */
+static void *
+heap_probe_thread(void *arg)
+{
+	struct heap_probe *p = arg;
+	struct rte_malloc_socket_stats st;
+
+	rte_malloc_get_socket_stats(0, &st);
+	lt_flag_set(&p->done);
+	return NULL;
+}
+
+/*
+ * Stop the heap thread inside the lock: signal it, then see whether a
+ * probe that needs the lock finishes; if it does, the thread was outside
+ * the lock: let it go on and try again. Returns the blocked probe.
+ */
+static bool
+heap_stop_inside_lock(pthread_t t, pthread_t *probe, struct heap_probe *p)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 1000; tries++) {
+		pthread_kill(t, SIGUSR2);
+		sem_wait(&heap_stopped);
+		p->done = 0;
+		if (pthread_create(probe, NULL, heap_probe_thread, p) != 0)
+			return false;
+		rte_delay_us_sleep(20000);
+		if (!flag_get(&p->done))
+			return true;
+		pthread_join(*probe, NULL);
+		sem_post(&heap_resume);
+	}
+	return false;
+}
+
+static void
+test_heap_lock(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = 8};
+	struct sigaction sa = {.sa_handler = heap_handler};
+	static struct churner c[RTE_MAX_LCORE];
+	struct lt_job jobs[RTE_MAX_LCORE];
+	unsigned int lcore_id, n = 0, i;
+	struct heap_probe probe_state;
+	struct rte_mempool *mp;
+	void **objs;
+	pthread_t t, probe;
+	uint64_t steals;
+	sem_t parked;
+	bool stalled;
+
+	if (contract_skip("heap_lock"))
+		return;
+	/* Small magazines: every few calls is a depot exchange or a steal. */
+	mp = lt_pool_create(
+		"lt_heap", LT_OPS_LFPOOL, CONTRACT_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&heap_stopped, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&heap_resume, 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(sem_init(&parked, 0, 0), 0);
+	sigemptyset(&sa.sa_mask);
+	CU_ASSERT_EQUAL_FATAL(sigaction(SIGUSR2, &sa, NULL), 0);
+	heap_quit = 0;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, heap_thread, NULL), 0);
+	stalled = heap_stop_inside_lock(t, &probe, &probe_state);
+	CU_ASSERT_FATAL(stalled);
+
+	/* The heap lock is held by a stopped thread: churn on every worker
+	 * and on this lcore, then drain: no call may wait for the lock.
+	 */
+	steals = steals_so_far(mp);
+	memset(c, 0, sizeof(c));
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		c[n] = (struct churner){.mp = mp,
+			.kind = CHURN_LCORE,
+			.seed = 77u * (n + 1),
+			.parked = &parked};
+		sem_init(&c[n].release, 0, 1);
+		CU_ASSERT_EQUAL(
+			lt_launch(&jobs[n], lcore_id, churn_main, &c[n]), 0);
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		sem_wait(&parked);
+	objs = calloc(CONTRACT_POOL_SIZE, sizeof(*objs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
+	CU_ASSERT_EQUAL(
+		drain(mp, objs, CONTRACT_POOL_SIZE), CONTRACT_POOL_SIZE);
+	rte_mempool_generic_put(mp, objs, CONTRACT_POOL_SIZE, NULL);
+	free(objs);
+	/* Still stopped inside the lock all along. */
+	CU_ASSERT_FALSE(flag_get(&probe_state.done));
+#if LFP_STATS
+	CU_ASSERT(steals_so_far(mp) > steals);
+#endif
+	sem_post(&heap_resume);
+	pthread_join(probe, NULL);
+	lt_flag_set(&heap_quit);
+	pthread_join(t, NULL);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
+		sem_destroy(&c[i].release);
+	}
+	signal(SIGUSR2, SIG_DFL);
+	sem_destroy(&heap_stopped);
+	sem_destroy(&heap_resume);
+	sem_destroy(&parked);
+	CU_ASSERT_EQUAL(lt_check_all_present(mp), 0);
+	rte_mempool_free(mp);
+}
+
+/* --- Which side of the protocol this process runs --- */
+
+/* A worker takes objects and puts them back: they stay in its cache. */
+static int
+park_some(void *arg)
+{
+	void *objs[CONTRACT_MAX_BULK];
+
+	if (rte_mempool_get_bulk(arg, objs, RTE_DIM(objs)) != 0)
+		return -1;
+	rte_mempool_put_bulk(arg, objs, RTE_DIM(objs));
+	return 0;
+}
+
+/* What the driver should have chosen: membarrier if the kernel lets us. */
+static bool
+membarrier_expected(void)
+{
+	const int need = MEMBARRIER_CMD_PRIVATE_EXPEDITED |
+		MEMBARRIER_CMD_GLOBAL_EXPEDITED;
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	return cmds >= 0 && (cmds & need) == need;
+}
+
+/*
+ * Caches are in membarrier mode where membarrier(2) works, else in fence
+ * mode; steals issue membarriers only in the first case, and succeed in
+ * both.
+ */
+static void
+test_steal_mode(void)
+{
+	struct lfp_mempool_stats st;
+	struct rte_mempool *mp;
+	struct lfpool *pool;
+	bool fast = membarrier_expected();
+	unsigned int lcore_id, i;
+	struct lt_objmap map;
+	struct lt_job job;
+
+	printf("\n    membarrier(2) %s here\n", fast ? "works" : "is refused");
+	mp = lt_pool_create(
+		"lt_mode", LT_OPS_LFPOOL, CONTRACT_POOL_SIZE, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(mp, &map), 0);
+	pool = mp->pool_data;
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (pool->caches[i] != NULL)
+			CU_ASSERT_EQUAL(pool->caches[i]->fenced, !fast);
+	/* An object parked in a worker's cache, taken by this lcore. */
+	lcore_id = rte_get_next_lcore(-1, 1, 0);
+	if (lcore_id < RTE_MAX_LCORE) {
+		CU_ASSERT_EQUAL(lt_launch(&job, lcore_id, park_some, mp), 0);
+		CU_ASSERT_EQUAL(lt_wait(&job), 0);
+		CU_ASSERT_EQUAL(
+			drain_and_check(mp, &map, true), CONTRACT_POOL_SIZE);
+		CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+#if LFP_STATS
+		CU_ASSERT(st.steals > 0);
+		CU_ASSERT(fast ? st.membarriers > 0 : st.membarriers == 0);
+#endif
+	}
+	lt_objmap_free(&map);
+	rte_mempool_free(mp);
+}
+
+CU_TestInfo lt_contract_tests[] = {
+	{"steal_mode", test_steal_mode},
+	{"conservation", test_conservation},
+	{"conservation_stopped", test_conservation_stopped},
+	{"get_count_bound", test_get_count_bound},
+	{"heap_lock", test_heap_lock},
+	CU_TEST_INFO_NULL,
+};

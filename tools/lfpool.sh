@@ -149,9 +149,9 @@ PY
 # own, in a private mount namespace, and return its status, or 1 when it
 # leaves any hugepage file or EAL runtime directory there: other DPDK
 # processes on the machine can neither collide with nor be blamed for what
-# a stage leaves. Without
-# root or unshare(1), the stage runs on the shared directories and the
-# check compares them before and after, ignoring what is still in use.
+# a stage leaves. Without root or unshare(1), the stage runs on the shared
+# directories and the check compares them before and after, ignoring what
+# is still in use.
 with_private_dpdk_dirs() {
 	local label=$1; shift
 	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then

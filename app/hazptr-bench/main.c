@@ -40,6 +40,7 @@
 
 #include <jansson.h>
 
+#include "lfp_eal_exit.h"
 #include "lfp_hazptr.h"
 #include "lfp_opt.h"
 
@@ -643,6 +644,7 @@ main(int argc, char **argv)
 	unsigned int i, nb, max_nb, r;
 	int ret;
 
+	lfp_eal_rmdir_at_exit();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "cannot init EAL: %s\n",

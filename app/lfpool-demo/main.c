@@ -27,6 +27,7 @@
 #include <rte_log.h>
 #include <rte_mempool.h>
 
+#include "lfp_eal_exit.h"
 #include "lfp_mempool.h"
 #include "lfp_opt_mempool.h"
 
@@ -246,6 +247,7 @@ main(int argc, char **argv)
 	unsigned int avail;
 	int ret;
 
+	lfp_eal_rmdir_at_exit();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "cannot init EAL: %s\n",

@@ -30,6 +30,7 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
+#include "lfp_eal_exit.h"
 #include "lfp_opt_mempool.h"
 #include "lfp_tradepool.h"
 
@@ -245,6 +246,7 @@ main(int argc, char **argv)
 	uint64_t start;
 	int ret;
 
+	lfp_eal_rmdir_at_exit();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "cannot init EAL\n");

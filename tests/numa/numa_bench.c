@@ -34,6 +34,7 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include "lfp_eal_exit.h"
 #include "lfp_numa.h"
 #include "lfp_opt_mempool.h"
 
@@ -493,6 +494,7 @@ main(int argc, char **argv)
 	char text[1024];
 	int ret;
 
+	lfp_eal_rmdir_at_exit();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "numa_bench: EAL: %s\n",

@@ -73,8 +73,9 @@ enum bench_scenario {
 	BENCH_S_MEMORY = 1 << 5,    /**< 6: bytes per object, per lcore. */
 	BENCH_S_TRADEPOOL = 1 << 6, /**< 7: lib/tradepool create/free. */
 	BENCH_S_NUMA = 1 << 7,	    /**< 8: lib/numa (tests/numa/numa_bench). */
+	BENCH_S_STEAL = 1 << 8,	    /**< 9: lfpool's steal path (issue 11). */
 };
-#define BENCH_S_ALL 0xff
+#define BENCH_S_ALL 0x1ff
 
 /** What the user asked for (both programs parse the same options). */
 struct bench_conf {

@@ -52,6 +52,14 @@ json_t *bench_numa_run(
 	const struct bench_conf *c, const struct bench_platform *p);
 void bench_numa_print(FILE *f, json_t *numa);
 
+/*
+ * bench_steal.c: scenario 9, lfpool's steal path; its JSON goes into the
+ * report under "steal". Returns the document for bench_steal_print().
+ */
+json_t *bench_steal_run(
+	const struct bench_conf *c, const struct bench_platform *p);
+void bench_steal_print(FILE *f, json_t *steal);
+
 /** A target drawn on a chart: a horizontal line at bound. */
 struct bench_target_line {
 	const char *id;	  /**< "G7" */

@@ -35,6 +35,7 @@ static const char *const scen_names[] = {
 	"memory",
 	"tradepool",
 	"numa",
+	"steal",
 };
 
 /*
@@ -133,7 +134,7 @@ bench_opts_usage(const char *prog, bool malloc_child)
 	       "  --json FILE        write every result, the machine and the targets\n"
 	       "  --plot DIR         write PNG plots (gnuplot) and their data into DIR\n"
 	       "  --scenarios LIST   same,pipeline,oversub,stop,latency,memory,\n"
-	       "                     tradepool,numa or 1-8\n"
+	       "                     tradepool,numa,steal or 1-9\n"
 	       "                     (default: all)\n"
 	       "  --allocators LIST  lfpool,ring_mp_mc,ring_sp_sc,ring_mt_rts,ring_mt_hts,\n"
 	       "                     stack,lf_stack,bucket,glibc,jemalloc,tcmalloc,\n"

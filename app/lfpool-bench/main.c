@@ -40,7 +40,7 @@ extern char **environ;
 
 static struct bench_platform plat;
 /* Scenario 8's document (the report holds its own reference). */
-static json_t *numa_doc;
+static json_t *numa_doc, *steal_doc;
 
 /* What a worker lcore runs, and the handshake TSan is told about. */
 static struct {
@@ -328,6 +328,7 @@ finish(const struct bench_conf *c, json_t *machine)
 	bench_machine_print(stdout, machine);
 	bench_report_print(stdout, c);
 	bench_numa_print(stdout, numa_doc);
+	bench_steal_print(stdout, steal_doc);
 	targets = bench_targets_eval(stdout, c);
 	if (c->plot_dir != NULL && bench_plot(c, c->plot_dir, machine) != 0)
 		rc = -EIO;
@@ -392,6 +393,11 @@ main(int argc, char **argv)
 		run_mempools(&c);
 		if ((c.scenarios & BENCH_S_TRADEPOOL) && !bench_interrupted())
 			bench_tradepool_run(&c, &plat);
+		if ((c.scenarios & BENCH_S_STEAL) && !bench_interrupted()) {
+			steal_doc = bench_steal_run(&c, &plat);
+			json_incref(steal_doc);
+			bench_report_add_section("steal", steal_doc);
+		}
 		run_mallocs(&c);
 		if ((c.scenarios & BENCH_S_NUMA) && !bench_interrupted()) {
 			numa_doc = bench_numa_run(&c, &plat);
@@ -404,6 +410,7 @@ main(int argc, char **argv)
 	ret = machine != NULL ? finish(&c, machine) : -EINVAL;
 	bench_rec_free_all();
 	json_decref(numa_doc);
+	json_decref(steal_doc);
 	rte_eal_cleanup();
 	/* As a shell reports a command a signal ended: 128 + its number. */
 	if (ret == 0 && bench_interrupted())

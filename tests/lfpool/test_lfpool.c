@@ -400,7 +400,52 @@ test_bytes_per_object(void)
 	rte_mempool_free(mp);
 }
 
+/* lfpool's ops as this process registered them. */
+static const struct rte_mempool_ops *
+lfpool_ops(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_mempool_ops_table.num_ops; i++)
+		if (strcmp(rte_mempool_ops_table.ops[i].name,
+			    LFP_MEMPOOL_OPS_NAME) == 0)
+			return &rte_mempool_ops_table.ops[i];
+	return NULL;
+}
+
+/*
+ * Another driver's pool reaching lfpool's ops (a secondary whose ops
+ * table differs from the primary's): a count of 0 and one ERROR line,
+ * not garbage.
+ */
+static void
+test_foreign_pool(void)
+{
+	const struct rte_mempool_ops *ops = lfpool_ops();
+	struct rte_mempool *mp;
+	char *log = NULL;
+	size_t len = 0;
+	FILE *f, *saved = rte_log_get_stream();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+	mp = lt_pool_create("lt_foreign", "ring_mp_mc", 256, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	f = open_memstream(&log, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	rte_openlog_stream(f);
+	CU_ASSERT_EQUAL(ops->get_count(mp), 0);
+	CU_ASSERT_EQUAL(ops->get_count(mp), 0);
+	rte_openlog_stream(saved);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(log, "lt_foreign: ops index"));
+	/* Once per process. */
+	CU_ASSERT_PTR_NULL(strstr(strstr(log, "ops index") + 1, "ops index"));
+	free(log);
+	rte_mempool_free(mp);
+}
+
 static CU_TestInfo basic_tests[] = {
+	{"foreign_pool", test_foreign_pool},
 	LT_OPS_TESTS("bulk", test_bulk),
 	{"bad_input", test_bad_input},
 	{"config", test_config},

@@ -193,6 +193,7 @@ lfpool_alloc(struct rte_mempool *mp)
 		goto no_pool;
 	}
 	pool->metadata_bytes = sizeof(*pool);
+	pool->magic = LFPOOL_MAGIC;
 	ret = pool_setup(mp, pool);
 	if (ret < 0)
 		goto bad_config;
@@ -238,6 +239,7 @@ lfpool_free(struct rte_mempool *mp)
 	lfpool_callbacks_unregister(mp);
 	lfpool_caches_free(pool);
 	lfpool_mags_free_all(pool);
+	pool->magic = 0;
 	lfpool_mem_free(pool);
 	mp->pool_data = NULL;
 }
@@ -297,6 +299,29 @@ lfpool_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	return ret;
 }
 
+/*
+ * A pool of another driver reached lfpool's ops: its ops index means
+ * lfpool in this process but another driver in the one that made it. A
+ * secondary whose binary registers other drivers, or in another order,
+ * than the primary (tools/lfpool-secondary-args prints the -d list that
+ * matches). Said once per process; the count is 0 rather than garbage.
+ */
+static void
+foreign_pool(const struct rte_mempool *mp)
+{
+	static uint32_t said;
+
+	/* Relaxed: only the first caller logs. */
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) != 0)
+		return;
+	LFPOOL_LOG(ERR,
+		"%s: ops index %d is \"%s\" in this process, but the pool was "
+		"not made by it: register the same mempool drivers in the same "
+		"order as the primary (lfpool-secondary-args prints the -d "
+		"options that do)",
+		mp->name, mp->ops_index, LFP_MEMPOOL_OPS_NAME);
+}
+
 /* Sum of one counter over every cache and the shared slot. */
 static uint64_t
 objs_counted(const struct lfpool *pool, size_t field, int order)
@@ -335,6 +360,10 @@ lfpool_get_count(const struct rte_mempool *mp)
 	/* rte_mempool_avail_count() works on a pool not populated yet. */
 	if (pool == NULL)
 		return 0;
+	if (unlikely(pool->magic != LFPOOL_MAGIC)) {
+		foreign_pool(mp);
+		return 0;
+	}
 	/* Acquire: pairs with the release of each put_objs store. */
 	puts = objs_counted(pool, offsetof(struct lfp_mempool_stats, put_objs),
 		__ATOMIC_ACQUIRE);

@@ -215,8 +215,12 @@ static_assert(LFPOOL_CACHE_HOT_END <= RTE_CACHE_LINE_SIZE,
 
 /* --- Pool --- */
 
+/* lfpool.magic of a live pool: "LFPOOL23" read as a little-endian word. */
+#define LFPOOL_MAGIC UINT64_C(0x3332204c4f4f5046)
+
 struct lfpool {
 	/* Set by alloc (base: first populate), read-only afterwards. */
+	uint64_t magic; /* LFPOOL_MAGIC: tells another driver's data apart. */
 	struct rte_mempool *mp;
 	uintptr_t base;	       /* Window base of compressed references. */
 	uint32_t cap;	       /* Objects per magazine. */

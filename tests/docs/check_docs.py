@@ -38,7 +38,7 @@ EXCLUDED = [
     ("README.md", r"build/app/lfpool-bench/lfpool-bench .*--cpu-time",
      "the full benchmark: minutes of a loaded machine (bench-quick runs "
      "the same tool with --quick)"),
-    ("README.md", r"dpdk-proc-info --file-prefix tp",
+    ("README.md", r"dpdk-proc-info --file-prefix tp_",
      "a secondary of the testpmd primary above, on hugepages; the install "
      "suite's secondary-args test runs the same pair"),
     ("doc/performance.md", r"sudo apt-get install",

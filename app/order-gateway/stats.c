@@ -14,6 +14,7 @@
 #include <rte_telemetry.h>
 
 #include "gateway.h"
+#include "lfp_dpdk_compat.h"
 
 /* Counters shown everywhere (line, summary, JSON, telemetry): one table. */
 struct field {
@@ -465,7 +466,7 @@ static void
 tel_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 {
 	/* Renamed rte_tel_data_add_dict_uint in 23.03 (DPDK-FACTS.md §3). */
-	rte_tel_data_add_dict_u64(d, name, v);
+	lfp_tel_dict_uint(d, name, v);
 }
 
 static int

@@ -149,8 +149,10 @@ debian13_skip_reason() {
 		echo "not a Debian 12 host (stages 1-3 used this machine's own DPDK)"
 	elif [ "$(id -u)" -ne 0 ]; then
 		echo "not root (debootstrap and chroot need root)"
+	elif [ -n "${LFP_DEBIAN13_TOOL:-}" ] && ! debian13_tool >/dev/null; then
+		echo "LFP_DEBIAN13_TOOL=$LFP_DEBIAN13_TOOL is not an executable"
 	elif ! debian13_tool >/dev/null; then
-		echo "no debian13-root tool above $top (set LFP_DEBIAN13_TOOL)"
+		echo "no shared/tools/debian13-root/run.sh above $top (set LFP_DEBIAN13_TOOL)"
 	fi
 }
 
@@ -178,7 +180,8 @@ stage_debian13() {
 	tool=$(debian13_tool)
 	setup_log=$(mktemp)
 	if ! "$tool" --setup >"$setup_log" 2>&1; then
-		log "skipped: the Debian 13 root could not be made: $(tail -n 1 "$setup_log")"
+		log "skipped: the Debian 13 root could not be made ($tool --setup):"
+		tail -n 4 "$setup_log" | sed 's/^/    /'
 		rm -f "$setup_log"
 		return 77
 	fi

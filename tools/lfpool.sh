@@ -219,7 +219,7 @@ cmd_test() {
 
 	log "4/4 Debian 13 / DPDK 24.11 root, whole suite (LFP_SKIP_DEBIAN13=1 skips)"
 	stage_debian13 || case $? in
-		77) [ "${LFP_REQUIRE_DEBIAN13:-0}" = 1 ] && status=1 ;;
+		77) if [ "${LFP_REQUIRE_DEBIAN13:-0}" = 1 ]; then status=1; fi ;;
 		*) status=1 ;;
 	esac
 

@@ -203,16 +203,16 @@ cmd_test() {
 	setup_hugepages
 	local status=0
 
-	log "1/3 release build, whole suite"
+	log "1/4 release build, whole suite"
 	build build -Dfuzz=true
 	meson test -C build --no-rebuild --print-errorlogs || status=1
 
-	log "2/3 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
+	log "2/4 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
 	build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suites build-asan || status=1
 
-	log "3/3 ThreadSanitizer build, concurrent suites"
+	log "3/4 ThreadSanitizer build, concurrent suites"
 	build build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run_suites build-tsan || status=1

@@ -14,15 +14,25 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-# Build and run dependencies, by Debian 12 package name.
+# Build and run dependencies, by Debian package name: Debian 12 (DPDK
+# 22.11) and Debian 13 (DPDK 24.11). clang only recommends the libFuzzer
+# runtime (libclang-rt-dev), so it is named here.
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libcunit1-dev
 	libjansson-dev libpcap-dev libseccomp-dev gnuplot-nox
-	libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
-	clang
+	libjemalloc2
+	clang libclang-rt-dev
 	debhelper lintian libsystemd-dev
 )
+# The benchmark's allocators whose package names changed in Debian 13
+# (mimalloc 3; the 64-bit time_t transition's t64 suffix). A release after
+# 13 is assumed to keep 13's names.
+os_codename() { (. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}"); }
+case $(os_codename) in
+bookworm) packages+=(libtcmalloc-minimal4 libmimalloc2.0) ;;
+*) packages+=(libtcmalloc-minimal4t64 libmimalloc3) ;;
+esac
 hugepages_wanted=${LFP_HUGEPAGES:-1024}
 
 log() { printf 'lfpool: %s\n' "$*"; }
@@ -216,6 +226,11 @@ deb_checks=(install secondary-args)
 # secondary tests on what the packages installed, then apt-get purge.
 debian_packages() {
 	local label=$1 dir=$top/build-deb rc=0 ran=0 t arch
+	if [ "$(os_codename)" != bookworm ]; then
+		# debian/ names DPDK 22.11's ABI 23 (librte-mempool-lfpool23).
+		log "$label: skipped: the packaging is for Debian 12's DPDK ABI 23, this is $(os_codename)"
+		return 0
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir/src"
 	tar -C "$top" --exclude=./build --exclude='./build-*' --exclude=./.git -cf - . |
@@ -246,27 +261,109 @@ debian_packages() {
 	return $rc
 }
 
+# The Debian 13 root is made and entered by the workplace's debootstrap
+# tool, shared/tools/debian13-root/run.sh in a folder above the checkout;
+# LFP_DEBIAN13_TOOL names another one.
+debian13_tool() {
+	local d=$top
+	if [ -n "${LFP_DEBIAN13_TOOL:-}" ]; then
+		[ -x "$LFP_DEBIAN13_TOOL" ] && echo "$LFP_DEBIAN13_TOOL"
+		return
+	fi
+	while [ "$d" != / ]; do
+		d=$(dirname "$d")
+		if [ -x "$d/shared/tools/debian13-root/run.sh" ]; then
+			echo "$d/shared/tools/debian13-root/run.sh"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Why the Debian 13 stage cannot run here; nothing when it can.
+debian13_skip_reason() {
+	if [ "${LFP_SKIP_DEBIAN13:-0}" = 1 ]; then
+		echo "LFP_SKIP_DEBIAN13=1"
+	elif [ "$(os_codename)" != bookworm ]; then
+		echo "not a Debian 12 host (stages 1-3 used this machine's own DPDK)"
+	elif [ "$(id -u)" -ne 0 ]; then
+		echo "not root (debootstrap and chroot need root)"
+	elif [ -n "${LFP_DEBIAN13_TOOL:-}" ] && ! debian13_tool >/dev/null; then
+		echo "LFP_DEBIAN13_TOOL=$LFP_DEBIAN13_TOOL is not an executable"
+	elif ! debian13_tool >/dev/null; then
+		echo "no shared/tools/debian13-root/run.sh above $top (set LFP_DEBIAN13_TOOL)"
+	fi
+}
+
+# This checkout's files as a tar stream: the working tree as git sees it
+# (tracked and untracked files, not the ignored build dirs).
+source_tar() {
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$top" ls-files -z --cached --others --exclude-standard |
+			tar -C "$top" --null --ignore-failed-read -T - -cf - 2>/dev/null
+	else
+		tar -C "$top" --exclude='./build*' -cf - .
+	fi
+}
+
+# The whole suite again (release, ASan+UBSan, TSan) on Debian 13's gcc 14
+# and DPDK 24.11, in a copy of the tree inside the root, removed at the
+# end. Returns 77 when skipped (the reason is printed).
+stage_debian13() {
+	local reason tool setup_log dir rc t0=$SECONDS
+	reason=$(debian13_skip_reason)
+	if [ -n "$reason" ]; then
+		log "skipped: $reason"
+		return 77
+	fi
+	tool=$(debian13_tool)
+	setup_log=$(mktemp)
+	if ! "$tool" --setup >"$setup_log" 2>&1; then
+		log "skipped: the Debian 13 root could not be made ($tool --setup):"
+		tail -n 4 "$setup_log" | sed 's/^/    /'
+		rm -f "$setup_log"
+		return 77
+	fi
+	rm -f "$setup_log"
+	# A directory per run, so that checkouts may test side by side.
+	dir=/build/lfpool.$$
+	set +e
+	source_tar | "$tool" bash -c "trap 'cd / && rm -rf $dir' EXIT
+		mkdir -p $dir && tar -x -C $dir && cd $dir &&
+		LFP_SKIP_DEBIAN13=1 tools/lfpool.sh test" 2>&1 | sed -u 's/^/debian13| /'
+	rc=${PIPESTATUS[1]}
+	set -e
+	log "Debian 13 / DPDK 24.11 stage: $((SECONDS - t0)) s"
+	[ "$rc" -eq 0 ] || return 1
+}
+
 cmd_test() {
 	install_missing
 	setup_hugepages
 	local status=0
 
-	log "1/4 release build, whole suite"
+	log "1/5 release build, whole suite"
 	build build -Dfuzz=true
-	run_suites build "1/4 release" "${all_suites[@]}" || status=1
+	run_suites build "1/5 release" "${all_suites[@]}" || status=1
 
-	log "2/4 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
+	log "2/5 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
 	build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suites build-asan "2/4 ASan+UBSan" "${concurrent_suites[@]}" || status=1
+		run_suites build-asan "2/5 ASan+UBSan" "${concurrent_suites[@]}" || status=1
 
-	log "3/4 ThreadSanitizer build, concurrent suites"
+	log "3/5 ThreadSanitizer build, concurrent suites"
 	build build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		run_suites build-tsan "3/4 TSan" "${concurrent_suites[@]}" || status=1
+		run_suites build-tsan "3/5 TSan" "${concurrent_suites[@]}" || status=1
 
-	log "4/4 Debian packages: build, lintian, install, test what they installed"
-	debian_packages "4/4 Debian packages" || status=1
+	log "4/5 Debian packages: build, lintian, install, test what they installed"
+	debian_packages "4/5 Debian packages" || status=1
+
+	log "5/5 Debian 13 / DPDK 24.11 root, whole suite (LFP_SKIP_DEBIAN13=1 skips)"
+	stage_debian13 || case $? in
+		77) if [ "${LFP_REQUIRE_DEBIAN13:-0}" = 1 ]; then status=1; fi ;;
+		*) status=1 ;;
+	esac
 
 	if [ $status -eq 0 ]; then log "all test builds passed"; else log "FAILURES: see above"; fi
 	return $status

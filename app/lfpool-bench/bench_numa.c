@@ -14,12 +14,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+
+#include <rte_eal.h>
 
 #include "bench_main.h"
 
@@ -79,6 +82,20 @@ numa_spawn(char **argv, const char *out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
 }
 
+/*
+ * numa_bench's EAL leaves its runtime directory (empty: --no-shconf)
+ * behind; it sits next to this process's own.
+ */
+static void
+numa_runtime_dir_remove(const char *prefix)
+{
+	char base[PATH_MAX], dir[PATH_MAX + 64];
+
+	snprintf(base, sizeof(base), "%s", rte_eal_get_runtime_dir());
+	snprintf(dir, sizeof(dir), "%s/%s", dirname(base), prefix);
+	rmdir(dir);
+}
+
 json_t *
 bench_numa_run(const struct bench_conf *c, const struct bench_platform *p)
 {
@@ -113,6 +130,7 @@ bench_numa_run(const struct bench_conf *c, const struct bench_platform *p)
 		(int)getpid());
 	fprintf(stderr, "lfpool-bench: numa (%s)\n", argv[0]);
 	rc = numa_spawn(argv, out);
+	numa_runtime_dir_remove(prefix);
 	doc = rc == 0 ? json_load_file(out, 0, NULL) : NULL;
 	unlink(out);
 	if (rc != 0)

@@ -15,6 +15,8 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -194,27 +196,71 @@ run_mempools(const struct bench_conf *c)
 	}
 }
 
-/* The library LD_PRELOAD names for a family (found by the loader). */
+/*
+ * The libraries LD_PRELOAD may name for a family, by soname, newest first
+ * (Debian 13 ships mimalloc 3, Debian 12 mimalloc 2), and the Debian
+ * packages that install them.
+ */
+static const struct {
+	const char *family;
+	const char *sonames[2];
+	const char *packages;
+} malloc_libs[] = {
+	{"jemalloc", {"libjemalloc.so.2"}, "libjemalloc2"},
+	{"tcmalloc", {"libtcmalloc_minimal.so.4"},
+		"libtcmalloc-minimal4t64, on Debian 12 libtcmalloc-minimal4"},
+	{"mimalloc", {"libmimalloc.so.3", "libmimalloc.so.2"},
+		"libmimalloc3, on Debian 12 libmimalloc2.0"},
+};
+
+/* True if the dynamic loader's cache (ldconfig -p) lists @p soname. */
+static bool
+loader_has(const char *soname)
+{
+	char line[512], name[256];
+	bool found = false;
+	FILE *p = popen("/sbin/ldconfig -p 2>/dev/null", "r");
+
+	if (p == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), p) != NULL)
+		found = sscanf(line, " %255s", name) == 1 &&
+			strcmp(name, soname) == 0;
+	pclose(p);
+	return found;
+}
+
+/*
+ * The soname to preload for a family: the newest one installed, else the
+ * newest one known, so that the loader's refusal and the child's "not
+ * loaded" say what is missing. NULL for glibc (no preload).
+ */
 static const char *
 family_library(const char *family)
 {
-	if (strcmp(family, "jemalloc") == 0)
-		return "libjemalloc.so.2";
-	if (strcmp(family, "tcmalloc") == 0)
-		return "libtcmalloc_minimal.so.4";
-	if (strcmp(family, "mimalloc") == 0)
-		return "libmimalloc.so.2";
+	unsigned int i, v;
+
+	for (i = 0; i < RTE_DIM(malloc_libs); i++) {
+		if (strcmp(family, malloc_libs[i].family) != 0)
+			continue;
+		for (v = 0; v < RTE_DIM(malloc_libs[i].sonames); v++)
+			if (malloc_libs[i].sonames[v] != NULL &&
+				loader_has(malloc_libs[i].sonames[v]))
+				return malloc_libs[i].sonames[v];
+		return malloc_libs[i].sonames[0];
+	}
 	return NULL;
 }
 
 static const char *
 family_package(const char *family)
 {
-	if (strcmp(family, "jemalloc") == 0)
-		return "libjemalloc2";
-	if (strcmp(family, "tcmalloc") == 0)
-		return "libtcmalloc-minimal4";
-	return "libmimalloc2.0";
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(malloc_libs); i++)
+		if (strcmp(family, malloc_libs[i].family) == 0)
+			return malloc_libs[i].packages;
+	return "its library";
 }
 
 /* environ plus LD_PRELOAD=lib (replacing any LD_PRELOAD). */

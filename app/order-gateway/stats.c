@@ -29,6 +29,7 @@
 
 #include "gateway.h"
 #include "gw_version.h"
+#include "lfp_dpdk_compat.h"
 
 /* Counters shown everywhere (line, summary, JSON, telemetry): one table. */
 struct field {
@@ -563,7 +564,7 @@ static void
 tel_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 {
 	/* Renamed rte_tel_data_add_dict_uint in 23.03 (DPDK-FACTS.md §3). */
-	rte_tel_data_add_dict_u64(d, name, v);
+	lfp_tel_dict_uint(d, name, v);
 }
 
 static int

@@ -20,6 +20,7 @@
 #include <rte_telemetry.h>
 
 #include "hazptr_private.h"
+#include "lfp_dpdk_compat.h"
 
 /* Counters shown by /lfpool/hazptr/stats, in reply order. */
 static const struct {
@@ -41,7 +42,7 @@ static const struct {
 static void
 tel_add_u64(struct rte_tel_data *t, const char *name, uint64_t v)
 {
-	rte_tel_data_add_dict_u64(t, name, v);
+	lfp_tel_dict_uint(t, name, v);
 }
 
 /* The domain behind a memzone, or NULL if it is not a live domain. */

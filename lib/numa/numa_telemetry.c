@@ -23,6 +23,7 @@
 #include <rte_telemetry.h>
 
 #include "numa_private.h"
+#include "lfp_dpdk_compat.h"
 
 #define MIB (UINT64_C(1) << 20)
 
@@ -30,7 +31,7 @@
 static void
 dict_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 {
-	rte_tel_data_add_dict_u64(d, name, v);
+	lfp_tel_dict_uint(d, name, v);
 }
 
 static const struct {

@@ -17,18 +17,19 @@
 #include <rte_telemetry.h>
 
 #include "tp_private.h"
+#include "lfp_dpdk_compat.h"
 
 /* 22.11's names for unsigned values; renamed _uint in DPDK 23.03. */
 static int
 tel_add_uint(struct rte_tel_data *d, const char *name, uint64_t v)
 {
-	return rte_tel_data_add_dict_u64(d, name, v);
+	return lfp_tel_dict_uint(d, name, v);
 }
 
 static int
 tel_array_add_uint(struct rte_tel_data *a, uint64_t v)
 {
-	return rte_tel_data_add_array_u64(a, v);
+	return lfp_tel_array_uint(a, v);
 }
 
 static int

@@ -85,6 +85,35 @@ def check_numa(numa):
     return errors
 
 
+# Each malloc family's library, by soname stem: lfpool-bench must preload
+# whichever version the loader has (Debian 12's mimalloc is .so.2, 13's .so.3).
+MALLOC_LIBS = {"jemalloc": "libjemalloc.so.", "tcmalloc":
+               "libtcmalloc_minimal.so.", "mimalloc": "libmimalloc.so."}
+
+
+def loader_sonames():
+    """The sonames in the dynamic loader's cache (ldconfig -p)."""
+    try:
+        out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True,
+                             text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {line.split()[0] for line in out.splitlines()[1:] if line.strip()}
+
+
+def check_mallocs(results, sonames):
+    """A malloc family the loader has is measured, not 'not installed'."""
+    errors = []
+    for family, stem in sorted(MALLOC_LIBS.items()):
+        have = sorted(n for n in sonames if n.startswith(stem))
+        recs = [r for r in results
+                if r["family"] == "malloc" and r["allocator"] == family]
+        if have and recs and not any(r.get("metrics") for r in recs):
+            errors.append("%s: %s is installed but was not measured (%s)" %
+                          (family, have[-1], recs[0].get("note", "no note")))
+    return errors
+
+
 def check_report(report):
     errors = []
     machine = report.get("machine", {})
@@ -146,6 +175,23 @@ def check_plots(stdout, plot_dir):
     return errors
 
 
+def check_installed_mallocs(exe, tmp):
+    """--quick measures glibc only: one short scenario of the other
+    families, each of which must be measured when its library is there."""
+    out = os.path.join(tmp, "mallocs.json")
+    cmd = [exe] + eal_args() + ["--", "--quick", "--scenarios", "same",
+                                "--allocators", ",".join(MALLOC_LIBS),
+                                "--json", out]
+    print(" ".join(cmd), flush=True)
+    proc = subprocess.run(cmd, timeout=540)
+    if proc.returncode != 0:
+        return ["lfpool-bench %s exited with %d" %
+                (" ".join(cmd[-6:-2]), proc.returncode)]
+    with open(out) as f:
+        results = json.load(f)["results"]
+    return check_mallocs(results, loader_sonames())
+
+
 def main():
     exe = sys.argv[1]
     if not os.access(exe, os.X_OK):
@@ -166,6 +212,7 @@ def main():
         with open(out) as f:
             report = json.load(f)
         errors = check_plots(proc.stdout, plots)
+        errors += check_installed_mallocs(exe, tmp)
     errors += check_report(report)
     for e in errors:
         print("FAIL:", e)

@@ -56,6 +56,26 @@ void __tsan_ignore_thread_end(void);
 	} while (0)
 #endif
 
+#ifdef __SANITIZE_ADDRESS__
+/*
+ * warmup_leaves_no_page_faults counts this thread's minor faults while it
+ * uses warmed-up objects. With detect_stack_use_after_return, on by default
+ * in gcc 14's ASan (Debian 13), every function with addressable locals
+ * (thread_minflt()'s struct rusage, the pools' own) gets its frame from a
+ * per-thread "fake stack" that ASan maps lazily and hands out in rotation,
+ * so frames fault in pages the warm-up could not have touched: faults of
+ * the sanitizer, not of the pools. The option is off for this binary only;
+ * the runtime reads this before ASAN_OPTIONS, which may still set it.
+ */
+const char *__asan_default_options(void);
+
+const char *
+__asan_default_options(void)
+{
+	return "detect_stack_use_after_return=0";
+}
+#endif
+
 #include "lfp_alloc_counter.h"
 #include "lfp_config.h"
 #include "lfp_numa.h"

@@ -19,6 +19,7 @@
 #include <rte_telemetry.h>
 
 #include "lfpool_private.h"
+#include "lfp_dpdk_compat.h"
 
 /* Replies are at most 16 KiB; keep room for the totals and field names. */
 #define TEL_REPLY_BUDGET (16 * 1024 - 2048)
@@ -30,7 +31,7 @@
 static int
 tel_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 {
-	return rte_tel_data_add_dict_u64(d, name, v);
+	return lfp_tel_dict_uint(d, name, v);
 }
 
 static void
@@ -147,7 +148,7 @@ add_lcore(struct rte_tel_data *d, unsigned int lcore_id,
 		return -ENOMEM;
 	rte_tel_data_start_array(arr, RTE_TEL_U64_VAL);
 	for (i = 0; i < lfpool_stat_nb_counters; i++)
-		rte_tel_data_add_array_u64(arr, lfpool_stat_value(st, i));
+		lfp_tel_array_uint(arr, lfpool_stat_value(st, i));
 	if (rte_tel_data_add_dict_container(d, key, arr, 0) < 0) {
 		rte_tel_data_free(arr);
 		return -ENOSPC;

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -446,4 +448,20 @@ int
 lfp_test_run_secondary(const char *name, const char *arg)
 {
 	return lfp_test_wait_secondary(lfp_test_spawn_secondary(name, arg));
+}
+
+int
+lfp_test_refuse_membarrier(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int ret;
+
+	if (ctx == NULL)
+		return -ENOMEM;
+	ret = seccomp_rule_add(
+		ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(membarrier), 0);
+	if (ret == 0)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return ret;
 }

@@ -68,6 +68,13 @@ int lfp_test_run_secondary(const char *name, const char *arg);
  */
 int lfp_test_spawn_secondary(const char *name, const char *arg);
 
+/**
+ * Make membarrier(2) fail with ENOSYS in this process from now on, as a
+ * seccomp policy or an old kernel would: call it before EAL and the code
+ * under test first try it. Returns 0 or a negative errno.
+ */
+int lfp_test_refuse_membarrier(void);
+
 /** Wait for a pid from lfp_test_spawn_secondary(); returns its status. */
 int lfp_test_wait_secondary(int pid);
 

@@ -37,7 +37,6 @@
 #include <unistd.h>
 
 #include <linux/membarrier.h>
-#include <seccomp.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -2139,26 +2138,6 @@ static const struct lfp_test_secondary secondaries[] = {
 	{NULL, NULL},
 };
 
-/*
- * Make membarrier(2) fail with ENOSYS in this process, as a seccomp policy
- * or an old kernel would, before the library first tries it.
- */
-static int
-membarrier_forbid(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int ret;
-
-	if (ctx == NULL)
-		return -ENOMEM;
-	ret = seccomp_rule_add(
-		ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(membarrier), 0);
-	if (ret == 0)
-		ret = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return ret;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -2171,7 +2150,7 @@ main(int argc, char **argv)
 	int ret;
 
 	if (getenv(ENV_NO_MEMBARRIER) != NULL) {
-		ret = membarrier_forbid();
+		ret = lfp_test_refuse_membarrier();
 		if (ret != 0) {
 			fprintf(stderr, "seccomp: %s\n", strerror(-ret));
 			return 1;

@@ -9,30 +9,11 @@
  * to fence-mode caches and stay correct.
  */
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <seccomp.h>
-
 #include "lfp_test.h"
 #include "test_lfpool.h"
-
-static int
-refuse_membarrier(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int ret;
-
-	if (ctx == NULL)
-		return -ENOMEM;
-	ret = seccomp_rule_add(
-		ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(membarrier), 0);
-	if (ret == 0)
-		ret = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return ret;
-}
 
 static CU_SuiteInfo suites[] = {
 	{"lfpool_fence_contract", NULL, NULL, NULL, NULL, lt_contract_tests},
@@ -49,7 +30,7 @@ main(int argc, char **argv)
 		.lcores = 4,
 		.suites = suites,
 	};
-	int ret = refuse_membarrier();
+	int ret = lfp_test_refuse_membarrier();
 
 	if (ret < 0) {
 		fprintf(stderr, "seccomp filter: %s\n", strerror(-ret));

@@ -312,47 +312,45 @@ void lfpool_mem_free(void *ptr);
 extern uint32_t lfpool_token;
 
 /*
- * Counter update: no RMW for a single writer, atomic RMW when shared.
+ * Counter update: no RMW for a single writer (a store of the new value
+ * keeps readers untorn), an atomic RMW when threads share the slot.
+ */
+static inline void
+lfpool_counter_add_(uint64_t *c, bool shared, uint64_t n, int order)
+{
+	if (shared)
+		/* Order: the caller's (see below); several writers. */
+		__atomic_fetch_add(c, n, order);
+	else
+		/* Order: the caller's; a single writer. */
+		__atomic_store_n(c, *c + n, order);
+}
+
+/*
+ * get_objs and put_objs: always counted, get_count derives from them.
  * Release: get_count reads every put_objs (acquire) before any get_objs,
  * and this store orders the counts a thread made before it (its own
  * get_objs, or the get that handed it the object) before it; so a reader
  * that sees a put also sees the get it returns, and never counts an
  * object twice. Plain stores on x86, store-release on arm64.
  */
-static inline void
-lfpool_count_add_(uint64_t *c, bool shared, uint64_t n)
-{
-	if (shared)
-		/* Release: see above; several threads share the slot. */
-		__atomic_fetch_add(c, n, __ATOMIC_RELEASE);
-	else
-		/* Release: see above; single writer, readers stay untorn. */
-		__atomic_store_n(c, *c + n, __ATOMIC_RELEASE);
-}
-
-/* get_objs and put_objs: always counted, get_count derives from them. */
 #define LFPOOL_COUNT_OBJS(ctx, field, n) \
-	lfpool_count_add_(&(ctx)->st->field, (ctx)->shared, (n))
+	lfpool_counter_add_( \
+		&(ctx)->st->field, (ctx)->shared, (n), __ATOMIC_RELEASE)
 #define LFPOOL_OWNER_COUNT_OBJS(c, field, n) \
-	lfpool_count_add_(&(c)->st.field, false, (n))
+	lfpool_counter_add_(&(c)->st.field, false, (n), __ATOMIC_RELEASE)
 
-/* The other counters: statistics only, compiled out with -Dstats=false. */
+/*
+ * The other counters: statistics only, compiled out with -Dstats=false.
+ * Relaxed: a counter orders nothing.
+ */
 #if LFP_STATS
-static inline void
-lfpool_stat_add_(uint64_t *c, bool shared, uint64_t n)
-{
-	if (shared)
-		/* Several threads share the slot; a counter orders nothing. */
-		__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
-	else
-		/* Single writer: a relaxed store keeps readers untorn. */
-		__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
 #define LFPOOL_STAT_ADD(ctx, field, n) \
-	lfpool_stat_add_(&(ctx)->st->field, (ctx)->shared, (n))
+	lfpool_counter_add_( \
+		&(ctx)->st->field, (ctx)->shared, (n), __ATOMIC_RELAXED)
 /* The owner of cache c counts on its own counters. */
 #define LFPOOL_OWNER_STAT_ADD(c, field, n) \
-	lfpool_stat_add_(&(c)->st.field, false, (n))
+	lfpool_counter_add_(&(c)->st.field, false, (n), __ATOMIC_RELAXED)
 #else
 #define LFPOOL_STAT_ADD(ctx, field, n) \
 	do { \

@@ -30,7 +30,7 @@ CASES = {
         (["--runs", "17"], "--runs"),
         (["--bulks", "abc"], "--bulks"),
         (["--caches", "1000"], "--caches"),
-        (["--scenarios", "9"], "--scenarios"),
+        (["--scenarios", "10"], "--scenarios"),
         (["--duration-ms", "-1"], "--duration-ms"),
         (["--window", "5x"], "--window"),
         (["--pool-size", "99999999999"], "--pool-size"),

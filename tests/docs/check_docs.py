@@ -41,6 +41,9 @@ EXCLUDED = [
     ("README.md", r"dpdk-proc-info --file-prefix tp_",
      "a secondary of the testpmd primary above, on hugepages; the install "
      "suite's secondary-args test runs the same pair"),
+    ("README.md", r"cc app\.c ",
+     "builds the reader's own app.c against an installed lfpool; the "
+     "install suite builds two such programs from a staged install"),
     ("doc/performance.md", r"sudo apt-get install",
      "needs the network and root; tools/lfpool.sh installs the same"),
     ("doc/performance.md", r"meson setup build && ninja -C build",

@@ -169,7 +169,10 @@ PY
 # is still in use.
 with_private_dpdk_dirs() {
 	local label=$1; shift
-	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+	# Not inside the Debian 13 chroot: its root is no mount point, so
+	# unshare cannot make the propagation private there.
+	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
+		[ "${LFP_IN_DEBIAN13:-0}" != 1 ]; then
 		unshare --mount --propagation private -- \
 			"$0" __private_dpdk_dirs "$(readlink /proc/self/ns/mnt)" "$label" "$@"
 		return

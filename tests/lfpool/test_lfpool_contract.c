@@ -14,12 +14,15 @@
  * The same cases run in test_lfpool_fence, where membarrier(2) is refused.
  */
 
+#define _GNU_SOURCE /* fopencookie(), memmem() */
+
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -66,6 +69,8 @@ struct churner {
 	void *held[CONTRACT_MAX_HELD + CONTRACT_MAX_BULK];
 	/* Objects held: read by this thread's signal handler. */
 	volatile unsigned int nheld;
+	/* Inside a get or put: read by this thread's signal handler. */
+	volatile unsigned int in_call;
 	int ret;
 };
 
@@ -79,12 +84,16 @@ churn_step(struct churner *c, uint32_t *rnd)
 
 	if (n + k > CONTRACT_MAX_HELD || ((r & 1) && n > 0)) {
 		k = RTE_MIN(k, n);
+		c->in_call = 1;
 		rte_mempool_put_bulk(c->mp, &c->held[n - k], k);
+		c->in_call = 0;
 		c->nheld = n - k;
 		return 0;
 	}
+	c->in_call = 1;
 	if (rte_mempool_get_bulk(c->mp, &c->held[n], k) == 0)
 		c->nheld = n + k;
+	c->in_call = 0;
 	return 0;
 }
 
@@ -154,17 +163,13 @@ static unsigned int victim_held, victim_dpdk_cached, victim_in_call;
 static void
 victim_handler(int sig)
 {
-	struct lfpool *pool = victim->mp->pool_data;
-	struct lfpool_cache *c = pool->caches[rte_lcore_id()];
 	struct rte_mempool_cache *dc;
 
 	RTE_SET_USED(sig);
 	victim_held = victim->nheld;
 	dc = rte_mempool_default_cache(victim->mp, rte_lcore_id());
 	victim_dpdk_cached = dc != NULL ? dc->len : 0;
-	/* Relaxed: this thread's own flag, read at the interrupted point. */
-	victim_in_call = c != NULL &&
-		__atomic_load_n(&c->busy, __ATOMIC_RELAXED);
+	victim_in_call = victim->in_call;
 	sem_post(&victim_stopped);
 	sem_wait(&victim_resume);
 }
@@ -295,13 +300,18 @@ contract_case(unsigned int cache_size, bool with_victim)
 	if (!with_victim) {
 		CU_ASSERT_EQUAL(drained, CONTRACT_POOL_SIZE);
 	} else {
-		/* All but what the victim holds, has in DPDK's cache, and
-		 * (if stopped inside a call) has in its driver cache or in
-		 * flight: at most two magazines and a bulk.
+		/* All but what the victim holds and has in DPDK's cache; if
+		 * it was stopped inside a get or put, also what that call
+		 * has in flight: DPDK's refill between the driver's return and
+		 * the update of the cache's length (up to cache size + bulk),
+		 * or in the driver its own cache (two magazines) and a chain
+		 * gathered for a refill (the refill, plus the rest of the last
+		 * magazine).
 		 */
+		unsigned int in_flight = 2 * LFP_MAG_SIZE +
+			(cache_size + CONTRACT_MAX_BULK) + LFP_MAG_SIZE;
 		unsigned int bound = victim_held + victim_dpdk_cached +
-			CONTRACT_MAX_BULK +
-			(victim_in_call ? 3 * LFP_MAG_SIZE : 0);
+			CONTRACT_MAX_BULK + (victim_in_call ? in_flight : 0);
 
 		CU_ASSERT(drained <= CONTRACT_POOL_SIZE);
 		CU_ASSERT(drained + bound >= CONTRACT_POOL_SIZE);
@@ -383,15 +393,20 @@ test_conservation_stopped(void)
 /* --- get_count while objects move one at a time --- */
 
 #define HANDOFF_OBJS (200000 / LT_SCALE)
+/* Counts the main lcore samples while objects move, at least. */
+#define HANDOFF_SAMPLES 1000
 
 struct handoff {
 	struct rte_mempool *mp;
 	struct rte_ring *ring;
+	uint32_t sampled; /* Set by the main lcore: enough samples. */
 	uint32_t done;
 	uint64_t errors;
 };
 
-/* Gets one object at a time, tags it and hands it over. */
+/* Gets one object at a time, tags it and hands it over, until the main
+ * lcore has sampled enough; then hands over NULL, the end mark.
+ */
 static int
 handoff_getter(void *arg)
 {
@@ -399,7 +414,7 @@ handoff_getter(void *arg)
 	unsigned int i;
 	void *obj;
 
-	for (i = 0; i < HANDOFF_OBJS;) {
+	for (i = 0; i < HANDOFF_OBJS || !flag_get(&h->sampled);) {
 		if (rte_mempool_get(h->mp, &obj) != 0)
 			continue;
 		/* Relaxed: the tag catches an object handed out twice. */
@@ -409,6 +424,8 @@ handoff_getter(void *arg)
 			rte_pause();
 		i++;
 	}
+	while (rte_ring_enqueue(h->ring, NULL) != 0)
+		rte_pause();
 	return 0;
 }
 
@@ -417,12 +434,13 @@ static int
 handoff_putter(void *arg)
 {
 	struct handoff *h = arg;
-	unsigned int i;
 	void *obj;
 
-	for (i = 0; i < HANDOFF_OBJS; i++) {
+	for (;;) {
 		while (rte_ring_dequeue(h->ring, &obj) != 0)
 			rte_pause();
+		if (obj == NULL)
+			break;
 		/* Relaxed: see handoff_getter(). */
 		__atomic_store_n((uint64_t *)obj, 0, __ATOMIC_RELAXED);
 		rte_mempool_put(h->mp, obj);
@@ -465,12 +483,14 @@ test_get_count_bound(void)
 	while (!flag_get(&h.done)) {
 		count = rte_mempool_avail_count(h.mp);
 		max = RTE_MAX(max, count);
-		samples++;
+		if (++samples == HANDOFF_SAMPLES)
+			lt_flag_set(&h.sampled);
 	}
 	CU_ASSERT_EQUAL(lt_wait(&jobs[0]), 0);
 	CU_ASSERT_EQUAL(lt_wait(&jobs[1]), 0);
 	printf("\n    %" PRIu64 " samples, largest count %u of %u\n", samples,
 		max, CONTRACT_POOL_SIZE);
+	CU_ASSERT(samples >= HANDOFF_SAMPLES);
 	CU_ASSERT(max <= CONTRACT_POOL_SIZE);
 	CU_ASSERT_EQUAL(h.errors, 0);
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(h.mp), CONTRACT_POOL_SIZE);
@@ -481,29 +501,45 @@ test_get_count_bound(void)
 
 /* --- A thread stopped inside DPDK's heap lock --- */
 
+/*
+ * rte_malloc_dump_heaps() prints each heap while holding its lock
+ * (malloc_heap_dump() in DPDK 22.11 and 24.11). The holder prints into a
+ * stream whose writer blocks at the first line printed under the lock:
+ * the thread then sits inside the heap lock for as long as the test
+ * wants, wherever the scheduler puts it.
+ */
 static sem_t heap_stopped, heap_resume;
-static uint32_t heap_quit;
 
-static void
-heap_handler(int sig)
+static ssize_t
+heap_writer(void *cookie, const char *buf, size_t size)
 {
-	RTE_SET_USED(sig);
-	sem_post(&heap_stopped);
-	sem_wait(&heap_resume);
+	bool *stopped_once = cookie;
+
+	if (!*stopped_once && memmem(buf, size, "Heap size", 9) != NULL) {
+		*stopped_once = true;
+		sem_post(&heap_stopped);
+		sem_wait(&heap_resume);
+	}
+	return (ssize_t)size;
 }
 
-/* Allocates and frees in a loop: most of its time is in the heap lock. */
 static void *
 heap_thread(void *arg)
 {
-	void *p;
+	cookie_io_functions_t io = {.write = heap_writer};
+	bool stopped_once = false;
+	FILE *f = fopencookie(&stopped_once, "w", io);
 
 	RTE_SET_USED(arg);
-	while (!flag_get(&heap_quit)) {
-		p = rte_malloc_socket("lt_heap", 64, 0, 0);
-		rte_free(p);
+	if (f == NULL) {
+		sem_post(&heap_stopped);
+		return NULL;
 	}
-	return NULL;
+	/* Unbuffered: each fprintf() reaches the writer at once. */
+	setvbuf(f, NULL, _IONBF, 0);
+	rte_malloc_dump_heaps(f);
+	fclose(f);
+	return stopped_once ? arg : NULL;
 }
 
 struct heap_probe {
@@ -523,41 +559,33 @@ heap_probe_thread(void *arg)
 }
 
 /*
- * Stop the heap thread inside the lock: signal it, then see whether a
- * probe that needs the lock finishes; if it does, the thread was outside
- * the lock: let it go on and try again. Returns the blocked probe.
+ * Stop the heap thread inside the lock, and check that it is: a probe that
+ * needs the lock has not finished after a while. Returns true with the
+ * probe left blocked.
  */
 static bool
-heap_stop_inside_lock(pthread_t t, pthread_t *probe, struct heap_probe *p)
+heap_stop_inside_lock(pthread_t *t, pthread_t *probe, struct heap_probe *p)
 {
-	unsigned int tries;
-
-	for (tries = 0; tries < 1000; tries++) {
-		pthread_kill(t, SIGUSR2);
-		sem_wait(&heap_stopped);
-		p->done = 0;
-		if (pthread_create(probe, NULL, heap_probe_thread, p) != 0)
-			return false;
-		rte_delay_us_sleep(20000);
-		if (!flag_get(&p->done))
-			return true;
-		pthread_join(*probe, NULL);
-		sem_post(&heap_resume);
-	}
-	return false;
+	if (pthread_create(t, NULL, heap_thread, p) != 0)
+		return false;
+	sem_wait(&heap_stopped);
+	p->done = 0;
+	if (pthread_create(probe, NULL, heap_probe_thread, p) != 0)
+		return false;
+	rte_delay_us_sleep(20000);
+	return !flag_get(&p->done);
 }
 
 static void
 test_heap_lock(void)
 {
 	struct lfp_mempool_config cfg = {.mag_size = 8};
-	struct sigaction sa = {.sa_handler = heap_handler};
 	static struct churner c[RTE_MAX_LCORE];
 	struct lt_job jobs[RTE_MAX_LCORE];
 	unsigned int lcore_id, n = 0, i;
 	struct heap_probe probe_state;
 	struct rte_mempool *mp;
-	void **objs;
+	void **objs, *held_lock;
 	pthread_t t, probe;
 	uint64_t steals;
 	sem_t parked;
@@ -572,11 +600,7 @@ test_heap_lock(void)
 	CU_ASSERT_EQUAL_FATAL(sem_init(&heap_stopped, 0, 0), 0);
 	CU_ASSERT_EQUAL_FATAL(sem_init(&heap_resume, 0, 0), 0);
 	CU_ASSERT_EQUAL_FATAL(sem_init(&parked, 0, 0), 0);
-	sigemptyset(&sa.sa_mask);
-	CU_ASSERT_EQUAL_FATAL(sigaction(SIGUSR2, &sa, NULL), 0);
-	heap_quit = 0;
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, heap_thread, NULL), 0);
-	stalled = heap_stop_inside_lock(t, &probe, &probe_state);
+	stalled = heap_stop_inside_lock(&t, &probe, &probe_state);
 	CU_ASSERT_FATAL(stalled);
 
 	/* The heap lock is held by a stopped thread: churn on every worker
@@ -610,13 +634,13 @@ test_heap_lock(void)
 #endif
 	sem_post(&heap_resume);
 	pthread_join(probe, NULL);
-	lt_flag_set(&heap_quit);
-	pthread_join(t, NULL);
+	CU_ASSERT_TRUE(flag_get(&probe_state.done));
+	pthread_join(t, &held_lock);
+	CU_ASSERT_PTR_EQUAL(held_lock, &probe_state);
 	for (i = 0; i < n; i++) {
 		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
 		sem_destroy(&c[i].release);
 	}
-	signal(SIGUSR2, SIG_DFL);
 	sem_destroy(&heap_stopped);
 	sem_destroy(&heap_resume);
 	sem_destroy(&parked);

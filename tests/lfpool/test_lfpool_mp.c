@@ -13,13 +13,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_memzone.h>
 #include <rte_mempool.h>
 
 #include "lfp_test.h"
@@ -168,6 +174,152 @@ secondary_free(int argc, char **argv)
 	return mp->pool_data == NULL ? 0 : 32;
 }
 
+/* --- Secondaries that exit or die --- */
+
+#define DEAD_POOL_SIZE 4096
+/* Small magazines: a kill inside a pop's window loses at most 8. */
+#define DEAD_MAG_SIZE 8
+#define DEAD_BRIEF 300 /* Secondaries that exit normally. */
+#define DEAD_KILLED 20 /* Then secondaries killed at random moments. */
+#define DEAD_STOPPED 10 /* And secondaries stopped inside a pop, killed. */
+#define DEAD_MAX_HELD 256
+#define DEAD_TRACK "lt_mp_track"
+
+/*
+ * What a doomed secondary holds, as it tells the primary through a
+ * memzone: held objects, and the bulk of the get or put it is inside
+ * (which may or may not have happened when it dies).
+ */
+struct dead_track {
+	uint64_t started;
+	uint64_t held;
+	uint64_t pending;
+};
+
+/* A plain store in program order: a kill lands between instructions. */
+static void
+track_set(uint64_t *field, uint64_t v)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	/* Relaxed: read by the primary once this process is dead. */
+	__atomic_store_n(field, v, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static struct rte_mempool *
+sec_lookup(const char *arg, char *rest, size_t rest_len)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	const char *comma = strchr(arg, ',');
+	size_t len = comma != NULL ? (size_t)(comma - arg) : strlen(arg);
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
+	snprintf(rest, rest_len, "%s", comma != NULL ? comma + 1 : "");
+	return rte_mempool_lookup(name);
+}
+
+/* argv[1]: pool. A few gets and puts, everything back, a normal exit. */
+static int
+secondary_brief(int argc, char **argv)
+{
+	uint32_t rnd = (uint32_t)getpid() | 1;
+	struct rte_mempool *mp;
+	void *objs[32];
+	unsigned int i, k;
+	char rest[8];
+
+	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
+		return 40;
+	for (i = 0; i < 20; i++) {
+		k = 1 + lt_rand(&rnd) % RTE_DIM(objs);
+		if (rte_mempool_get_bulk(mp, objs, k) == 0)
+			rte_mempool_put_bulk(mp, objs, k);
+	}
+	return 0;
+}
+
+/* argv[1]: "<pool>,<n>": a cacheless drain obtains exactly n objects. */
+static int
+secondary_drain(int argc, char **argv)
+{
+	static void *objs[DEAD_POOL_SIZE];
+	struct rte_mempool *mp;
+	unsigned int n = 0, expected;
+	char rest[16];
+
+	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
+		return 60;
+	expected = (unsigned int)strtoul(rest, NULL, 10);
+	while (n < DEAD_POOL_SIZE &&
+		rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
+		n++;
+	rte_mempool_generic_put(mp, objs, n, NULL);
+	if (n != expected) {
+		fprintf(stderr, "secondary: drained %u, expected %u\n", n,
+			expected);
+		return 61;
+	}
+	return 0;
+}
+
+static unsigned int stop_at_pop, pops;
+
+/* Test hook, inside a depot pop: stop this process at the chosen one. */
+static void
+stop_hook(const struct rte_mempool *mp, void *arg)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(arg);
+	if (++pops == stop_at_pop)
+		raise(SIGSTOP);
+}
+
+/*
+ * argv[1]: "<pool>,<slot>,<pop to stop at, 0: none>". Gets and puts
+ * until killed, telling the primary what it holds.
+ */
+static int
+secondary_doomed(int argc, char **argv)
+{
+	const struct rte_memzone *mz;
+	void *held[DEAD_MAX_HELD];
+	struct rte_mempool *mp;
+	struct dead_track *t;
+	unsigned int slot, n = 0, k;
+	uint32_t rnd, r;
+	char rest[32];
+
+	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
+		return 50;
+	if (sscanf(rest, "%u,%u", &slot, &stop_at_pop) != 2 ||
+		(mz = rte_memzone_lookup(DEAD_TRACK)) == NULL)
+		return 51;
+	t = (struct dead_track *)mz->addr + slot;
+	rnd = (uint32_t)getpid() * 2654435761u | 1;
+	if (stop_at_pop > 0)
+		lfp_mempool_set_test_hook(stop_hook, NULL);
+	track_set(&t->started, 1);
+	for (;;) {
+		r = lt_rand(&rnd);
+		k = 1 + (r >> 8) % 16;
+		if (n + k > DEAD_MAX_HELD || ((r & 1) && n > 0)) {
+			k = RTE_MIN(k, n);
+			track_set(&t->pending, k);
+			track_set(&t->held, n - k);
+			rte_mempool_put_bulk(mp, &held[n - k], k);
+			n -= k;
+		} else {
+			track_set(&t->pending, k);
+			if (rte_mempool_get_bulk(mp, &held[n], k) == 0) {
+				n += k;
+				track_set(&t->held, n);
+			}
+		}
+		track_set(&t->pending, 0);
+	}
+	return 0;
+}
+
 /* --- Primary side --- */
 
 static void
@@ -281,9 +433,163 @@ test_life_cycle(void)
 	 */
 }
 
+/* --- Dead secondaries: nothing lost but what they held --- */
+
+static void
+spawn_brief(struct rte_mempool *mp, unsigned int count)
+{
+	unsigned int i, failed = 0;
+
+	for (i = 0; i < count; i++)
+		failed += lfp_test_run_secondary("brief", mp->name) != 0;
+	CU_ASSERT_EQUAL(failed, 0);
+}
+
+/* Wait until pid has stopped itself (true) or a timeout passed. */
+static bool
+wait_stopped(int pid)
+{
+	unsigned int ms;
+	int status;
+
+	for (ms = 0; ms < 10000; ms++) {
+		if (waitpid(pid, &status, WNOHANG | WUNTRACED) == pid)
+			return WIFSTOPPED(status);
+		rte_delay_us_sleep(1000);
+	}
+	return false;
+}
+
+/*
+ * Kill a doomed secondary: at a random moment of its loop (stop_at 0),
+ * or once it stopped itself inside its stop_at-th depot pop. Returns the
+ * objects it may have held: what it said, plus the bulk it was inside.
+ */
+static uint64_t
+kill_doomed(struct rte_mempool *mp, struct dead_track *t, unsigned int slot,
+	unsigned int stop_at, unsigned int *stopped)
+{
+	char arg[96];
+	int pid, status;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(arg, sizeof(arg), "%s,%u,%u", mp->name, slot, stop_at);
+	pid = lfp_test_spawn_secondary("doomed", arg);
+	CU_ASSERT_FATAL(pid > 0);
+	if (stop_at > 0) {
+		*stopped += wait_stopped(pid);
+	} else {
+		/* Relaxed: set by the secondary; polled. */
+		while (__atomic_load_n(&t->started, __ATOMIC_RELAXED) == 0 &&
+			waitpid(pid, &status, WNOHANG) == 0)
+			rte_delay_us_sleep(1000);
+		rte_delay_us_sleep(2000 + (unsigned int)rand() % 30000);
+	}
+	kill(pid, SIGKILL);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* Relaxed: the secondary is dead, its stores are all visible. */
+	return __atomic_load_n(&t->held, __ATOMIC_RELAXED) +
+		__atomic_load_n(&t->pending, __ATOMIC_RELAXED);
+}
+
+static unsigned int
+drain_all(struct rte_mempool *mp, void **objs)
+{
+	unsigned int n = 0;
+
+	while (n < DEAD_POOL_SIZE &&
+		rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
+		n++;
+	return n;
+}
+
+static void
+test_dead_secondaries(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = DEAD_MAG_SIZE};
+	const struct rte_memzone *mz;
+	struct lfp_mempool_stats st;
+	uint64_t held_bound = 0;
+	unsigned int i, drained, stopped = 0;
+	struct rte_mempool *mp;
+	struct dead_track *t;
+	struct lt_objmap map;
+	char arg[64];
+	void **objs;
+
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(__func__, "needs hugepages");
+		return;
+	}
+	mp = lt_pool_create(
+		"lt_mp_dead", LT_OPS_LFPOOL, DEAD_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(mp, &map), 0);
+	mz = rte_memzone_reserve(DEAD_TRACK,
+		sizeof(struct dead_track) * (DEAD_KILLED + DEAD_STOPPED),
+		SOCKET_ID_ANY, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mz);
+	t = mz->addr;
+	objs = calloc(DEAD_POOL_SIZE, sizeof(*objs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
+
+	/* 300 normal exits: more than there are records, so the later
+	 * ones find the records of the gone ones and adopt them.
+	 */
+	spawn_brief(mp, DEAD_BRIEF);
+	CU_ASSERT(lfp_mempool_reclaim(mp) >= 0);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	printf("\n    %u exits: %" PRIu64 " records in use, %" PRIu64
+	       " lost\n",
+		DEAD_BRIEF, st.records_in_use, st.lost_to_dead_processes);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT_EQUAL(st.lost_to_dead_processes, 0);
+	CU_ASSERT_EQUAL(drain_all(mp, objs), DEAD_POOL_SIZE);
+	rte_mempool_generic_put(mp, objs, DEAD_POOL_SIZE, NULL);
+
+	/* Killed at random moments, then inside a depot pop. */
+	for (i = 0; i < DEAD_KILLED; i++)
+		held_bound += kill_doomed(mp, &t[i], i, 0, &stopped);
+	for (i = 0; i < DEAD_STOPPED; i++)
+		held_bound += kill_doomed(mp, &t[DEAD_KILLED + i],
+			DEAD_KILLED + i, 1 + (unsigned int)rand() % 64,
+			&stopped);
+	CU_ASSERT(lfp_mempool_reclaim(mp) > 0);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	drained = drain_all(mp, objs);
+	printf("    %u killed (%u inside a pop): lost %" PRIu64
+	       ", they held at most %" PRIu64 ", drained %u of %u\n",
+		DEAD_KILLED + DEAD_STOPPED, stopped, st.lost_to_dead_processes,
+		held_bound, drained, DEAD_POOL_SIZE);
+	CU_ASSERT_EQUAL(stopped, DEAD_STOPPED);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT(st.lost_to_dead_processes <= held_bound);
+	/* Exact but for the window of a kill between a pop and its
+	 * publication (or an unpublication and its push): one magazine
+	 * per random kill at most.
+	 */
+	CU_ASSERT(drained <= DEAD_POOL_SIZE - st.lost_to_dead_processes);
+	CU_ASSERT(drained + DEAD_KILLED * DEAD_MAG_SIZE >=
+		DEAD_POOL_SIZE - st.lost_to_dead_processes);
+	CU_ASSERT_EQUAL(lt_check_distinct(&map, objs, drained), 0);
+	rte_mempool_generic_put(mp, objs, drained, NULL);
+
+	/* A new secondary gets every one of them too. */
+	snprintf(arg, sizeof(arg), "%s,%u", mp->name, drained);
+	CU_ASSERT_EQUAL(lfp_test_run_secondary("drain", arg), 0);
+	free(objs);
+	lt_objmap_free(&map);
+	rte_memzone_free(mz);
+	/* Not freed: the dead secondaries' objects are out of it for good,
+	 * and DPDK's free would wait for none of them; EAL releases it.
+	 */
+}
+
 static CU_TestInfo mp_tests[] = {
 	{"secondary_get_put", test_secondary},
 	{"life_cycle", test_life_cycle},
+	{"dead_secondaries", test_dead_secondaries},
 	CU_TEST_INFO_NULL,
 };
 
@@ -296,6 +602,9 @@ static const struct lfp_test_secondary secondaries[] = {
 	{"worker", secondary_worker},
 	{"create", secondary_create},
 	{"free", secondary_free},
+	{"brief", secondary_brief},
+	{"doomed", secondary_doomed},
+	{"drain", secondary_drain},
 	{NULL, NULL},
 };
 

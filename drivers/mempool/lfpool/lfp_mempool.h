@@ -98,7 +98,31 @@
  * out was counted, so no object is counted twice, not even for an
  * instant, and the count never exceeds the pool's size. It is exact when
  * no get or put runs, and an object moving between a cache and the depot
- * (a magazine exchange, a steal) changes no counter.
+ * (a magazine exchange, a steal) changes no counter. A put is counted
+ * after the owner leaves its cache ([O5]): an object counted can be
+ * taken at once, which DPDK's own tests rely on (they get everything
+ * avail_count counts the moment the count is right).
+ *
+ * Processes: threads of processes other than the pool's creator (the
+ * primary) have no driver cache; each records, in the pool's shared
+ * memory, what it holds in flight: a chain of magazines gathered for a
+ * get, the one or two magazines of a put or merge, a cache slot it
+ * emptied while stealing and the caches whose steal count it raised. The
+ * process is named by its pid and start time. When it is gone (exited,
+ * killed, even with SIGKILL), any process adopts its records
+ * (lfp_mempool_reclaim(), also run when records run short and when a
+ * cacheless get fails): slots are refilled, magazines go back to the
+ * depot, steal counts drop, and what it took and did not return is
+ * counted as lost_to_dead_processes and logged. Publication is one
+ * relaxed store kept in program order by compiler (signal) fences,
+ * since the adopter reads only once the owner is dead: a magazine is in
+ * one place (the depot, a slot, one record field) at every instruction
+ * but between its pop and its publication, or its unpublication and its
+ * push, the window a kill loses uncounted. Counters move so that a kill
+ * errs low: a put is counted before its objects are in the magazine, a
+ * get after they are out. A record's owner word is claimed by CAS
+ * (acquire, pairs with the release that frees it) and adopted by CAS to
+ * ADOPTING (acquire: the dead owner's stores are read after it).
  *
  * ABA: a stack head is {pointer, version}, replaced by a 16-byte CAS; the
  * version holds a 40-bit tag bumped by every successful CAS and the 24-bit
@@ -135,6 +159,12 @@
  *   nearly empty pool may refuse a get that would fit.
  * - An lcore id must not be used by two processes at once (DPDK's rule for
  *   mempool caches); lcores of a secondary process never use a driver cache.
+ *   The DPDK mempool cache of a dead secondary's lcore is not flushed by
+ *   adoption (another process may use that lcore id by then): its objects
+ *   are part of the count lost_to_dead_processes.
+ * - A process records at most LFPOOL_NB_RECS (256) threads per pool at a
+ *   time, and a thread at most 16 pools; beyond that, calls go unrecorded
+ *   (logged once), and a kill may lose what they hold in flight.
  * - Pools of more than 2^24 magazines (about 10^9 objects) are refused.
  * - A registered thread must call rte_thread_unregister() before it exits:
  *   that is when its caches are flushed. Until then its objects stay
@@ -158,6 +188,8 @@
  *   alloc, free                            | ctl, no other user of the pool
  *   lcore init/uninit callbacks (EAL)      | owner (serialised by EAL),
  *                                          | concurrent with get/put
+ *   lfp_mempool_reclaim (adoption)         | -   (one adopter per dead
+ *                                          | process's record, by CAS)
  *   lfp_mempool_set_test_hook              | -   (test only)
  */
 
@@ -200,7 +232,7 @@ struct lfp_mempool_config {
 
 /**
  * Counters of one lcore, of the shared slot used by threads without a
- * cache, or their total. Counters are monotonic; the last six fields are
+ * cache, or their total. Counters are monotonic; the last eight fields are
  * pool-wide values filled in the total only (zero per lcore).
  */
 struct lfp_mempool_stats {
@@ -247,6 +279,18 @@ struct lfp_mempool_stats {
 	uint64_t peak_in_use;
 	uint64_t magazines;	 /**< Magazines reserved so far. */
 	uint64_t metadata_bytes; /**< Driver memory: pool, caches, magazines. */
+	/**
+	 * Objects that processes gone since (exited or killed) took out of
+	 * the pool and did not return, counted when another process adopts
+	 * their records: each such process's gets less its puts (so objects
+	 * it got from another process's puts lower it), plus nothing of what
+	 * it held in flight, which adoption gives back. A kill in the window
+	 * between two instructions around a magazine's pop or push loses
+	 * that magazine's objects uncounted (see lfp_mempool_reclaim()).
+	 */
+	uint64_t lost_to_dead_processes;
+	/** Records of threads of other processes than the creator in use. */
+	uint64_t records_in_use;
 };
 
 /**
@@ -269,6 +313,30 @@ struct lfp_mempool_stats {
  */
 int lfp_mempool_stats_get(const struct rte_mempool *mp,
 	struct lfp_mempool_stats *total, struct lfp_mempool_stats *per_lcore);
+
+/**
+ * Adopt the records of processes that are gone: every thread of a process
+ * other than the pool's creator (a secondary) records what it holds in
+ * flight in the pool's shared memory, and a process that finds the owner
+ * of a record dead (exited, killed, or its pid reused) gives those objects
+ * back to the pool and frees the record. The driver does this by itself
+ * when a thread finds every record taken and when a cacheless get fails;
+ * a monitor may call this after it saw a secondary die. Each adopted
+ * process is logged (WARNING) with the objects it took along, which
+ * lost_to_dead_processes counts. Not lock-free (it reads /proc); never
+ * blocks a get or put.
+ *
+ * What a kill can lose uncounted: the objects of one magazine, when the
+ * process is killed within the few instructions between a magazine's pop
+ * and its publication, or between its unpublication and its push.
+ *
+ * @param mp
+ *   A pool using LFP_MEMPOOL_OPS_NAME.
+ * @return
+ *   Records adopted (>= 0), or -EINVAL (also in rte_errno) when mp is not
+ *   an lfpool pool or is not populated yet.
+ */
+int lfp_mempool_reclaim(struct rte_mempool *mp);
 
 /**
  * Test hook: called inside the depot's stack pop, after the head is read

@@ -180,10 +180,11 @@ cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 		lfpool_set_count(&c->loaded_count, 0);
 	}
 	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
-	LFPOOL_COUNT_OBJS(&ctx, put_objs, total);
 	if (depot)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
 	cache_leave(pool, c);
+	/* Counted once a thief can take them (see lfpool_enqueue()). */
+	LFPOOL_COUNT_OBJS(&ctx, put_objs, total);
 	return 0;
 }
 
@@ -267,6 +268,9 @@ depot_get(struct lfpool_ctx *ctx, const struct lfpool_cache *self, void **objs,
 	 */
 	int ret = lfpool_gather_or_steal(ctx, self, n, &chain);
 
+	/* Objects a dead process held in flight come back on adoption. */
+	if (ret < 0 && lfpool_recs_reclaim_lazily(ctx->pool) > 0)
+		ret = lfpool_gather_or_steal(ctx, self, n, &chain);
 	if (ret == 0) {
 		lfpool_chain_copy_out(ctx, chain, objs, n);
 		LFPOOL_STAT_ADD(ctx, get_bulk, 1);
@@ -286,6 +290,7 @@ uncached_ctx(struct lfpool *pool)
 		.pool = pool,
 		.st = &pool->uncached,
 		.shared = true,
+		.rec = lfpool_rec_get(pool),
 	};
 }
 
@@ -317,8 +322,13 @@ lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
 	lfpool_copy_in(pool, c->loaded, cnt, objs, n);
 	lfpool_set_count(&c->loaded_count, cnt + n);
 	LFPOOL_OWNER_STAT_ADD(c, put_bulk, 1);
-	LFPOOL_OWNER_COUNT_OBJS(c, put_objs, n);
 	cache_leave(pool, c);
+	/* Counted after the owner left: whoever sees them counted can take
+	 * them at once (DPDK's tests get every object avail_count counted
+	 * the moment the count is right). Only the owner writes these
+	 * counters, so one past cache_leave() is still a single writer.
+	 */
+	LFPOOL_OWNER_COUNT_OBJS(c, put_objs, n);
 	return 0;
 }
 

@@ -272,58 +272,87 @@ depot_take(struct lfpool_ctx *ctx, bool full_first)
 	return m;
 }
 
+/* Keep the stores around it in program order as compiled: a kill lands
+ * between two instructions, and an adopter reads what it interrupted.
+ */
+static inline void
+kill_order(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/*
+ * Merge src into dst (the caller's two magazines) until src is empty or
+ * dst full. src's count drops before dst's rises: a kill in between loses
+ * the objects moved (the window), rather than leaving them in both.
+ */
+static void
+mag_merge(const struct lfpool *pool, struct lfpool_mag *src,
+	struct lfpool_mag *dst)
+{
+	uint32_t k = RTE_MIN(src->count, pool->cap - dst->count);
+
+	src->count -= k;
+	kill_order();
+	memcpy(&dst->slots[dst->count], &src->slots[src->count],
+		k * sizeof(dst->slots[0]));
+	dst->count += k;
+}
+
 /*
  * Give a private magazine (any count) to the depot: full ones go to the
  * full stack, empty ones to the empty stack, and a partly filled one is
  * merged with the partial slot's magazine until one of the two is full or
- * empty, so at most one partial magazine ever waits in the depot.
+ * empty, so at most one partial magazine ever waits in the depot. With a
+ * record, m must be the caller's held[0]; it is unpublished just before
+ * the push or install that gives it away.
  */
 void
 lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 {
 	struct lfpool *pool = ctx->pool;
-	struct lfpool_mag *p, *src, *dst;
-	uint32_t k;
+	struct lfpool_mag *p, *keep, *out;
 
 	LFPOOL_STAT_ADD(ctx, depot_puts, 1);
 	for (;;) {
-		if (m->count == pool->cap) {
-			lfpool_stack_push(&pool->full, m);
-			return;
-		}
-		if (m->count == 0) {
-			lfpool_stack_push(&pool->empty, m);
+		if (m->count == pool->cap || m->count == 0) {
+			LFPOOL_REC_SET(ctx, held[0], NULL);
+			lfpool_stack_push(
+				m->count == 0 ? &pool->empty : &pool->full, m);
 			return;
 		}
 		p = lfpool_partial_take(pool);
 		if (p == NULL) {
+			LFPOOL_REC_SET(ctx, held[0], NULL);
 			if (partial_install(pool, m))
 				return;
-			continue; /* Someone installed one: merge with it. */
+			/* Someone installed one: merge with it. */
+			LFPOOL_REC_SET(ctx, held[0], m);
+			continue;
 		}
+		LFPOOL_REC_SET(ctx, held[1], p);
 		/* Move the lighter magazine's hottest objects into the
 		 * heavier one: fewer copies.
 		 */
-		if (p->count < m->count) {
-			src = p;
-			dst = m;
+		if (p->count < m->count)
+			mag_merge(pool, p, m);
+		else
+			mag_merge(pool, m, p);
+		/* One of them is full or empty now: push it, go on with
+		 * the other (the remainder, possibly none).
+		 */
+		if (m->count == pool->cap || m->count == 0) {
+			out = m;
+			keep = p;
 		} else {
-			src = m;
-			dst = p;
+			out = p;
+			keep = m;
 		}
-		k = RTE_MIN(src->count, pool->cap - dst->count);
-		memcpy(&dst->slots[dst->count], &src->slots[src->count - k],
-			k * sizeof(dst->slots[0]));
-		dst->count += k;
-		src->count -= k;
-		if (dst->count == pool->cap) {
-			lfpool_stack_push(&pool->full, dst);
-			m = src; /* The remainder, possibly none. */
-		} else {
-			/* All of src moved. */
-			lfpool_stack_push(&pool->empty, src);
-			m = dst;
-		}
+		LFPOOL_REC_SET(ctx, held[0], keep);
+		LFPOOL_REC_SET(ctx, held[1], NULL);
+		lfpool_stack_push(
+			out->count == 0 ? &pool->empty : &pool->full, out);
+		m = keep;
 	}
 }
 
@@ -396,9 +425,16 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 			rte_pause();
 			continue;
 		}
+		LFPOOL_REC_SET(ctx, held[0], m);
 		k = RTE_MIN(n, pool->cap - m->count);
 		lfpool_copy_in(pool, m, m->count, objs, k);
+		/* Counted as put before they are in m: a kill in between
+		 * loses them uncounted rather than counting them lost and
+		 * giving them back too.
+		 */
+		LFPOOL_REC_COUNT(ctx, put, k);
 		m->count += k;
+		kill_order();
 		objs += k;
 		n -= k;
 		lfpool_mag_put(ctx, m);
@@ -409,15 +445,33 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 static inline void
 chain_link(struct lfpool_mag *m, struct lfpool_mag *next)
 {
-	/* Relaxed: m is ours, but a stale popper may still read next. */
+	/* Relaxed: m is ours, but a stale popper may still read next. The
+	 * signal fences keep the link in program order (kill_order()).
+	 */
+	kill_order();
 	__atomic_store_n(&m->next, next, __ATOMIC_RELAXED);
+	kill_order();
 }
 
 struct lfpool_mag *
 lfpool_chain_next(const struct lfpool_mag *m)
 {
-	/* Relaxed: written by this thread (chain_link). */
+	/* Relaxed: written by this thread (chain_link), or by a dead one
+	 * whose record is adopted.
+	 */
 	return __atomic_load_n(&m->next, __ATOMIC_RELAXED);
+}
+
+/* Give the chain's first magazine back: it moves to held[0] first. */
+static struct lfpool_mag *
+chain_give_first(struct lfpool_ctx *ctx, struct lfpool_mag *m)
+{
+	struct lfpool_mag *next = lfpool_chain_next(m);
+
+	LFPOOL_REC_SET(ctx, held[0], m);
+	LFPOOL_REC_SET(ctx, chain, next);
+	lfpool_mag_put(ctx, m);
+	return next;
 }
 
 int
@@ -437,16 +491,16 @@ lfpool_depot_gather(
 		m = depot_take(ctx, need - have >= ctx->pool->cap);
 		if (m == NULL) {
 			/* All or nothing: give the magazines back. */
-			for (; head != NULL; head = m) {
-				m = lfpool_chain_next(head);
-				lfpool_mag_put(ctx, head);
-			}
+			while (head != NULL)
+				head = chain_give_first(ctx, head);
 			return -ENOBUFS;
 		}
 		chain_link(m, NULL);
 		if (tail != NULL)
 			chain_link(tail, m);
 		else
+			LFPOOL_REC_SET(ctx, chain, m);
+		if (tail == NULL)
 			head = m;
 		tail = m;
 		have += m->count;
@@ -459,16 +513,20 @@ void
 lfpool_chain_copy_out(struct lfpool_ctx *ctx, struct lfpool_mag *chain,
 	void **objs, unsigned int n)
 {
-	struct lfpool_mag *m, *next;
+	struct lfpool_mag *m = chain;
 	unsigned int got = 0;
 	uint32_t k;
 
-	for (m = chain; m != NULL; m = next) {
-		next = lfpool_chain_next(m);
+	while (m != NULL) {
 		k = RTE_MIN(n - got, m->count);
 		lfpool_copy_out(ctx->pool, m, m->count, objs + got, k);
+		/* Out of m before counted as got: a kill in between loses
+		 * them uncounted rather than counting them twice.
+		 */
 		m->count -= k;
+		kill_order();
+		LFPOOL_REC_COUNT(ctx, got, k);
 		got += k;
-		lfpool_mag_put(ctx, m); /* Empty, or the remainder. */
+		m = chain_give_first(ctx, m); /* Empty, or the remainder. */
 	}
 }

@@ -213,6 +213,45 @@ lfpool_set_count(uint32_t *count, uint32_t v)
 static_assert(LFPOOL_CACHE_HOT_END <= RTE_CACHE_LINE_SIZE,
 	"a cache hit must touch one cache line of its lfpool_cache");
 
+/* --- Records of threads of other processes --- */
+
+/*
+ * What a thread of a process other than the pool's creator holds in
+ * flight, so that the pool gets it back if that process dies (SIGKILL
+ * included): a process that finds the owner gone adopts the record
+ * (lfpool_rec.c). The creator's threads have none: the pool dies with it.
+ *
+ * Only the owner writes a claimed record, with relaxed stores that
+ * lfpool_rec_publish() keeps in program order in the compiled code (a
+ * kill lands between two instructions); the adopter reads it once the
+ * owner is dead, so every store made before the kill is visible to it.
+ * A magazine is in exactly one place at every instruction: the depot, a
+ * cache slot, or one field of one record. Between a pop and its
+ * publication, and between an unpublication and the push that follows,
+ * it is in none: what a kill there loses is the documented window.
+ */
+#define LFPOOL_NB_RECS 256
+/* Owner word of a record being adopted (no pid is 2^32 - 1). */
+#define LFPOOL_REC_ADOPTING UINT64_MAX
+
+struct lfpool_rec {
+	/* 0 (free), lfpool_rec_self() of the owner, or ADOPTING: CAS. */
+	uint64_t owner;
+	/* Magazines gathered for a get, linked through next. */
+	struct lfpool_mag *chain;
+	/* Magazines of a put or a merge (held[0]: also a stolen one). */
+	struct lfpool_mag *held[2];
+	/* A cache slot this thread emptied by CAS, not refilled yet. */
+	struct lfpool_mag **steal_slot;
+	uint32_t *steal_count;	       /* That slot's count. */
+	struct lfpool_mag *steal_empty; /* Its replacement, popped. */
+	/* Caches whose steal count holds an increment of this thread. */
+	uint64_t entered[RTE_MAX_LCORE / 64];
+	/* Objects this thread took out of magazines and put into them. */
+	uint64_t got;
+	uint64_t put;
+} __rte_cache_aligned;
+
 /* --- Pool --- */
 
 /* lfpool.magic of a live pool: "LFPOOL23" read as a little-endian word. */
@@ -250,6 +289,11 @@ struct lfpool {
 
 	/* Caches by lcore id; NULL where none was ever allocated. */
 	struct lfpool_cache *caches[RTE_MAX_LCORE] __rte_cache_aligned;
+
+	/* Objects dead processes took with them (atomic RMW, relaxed). */
+	uint64_t lost_to_dead __rte_cache_aligned;
+	/* Records of other processes' threads. */
+	struct lfpool_rec recs[LFPOOL_NB_RECS];
 };
 
 /*
@@ -260,7 +304,29 @@ struct lfpool_ctx {
 	struct lfpool *pool;
 	struct lfp_mempool_stats *st;
 	bool shared;
+	/* The calling thread's record; NULL in the creator's process. */
+	struct lfpool_rec *rec;
 };
+
+/*
+ * Publish v in a field of the caller's record (no-op without one). The
+ * signal fences keep the store between the code before and after it in
+ * program order as compiled: what a kill interrupts is what the adopter
+ * reads. Relaxed: the adopter reads only once the owner is dead.
+ */
+#define LFPOOL_REC_SET(ctx, field, v) \
+	do { \
+		if ((ctx)->rec != NULL) { \
+			__atomic_signal_fence(__ATOMIC_SEQ_CST); \
+			__atomic_store_n(&(ctx)->rec->field, (v), \
+				__ATOMIC_RELAXED); \
+			__atomic_signal_fence(__ATOMIC_SEQ_CST); \
+		} \
+	} while (0)
+
+/* Count n objects moved by the caller (record only), in program order. */
+#define LFPOOL_REC_COUNT(ctx, field, n) \
+	LFPOOL_REC_SET(ctx, field, (ctx)->rec->field + (n))
 
 /*
  * Compress n objects into m->slots[pos, pos + n). A single object, the
@@ -437,6 +503,19 @@ lfpool_stat_value(const struct lfp_mempool_stats *st, unsigned int field)
 	return *(const uint64_t *)(const void *)((const char *)st +
 		lfpool_stat_fields[field].offset);
 }
+
+/* lfpool_rec.c: records of other processes' threads, adoption. */
+/* The calling thread's record in pool, claimed on first use; NULL in the
+ * creator's process or when every record is taken.
+ */
+struct lfpool_rec *lfpool_rec_get(struct lfpool *pool);
+/* Adopt the records of dead processes; returns how many. */
+unsigned int lfpool_recs_reclaim(struct rte_mempool *mp);
+/* Slow path of a failed get: reclaim, at most every few milliseconds;
+ * returns the records adopted.
+ */
+unsigned int lfpool_recs_reclaim_lazily(struct lfpool *pool);
+uint32_t lfpool_recs_in_use(const struct lfpool *pool);
 
 /* lfpool_ops.c */
 bool lfpool_is_lfpool(const struct rte_mempool *mp);

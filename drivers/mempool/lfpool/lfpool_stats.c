@@ -48,6 +48,8 @@ const struct lfpool_stat_field lfpool_stat_fields[] = {
 	FIELD(peak_in_use),
 	FIELD(magazines),
 	FIELD(metadata_bytes),
+	FIELD(lost_to_dead_processes),
+	FIELD(records_in_use),
 };
 
 const unsigned int lfpool_stat_nb_counters = offsetof(struct lfp_mempool_stats,
@@ -113,6 +115,10 @@ pool_values(const struct rte_mempool *mp, const struct lfpool *pool,
 	/* Relaxed: same. */
 	t->metadata_bytes = __atomic_load_n(
 		&pool->metadata_bytes, __ATOMIC_RELAXED);
+	/* Relaxed: same. */
+	t->lost_to_dead_processes = __atomic_load_n(
+		&pool->lost_to_dead, __ATOMIC_RELAXED);
+	t->records_in_use = lfpool_recs_in_use(pool);
 }
 
 int

@@ -121,7 +121,8 @@ steal_heavy_fence(struct lfpool_ctx *ctx, bool all_local, bool need_membarrier)
  * owner's own cache, at a hand-over): CAS it to NULL (other thieves skip
  * a NULL slot), read its count, then put an empty magazine in its place,
  * or the magazine back if there is none. Returns the objects moved to
- * the depot.
+ * the depot. With a record, each step is published before the next, so
+ * an adopter can refill the slot if this thread dies (lfpool_rec.c).
  */
 static uint32_t
 steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
@@ -141,13 +142,24 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	if (!__atomic_compare_exchange_n(
 		    slot, &m, NULL, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
+	LFPOOL_REC_SET(ctx, held[0], m);
+	LFPOOL_REC_SET(ctx, steal_count, count);
+	LFPOOL_REC_SET(ctx, steal_slot, slot);
 	/* Relaxed: nobody writes the count while the slot is NULL. */
 	k = __atomic_load_n(count, __ATOMIC_RELAXED);
+	/* m's own count before the cache's drops (an adopter relies on
+	 * one of the two holding k).
+	 */
+	m->count = k;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	/* Taken after the CAS won, so losers hold no spare magazine. */
 	e = k > 0 ? lfpool_mag_get_empty(ctx->pool) : NULL;
+	LFPOOL_REC_SET(ctx, steal_empty, e);
 	if (e == NULL) {
 		/* Release: as below; the slot is as it was. */
 		__atomic_store_n(slot, m, __ATOMIC_RELEASE);
+		LFPOOL_REC_SET(ctx, steal_slot, NULL);
+		LFPOOL_REC_SET(ctx, held[0], NULL);
 		return 0;
 	}
 	lfpool_set_count(count, 0);
@@ -156,7 +168,8 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	 * owner's next call.
 	 */
 	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
-	m->count = k;
+	LFPOOL_REC_SET(ctx, steal_slot, NULL);
+	LFPOOL_REC_SET(ctx, steal_empty, NULL);
 	lfpool_mag_put(ctx, m);
 	return k;
 }
@@ -169,9 +182,27 @@ steal_cache(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 		steal_mag(ctx, &c->previous, &c->prev_count);
 }
 
+/* The record's bit of cache c (the caches a thief's steal count holds). */
 static void
-steal_leave(struct lfpool_cache *c)
+rec_entered_set(struct lfpool_ctx *ctx, const struct lfpool_cache *c, bool on)
 {
+	uint64_t bit = UINT64_C(1) << (c->lcore_id % 64), w;
+
+	if (ctx->rec == NULL)
+		return;
+	w = ctx->rec->entered[c->lcore_id / 64];
+	LFPOOL_REC_SET(ctx, entered[c->lcore_id / 64], on ? w | bit : w & ~bit);
+}
+
+/*
+ * Leave c as a thief. The record's bit goes first: a kill in between
+ * leaves the increment behind (the owner then serves its calls from the
+ * depot) rather than letting an adopter decrement it twice.
+ */
+static void
+steal_leave(struct lfpool_ctx *ctx, struct lfpool_cache *c)
+{
+	rec_entered_set(ctx, c, false);
 	/* Release: the slots this thief left happen before the owner's
 	 * acquire load of steal in cache_enter() that reads 0 (the later
 	 * decrements of other thieves continue the release sequence).
@@ -179,9 +210,14 @@ steal_leave(struct lfpool_cache *c)
 	__atomic_fetch_sub(&c->steal, 1, __ATOMIC_RELEASE);
 }
 
-/* Enter c as a thief; false when this process cannot fence its owner. */
+/*
+ * Enter c as a thief; false when this process cannot fence its owner.
+ * The record's bit follows the increment, for the reason given at
+ * steal_leave().
+ */
 static bool
-steal_enter(struct lfpool_cache *c, enum steal_mode mode)
+steal_enter(struct lfpool_ctx *ctx, struct lfpool_cache *c,
+	enum steal_mode mode)
 {
 	/* Relaxed: fenced is set before the owner's release of owner and
 	 * never changes; a fence-less owner needs membarrier here.
@@ -193,6 +229,7 @@ steal_enter(struct lfpool_cache *c, enum steal_mode mode)
 	 * busy; at most as many thieves as threads, far below 2^16.
 	 */
 	__atomic_fetch_add(&c->steal, 1, __ATOMIC_RELAXED);
+	rec_entered_set(ctx, c, true);
 	return true;
 }
 
@@ -227,7 +264,7 @@ steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
 			LFPOOL_STAT_ADD(ctx, steal_fails, k == 0);
 			moved += k;
 		}
-		steal_leave(in[i]);
+		steal_leave(ctx, in[i]);
 	}
 	return moved;
 }
@@ -277,7 +314,7 @@ steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 				continue;
 			objs = cache_guess(c, &busy);
 			if (busy != (pass == 1) || objs == 0 ||
-				!steal_enter(c, mode))
+				!steal_enter(ctx, c, mode))
 				continue;
 			in[nb++] = c;
 			guess += objs;

@@ -113,6 +113,8 @@ fill_info(struct rte_mempool *mp, struct rte_tel_data *d)
 	tel_u64(d, "caches", nb_caches);
 	tel_u64(d, "magazines", st.magazines);
 	tel_u64(d, "metadata_bytes", st.metadata_bytes);
+	tel_u64(d, "lost_to_dead_processes", st.lost_to_dead_processes);
+	tel_u64(d, "records_in_use", st.records_in_use);
 	return 0;
 }
 

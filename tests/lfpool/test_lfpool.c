@@ -366,10 +366,10 @@ test_reserved_magazines(void)
 	mags = calloc(depth, sizeof(*mags));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mags);
 	for (i = 0; i < depth; i++) {
-		mags[i] = lfpool_mag_get_empty(pool);
+		mags[i] = lfpool_mag_get_empty(pool, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mags[i]);
 	}
-	CU_ASSERT_PTR_NULL(lfpool_mag_get_empty(pool));
+	CU_ASSERT_PTR_NULL(lfpool_mag_get_empty(pool, NULL));
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &after, NULL), 0);
 	CU_ASSERT_EQUAL(after.magazines, before.magazines);
 	CU_ASSERT_EQUAL(after.metadata_bytes, before.metadata_bytes);

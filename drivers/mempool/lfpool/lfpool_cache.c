@@ -165,7 +165,7 @@ cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 			continue;
 		}
 		depot = true;
-		m = lfpool_mag_get_empty(pool);
+		m = lfpool_mag_get_empty(pool, NULL);
 		if (unlikely(m == NULL)) {
 			/* Every spare magazine is in another thread's hands
 			 * for an instant: the depot path finds room.

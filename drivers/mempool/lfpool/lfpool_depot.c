@@ -69,7 +69,8 @@ lfpool_stack_depth(const union lfpool_head *head)
 }
 
 void
-lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m)
+lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m,
+	struct lfpool_mag **pub)
 {
 	union lfpool_head old, new;
 
@@ -77,13 +78,14 @@ lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m)
 	old.ptr = __atomic_load_n(&head->ptr, __ATOMIC_RELAXED);
 	/* Relaxed: same. */
 	old.ver = __atomic_load_n(&head->ver, __ATOMIC_RELAXED);
-	do {
+	for (;;) {
 		/* Relaxed: published by the release CAS below; a stale
 		 * popper may read it concurrently (hence atomic).
 		 */
 		__atomic_store_n(&m->next, old.ptr, __ATOMIC_RELAXED);
 		new.ptr = m;
 		new.ver = old.ver + LFPOOL_TAG_ONE + 1;
+		lfpool_rec_pub(pub, NULL);
 		/* Release: m's next, count and slots happen before the
 		 * acquire CAS that pops m. A 16-byte __atomic CAS (libatomic,
 		 * lock-free cmpxchg16b/casp) rather than DPDK's inline-asm
@@ -91,8 +93,11 @@ lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m)
 		 * Failure reloads old atomically; relaxed, nothing is read
 		 * through it.
 		 */
-	} while (!__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
-		false, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+		if (__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
+			    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
+		lfpool_rec_pub(pub, m);
+	}
 }
 
 static inline void
@@ -115,7 +120,8 @@ run_test_hook(const struct lfpool *pool)
  * meanwhile is harmless: magazines are never freed while the pool lives.
  */
 struct lfpool_mag *
-lfpool_stack_pop(union lfpool_head *head, const struct lfpool *pool)
+lfpool_stack_pop(union lfpool_head *head, const struct lfpool *pool,
+	struct lfpool_mag **pub)
 {
 	union lfpool_head old, new;
 
@@ -139,8 +145,10 @@ lfpool_stack_pop(union lfpool_head *head, const struct lfpool *pool)
 		 * reloaded whole; acquire too, as the loop reads its link.
 		 */
 		if (__atomic_compare_exchange_n(&head->raw, &old.raw, new.raw,
-			    false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			    false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+			lfpool_rec_pub(pub, old.ptr);
 			break;
+		}
 	}
 	return old.ptr;
 }
@@ -148,7 +156,7 @@ lfpool_stack_pop(union lfpool_head *head, const struct lfpool *pool)
 /* --- Partial slot --- */
 
 struct lfpool_mag *
-lfpool_partial_take(struct lfpool *pool)
+lfpool_partial_take(struct lfpool *pool, struct lfpool_mag **pub)
 {
 	union lfpool_partial old, none = {.raw = 0};
 
@@ -162,21 +170,29 @@ lfpool_partial_take(struct lfpool *pool)
 	 */
 	old.raw = __atomic_exchange_n(
 		&pool->partial.raw, none.raw, __ATOMIC_ACQUIRE);
+	if (old.ptr != NULL)
+		lfpool_rec_pub(pub, old.ptr);
 	return old.ptr;
 }
 
+/* pub as for lfpool_stack_push(): still holds m when this fails. */
 static bool
-partial_install(struct lfpool *pool, struct lfpool_mag *m)
+partial_install(struct lfpool *pool, struct lfpool_mag *m,
+	struct lfpool_mag **pub)
 {
 	union lfpool_partial expected = {.raw = 0}, desired;
 
 	desired.ptr = m;
 	desired.count = m->count;
+	lfpool_rec_pub(pub, NULL);
 	/* Release: m's count and slots happen before the acquire exchange
 	 * that takes it. Relaxed on failure: the caller takes the new one.
 	 */
-	return __atomic_compare_exchange_n(&pool->partial.raw, &expected.raw,
-		desired.raw, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(&pool->partial.raw, &expected.raw,
+		    desired.raw, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return true;
+	lfpool_rec_pub(pub, m);
+	return false;
 }
 
 uint32_t
@@ -233,16 +249,16 @@ lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags, struct lfpool_mag **keep,
 		if (i < nb_keep)
 			keep[i] = m;
 		else
-			lfpool_stack_push(&pool->empty, m);
+			lfpool_stack_push(&pool->empty, m, NULL);
 	}
 	return 0;
 }
 
 /* An empty magazine, or NULL when the empty stack has none right now. */
 struct lfpool_mag *
-lfpool_mag_get_empty(struct lfpool *pool)
+lfpool_mag_get_empty(struct lfpool *pool, struct lfpool_mag **pub)
 {
-	struct lfpool_mag *m = lfpool_stack_pop(&pool->empty, pool);
+	struct lfpool_mag *m = lfpool_stack_pop(&pool->empty, pool, pub);
 
 	if (m != NULL)
 		m->count = 0;
@@ -251,19 +267,19 @@ lfpool_mag_get_empty(struct lfpool *pool)
 
 /* A full magazine, else the partial one; counts and samples the depot. */
 static struct lfpool_mag *
-depot_take(struct lfpool_ctx *ctx, bool full_first)
+depot_take(struct lfpool_ctx *ctx, bool full_first, struct lfpool_mag **pub)
 {
 	struct lfpool *pool = ctx->pool;
 	struct lfpool_mag *m;
 
 	if (full_first) {
-		m = lfpool_stack_pop(&pool->full, pool);
+		m = lfpool_stack_pop(&pool->full, pool, pub);
 		if (m == NULL)
-			m = lfpool_partial_take(pool);
+			m = lfpool_partial_take(pool, pub);
 	} else {
-		m = lfpool_partial_take(pool);
+		m = lfpool_partial_take(pool, pub);
 		if (m == NULL)
-			m = lfpool_stack_pop(&pool->full, pool);
+			m = lfpool_stack_pop(&pool->full, pool, pub);
 	}
 	if (m != NULL) {
 		LFPOOL_STAT_ADD(ctx, depot_gets, 1);
@@ -310,27 +326,25 @@ mag_merge(const struct lfpool *pool, struct lfpool_mag *src,
 void
 lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 {
+	struct lfpool_mag **held0 = LFPOOL_REC_FIELD(ctx, held[0]);
+	struct lfpool_mag **held1 = LFPOOL_REC_FIELD(ctx, held[1]);
 	struct lfpool *pool = ctx->pool;
-	struct lfpool_mag *p, *keep, *out;
+	struct lfpool_mag *p;
 
 	LFPOOL_STAT_ADD(ctx, depot_puts, 1);
 	for (;;) {
 		if (m->count == pool->cap || m->count == 0) {
-			LFPOOL_REC_SET(ctx, held[0], NULL);
 			lfpool_stack_push(
-				m->count == 0 ? &pool->empty : &pool->full, m);
+				m->count == 0 ? &pool->empty : &pool->full, m,
+				held0);
 			return;
 		}
-		p = lfpool_partial_take(pool);
+		p = lfpool_partial_take(pool, held1);
 		if (p == NULL) {
-			LFPOOL_REC_SET(ctx, held[0], NULL);
-			if (partial_install(pool, m))
+			if (partial_install(pool, m, held0))
 				return;
-			/* Someone installed one: merge with it. */
-			LFPOOL_REC_SET(ctx, held[0], m);
-			continue;
+			continue; /* Someone installed one: merge with it. */
 		}
-		LFPOOL_REC_SET(ctx, held[1], p);
 		/* Move the lighter magazine's hottest objects into the
 		 * heavier one: fewer copies.
 		 */
@@ -339,20 +353,19 @@ lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 		else
 			mag_merge(pool, m, p);
 		/* One of them is full or empty now: push it, go on with
-		 * the other (the remainder, possibly none).
+		 * the other (the remainder, possibly none) as held[0].
 		 */
-		if (m->count == pool->cap || m->count == 0) {
-			out = m;
-			keep = p;
-		} else {
-			out = p;
-			keep = m;
+		if (p->count == pool->cap || p->count == 0) {
+			lfpool_stack_push(
+				p->count == 0 ? &pool->empty : &pool->full, p,
+				held1);
+			continue;
 		}
-		LFPOOL_REC_SET(ctx, held[0], keep);
+		lfpool_stack_push(m->count == 0 ? &pool->empty : &pool->full,
+			m, held0);
+		m = p;
+		LFPOOL_REC_SET(ctx, held[0], m);
 		LFPOOL_REC_SET(ctx, held[1], NULL);
-		lfpool_stack_push(
-			out->count == 0 ? &pool->empty : &pool->full, out);
-		m = keep;
 	}
 }
 
@@ -414,9 +427,10 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 		 * exchange and the CAS that puts it back, where an empty
 		 * magazine costs a pop, and a push once merged.
 		 */
-		m = lfpool_partial_take(pool);
+		m = lfpool_partial_take(pool, LFPOOL_REC_FIELD(ctx, held[0]));
 		if (m == NULL)
-			m = lfpool_mag_get_empty(pool);
+			m = lfpool_mag_get_empty(
+				pool, LFPOOL_REC_FIELD(ctx, held[0]));
 		if (unlikely(m == NULL)) {
 			/* No magazine anywhere: more threads than the spare
 			 * magazines hold one each between two instructions.
@@ -425,7 +439,6 @@ lfpool_depot_enqueue(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
 			rte_pause();
 			continue;
 		}
-		LFPOOL_REC_SET(ctx, held[0], m);
 		k = RTE_MIN(n, pool->cap - m->count);
 		lfpool_copy_in(pool, m, m->count, objs, k);
 		/* Counted as put before they are in m: a kill in between
@@ -488,7 +501,11 @@ lfpool_depot_gather(
 		/* Whole magazines while a whole one is needed, else the
 		 * partial one first, which keeps full magazines whole.
 		 */
-		m = depot_take(ctx, need - have >= ctx->pool->cap);
+		/* Held in held[1] from the pop until linked (an adopter
+		 * gives a magazine in two places back once).
+		 */
+		m = depot_take(ctx, need - have >= ctx->pool->cap,
+			LFPOOL_REC_FIELD(ctx, held[1]));
 		if (m == NULL) {
 			/* All or nothing: give the magazines back. */
 			while (head != NULL)
@@ -500,6 +517,7 @@ lfpool_depot_gather(
 			chain_link(tail, m);
 		else
 			LFPOOL_REC_SET(ctx, chain, m);
+		LFPOOL_REC_SET(ctx, held[1], NULL);
 		if (tail == NULL)
 			head = m;
 		tail = m;

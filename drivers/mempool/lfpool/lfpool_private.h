@@ -324,6 +324,22 @@ struct lfpool_ctx {
 		} \
 	} while (0)
 
+/* Address of a magazine field of the caller's record, or NULL. */
+#define LFPOOL_REC_FIELD(ctx, field) \
+	((ctx)->rec != NULL ? &(ctx)->rec->field : NULL)
+
+/* Store m at a record field (nothing if pub is NULL): LFPOOL_REC_SET(). */
+static inline void
+lfpool_rec_pub(struct lfpool_mag **pub, struct lfpool_mag *m)
+{
+	if (pub == NULL)
+		return;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	/* Relaxed: as in LFPOOL_REC_SET(). */
+	__atomic_store_n(pub, m, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
 /* Count n objects moved by the caller (record only), in program order. */
 #define LFPOOL_REC_COUNT(ctx, field, n) \
 	LFPOOL_REC_SET(ctx, field, (ctx)->rec->field + (n))
@@ -427,13 +443,23 @@ lfpool_counter_add_(uint64_t *c, bool shared, uint64_t n, int order)
 #endif
 
 /* lfpool_depot.c: magazines, stacks, partial slot, cacheless paths. */
-struct lfpool_mag *lfpool_stack_pop(
-	union lfpool_head *head, const struct lfpool *pool);
-void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m);
+/*
+ * pub: NULL, or the caller's record field that holds the magazine while
+ * it is private: a pop stores the magazine there right after the CAS that
+ * takes it, a push clears it right before each CAS attempt (and stores it
+ * again when the CAS fails), so that a kill loses the magazine only
+ * between the CAS and the store next to it.
+ */
+struct lfpool_mag *lfpool_stack_pop(union lfpool_head *head,
+	const struct lfpool *pool, struct lfpool_mag **pub);
+void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m,
+	struct lfpool_mag **pub);
 uint32_t lfpool_stack_depth(const union lfpool_head *head);
-struct lfpool_mag *lfpool_partial_take(struct lfpool *pool);
+struct lfpool_mag *lfpool_partial_take(
+	struct lfpool *pool, struct lfpool_mag **pub);
 uint32_t lfpool_partial_count(const struct lfpool *pool);
-struct lfpool_mag *lfpool_mag_get_empty(struct lfpool *pool);
+struct lfpool_mag *lfpool_mag_get_empty(
+	struct lfpool *pool, struct lfpool_mag **pub);
 void lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m);
 void lfpool_mags_free_all(struct lfpool *pool);
 int lfpool_slab_add(struct lfpool *pool, uint32_t nb_mags,

@@ -272,7 +272,7 @@ steal_repair(struct lfpool *pool, struct lfpool_rec *rec)
 		lfpool_set_count(count, 0);
 	}
 	repl = rec->steal_empty != NULL ? rec->steal_empty :
-					  lfpool_mag_get_empty(pool);
+					  lfpool_mag_get_empty(pool, NULL);
 	if (repl == NULL) {
 		repl = m; /* No empty one: the magazine goes back. */
 		lfpool_set_count(count, m->count);

@@ -153,8 +153,9 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	m->count = k;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	/* Taken after the CAS won, so losers hold no spare magazine. */
-	e = k > 0 ? lfpool_mag_get_empty(ctx->pool) : NULL;
-	LFPOOL_REC_SET(ctx, steal_empty, e);
+	e = k > 0 ? lfpool_mag_get_empty(
+			    ctx->pool, LFPOOL_REC_FIELD(ctx, steal_empty)) :
+		    NULL;
 	if (e == NULL) {
 		/* Release: as below; the slot is as it was. */
 		__atomic_store_n(slot, m, __ATOMIC_RELEASE);

@@ -504,8 +504,13 @@ int lfpool_gather_or_steal(struct lfpool_ctx *ctx,
 	struct lfpool_mag **chain);
 /* Owner, at the end of a call a thief asked it to: empty the cache. */
 void lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c);
-/* How long a starving get waits for owners inside a call. */
-#define LFPOOL_STEAL_WAIT_US 50
+/*
+ * How long a starving get waits for owners inside a call: about a time
+ * slice of a loaded scheduler, so that an owner preempted in its call
+ * runs again; and how often it steals again meanwhile.
+ */
+#define LFPOOL_STEAL_WAIT_US 1000
+#define LFPOOL_STEAL_RETRY_US 20
 /* This process's caches use a full fence (no membarrier). */
 extern uint8_t lfpool_owner_fenced;
 

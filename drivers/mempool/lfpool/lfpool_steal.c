@@ -354,7 +354,7 @@ int
 lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	unsigned int need, struct lfpool_mag **chain)
 {
-	uint64_t deadline;
+	uint64_t now, deadline, retry, next_steal;
 	bool asked = false;
 
 	if (lfpool_depot_gather(ctx, need, chain) == 0)
@@ -365,16 +365,29 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	if (!asked)
 		return -ENOBUFS;
 	/* Owners inside a call hand their objects over as it ends, within
-	 * nanoseconds unless they were preempted: wait a little for them.
+	 * nanoseconds unless they were preempted: wait for them. An owner
+	 * may also have read want just before this thread set it, and left
+	 * without handing over: its cache is idle then, so steal again now
+	 * and then (the owner's load of want comes before its release of
+	 * busy, which a steal's acquire load of busy would see; no fence
+	 * orders the request against that load, hence the retry).
 	 */
-	deadline = rte_get_tsc_cycles() +
-		rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
+	now = rte_get_tsc_cycles();
+	deadline = now + rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
+	retry = rte_get_tsc_hz() * LFPOOL_STEAL_RETRY_US / US_PER_S;
+	next_steal = now + retry;
 	do {
 		rte_pause();
 		if (lfpool_depot_gather(ctx, need, chain) == 0)
 			return 0;
-	} while (rte_get_tsc_cycles() < deadline);
-	return -ENOBUFS;
+		now = rte_get_tsc_cycles();
+		if (now >= next_steal) {
+			asked = false;
+			steal(ctx, self, need, &asked);
+			next_steal = now + retry;
+		}
+	} while (now < deadline);
+	return lfpool_depot_gather(ctx, need, chain);
 }
 
 void

@@ -262,21 +262,24 @@ secondary_drain(int argc, char **argv)
 	return 0;
 }
 
-static unsigned int stop_at_pop, pops;
+/* Where a doomed secondary stops itself: from its stop_at_pop-th depot
+ * pop on, at the first inside a put (stop_in_put) or a get.
+ */
+static unsigned int stop_at_pop, stop_in_put, pops;
+static volatile unsigned int in_put;
 
-/* Test hook, inside a depot pop: stop this process at the chosen one. */
 static void
 stop_hook(const struct rte_mempool *mp, void *arg)
 {
 	RTE_SET_USED(mp);
 	RTE_SET_USED(arg);
-	if (++pops == stop_at_pop)
+	if (++pops >= stop_at_pop && in_put == stop_in_put)
 		raise(SIGSTOP);
 }
 
 /*
- * argv[1]: "<pool>,<slot>,<pop to stop at, 0: none>". Gets and puts
- * until killed, telling the primary what it holds.
+ * argv[1]: "<pool>,<slot>,<pop to stop at, 0: none>,<1: in a put>". Gets
+ * and puts until killed, telling the primary what it holds.
  */
 static int
 secondary_doomed(int argc, char **argv)
@@ -291,7 +294,7 @@ secondary_doomed(int argc, char **argv)
 
 	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
 		return 50;
-	if (sscanf(rest, "%u,%u", &slot, &stop_at_pop) != 2 ||
+	if (sscanf(rest, "%u,%u,%u", &slot, &stop_at_pop, &stop_in_put) != 3 ||
 		(mz = rte_memzone_lookup(DEAD_TRACK)) == NULL)
 		return 51;
 	t = (struct dead_track *)mz->addr + slot;
@@ -306,7 +309,9 @@ secondary_doomed(int argc, char **argv)
 			k = RTE_MIN(k, n);
 			track_set(&t->pending, k);
 			track_set(&t->held, n - k);
+			in_put = 1;
 			rte_mempool_put_bulk(mp, &held[n - k], k);
+			in_put = 0;
 			n -= k;
 		} else {
 			track_set(&t->pending, k);
@@ -467,13 +472,14 @@ wait_stopped(int pid)
  */
 static uint64_t
 kill_doomed(struct rte_mempool *mp, struct dead_track *t, unsigned int slot,
-	unsigned int stop_at, unsigned int *stopped)
+	unsigned int stop_at, bool in_a_put, unsigned int *stopped)
 {
 	char arg[96];
 	int pid, status;
 
 	memset(t, 0, sizeof(*t));
-	snprintf(arg, sizeof(arg), "%s,%u,%u", mp->name, slot, stop_at);
+	snprintf(arg, sizeof(arg), "%s,%u,%u,%u", mp->name, slot, stop_at,
+		in_a_put);
 	pid = lfp_test_spawn_secondary("doomed", arg);
 	CU_ASSERT_FATAL(pid > 0);
 	if (stop_at > 0) {
@@ -550,15 +556,18 @@ test_dead_secondaries(void)
 
 	/* Killed at random moments, then inside a depot pop. */
 	for (i = 0; i < DEAD_KILLED; i++)
-		held_bound += kill_doomed(mp, &t[i], i, 0, &stopped);
+		held_bound += kill_doomed(mp, &t[i], i, 0, false, &stopped);
+	/* Stopped inside a depot pop of a get (gathering a chain) or of a
+	 * put (taking an empty magazine), half each.
+	 */
 	for (i = 0; i < DEAD_STOPPED; i++)
 		held_bound += kill_doomed(mp, &t[DEAD_KILLED + i],
-			DEAD_KILLED + i, 1 + (unsigned int)rand() % 64,
+			DEAD_KILLED + i, 1 + (unsigned int)rand() % 64, i & 1,
 			&stopped);
 	CU_ASSERT(lfp_mempool_reclaim(mp) > 0);
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
 	drained = drain_all(mp, objs);
-	printf("    %u killed (%u inside a pop): lost %" PRIu64
+	printf("    %u killed (%u stopped inside a pop): lost %" PRIu64
 	       ", they held at most %" PRIu64 ", drained %u of %u\n",
 		DEAD_KILLED + DEAD_STOPPED, stopped, st.lost_to_dead_processes,
 		held_bound, drained, DEAD_POOL_SIZE);

@@ -29,6 +29,7 @@
 #include <rte_mempool.h>
 
 #include "lfp_test.h"
+#include "lfpool_private.h"
 #include "lfpool_test.h"
 
 #define MP_POOL_SIZE 4096
@@ -499,6 +500,23 @@ kill_doomed(struct rte_mempool *mp, struct dead_track *t, unsigned int slot,
 		__atomic_load_n(&t->pending, __ATOMIC_RELAXED);
 }
 
+/* Thieves counted in the caches, plus cache slots left NULL. */
+static unsigned int
+steal_counts_left(const struct rte_mempool *mp)
+{
+	const struct lfpool *pool = mp->pool_data;
+	const struct lfpool_cache *c;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		c = pool->caches[i];
+		if (c != NULL)
+			n += c->steal + (c->loaded == NULL) +
+				(c->previous == NULL);
+	}
+	return n;
+}
+
 static unsigned int
 drain_all(struct rte_mempool *mp, void **objs)
 {
@@ -568,11 +586,14 @@ test_dead_secondaries(void)
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
 	drained = drain_all(mp, objs);
 	printf("    %u killed (%u stopped inside a pop): lost %" PRIu64
-	       ", they held at most %" PRIu64 ", drained %u of %u\n",
+	       ", they held at most %" PRIu64 ", drained %u of %u; %" PRIu64
+	       " steals\n",
 		DEAD_KILLED + DEAD_STOPPED, stopped, st.lost_to_dead_processes,
-		held_bound, drained, DEAD_POOL_SIZE);
+		held_bound, drained, DEAD_POOL_SIZE, st.steals);
 	CU_ASSERT_EQUAL(stopped, DEAD_STOPPED);
 	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	/* No steal count of a dead thief left behind, no slot empty. */
+	CU_ASSERT_EQUAL(steal_counts_left(mp), 0);
 	CU_ASSERT(st.lost_to_dead_processes <= held_bound);
 	/* Exact but for the window of a kill between a pop and its
 	 * publication (or an unpublication and its push): one magazine
@@ -595,10 +616,105 @@ test_dead_secondaries(void)
 	 */
 }
 
+/*
+ * Dead thieves: a pool small enough that a doomed secondary steals from
+ * the primary's caches all the time, which the primary's workers keep
+ * filling; each secondary is killed at a random moment, often inside a
+ * steal. Nothing may stay behind: no steal count, no empty slot, and the
+ * objects are all back but what the dead held.
+ */
+#define THIEF_POOL_SIZE 256
+#define THIEF_KILLED 10
+
+struct refill {
+	struct rte_mempool *mp;
+	uint32_t stop;
+	uint64_t rounds;
+};
+
+static int
+refill_caches(void *arg)
+{
+	struct refill *r = arg;
+	uint32_t rnd = rte_lcore_id() * 2654435761u | 1;
+	void *objs[16];
+	unsigned int k;
+
+	/* Relaxed: a flag polled; the join publishes the rest. */
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		k = 1 + lt_rand(&rnd) % RTE_DIM(objs);
+		if (rte_mempool_get_bulk(r->mp, objs, k) == 0)
+			rte_mempool_put_bulk(r->mp, objs, k);
+		r->rounds++;
+	}
+	return 0;
+}
+
+static void
+test_dead_thieves(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = DEAD_MAG_SIZE};
+	struct refill refill[RTE_MAX_LCORE];
+	struct lt_job jobs[RTE_MAX_LCORE];
+	const struct rte_memzone *mz;
+	struct lfp_mempool_stats st;
+	unsigned int lcore_id, n = 0, i, drained, stopped = 0;
+	uint64_t held_bound = 0;
+	struct rte_mempool *mp;
+	void *objs[THIEF_POOL_SIZE];
+
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(__func__, "needs hugepages");
+		return;
+	}
+	mp = lt_pool_create(
+		"lt_mp_thief", LT_OPS_LFPOOL, THIEF_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	mz = rte_memzone_reserve(DEAD_TRACK,
+		sizeof(struct dead_track) * THIEF_KILLED, SOCKET_ID_ANY, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mz);
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		refill[n] = (struct refill){.mp = mp};
+		CU_ASSERT_EQUAL(lt_launch(&jobs[n], lcore_id, refill_caches,
+					&refill[n]),
+			0);
+		n++;
+	}
+	for (i = 0; i < THIEF_KILLED; i++)
+		held_bound += kill_doomed(mp, (struct dead_track *)mz->addr + i,
+			i, 0, false, &stopped);
+	for (i = 0; i < n; i++) {
+		lt_flag_set(&refill[i].stop);
+		CU_ASSERT_EQUAL(lt_wait(&jobs[i]), 0);
+	}
+	/* The refilling workers' failed gets may have adopted them all. */
+	CU_ASSERT(lfp_mempool_reclaim(mp) >= 0);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	CU_ASSERT_EQUAL(steal_counts_left(mp), 0);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	drained = 0;
+	while (drained < THIEF_POOL_SIZE &&
+		rte_mempool_generic_get(mp, &objs[drained], 1, NULL) == 0)
+		drained++;
+	printf("\n    %u thieves killed: %" PRIu64 " steals, lost %" PRIu64
+	       " (held at most %" PRIu64 "), drained %u of %u\n",
+		THIEF_KILLED, st.steals, st.lost_to_dead_processes, held_bound,
+		drained, THIEF_POOL_SIZE);
+	CU_ASSERT(st.steals > 0);
+	CU_ASSERT(st.lost_to_dead_processes <= held_bound);
+	CU_ASSERT(drained <= THIEF_POOL_SIZE - st.lost_to_dead_processes);
+	CU_ASSERT(drained + THIEF_KILLED * DEAD_MAG_SIZE >=
+		THIEF_POOL_SIZE - st.lost_to_dead_processes);
+	rte_mempool_generic_put(mp, objs, drained, NULL);
+	rte_memzone_free(mz);
+}
+
 static CU_TestInfo mp_tests[] = {
 	{"secondary_get_put", test_secondary},
 	{"life_cycle", test_life_cycle},
 	{"dead_secondaries", test_dead_secondaries},
+	{"dead_thieves", test_dead_thieves},
 	CU_TEST_INFO_NULL,
 };
 

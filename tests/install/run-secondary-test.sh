@@ -126,14 +126,20 @@ check_proc_info() {
 
 # pdump's mbufs come from a pool it makes in the secondary, which the
 # primary fills by that pool's ops index: the capture goes to /dev/null,
-# and pdump's own count of what it got must be above zero.
+# and pdump's own count of what it got must be above zero. Forwarding
+# stops before pdump leaves: when pdump tears its capture down while a
+# forwarding lcore still copies packets into pdump's pool, testpmd can
+# crash in librte_mbuf (DPDK 22.11 and 24.11 alike, any mempool driver).
 check_pdump() {
-	local args=$1 rc=0 got
+	local args=$1 rc=0 got pdump_pid
 	testpmd_cmd start
 	# shellcheck disable=SC2086
-	timeout -s INT 3 dpdk-pdump --file-prefix "$prefix" $args -- \
-		--pdump "port=0,queue=*,rx-dev=/dev/null" >"$work/pdump.log" 2>&1 || rc=$?
+	timeout -s INT 4 dpdk-pdump --file-prefix "$prefix" $args -- \
+		--pdump "port=0,queue=*,rx-dev=/dev/null" >"$work/pdump.log" 2>&1 &
+	pdump_pid=$!
+	sleep 3
 	testpmd_cmd stop
+	wait "$pdump_pid" || rc=$?
 	# SIGINT is how pdump is meant to stop; timeout then exits 124.
 	[ $rc -eq 0 ] || [ $rc -eq 124 ] || fail "dpdk-pdump exited $rc: $(tail -5 "$work/pdump.log")"
 	got=$(sed -n 's/^ -packets transmitted to vdev:[[:space:]]*//p' "$work/pdump.log")

@@ -239,21 +239,30 @@ secondary_brief(int argc, char **argv)
 	return 0;
 }
 
+/* Cacheless gets of one object until none comes; returns how many. */
+static unsigned int
+drain_all(struct rte_mempool *mp, void **objs, unsigned int room)
+{
+	unsigned int n = 0;
+
+	while (n < room && rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
+		n++;
+	return n;
+}
+
 /* argv[1]: "<pool>,<n>": a cacheless drain obtains exactly n objects. */
 static int
 secondary_drain(int argc, char **argv)
 {
 	static void *objs[DEAD_POOL_SIZE];
 	struct rte_mempool *mp;
-	unsigned int n = 0, expected;
+	unsigned int n, expected;
 	char rest[16];
 
 	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
 		return 60;
 	expected = (unsigned int)strtoul(rest, NULL, 10);
-	while (n < DEAD_POOL_SIZE &&
-		rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
-		n++;
+	n = drain_all(mp, objs, DEAD_POOL_SIZE);
 	rte_mempool_generic_put(mp, objs, n, NULL);
 	if (n != expected) {
 		fprintf(stderr, "secondary: drained %u, expected %u\n", n,
@@ -517,21 +526,27 @@ steal_counts_left(const struct rte_mempool *mp)
 	return n;
 }
 
-static unsigned int
-drain_all(struct rte_mempool *mp, void **objs)
+/* A pool of small magazines for the tests below, NULL (skipped) without
+ * hugepages: a secondary cannot attach to a --no-huge primary.
+ */
+static struct rte_mempool *
+dead_pool(const char *test, const char *name, unsigned int size)
 {
-	unsigned int n = 0;
+	struct lfp_mempool_config cfg = {.mag_size = DEAD_MAG_SIZE};
+	struct rte_mempool *mp;
 
-	while (n < DEAD_POOL_SIZE &&
-		rte_mempool_generic_get(mp, &objs[n], 1, NULL) == 0)
-		n++;
-	return n;
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(test, "needs hugepages");
+		return NULL;
+	}
+	mp = lt_pool_create(name, LT_OPS_LFPOOL, size, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	return mp;
 }
 
 static void
 test_dead_secondaries(void)
 {
-	struct lfp_mempool_config cfg = {.mag_size = DEAD_MAG_SIZE};
 	const struct rte_memzone *mz;
 	struct lfp_mempool_stats st;
 	uint64_t held_bound = 0;
@@ -542,13 +557,9 @@ test_dead_secondaries(void)
 	char arg[64];
 	void **objs;
 
-	if (!lfp_test_have_hugepages()) {
-		lfp_test_skip(__func__, "needs hugepages");
+	mp = dead_pool(__func__, "lt_mp_dead", DEAD_POOL_SIZE);
+	if (mp == NULL)
 		return;
-	}
-	mp = lt_pool_create(
-		"lt_mp_dead", LT_OPS_LFPOOL, DEAD_POOL_SIZE, 0, &cfg);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(mp, &map), 0);
 	mz = rte_memzone_reserve(DEAD_TRACK,
 		sizeof(struct dead_track) * (DEAD_KILLED + DEAD_STOPPED),
@@ -569,7 +580,7 @@ test_dead_secondaries(void)
 		DEAD_BRIEF, st.records_in_use, st.lost_to_dead_processes);
 	CU_ASSERT_EQUAL(st.records_in_use, 0);
 	CU_ASSERT_EQUAL(st.lost_to_dead_processes, 0);
-	CU_ASSERT_EQUAL(drain_all(mp, objs), DEAD_POOL_SIZE);
+	CU_ASSERT_EQUAL(drain_all(mp, objs, DEAD_POOL_SIZE), DEAD_POOL_SIZE);
 	rte_mempool_generic_put(mp, objs, DEAD_POOL_SIZE, NULL);
 
 	/* Killed at random moments, then inside a depot pop. */
@@ -584,7 +595,7 @@ test_dead_secondaries(void)
 			&stopped);
 	CU_ASSERT(lfp_mempool_reclaim(mp) > 0);
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
-	drained = drain_all(mp, objs);
+	drained = drain_all(mp, objs, DEAD_POOL_SIZE);
 	printf("    %u killed (%u stopped inside a pop): lost %" PRIu64
 	       ", they held at most %" PRIu64 ", drained %u of %u; %" PRIu64
 	       " steals\n",
@@ -623,7 +634,7 @@ test_dead_secondaries(void)
  * steal. Nothing may stay behind: no steal count, no empty slot, and the
  * objects are all back but what the dead held.
  */
-#define THIEF_POOL_SIZE 256
+#define THIEF_POOL_SIZE 64
 #define THIEF_KILLED 10
 
 struct refill {
@@ -653,7 +664,6 @@ refill_caches(void *arg)
 static void
 test_dead_thieves(void)
 {
-	struct lfp_mempool_config cfg = {.mag_size = DEAD_MAG_SIZE};
 	struct refill refill[RTE_MAX_LCORE];
 	struct lt_job jobs[RTE_MAX_LCORE];
 	const struct rte_memzone *mz;
@@ -663,13 +673,9 @@ test_dead_thieves(void)
 	struct rte_mempool *mp;
 	void *objs[THIEF_POOL_SIZE];
 
-	if (!lfp_test_have_hugepages()) {
-		lfp_test_skip(__func__, "needs hugepages");
+	mp = dead_pool(__func__, "lt_mp_thief", THIEF_POOL_SIZE);
+	if (mp == NULL)
 		return;
-	}
-	mp = lt_pool_create(
-		"lt_mp_thief", LT_OPS_LFPOOL, THIEF_POOL_SIZE, 0, &cfg);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	mz = rte_memzone_reserve(DEAD_TRACK,
 		sizeof(struct dead_track) * THIEF_KILLED, SOCKET_ID_ANY, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mz);
@@ -693,10 +699,7 @@ test_dead_thieves(void)
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
 	CU_ASSERT_EQUAL(steal_counts_left(mp), 0);
 	CU_ASSERT_EQUAL(st.records_in_use, 0);
-	drained = 0;
-	while (drained < THIEF_POOL_SIZE &&
-		rte_mempool_generic_get(mp, &objs[drained], 1, NULL) == 0)
-		drained++;
+	drained = drain_all(mp, objs, THIEF_POOL_SIZE);
 	printf("\n    %u thieves killed: %" PRIu64 " steals, lost %" PRIu64
 	       " (held at most %" PRIu64 "), drained %u of %u\n",
 		THIEF_KILLED, st.steals, st.lost_to_dead_processes, held_bound,

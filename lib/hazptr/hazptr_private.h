@@ -25,22 +25,8 @@
 
 #include "lfp_hazptr.h"
 
-/*
- * ThreadSanitizer does not see membarrier(2): a fence-less publish paired
- * with it would look like a missing happens-before edge, and TSan would
- * not model the order it gives anyway. So TSan builds always take the
- * full-fence path, which TSan checks like any seq_cst access.
- */
-#if defined(__SANITIZE_THREAD__)
-#define HP_FAST_BUILD 0
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define HP_FAST_BUILD 0
-#endif
-#endif
-#ifndef HP_FAST_BUILD
-#define HP_FAST_BUILD 1
-#endif
+/* Fence-less publishes compiled in (lfp_hazptr.h: not under TSan). */
+#define HP_FAST_BUILD LFP_HP_FAST_BUILD
 
 extern int hp_logtype;
 #define HP_LOG(level, fmt, ...) \

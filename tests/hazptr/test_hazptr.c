@@ -110,16 +110,23 @@ obj_reclaim(struct lfp_hp_node *node, void *arg)
 
 /* A fresh domain with one "obj" reclaimer bound to obj_reclaim. */
 static struct lfp_hp_domain *
-serial_domain(
-	const char *name, unsigned int records, unsigned int *total, int *id)
+serial_domain_slots(const char *name, unsigned int records, unsigned int slots,
+	unsigned int *total, int *id)
 {
 	struct lfp_hp_domain *d;
 
-	d = lfp_hp_domain_create(name, records, TEST_SLOTS, SOCKET_ID_ANY);
+	d = lfp_hp_domain_create(name, records, slots, SOCKET_ID_ANY);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	*id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, total);
 	CU_ASSERT_FATAL(*id >= 0);
 	return d;
+}
+
+static struct lfp_hp_domain *
+serial_domain(
+	const char *name, unsigned int records, unsigned int *total, int *id)
+{
+	return serial_domain_slots(name, records, TEST_SLOTS, total, id);
 }
 
 /* R = max(2 * H, LFP_HP_RETIRE_BATCH * min(N, C)), as lfp_hazptr.h says. */
@@ -298,11 +305,7 @@ test_hp_many_hazards_linear_fallback(void)
 	recs = calloc(nb, sizeof(*recs));
 	dummies = calloc(nb * LFP_HP_SLOTS_MAX, 1);
 	CU_ASSERT_FATAL(recs != NULL && dummies != NULL);
-	d = lfp_hp_domain_create(
-		"hp_t_many", nb, LFP_HP_SLOTS_MAX, SOCKET_ID_ANY);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, &total);
-	CU_ASSERT_FATAL(id >= 0);
+	d = serial_domain_slots("hp_t_many", nb, LFP_HP_SLOTS_MAX, &total, &id);
 	for (i = 0; i < nb; i++) {
 		recs[i] = lfp_hp_register(d);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);
@@ -348,11 +351,8 @@ check_threshold(unsigned int records_used, unsigned int slots)
 	objs = calloc(threshold, sizeof(*objs));
 	recs = calloc(records_used, sizeof(*recs));
 	CU_ASSERT_FATAL(objs != NULL && recs != NULL);
-	d = lfp_hp_domain_create(
-		"hp_t_threshold", records_used, slots, SOCKET_ID_ANY);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, &total);
-	CU_ASSERT_FATAL(id >= 0);
+	d = serial_domain_slots(
+		"hp_t_threshold", records_used, slots, &total, &id);
 	for (i = 0; i < records_used; i++) {
 		recs[i] = lfp_hp_register(d);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);

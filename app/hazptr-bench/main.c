@@ -49,11 +49,21 @@
 #define MAX_ITERATIONS 10000000000ULL /* ~30 s per figure at 3 ns */
 #define MAX_REPEAT 1000
 #define BENCH_LCORES_MAX 2
-/* Retired nodes each lcore cycles through; far above the scan threshold. */
-#define BENCH_NODES 4096
+/*
+ * Largest scan threshold R of the bench's domain, BENCH_LCORES_MAX records
+ * in use (lfp_hazptr.h): R = max(2 * H, LFP_HP_RETIRE_BATCH * min(N, C)).
+ */
+#define BENCH_THRESHOLD_MAX \
+	RTE_MAX(2 * BENCH_LCORES_MAX * LFP_HP_SLOTS_MAX, \
+		BENCH_LCORES_MAX * LFP_HP_RETIRE_BATCH)
+/*
+ * Retired nodes each lcore cycles through: twice the threshold, so that a
+ * node is always reclaimed before it is retired again.
+ */
+#define BENCH_NODES (2u * BENCH_THRESHOLD_MAX)
 /* Defer-queue size and auto-reclaim trigger, the QSBR analogue of R. */
 #define DQ_SIZE 16384
-#define DQ_TRIGGER LFP_HP_MIN_THRESHOLD
+#define DQ_TRIGGER LFP_HP_RETIRE_BATCH
 
 struct bnode {
 	struct lfp_hp_node hp;
@@ -154,6 +164,7 @@ bench_hp_retire(struct bench_ctx *c, unsigned int idx)
 	struct lfp_hp_record *r = lfp_hp_register(c->domain);
 	struct bnode *nodes = c->nodes[idx], *n;
 	uint64_t i, start;
+	unsigned int next = 0;
 
 	if (r == NULL) {
 		count_error(c);
@@ -162,7 +173,9 @@ bench_hp_retire(struct bench_ctx *c, unsigned int idx)
 	line_wait(c, &c->ready);
 	start = rte_rdtsc();
 	for (i = 0; i < c->iters; i++) {
-		n = &nodes[i % BENCH_NODES];
+		/* A wrap, not i % BENCH_NODES: no division in the loop. */
+		n = &nodes[next];
+		next = next + 1 < BENCH_NODES ? next + 1 : 0;
 		/* Reclaimed R retires ago at most, as no hazard is set. */
 		if (unlikely(!n->freed))
 			count_error(c);

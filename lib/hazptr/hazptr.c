@@ -354,6 +354,7 @@ lfp_hp_domain_create(const char *name, unsigned int max_records,
 	d->max_records = max_records;
 	d->slots = slots;
 	d->serial = rte_get_tsc_cycles();
+	d->nb_cpus = RTE_MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
 	rte_spinlock_init(&d->names_lock);
 	for (i = 0; i < max_records; i++) {
 		r = &d->records[i];
@@ -582,6 +583,22 @@ snapshot_take(const struct lfp_hp_domain *d, struct hp_snapshot *s)
 	qsort(s->ptrs, s->n, sizeof(s->ptrs[0]), ptr_cmp);
 }
 
+/* Binary search of the sorted snapshot, inline: once per retired node. */
+static inline bool
+snapshot_sorted_has(const struct hp_snapshot *s, const void *p)
+{
+	unsigned int lo = 0, hi = s->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)s->ptrs[mid] < (uintptr_t)p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->ptrs[lo] == p;
+}
+
 /*
  * Is @p p a hazard? Binary search of the snapshot; if it overflowed, a
  * linear search of the live slots, which were all read after the scan's
@@ -591,9 +608,8 @@ static bool
 snapshot_has(
 	const struct hp_snapshot *s, const struct lfp_hp_domain *d, void *p)
 {
-	if (bsearch(&p, s->ptrs, s->n, sizeof(s->ptrs[0]), ptr_cmp) != NULL)
-		return true;
-	return s->partial && hazards_walk(d, hazard_equals, p);
+	return snapshot_sorted_has(s, p) ||
+		(s->partial && hazards_walk(d, hazard_equals, p));
 }
 
 /* Does an owned record of @p d publish without a fence? */
@@ -739,18 +755,23 @@ scan(struct lfp_hp_record *r, const struct hp_binding *b, bool adopt)
 	return nb_reclaimed;
 }
 
-/* R = max(2 * H, LFP_HP_MIN_THRESHOLD), H = records in use * slots. */
+/*
+ * R = max(2 * H, LFP_HP_RETIRE_BATCH * min(N, C)), with N the records in
+ * use, H = N * slots and C the CPUs (lfp_hazptr.h, "Bound on unreclaimed
+ * memory").
+ */
 static inline uint64_t
 scan_threshold(const struct lfp_hp_record *r)
 {
+	const struct lfp_hp_domain *d = r->domain;
 	/* relaxed: only sizes the threshold; a stale count changes when a
 	 * scan runs, never what it may reclaim.
 	 */
-	uint64_t h = (uint64_t)__atomic_load_n(
-			     &r->domain->records_used, __ATOMIC_RELAXED) *
-		r->nb_slots;
+	uint64_t n = __atomic_load_n(&d->records_used, __ATOMIC_RELAXED);
 
-	return RTE_MAX(2 * h, (uint64_t)LFP_HP_MIN_THRESHOLD);
+	return RTE_MAX(2 * n * r->nb_slots,
+		(uint64_t)LFP_HP_RETIRE_BATCH *
+			RTE_MIN(n, (uint64_t)d->nb_cpus));
 }
 
 unsigned int
@@ -777,93 +798,16 @@ lfp_hp_barrier(struct lfp_hp_record *r)
 }
 
 /*
- * Fast path: protect, set, clear, retire.
+ * Fast path: retire (protect, set and clear are inline, lfp_hazptr.h).
  */
-
-/*
- * Publish @p p in @p slot before the caller re-reads the source. @p fast:
- * the record's owner is registered for membarrier, so the publish needs no
- * fence of its own.
- */
-static inline void
-slot_publish(void **slot, void *p, bool fast)
-{
-	if (HP_FAST_BUILD && likely(fast)) {
-		/* relaxed: ordered before the re-load, for scanners, by
-		 * their membarrier; pairs with scan_fence().
-		 */
-		__atomic_store_n(slot, p, __ATOMIC_RELAXED);
-		/* Compiler barrier: the publish stays before the re-load in
-		 * program order; the CPU may still delay it, until a
-		 * scanner's membarrier interrupts this thread.
-		 */
-		rte_compiler_barrier();
-	} else {
-		/* seq_cst: a full barrier, so the publish precedes the
-		 * re-load (store-load order); pairs with the seq_cst fence
-		 * in scan_fence().
-		 */
-		__atomic_store_n(slot, p, __ATOMIC_SEQ_CST);
-	}
-}
-
-void *
-lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot, void *const *src)
-{
-	void *p, *again;
-	bool fast;
-
-	if (unlikely(r == NULL || src == NULL || slot >= r->nb_slots)) {
-		HP_LOG(DEBUG, "invalid record, source or slot %u", slot);
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	/* relaxed: the owner reads its own record's owner word. */
-	fast = __atomic_load_n(&r->owner, __ATOMIC_RELAXED) & HP_OWNER_FAST;
-	/* relaxed: a first guess, validated after it is published. */
-	p = __atomic_load_n(src, __ATOMIC_RELAXED);
-	for (;;) {
-		slot_publish(&r->slots[slot], p, fast);
-		/* seq_cst: after the publish in the total order (fence
-		 * mode); its acquire side pairs with the release that
-		 * stored *src, so the object's contents are visible.
-		 */
-		again = __atomic_load_n(src, __ATOMIC_SEQ_CST);
-		if (likely(again == p))
-			return p;
-		p = again;
-	}
-}
 
 int
-lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr)
+lfp_hp_arg_invalid(const char *func, unsigned int slot)
 {
-	if (unlikely(r == NULL || slot >= r->nb_slots)) {
-		HP_LOG(DEBUG, "invalid record or slot %u", slot);
-		rte_errno = EINVAL;
-		return -EINVAL;
-	}
-	/* seq_cst exchange: a full barrier in every mode, so the publish
-	 * precedes every later access of the caller; pairs with the fence
-	 * in scan_fence().
-	 */
-	(void)__atomic_exchange_n(&r->slots[slot], ptr, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-void
-lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot)
-{
-	if (unlikely(r == NULL || slot >= r->nb_slots)) {
-		HP_LOG(DEBUG, "invalid record or slot %u", slot);
-		rte_errno = EINVAL;
-		return;
-	}
-	/* release: our reads of the object happen before a scan that sees
-	 * the slot clear reclaims it; pairs with the acquire slot load in
-	 * hazards_walk().
-	 */
-	__atomic_store_n(&r->slots[slot], NULL, __ATOMIC_RELEASE);
+	rte_log(RTE_LOG_DEBUG, hp_logtype,
+		"%s(): invalid record, source or slot %u\n", func, slot);
+	rte_errno = EINVAL;
+	return -EINVAL;
 }
 
 int

@@ -25,22 +25,8 @@
 
 #include "lfp_hazptr.h"
 
-/*
- * ThreadSanitizer does not see membarrier(2): a fence-less publish paired
- * with it would look like a missing happens-before edge, and TSan would
- * not model the order it gives anyway. So TSan builds always take the
- * full-fence path, which TSan checks like any seq_cst access.
- */
-#if defined(__SANITIZE_THREAD__)
-#define HP_FAST_BUILD 0
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define HP_FAST_BUILD 0
-#endif
-#endif
-#ifndef HP_FAST_BUILD
-#define HP_FAST_BUILD 1
-#endif
+/* Fence-less publishes compiled in (lfp_hazptr.h: not under TSan). */
+#define HP_FAST_BUILD LFP_HP_FAST_BUILD
 
 extern int hp_logtype;
 #define HP_LOG(level, fmt, ...) \
@@ -54,7 +40,9 @@ extern int hp_logtype;
 #define HP_MAGIC UINT64_C(0x4c465048415a5031)
 
 /*
- * Owner word of a record: 0 when the record is free, otherwise
+ * Owner word of a record (struct lfp_hp_record, in lfp_hazptr.h, which
+ * also defines bit 30, LFP_HP_OWNER_FAST): 0 when the record is free,
+ * otherwise
  *   bits  0-29  pid of the owning process (Linux pid_max <= 2^22),
  *   bit   30    HP_OWNER_FAST: the owner publishes hazards without a fence
  *               (it is registered for MEMBARRIER_CMD_GLOBAL_EXPEDITED),
@@ -65,52 +53,8 @@ extern int hp_logtype;
  * pid whose start time is not yet written.
  */
 #define HP_OWNER_PID_MASK UINT64_C(0x3fffffff)
-#define HP_OWNER_FAST (UINT64_C(1) << 30)
+#define HP_OWNER_FAST LFP_HP_OWNER_FAST
 #define HP_OWNER_START_SHIFT 32
-
-/**
- * One thread's hazard record. Three groups, each on its own cache line(s),
- * so that the owner's retire bookkeeping never invalidates the line that
- * every scanner reads.
- */
-struct lfp_hp_record {
-	/*
-	 * Read by every scan of every process. Written by the owner on each
-	 * protect (slots), and by register, unregister and adoption (owner).
-	 */
-	void *slots[LFP_HP_SLOTS_MAX]; /* Published hazards. */
-	uint64_t owner;		       /* Owner word, see above; 0: free. */
-
-	/* Set once at domain creation, read-only afterwards. */
-	uint32_t index;	   /* Position in domain->records[]. */
-	uint32_t nb_slots; /* K, slots the domain gives a record. */
-	struct lfp_hp_domain *domain;
-
-	/*
-	 * Owner only: the private retired list. Plain fields: only the thread
-	 * owning the record touches them, and ownership changes hands through
-	 * the owner word (release when given back, acquire when claimed).
-	 * A process may die at any instruction, and an adopter then reads
-	 * the list, so every change of it is one store of a link that keeps
-	 * the list well formed (see scan() and lfp_hp_retire()).
-	 */
-	struct lfp_hp_node *retired __rte_cache_aligned;
-	uint32_t stuck;	     /* Kept by the last scan: reclaimer not bound. */
-	uint16_t in_scan;    /* A reclaimer's retire must not scan again. */
-	uint16_t next_sweep; /* Scans left before one looks for the dead. */
-
-	/*
-	 * Counters: written only by the owner, with relaxed atomic stores (no
-	 * RMW); read by anyone with relaxed loads (stats, telemetry). They
-	 * are cumulative over the record's successive owners.
-	 */
-	uint64_t pending; /* Length of the retired list. */
-	uint64_t retired_cnt;
-	uint64_t reclaimed;
-	uint64_t scans;
-	uint64_t peak_pending;
-	uint64_t unbound;
-} __rte_cache_aligned;
 
 /** Domain header, followed by the records. */
 struct lfp_hp_domain {
@@ -143,6 +87,8 @@ struct lfp_hp_domain {
 	 * too low; the stats count owned records instead.
 	 */
 	uint32_t records_used __rte_cache_aligned;
+	/* Online CPUs when created (read-only): caps the threshold's batch. */
+	uint32_t nb_cpus;
 	/* Records ever claimed: 1 + highest index; scans stop there. */
 	uint32_t records_hwm;
 	struct lfp_hp_node *orphans; /* Treiber stack of retired chains. */

@@ -34,6 +34,7 @@
  *   call                     | same record | other records | domain calls
  *   -------------------------+-------------+---------------+-------------
  *   lfp_hp_protect/set/clear |      X      |       -       |      -
+ *     (inline, below)        |             |               |
  *   lfp_hp_retire/scan       |      X      |       -       |      -
  *   lfp_hp_barrier           |      X      |       -       |      -
  *   lfp_hp_register          |     n/a     |       -       |      -
@@ -55,14 +56,26 @@
  * cumulative over the record's successive owners.
  *
  * Bound on unreclaimed memory: with N records in use and K slots each
- * (H = N * K hazards), a record scans when its retired list reaches
- * R = max(2 * H, LFP_HP_MIN_THRESHOLD); a scan leaves at most H nodes
- * pending, so each record holds at most R nodes and the domain at most
- * N * R plus the orphans of unregistered records, which the next scan of
- * any record adopts. Scans cost O(H log H) and free at least R - H >= H
- * nodes, so reclamation is amortised O(log H) per retired node. A scan
- * also walks the records up to the highest index ever registered, so keep
- * max_records near the number of threads that really register.
+ * (H = N * K hazards), on a machine of C online CPUs (counted when the
+ * domain is created), a record scans when its retired list reaches
+ *
+ *   R = max(2 * H, LFP_HP_RETIRE_BATCH * min(N, C)).
+ *
+ * A scan leaves at most H nodes pending, so each record holds at most R
+ * nodes and the domain at most N * R plus the orphans of unregistered
+ * records, which the next scan of any record adopts. The first term is
+ * Michael's: a scan, O(H log H), frees at least R - H >= H nodes, so
+ * reclamation is amortised O(log H) per retired node. The second pays for
+ * the scan's membarrier(2) ([D] below), which interrupts every CPU that
+ * runs a thread of a registered process (microseconds each in a virtual
+ * machine), so its cost grows with min(N, C); R grows the same way, so a
+ * retired node's share of it stays about one interrupt per
+ * LFP_HP_RETIRE_BATCH retires. Per record that is at most
+ * max(2 * H, LFP_HP_RETIRE_BATCH * C) nodes: with the default batch
+ * (2048), 64-byte objects and 2 CPUs, 256 KiB per record; a smaller batch
+ * trades membarriers for memory. A scan also walks the records up to the
+ * highest index ever registered, so keep max_records near the number of
+ * threads that really register.
  *
  * One exception to the bound: a node whose reclaimer was registered in
  * another process only (an adopted orphan) cannot be reclaimed here. It
@@ -105,7 +118,8 @@
  * (MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED), because a domain's readers
  * and scanners may be in different processes.
  *
- *   reader: lfp_hp_protect()             scanner: scan after retires
+ *   reader: lfp_hp_protect()             scanner: scan once R retires
+ *   (inline)                             are pending (bound above)
  *   p = load(src)                        (caller) unlink the node
  *   [A] store slot = p                   [C] seq_cst fence
  *   [B] compiler barrier (fast), or      [D] membarrier GLOBAL_EXPEDITED
@@ -116,7 +130,9 @@
  * - Fast mode (the process registered): [B] pairs with [D]. The
  *   membarrier interrupts the reader either before [A] is visible, which
  *   then means [R] runs after [D] and sees the unlink, or after, and [E]
- *   sees the hazard.
+ *   sees the hazard. [A], [B] and [R] are inline in the caller; [D] costs
+ *   an interrupt of every CPU it reaches, once per scan, which is why R
+ *   grows with min(N, C).
  * - Fence mode (membarrier refused by seccomp, or missing in the kernel:
  *   MEMBARRIER_CMD_QUERY; logged once per process at NOTICE): [A] is a
  *   seq_cst store, a full barrier, and pairs with [C] (store buffering is
@@ -146,6 +162,8 @@
 
 #include <stdint.h>
 
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #include "lfp_config.h"
@@ -156,8 +174,12 @@ extern "C" {
 
 /** Hazard slots per record (build option 'hazard_slots'). */
 #define LFP_HP_SLOTS_MAX LFP_HP_SLOTS
-/** Smallest scan threshold, so a lone record does not scan every retire. */
-#define LFP_HP_MIN_THRESHOLD 64
+/**
+ * Retires per record in use (counting at most one record per CPU) between
+ * two scans of a record, which amortise the scan's membarrier(2) (build
+ * option 'hazard_retire_batch'). See "Bound on unreclaimed memory" above.
+ */
+#define LFP_HP_RETIRE_BATCH LFP_HP_BATCH
 /** Longest domain or reclaimer name, including the terminating NUL. */
 #define LFP_HP_NAMESIZE 32
 /** Reclaimers per domain. */
@@ -173,7 +195,6 @@ extern "C" {
 #define LFP_HP_MAX_RECORDS 4096
 
 struct lfp_hp_domain;
-struct lfp_hp_record;
 
 /**
  * Retirement link, embedded in the object to be reclaimed so that retiring
@@ -219,6 +240,81 @@ struct lfp_hp_stats {
 	/** Records taken from dead processes (domain stats only). */
 	uint64_t adopted;
 };
+
+/*
+ * @internal ThreadSanitizer does not see membarrier(2): a fence-less
+ * publish paired with it would look like a missing happens-before edge,
+ * and TSan would not model the order it gives anyway. So TSan builds
+ * always take the full-fence path, which TSan checks like any seq_cst
+ * access.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define LFP_HP_FAST_BUILD 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LFP_HP_FAST_BUILD 0
+#endif
+#endif
+#ifndef LFP_HP_FAST_BUILD
+/** @internal Fence-less publishes compiled in. */
+#define LFP_HP_FAST_BUILD 1
+#endif
+
+/**
+ * @internal Owner-word bit of a record: its owner publishes hazards without
+ * a fence (its process is registered for membarrier(2)); see the file
+ * comment. The rest of the owner word is private to the library.
+ */
+#define LFP_HP_OWNER_FAST (UINT64_C(1) << 30)
+
+/**
+ * @internal One thread's hazard record. The layout is public only so that
+ * lfp_hp_protect(), lfp_hp_set() and lfp_hp_clear() can be inline (as
+ * rte_ring's is for its enqueue and dequeue); applications must not touch
+ * the fields. Three groups, each on its own cache line(s), so that the
+ * owner's retire bookkeeping never invalidates the line that every scanner
+ * reads.
+ */
+struct lfp_hp_record {
+	/*
+	 * Read by every scan of every process. Written by the owner on each
+	 * protect (slots), and by register, unregister and adoption (owner).
+	 * The inline fast path reads nb_slots and owner and writes one slot:
+	 * one cache line, which the owner already holds.
+	 */
+	void *slots[LFP_HP_SLOTS_MAX]; /* Published hazards. */
+	uint64_t owner; /* Owner word (hazptr_private.h); 0: free. */
+
+	/* Set once at domain creation, read-only afterwards. */
+	uint32_t index;	   /* Position in domain->records[]. */
+	uint32_t nb_slots; /* K, slots the domain gives a record. */
+	struct lfp_hp_domain *domain;
+
+	/*
+	 * Owner only: the private retired list. Plain fields: only the thread
+	 * owning the record touches them, and ownership changes hands through
+	 * the owner word (release when given back, acquire when claimed).
+	 * A process may die at any instruction, and an adopter then reads
+	 * the list, so every change of it is one store of a link that keeps
+	 * the list well formed (see scan() and lfp_hp_retire()).
+	 */
+	struct lfp_hp_node *retired __rte_cache_aligned;
+	uint32_t stuck;	     /* Kept by the last scan: reclaimer not bound. */
+	uint16_t in_scan;    /* A reclaimer's retire must not scan again. */
+	uint16_t next_sweep; /* Scans left before one looks for the dead. */
+
+	/*
+	 * Counters: written only by the owner, with relaxed atomic stores (no
+	 * RMW); read by anyone with relaxed loads (stats, telemetry). They
+	 * are cumulative over the record's successive owners.
+	 */
+	uint64_t pending; /* Length of the retired list. */
+	uint64_t retired_cnt;
+	uint64_t reclaimed;
+	uint64_t scans;
+	uint64_t peak_pending;
+	uint64_t unbound;
+} __rte_cache_aligned;
 
 /**
  * Create a domain in shared memory. Primary process only.
@@ -317,42 +413,6 @@ struct lfp_hp_record *lfp_hp_register(struct lfp_hp_domain *d);
 int lfp_hp_unregister(struct lfp_hp_record *r);
 
 /**
- * Read the pointer at *src and protect it in slot @p slot: publish, then
- * re-read *src until it is stable. The publish is a plain store and a
- * compiler barrier in a process registered for membarrier(2), a seq_cst
- * store otherwise (see the file comment). On return the pointer (if not NULL)
- * cannot be reclaimed until the slot is cleared or overwritten, provided
- * it was reachable from *src (not yet retired) when it was read.
- *
- * @param src
- *   Location another thread may change atomically; it is read with
- *   __atomic loads, so it should be declared as a void * object (another
- *   pointer type read through a cast is type punning).
- * @return
- *   The protected pointer, which may be NULL. NULL with rte_errno EINVAL if
- *   @p r or @p src is NULL or @p slot is out of range (a caller bug; the
- *   slot count is fixed), logged at DEBUG level only.
- */
-void *lfp_hp_protect(
-	struct lfp_hp_record *r, unsigned int slot, void *const *src);
-
-/**
- * Publish @p ptr in @p slot without validation, for a caller that already
- * knows ptr is safe (for example, reached through a protected node).
- * Full barrier included, as ck_hp_set_fence().
- *
- * @return
- *   0, or -EINVAL if @p slot is out of range.
- */
-int lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr);
-
-/**
- * Clear one slot: the pointer it held may be reclaimed from now on. A NULL
- * record or a slot out of range changes nothing and sets rte_errno EINVAL.
- */
-void lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot);
-
-/**
  * Retire @p ptr, already unlinked from every shared structure: queue it on
  * the record and scan once the queue reaches the threshold.
  *
@@ -440,6 +500,132 @@ unsigned int lfp_hp_process_release(void);
 
 /** Name of a domain, or NULL for a NULL domain. */
 const char *lfp_hp_domain_name(const struct lfp_hp_domain *d);
+
+/*
+ * Fast path, inline: protect, set, clear. They touch only the caller's own
+ * record (one cache line), so that a call costs a few instructions and no
+ * call through the library.
+ */
+
+/**
+ * @internal The error path of the inline calls below: logs at DEBUG, sets
+ * rte_errno to EINVAL.
+ *
+ * @param func
+ *   The calling function's name, for the log.
+ * @param slot
+ *   The slot it was given.
+ * @return
+ *   -EINVAL.
+ */
+__rte_cold int lfp_hp_arg_invalid(const char *func, unsigned int slot);
+
+/** @internal True if @p slot of @p r may be used (r not NULL). */
+static __rte_always_inline int
+lfp_hp_slot_valid(const struct lfp_hp_record *r, unsigned int slot)
+{
+	return likely(r != NULL && slot < r->nb_slots);
+}
+
+/**
+ * Read the pointer at *src and protect it in slot @p slot: publish, then
+ * re-read *src until it is stable. The publish is a plain store and a
+ * compiler barrier in a process registered for membarrier(2), a seq_cst
+ * store otherwise (see the file comment). On return the pointer (if not NULL)
+ * cannot be reclaimed until the slot is cleared or overwritten, provided
+ * it was reachable from *src (not yet retired) when it was read.
+ *
+ * @param src
+ *   Location another thread may change atomically; it is read with
+ *   __atomic loads, so it should be declared as a void * object (another
+ *   pointer type read through a cast is type punning).
+ * @return
+ *   The protected pointer, which may be NULL. NULL with rte_errno EINVAL if
+ *   @p r or @p src is NULL or @p slot is out of range (a caller bug; the
+ *   slot count is fixed), logged at DEBUG level only.
+ */
+static inline void *
+lfp_hp_protect(struct lfp_hp_record *r, unsigned int slot, void *const *src)
+{
+	void **hazard, *p, *again;
+	uint64_t fast;
+
+	if (unlikely(!lfp_hp_slot_valid(r, slot) || src == NULL)) {
+		lfp_hp_arg_invalid(__func__, slot);
+		return NULL;
+	}
+	hazard = &r->slots[slot];
+	/* relaxed: the owner reads its own record's owner word. */
+	fast = __atomic_load_n(&r->owner, __ATOMIC_RELAXED) & LFP_HP_OWNER_FAST;
+	/* relaxed: a first guess, validated once it is published. */
+	p = __atomic_load_n(src, __ATOMIC_RELAXED);
+	for (;;) {
+		if (LFP_HP_FAST_BUILD && likely(fast)) {
+			/* relaxed [A]: ordered before the re-load [R], for
+			 * scanners, by their membarrier [D]; pairs with it.
+			 */
+			__atomic_store_n(hazard, p, __ATOMIC_RELAXED);
+			/* [B] compiler barrier: [A] stays before [R] in
+			 * program order; the CPU may still delay [A] until a
+			 * scanner's membarrier [D] interrupts this thread.
+			 */
+			rte_compiler_barrier();
+		} else {
+			/* seq_cst [A]: a full barrier, so the publish
+			 * precedes the re-load [R]; pairs with the seq_cst
+			 * fence [C] of scans.
+			 */
+			__atomic_store_n(hazard, p, __ATOMIC_SEQ_CST);
+		}
+		/* seq_cst [R]: after [A] in the total order (fence mode);
+		 * its acquire side pairs with the release that stored *src,
+		 * so the object's contents are visible.
+		 */
+		again = __atomic_load_n(src, __ATOMIC_SEQ_CST);
+		if (likely(again == p))
+			return p;
+		p = again;
+	}
+}
+
+/**
+ * Publish @p ptr in @p slot without validation, for a caller that already
+ * knows ptr is safe (for example, reached through a protected node).
+ * Full barrier included, as ck_hp_set_fence().
+ *
+ * @return
+ *   0, or -EINVAL (also in rte_errno) for a NULL record or a slot out of
+ *   range.
+ */
+static inline int
+lfp_hp_set(struct lfp_hp_record *r, unsigned int slot, void *ptr)
+{
+	if (unlikely(!lfp_hp_slot_valid(r, slot)))
+		return lfp_hp_arg_invalid(__func__, slot);
+	/* seq_cst exchange: a full barrier in every mode, so the publish
+	 * precedes every later access of the caller; pairs with the seq_cst
+	 * fence [C] of scans.
+	 */
+	(void)__atomic_exchange_n(&r->slots[slot], ptr, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/**
+ * Clear one slot: the pointer it held may be reclaimed from now on. A NULL
+ * record or a slot out of range changes nothing and sets rte_errno EINVAL.
+ */
+static inline void
+lfp_hp_clear(struct lfp_hp_record *r, unsigned int slot)
+{
+	if (unlikely(!lfp_hp_slot_valid(r, slot))) {
+		lfp_hp_arg_invalid(__func__, slot);
+		return;
+	}
+	/* release: our reads of the object happen before a scan that sees
+	 * the slot clear reclaims it; pairs with the acquire slot load [E].
+	 */
+	__atomic_store_n(&r->slots[slot], NULL, __ATOMIC_RELEASE);
+}
 
 #ifdef __cplusplus
 }

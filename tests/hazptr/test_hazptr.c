@@ -110,23 +110,33 @@ obj_reclaim(struct lfp_hp_node *node, void *arg)
 
 /* A fresh domain with one "obj" reclaimer bound to obj_reclaim. */
 static struct lfp_hp_domain *
-serial_domain(
-	const char *name, unsigned int records, unsigned int *total, int *id)
+serial_domain_slots(const char *name, unsigned int records, unsigned int slots,
+	unsigned int *total, int *id)
 {
 	struct lfp_hp_domain *d;
 
-	d = lfp_hp_domain_create(name, records, TEST_SLOTS, SOCKET_ID_ANY);
+	d = lfp_hp_domain_create(name, records, slots, SOCKET_ID_ANY);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	*id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, total);
 	CU_ASSERT_FATAL(*id >= 0);
 	return d;
 }
 
+static struct lfp_hp_domain *
+serial_domain(
+	const char *name, unsigned int records, unsigned int *total, int *id)
+{
+	return serial_domain_slots(name, records, TEST_SLOTS, total, id);
+}
+
+/* R = max(2 * H, LFP_HP_RETIRE_BATCH * min(N, C)), as lfp_hazptr.h says. */
 static uint64_t
 scan_threshold_for(unsigned int records_used, unsigned int slots)
 {
-	return RTE_MAX(
-		2ULL * records_used * slots, (uint64_t)LFP_HP_MIN_THRESHOLD);
+	uint64_t cpus = RTE_MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
+
+	return RTE_MAX(2ULL * records_used * slots,
+		(uint64_t)LFP_HP_RETIRE_BATCH * RTE_MIN(records_used, cpus));
 }
 
 /*
@@ -265,7 +275,8 @@ test_hp_retire_protected_not_freed(void)
 #if LFP_STATS
 	CU_ASSERT_EQUAL(st.retired, RTE_DIM(objs));
 	CU_ASSERT_EQUAL(st.reclaimed, RTE_DIM(objs) - 1);
-	CU_ASSERT(st.scans >= RTE_DIM(objs) / LFP_HP_MIN_THRESHOLD);
+	CU_ASSERT(
+		st.scans >= RTE_DIM(objs) / scan_threshold_for(2, TEST_SLOTS));
 #endif
 	lfp_hp_clear(reader, TEST_SLOTS - 1);
 	CU_ASSERT_EQUAL(lfp_hp_barrier(writer), 0);
@@ -294,11 +305,7 @@ test_hp_many_hazards_linear_fallback(void)
 	recs = calloc(nb, sizeof(*recs));
 	dummies = calloc(nb * LFP_HP_SLOTS_MAX, 1);
 	CU_ASSERT_FATAL(recs != NULL && dummies != NULL);
-	d = lfp_hp_domain_create(
-		"hp_t_many", nb, LFP_HP_SLOTS_MAX, SOCKET_ID_ANY);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	id = lfp_hp_reclaimer_register(d, "obj", obj_reclaim, &total);
-	CU_ASSERT_FATAL(id >= 0);
+	d = serial_domain_slots("hp_t_many", nb, LFP_HP_SLOTS_MAX, &total, &id);
 	for (i = 0; i < nb; i++) {
 		recs[i] = lfp_hp_register(d);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);
@@ -326,26 +333,30 @@ test_hp_many_hazards_linear_fallback(void)
 	free(recs);
 }
 
-/* Retire R - 1 nodes: nothing reclaimed; the R-th triggers the scan. */
+/*
+ * Retire R - 1 nodes: nothing reclaimed; the R-th triggers the scan. With
+ * @p records_used records of @p slots slots registered.
+ */
 static void
-check_threshold(unsigned int records_used)
+check_threshold(unsigned int records_used, unsigned int slots)
 {
-	static struct serial_obj objs[1024];
-	struct lfp_hp_record *recs[64];
+	struct lfp_hp_record **recs;
+	struct serial_obj *objs;
 	unsigned int total = 0, i;
 	struct lfp_hp_domain *d;
 	uint64_t threshold;
 	int id;
 
-	RTE_VERIFY(records_used <= RTE_DIM(recs));
-	memset(objs, 0, sizeof(objs));
-	d = serial_domain("hp_t_threshold", records_used, &total, &id);
+	threshold = scan_threshold_for(records_used, slots);
+	objs = calloc(threshold, sizeof(*objs));
+	recs = calloc(records_used, sizeof(*recs));
+	CU_ASSERT_FATAL(objs != NULL && recs != NULL);
+	d = serial_domain_slots(
+		"hp_t_threshold", records_used, slots, &total, &id);
 	for (i = 0; i < records_used; i++) {
 		recs[i] = lfp_hp_register(d);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(recs[i]);
 	}
-	threshold = scan_threshold_for(records_used, TEST_SLOTS);
-	RTE_VERIFY(threshold <= RTE_DIM(objs));
 	for (i = 0; i < threshold - 1; i++)
 		CU_ASSERT_EQUAL(
 			lfp_hp_retire(recs[0], &objs[i].hp, &objs[i], id), 0);
@@ -355,13 +366,36 @@ check_threshold(unsigned int records_used)
 	for (i = 0; i < records_used; i++)
 		CU_ASSERT_EQUAL(lfp_hp_unregister(recs[i]), 0);
 	CU_ASSERT_EQUAL(lfp_hp_domain_free(d), 0);
+	free(recs);
+	free(objs);
+}
+
+/* Records needed for 2 * H to exceed the membarrier batch: past C. */
+static unsigned int
+records_for_hazard_term(unsigned int slots)
+{
+	uint64_t cpus = RTE_MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
+
+	return RTE_MAX(
+		cpus, (uint64_t)LFP_HP_RETIRE_BATCH * cpus / (2 * slots) + 1);
 }
 
 static void
 test_hp_unprotected_reclaimed_at_threshold(void)
 {
-	check_threshold(1);  /* R = LFP_HP_MIN_THRESHOLD */
-	check_threshold(40); /* R = 2 * H */
+	const unsigned int many = records_for_hazard_term(LFP_HP_SLOTS_MAX);
+
+	check_threshold(1, TEST_SLOTS); /* R = LFP_HP_RETIRE_BATCH */
+	check_threshold(3, TEST_SLOTS); /* R = batch * min(3, C) */
+	if (many > 1024) {
+		printf("\n  2 * H > batch * C needs %u records: not tested "
+		       "here ",
+			many);
+		return;
+	}
+	RTE_VERIFY(scan_threshold_for(many, LFP_HP_SLOTS_MAX) ==
+		2ULL * many * LFP_HP_SLOTS_MAX);
+	check_threshold(many, LFP_HP_SLOTS_MAX); /* R = 2 * H */
 }
 
 /* lfp_hp_set() protects without validation; overwriting it releases. */
@@ -1164,6 +1198,11 @@ stress_loop(struct tstack *s, struct lfp_hp_record *r, unsigned long ops)
 		}
 		n = stack_pop(s, r);
 		if (n == NULL) {
+			/* Every node is pending, in lists below their
+			 * threshold: reclaim ours, as an application short
+			 * of nodes would.
+			 */
+			lfp_hp_scan(r);
 			stash_flush(s);
 			continue;
 		}
@@ -1775,23 +1814,26 @@ secondary_holds(int argc, char **argv)
 		pause();
 }
 
-/* Retire until a scan calls the reclaimer, which stops there for good. */
+/*
+ * Retire a slice, then scan (unless a threshold scan came first): the
+ * reclaimer stops there for good.
+ */
 static int
 secondary_blocks(int argc, char **argv)
 {
 	struct lfp_hp_domain *d;
 	struct lfp_hp_record *r;
-	unsigned int idx, i;
+	unsigned int idx;
 	int id;
 
 	d = own_attach(argc > 1 ? argv[1] : NULL, &idx, &id);
 	if (d == NULL || (r = lfp_hp_register(d)) == NULL)
 		return 1;
 	own_block_as = idx;
-	for (i = 0; i < OWN_PER_CHILD; i++)
-		if (own_retire(r, idx * OWN_PER_CHILD + i, 1, id) != 0)
-			return 1;
-	fprintf(stderr, "secondary: no scan after %u retires\n", i);
+	if (own_retire(r, idx * OWN_PER_CHILD, OWN_PER_CHILD, id) != 0)
+		return 1;
+	lfp_hp_scan(r);
+	fprintf(stderr, "secondary: the scan reclaimed nothing\n");
 	return 1;
 }
 

@@ -72,11 +72,13 @@ lfp_proc_alive(pid_t pid, uint32_t start_low)
 	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
 		return false;
 	ret = lfp_proc_stat_read(pid, &state, &start);
-	if (ret == -ENOENT)
+	if (ret == -ENOENT || ret == -ESRCH)
 		return false; /* Exited between kill() and open(). */
 	if (ret < 0)
-		return true;
-	return state != 'Z' && (uint32_t)start == start_low;
+		return true; /* Cannot tell: keep the records. */
+	if (state == 'Z' || state == 'X')
+		return false; /* Killed, not yet reaped: runs nothing. */
+	return (uint32_t)start == start_low;
 }
 
 #endif /* LFP_PROC_H */

@@ -10,8 +10,6 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +25,7 @@
 #include <rte_spinlock.h>
 
 #include "hazptr_private.h"
+#include "lfp_proc.h"
 
 /* This process, as recorded in the owner word of its records. */
 static struct {
@@ -35,38 +34,6 @@ static struct {
 	uint64_t owner;	     /* Owner word, HP_OWNER_FAST included. */
 	bool fast;	     /* Registered for GLOBAL_EXPEDITED. */
 } hp_self = {.lock = RTE_SPINLOCK_INITIALIZER};
-
-/* Process state (field 3) and start time (field 22) of /proc/<pid>/stat. */
-static int
-proc_stat_read(pid_t pid, char *state, uint64_t *start)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ticks;
-	ssize_t len;
-	int fd, i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return -EIO;
-	buf[len] = '\0';
-	/* The command name (field 2) may hold spaces and ')': skip to the
-	 * last ')'; field 3 follows, and field 22 is 19 fields later.
-	 */
-	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 1, " %c", state) != 1)
-		return -EIO;
-	for (i = 0; i < 19 && p != NULL; i++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL || sscanf(p + 1, "%llu", &ticks) != 1)
-		return -EIO;
-	*start = ticks;
-	return 0;
-}
 
 static uint64_t
 owner_make(pid_t pid, uint64_t start, bool fast)
@@ -127,7 +94,7 @@ self_refresh(void)
 	if (__atomic_load_n(&hp_self.pid, __ATOMIC_RELAXED) != pid) {
 		/* A forked child is a new mm: it registers again. */
 		fast = membarrier_register();
-		if (proc_stat_read(pid, &state, &start) < 0)
+		if (lfp_proc_stat_read(pid, &state, &start) < 0)
 			HP_LOG(WARNING,
 				"cannot read /proc/%d/stat: records "
 				"of a recycled pid may be kept",
@@ -169,23 +136,10 @@ hp_fast_publish(void)
 bool
 hp_owner_alive(uint64_t owner)
 {
-	pid_t pid = owner & HP_OWNER_PID_MASK;
-	uint64_t start;
-	char state;
-	int ret;
-
 	if ((owner & ~HP_OWNER_FAST) == (hp_owner_self() & ~HP_OWNER_FAST))
 		return true;
-	if (pid == 0 || (kill(pid, 0) < 0 && errno == ESRCH))
-		return false;
-	ret = proc_stat_read(pid, &state, &start);
-	if (ret == -ENOENT || ret == -ESRCH)
-		return false; /* Exited between kill() and open(). */
-	if (ret < 0)
-		return true; /* Cannot tell: keep the record. */
-	if (state == 'Z' || state == 'X')
-		return false; /* Killed, not yet reaped: runs nothing. */
-	return (start & UINT32_MAX) == owner >> HP_OWNER_START_SHIFT;
+	return lfp_proc_alive((pid_t)(owner & HP_OWNER_PID_MASK),
+		(uint32_t)(owner >> HP_OWNER_START_SHIFT));
 }
 
 bool

@@ -368,13 +368,9 @@ cmd_test() {
 	debian_packages "4/5 Debian packages" || status=1
 
 	log "5/5 Debian 13 / DPDK 24.11 root, whole suite (LFP_SKIP_DEBIAN13=1 skips)"
-	# Known failure on 24.11 (issue 15, open): gateway-e2e's bench_book_rows.
-	# Until it is mended, stage 5 says FAILED loudly but fails the command
-	# only with LFP_REQUIRE_DEBIAN13=1, as a skip does.
 	stage_debian13 || case $? in
 		77) if [ "${LFP_REQUIRE_DEBIAN13:-0}" = 1 ]; then status=1; fi ;;
-		*) log "5/5 Debian 13: FAILED (not fatal unless LFP_REQUIRE_DEBIAN13=1; issue 15 is open)"
-			if [ "${LFP_REQUIRE_DEBIAN13:-0}" = 1 ]; then status=1; fi ;;
+		*) status=1 ;;
 	esac
 
 	if [ $status -eq 0 ]; then log "all test builds passed"; else log "FAILURES: see above"; fi

@@ -32,13 +32,10 @@
 
 #include "bench.h"
 #include "bench_main.h"
+#include "lfp_malloc_family.h"
 #include "lfp_opt.h"
 
-extern char **environ;
-
 #define MAX_TARGETS (BENCH_MAX_ALLOCS * BENCH_MAX_LIST)
-/* Exit status of lfpool-bench-malloc when its library is not there. */
-#define EXIT_NOT_LOADED 77
 
 static struct bench_platform plat;
 /* Scenario 8's document (the report holds its own reference). */
@@ -196,91 +193,6 @@ run_mempools(const struct bench_conf *c)
 	}
 }
 
-/*
- * The libraries LD_PRELOAD may name for a family, by soname, newest first
- * (Debian 13 ships mimalloc 3, Debian 12 mimalloc 2), and the Debian
- * packages that install them.
- */
-static const struct {
-	const char *family;
-	const char *sonames[2];
-	const char *packages;
-} malloc_libs[] = {
-	{"jemalloc", {"libjemalloc.so.2"}, "libjemalloc2"},
-	{"tcmalloc", {"libtcmalloc_minimal.so.4"},
-		"libtcmalloc-minimal4t64, on Debian 12 libtcmalloc-minimal4"},
-	{"mimalloc", {"libmimalloc.so.3", "libmimalloc.so.2"},
-		"libmimalloc3, on Debian 12 libmimalloc2.0"},
-};
-
-/* True if the dynamic loader's cache (ldconfig -p) lists @p soname. */
-static bool
-loader_has(const char *soname)
-{
-	char line[512], name[256];
-	bool found = false;
-	FILE *p = popen("/sbin/ldconfig -p 2>/dev/null", "r");
-
-	if (p == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), p) != NULL)
-		found = sscanf(line, " %255s", name) == 1 &&
-			strcmp(name, soname) == 0;
-	pclose(p);
-	return found;
-}
-
-/*
- * The soname to preload for a family: the newest one installed, else the
- * newest one known, so that the loader's refusal and the child's "not
- * loaded" say what is missing. NULL for glibc (no preload).
- */
-static const char *
-family_library(const char *family)
-{
-	unsigned int i, v;
-
-	for (i = 0; i < RTE_DIM(malloc_libs); i++) {
-		if (strcmp(family, malloc_libs[i].family) != 0)
-			continue;
-		for (v = 0; v < RTE_DIM(malloc_libs[i].sonames); v++)
-			if (malloc_libs[i].sonames[v] != NULL &&
-				loader_has(malloc_libs[i].sonames[v]))
-				return malloc_libs[i].sonames[v];
-		return malloc_libs[i].sonames[0];
-	}
-	return NULL;
-}
-
-static const char *
-family_package(const char *family)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(malloc_libs); i++)
-		if (strcmp(family, malloc_libs[i].family) == 0)
-			return malloc_libs[i].packages;
-	return "its library";
-}
-
-/* environ plus LD_PRELOAD=lib (replacing any LD_PRELOAD). */
-static char **
-child_env(const char *lib, char *preload, size_t len)
-{
-	static char *env[512];
-	unsigned int i, n = 0;
-
-	for (i = 0; environ[i] != NULL && n < RTE_DIM(env) - 2; i++)
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-			env[n++] = environ[i];
-	if (lib != NULL) {
-		snprintf(preload, len, "LD_PRELOAD=%s", lib);
-		env[n++] = preload;
-	}
-	env[n] = NULL;
-	return env;
-}
-
 static int
 spawn_wait(const char *path, char **argv, char **env)
 {
@@ -312,32 +224,45 @@ note_family(const char *family, const char *fmt, const char *what)
 	fputc('\n', stderr);
 }
 
-/* Run lfpool-bench-malloc for one family and merge its results. */
+/*
+ * Run lfpool-bench-malloc for one family (glibc: no preload) and merge its
+ * results; a family not installed, or whose preload did not take, gets a
+ * note saying so instead.
+ */
 static void
 run_family(const struct bench_conf *c, const char *exe, const char *family)
 {
+	const struct lfp_malloc_family *f = lfp_malloc_family_find(family);
 	char json[PATH_MAX], buf[4096], preload[256], eta[64];
-	char *argv[64];
-	const char *lib = family_library(family);
+	char *argv[64], *env[512];
+	const char *lib = f != NULL ? lfp_malloc_family_library(f) : NULL;
 	int rc, n;
 
+	if (f != NULL && lib == NULL) {
+		note_family(family, "not installed (apt-get install %s)",
+			f->packages);
+		progress_step(c->n_sizes * c->runs);
+		return;
+	}
 	snprintf(json, sizeof(json), "%s/lfpool-bench-%s-%d.json",
 		getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", family,
 		(int)getpid());
 	argv[0] = (char *)(uintptr_t)exe;
 	n = bench_opts_child_args(
 		c, family, json, &plat, argv, RTE_DIM(argv), buf, sizeof(buf));
-	if (n < 0) {
+	if (n < 0 ||
+		lfp_malloc_preload_env(
+			env, RTE_DIM(env), lib, preload, sizeof(preload)) < 0) {
 		note_family(family, "%s", "too many options for the child");
 		return;
 	}
 	fprintf(stderr, "lfpool-bench: %s (%s%s) %s\n", family,
 		lib ? "LD_PRELOAD=" : "", lib ? lib : "no preload",
 		progress_text(eta, sizeof(eta)));
-	rc = spawn_wait(exe, argv, child_env(lib, preload, sizeof(preload)));
-	if (rc == EXIT_NOT_LOADED)
-		note_family(family, "not installed (apt-get install %s)",
-			family_package(family));
+	rc = spawn_wait(exe, argv, env);
+	if (rc == LFP_MALLOC_EXIT_NOT_LOADED)
+		note_family(
+			family, "not loaded (LD_PRELOAD=%s did not take)", lib);
 	else if (rc != 0)
 		note_family(family, "%s", "lfpool-bench-malloc failed");
 	else if (bench_report_load_json(json) != 0)

@@ -11,7 +11,6 @@
  */
 
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <rte_branch_prediction.h>
 
 #include "bench.h"
+#include "lfp_malloc_family.h"
 #include "lfp_opt.h"
 
 static inline int
@@ -49,9 +49,6 @@ alloc_put(void *ctx, void **objs, unsigned int n)
 }
 
 #include "bench_loops.h"
-
-/* Exit status when the family asked for is not the one loaded. */
-#define EXIT_NOT_LOADED 77
 
 static struct bench_platform plat;
 
@@ -103,31 +100,19 @@ pthread_run_lcores(
 static int
 check_family(const char *family)
 {
-	static const struct {
-		const char *family, *symbol;
-	} marks[] = {
-		{"jemalloc", "mallctl"},
-		{"tcmalloc", "tc_malloc"},
-		{"mimalloc", "mi_malloc"},
-	};
-	unsigned int i;
+	const struct lfp_malloc_family *f = lfp_malloc_family_find(family);
+	const char *loaded = lfp_malloc_family_loaded();
 
-	for (i = 0; i < RTE_DIM(marks); i++) {
-		if (strcmp(family, marks[i].family) != 0)
-			continue;
-		if (dlsym(RTLD_DEFAULT, marks[i].symbol) != NULL)
-			return 0;
-		fprintf(stderr,
-			"lfpool-bench-malloc: %s is not loaded (no "
-			"%s): preload it with LD_PRELOAD\n",
-			family, marks[i].symbol);
-		return -ENOENT;
-	}
-	/* glibc: none of the others may be there. */
-	for (i = 0; i < RTE_DIM(marks); i++)
-		if (dlsym(RTLD_DEFAULT, marks[i].symbol) != NULL)
-			return -EEXIST;
-	return 0;
+	/* glibc (or a name of no family): none of the others may be there. */
+	if (f == NULL)
+		return strcmp(loaded, "glibc") == 0 ? 0 : -EEXIST;
+	if (strcmp(loaded, f->name) == 0)
+		return 0;
+	fprintf(stderr,
+		"lfpool-bench-malloc: %s is not loaded (no %s): preload it "
+		"with LD_PRELOAD\n",
+		family, f->symbol);
+	return -ENOENT;
 }
 
 /*
@@ -351,7 +336,8 @@ main(int argc, char **argv)
 	family = c.family != NULL ? c.family : "glibc";
 	rc = check_family(family);
 	if (rc != 0)
-		return rc == -ENOENT ? EXIT_NOT_LOADED : EXIT_FAILURE;
+		return rc == -ENOENT ? LFP_MALLOC_EXIT_NOT_LOADED :
+				       EXIT_FAILURE;
 	if (platform_init(&c) != 0) {
 		fprintf(stderr, "lfpool-bench-malloc: cannot use CPU %u\n",
 			c.cpus[0]);

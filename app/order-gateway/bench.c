@@ -15,7 +15,6 @@
  */
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +33,7 @@
 #include <rte_errno.h>
 
 #include "gateway.h"
+#include "lfp_malloc_family.h"
 
 struct flow {
 	struct gw_msg *msgs;
@@ -298,19 +298,6 @@ make_flood(const struct flow *src, uint32_t slots, struct flow *dst)
 	return 0;
 }
 
-/* The malloc interposed in this process, from the symbols it exports. */
-static const char *
-malloc_family(void)
-{
-	if (dlsym(RTLD_DEFAULT, "mallctl") != NULL)
-		return "jemalloc";
-	if (dlsym(RTLD_DEFAULT, "tc_malloc") != NULL)
-		return "tcmalloc";
-	if (dlsym(RTLD_DEFAULT, "mi_malloc") != NULL)
-		return "mimalloc";
-	return "glibc";
-}
-
 #define BENCH_TURNS 3
 
 /*
@@ -353,12 +340,11 @@ run_malloc(const struct gw_app *app, const struct gw_symtab *t,
 		-1;
 }
 
-/* Exit status of a child whose LD_PRELOAD did not take. */
-#define CHILD_NOT_LOADED 77
-
 /*
  * --bench-child FAMILY: the malloc rows in a process that runs under a
  * preloaded allocator, as "row" lines on stdout for the parent.
+ * -ENOENT when FAMILY does not serve malloc() here (the preload did not
+ * take), -1 when a run fails.
  */
 static int
 bench_child(const struct gw_app *app, const struct gw_symtab *t,
@@ -366,22 +352,15 @@ bench_child(const struct gw_app *app, const struct gw_symtab *t,
 {
 	struct run r[2];
 
-	if (strcmp(malloc_family(), app->opt.bench_child) != 0)
-		return CHILD_NOT_LOADED;
+	if (strcmp(lfp_malloc_family_loaded(), app->opt.bench_child) != 0)
+		return -ENOENT;
 	if (run_malloc(app, t, f, true, r) < 0)
-		return 1;
+		return -1;
 	printf("row %" PRIu64 " %.0f %" PRIu64 " %.0f %" PRIu64 "\n",
 		r[0].cycles, r[0].cpu_ns, r[1].cycles, r[1].cpu_ns,
 		r[0].events);
 	return 0;
 }
-
-/* The shared objects that may provide a family (Debian 12 and 13). */
-static const char *const family_libs[][3] = {
-	{"jemalloc", "libjemalloc.so.2", NULL},
-	{"tcmalloc", "libtcmalloc_minimal.so.4", NULL},
-	{"mimalloc", "libmimalloc.so.2", "libmimalloc.so.3"},
-};
 
 static bool
 has_arg(const struct gw_app *app, const char *arg)
@@ -419,11 +398,10 @@ static int
 spawn_child(const struct gw_app *app, const char *family, const char *lib,
 	struct run r[2])
 {
-	extern char **environ;
 	char *argv[GW_BENCH_ARGV_MAX + 8], *env[512];
 	char preload[128], prefix[64], line[256], dir[PATH_MAX];
 	posix_spawn_file_actions_t fa;
-	unsigned int i, n = 0, e = 0;
+	unsigned int i, n = 0;
 	int fds[2], status = -1;
 	pid_t pid;
 	FILE *out;
@@ -449,12 +427,9 @@ spawn_child(const struct gw_app *app, const char *family, const char *lib,
 	argv[n++] = "--bench-child";
 	argv[n++] = (char *)(uintptr_t)family;
 	argv[n] = NULL;
-	for (i = 0; environ[i] != NULL && e < RTE_DIM(env) - 2; i++)
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-			env[e++] = environ[i];
-	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", lib);
-	env[e++] = preload;
-	env[e] = NULL;
+	if (lfp_malloc_preload_env(
+		    env, RTE_DIM(env), lib, preload, sizeof(preload)) < 0)
+		return -ENAMETOOLONG;
 	if (pipe(fds) < 0)
 		return -errno;
 	posix_spawn_file_actions_init(&fa);
@@ -487,40 +462,58 @@ spawn_child(const struct gw_app *app, const char *family, const char *lib,
 	return WEXITSTATUS(status);
 }
 
+/*
+ * One preloaded family's rows in @p r, or a line saying why it has none:
+ * not installed (and the packages that install it), not loaded although
+ * installed, or failed. 0 when measured.
+ */
+static int
+run_family(const struct gw_app *app, const struct lfp_malloc_family *fam,
+	struct run r[2])
+{
+	const char *lib = lfp_malloc_family_library(fam);
+	int rc;
+
+	if (lib == NULL) {
+		printf("  %-16s skipped: not installed (apt-get install %s)\n",
+			fam->name, fam->packages);
+		return -ENOENT;
+	}
+	rc = spawn_child(app, fam->name, lib, r);
+	if (rc == LFP_MALLOC_EXIT_NOT_LOADED) {
+		printf("  %-16s skipped: LD_PRELOAD=%s did not take\n",
+			fam->name, lib);
+		return -ENOENT;
+	}
+	if (rc != 0 || r[0].cycles == 0) {
+		printf("  %-16s run failed (LD_PRELOAD=%s, status %d)\n",
+			fam->name, lib, rc);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Each installed preloaded allocator's rows; the fastest's in @p best. */
 static void
 run_preloaded(const struct gw_app *app, uint64_t n, double hz,
 	struct run best[2], const char **best_name)
 {
+	const struct lfp_malloc_family *fam;
 	struct run r[2];
-	unsigned int i, k;
-	int rc;
+	unsigned int i;
 
 	*best_name = NULL;
-	for (i = 0; i < RTE_DIM(family_libs); i++) {
-		rc = CHILD_NOT_LOADED;
-		for (k = 1; k < 3 && family_libs[i][k] != NULL &&
-			rc == CHILD_NOT_LOADED;
-			k++)
-			rc = spawn_child(
-				app, family_libs[i][0], family_libs[i][k], r);
-		if (rc == CHILD_NOT_LOADED) {
-			printf("  %-16s not installed\n", family_libs[i][0]);
+	for (i = 0; i < LFP_MALLOC_FAMILIES; i++) {
+		fam = &lfp_malloc_families[i];
+		if (run_family(app, fam, r) != 0)
 			continue;
-		}
-		if (rc != 0 || r[0].cycles == 0) {
-			printf("  %-16s run failed (status %d)\n",
-				family_libs[i][0], rc);
-			continue;
-		}
-		print_run("malloc", family_libs[i][0], n, r[0].cycles,
-			r[0].cpu_ns, hz);
-		print_run("+ protocol", family_libs[i][0], n, r[1].cycles,
-			r[1].cpu_ns, hz);
+		print_run("malloc", fam->name, n, r[0].cycles, r[0].cpu_ns, hz);
+		print_run("+ protocol", fam->name, n, r[1].cycles, r[1].cpu_ns,
+			hz);
 		if (*best_name == NULL || r[0].cpu_ns < best[0].cpu_ns) {
 			best[0] = r[0];
 			best[1] = r[1];
-			*best_name = family_libs[i][0];
+			*best_name = fam->name;
 		}
 	}
 }

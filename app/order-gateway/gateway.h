@@ -275,7 +275,10 @@ int gw_stats_json(struct gw_app *app, const char *path, bool leak);
  */
 void gw_telemetry_stop(struct gw_app *app);
 
-/* bench.c */
+/*
+ * bench.c: --bench-book. 0, or -1 when a run fails; as --bench-child
+ * FAMILY, -ENOENT when FAMILY is not the malloc loaded in this process.
+ */
 int gw_bench_book(const struct gw_app *app);
 
 #endif /* GW_GATEWAY_H */

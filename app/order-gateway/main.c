@@ -41,6 +41,7 @@
 #include <rte_pause.h>
 
 #include "gateway.h"
+#include "lfp_malloc_family.h"
 
 struct gw_app gw_app = {
 	.tel_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -61,7 +62,21 @@ enum gw_exit {
 	GW_EXIT_ERROR = 1,
 	GW_EXIT_USAGE = 2,
 	GW_EXIT_LEAK = 3,
+	/* --bench-child: its allocator's LD_PRELOAD did not take. */
+	GW_EXIT_NOT_LOADED = LFP_MALLOC_EXIT_NOT_LOADED,
 };
+
+/*
+ * --bench-book's exit status. A --bench-child's "not loaded" keeps its
+ * own, so that the parent reports the family skipped, not failed.
+ */
+static enum gw_exit
+bench_exit(int ret)
+{
+	if (ret == 0)
+		return GW_EXIT_OK;
+	return ret == -ENOENT ? GW_EXIT_NOT_LOADED : GW_EXIT_ERROR;
+}
 
 static void
 usage(const char *prog)
@@ -1010,8 +1025,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (app->opt.bench_book)
-		return finish(app,
-			gw_bench_book(app) == 0 ? GW_EXIT_OK : GW_EXIT_ERROR);
+		return finish(app, bench_exit(gw_bench_book(app)));
 	if (create_workers(app) < 0)
 		return finish(app, GW_EXIT_ERROR);
 	if (app->opt.self_test_leak)

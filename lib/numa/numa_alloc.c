@@ -224,9 +224,10 @@ pool_destroy(struct numa_pool *p)
 		return;
 	if (p->mz != NULL)
 		numa_pagemap_set((uintptr_t)p->mz->addr, p->mz->len, NULL);
+	/* Not under the stand-in: the ops' free takes it itself. */
 	rte_mempool_free(p->mp);
-	rte_memzone_free(p->mz);
 	LFP_HEAP_TSAN_LOCK();
+	rte_memzone_free(p->mz);
 	rte_free(p->state);
 	LFP_HEAP_TSAN_UNLOCK();
 	free(p->page_node);
@@ -243,9 +244,17 @@ pool_build_mempool(struct numa_pool *p, int socket)
 	int ret;
 
 	snprintf(name, sizeof(name), "lfpn_%s_%u_%u", a->name, p->cls, p->node);
+	/*
+	 * The header comes from DPDK's heap and is cleared there: under the
+	 * heap's TSan stand-in, as a block another thread freed may come
+	 * back (seen on DPDK 24.11). Not around populate: the ops' alloc
+	 * takes the stand-in itself.
+	 */
+	LFP_HEAP_TSAN_LOCK();
 	p->mp = rte_mempool_create_empty(name, a->pool_size,
 		lfp_numa_class_size(p->cls), a->cache_size, 0, socket,
 		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	LFP_HEAP_TSAN_UNLOCK();
 	if (p->mp == NULL)
 		return -rte_errno;
 	ret = rte_mempool_set_ops_byname(p->mp, a->ops_name, NULL);
@@ -258,7 +267,9 @@ pool_build_mempool(struct numa_pool *p, int socket)
 		NUMA_GRANULE);
 	snprintf(
 		name, sizeof(name), "lfpnm_%s_%u_%u", a->name, p->cls, p->node);
+	LFP_HEAP_TSAN_LOCK();
 	p->mz = rte_memzone_reserve_aligned(name, len, socket, 0, NUMA_GRANULE);
+	LFP_HEAP_TSAN_UNLOCK();
 	if (p->mz == NULL)
 		return -ENOMEM;
 	ret = rte_mempool_populate_iova(

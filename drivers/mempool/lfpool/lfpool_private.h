@@ -167,12 +167,12 @@ union lfpool_partial {
  * Steal protocol (asymmetric Dekker, see lfp_mempool.h): the owner stores
  * busy = 1, orders it before its load of steal with a compiler barrier
  * (membarrier mode) or a full fence (fence mode), and takes the cache only
- * if steal is 0; a thief increments steal, issues the heavy fence, and
- * takes magazines only if busy is 0, else sets want, and the owner hands
- * its objects to the depot as that call ends. Thieves exclude each other slot by
- * slot: a CAS of loaded (or previous) to NULL makes the magazine one
- * thief's, so a thief stopped mid-steal holds up one magazine, not the
- * cache.
+ * if no thief is counted in steal; a thief increments steal, issues the
+ * heavy fence, and takes magazines only if busy is 0, else sets want, and
+ * the owner hands its objects to the depot as that call ends. Thieves
+ * exclude each other slot by slot: a CAS of loaded (or previous) to NULL
+ * makes the magazine one thief's, so a thief stopped mid-steal holds up
+ * one magazine, not the cache.
  *
  * A cache hit reads and writes the first cache line only: the fields below
  * and the four call counters that open st (see LFPOOL_CACHE_HOT_END).
@@ -186,7 +186,8 @@ struct lfpool_cache {
 	uint32_t owner;
 	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
 	uint8_t want;	/* Thief: hand the objects over as the call ends. */
-	uint16_t steal; /* Thieves inside the cache (atomic RMW). */
+	/* Thieves inside the cache (atomic RMW), | LFPOOL_STEAL_FENCED. */
+	uint16_t steal;
 	/*
 	 * Owner's counters: relaxed stores by the owner (get_objs and
 	 * put_objs: release, get_count reads them), relaxed loads.
@@ -194,8 +195,17 @@ struct lfpool_cache {
 	 */
 	struct lfp_mempool_stats st;
 	uint32_t lcore_id;
-	uint8_t fenced; /* The owner's process has no membarrier. */
+	/* The owner's process has no membarrier (thieves read this). */
+	uint8_t fenced;
 } __rte_cache_aligned;
+
+/*
+ * steal's top bit, set with fenced: the owner's copy of its mode. A hit
+ * in membarrier mode is a steal of 0; a cache in fence mode never reads
+ * 0 there, so its owner takes the fenced way (cache_enter_slow()) with
+ * no load of the mode on the hit path. Thieves count below it.
+ */
+#define LFPOOL_STEAL_FENCED UINT16_C(0x8000)
 
 /* Store of a count that statistics read (owner, or thief under steal). */
 static inline void

@@ -174,18 +174,23 @@ union lfpool_partial {
  * makes the magazine one thief's, so a thief stopped mid-steal holds up
  * one magazine, not the cache.
  *
- * A cache hit reads and writes the first cache line only: the fields below
- * and the four call counters that open st (see LFPOOL_CACHE_HOT_END).
+ * A cache hit reads and writes the first cache line only: the fields up to
+ * st and the four call counters that open st (see LFPOOL_CACHE_HOT_END);
+ * previous and prev_count serve the slow paths only. busy has a 4-byte
+ * word to itself: with busy and steal in one word, the load of steal
+ * right after the store of busy drew a third of a hit's samples in
+ * perf (AMD EPYC VM, 2026-12-03), as if it waited for that store; in
+ * words of their own it draws a few per cent.
  */
 struct lfpool_cache {
-	struct lfpool_mag *loaded;   /* Owner, or thieves by CAS. */
-	struct lfpool_mag *previous; /* Same; full or empty. */
-	uint32_t loaded_count;	     /* Same writers, relaxed loads. */
-	uint32_t prev_count;	     /* 0 or capacity; same rule. */
+	struct lfpool_mag *loaded; /* Owner, or thieves by CAS. */
+	uint32_t loaded_count;	   /* Same writers, relaxed loads. */
 	/* lfpool_token of the owner's process, 0 while nobody owns it. */
 	uint32_t owner;
-	uint8_t busy;	/* Owner: 1 inside an operation on the cache. */
-	uint8_t want;	/* Thief: hand the objects over as the call ends. */
+	uint8_t busy; /* Owner: 1 inside an operation on the cache. */
+	uint8_t busy_pad[3];
+	uint8_t want; /* Thief: hand the objects over as the call ends. */
+	uint8_t want_pad;
 	/* Thieves inside the cache (atomic RMW), | LFPOOL_STEAL_FENCED. */
 	uint16_t steal;
 	/*
@@ -194,6 +199,8 @@ struct lfpool_cache {
 	 * cache_hits stays 0 here: readers derive it (lfpool_stats.c).
 	 */
 	struct lfp_mempool_stats st;
+	struct lfpool_mag *previous; /* As loaded; full or empty. */
+	uint32_t prev_count;	     /* 0 or capacity; as loaded_count. */
 	uint32_t lcore_id;
 	/* The owner's process has no membarrier (thieves read this). */
 	uint8_t fenced;
@@ -222,6 +229,11 @@ lfpool_set_count(uint32_t *count, uint32_t v)
 		sizeof(uint64_t))
 static_assert(LFPOOL_CACHE_HOT_END <= RTE_CACHE_LINE_SIZE,
 	"a cache hit must touch one cache line of its lfpool_cache");
+static_assert(offsetof(struct lfpool_cache, busy) / 4 !=
+			offsetof(struct lfpool_cache, steal) / 4 &&
+		offsetof(struct lfpool_cache, busy) / 4 !=
+			offsetof(struct lfpool_cache, want) / 4,
+	"busy must have a 4-byte word of its own (see lfpool_cache)");
 
 /* --- Pool --- */
 

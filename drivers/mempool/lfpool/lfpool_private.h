@@ -374,12 +374,9 @@ lfpool_counter_add_(uint64_t *c, bool shared, uint64_t n, int order)
 #define LFPOOL_OWNER_STAT_ADD(c, field, n) \
 	lfpool_counter_add_(&(c)->st.field, false, (n), __ATOMIC_RELAXED)
 #else
-#define LFPOOL_STAT_ADD(ctx, field, n) \
-	do { \
-	} while (0)
-#define LFPOOL_OWNER_STAT_ADD(c, field, n) \
-	do { \
-	} while (0)
+/* The context stays used: some functions take it for counters only. */
+#define LFPOOL_STAT_ADD(ctx, field, n) RTE_SET_USED(ctx)
+#define LFPOOL_OWNER_STAT_ADD(c, field, n) RTE_SET_USED(c)
 #endif
 
 /* lfpool_depot.c: magazines, stacks, partial slot, cacheless paths. */

@@ -61,7 +61,9 @@ test_mode_bit(void)
 		if (pool->caches[i] == NULL)
 			continue;
 		nb++;
-		steal = pool->caches[i]->steal;
+		/* Relaxed: no thief runs; set as the pool was made. */
+		steal = __atomic_load_n(
+			&pool->caches[i]->steal, __ATOMIC_RELAXED);
 		CU_ASSERT_EQUAL((steal & LFPOOL_STEAL_FENCED) != 0,
 			pool->caches[i]->fenced);
 		CU_ASSERT_EQUAL(pool->caches[i]->fenced, lfpool_owner_fenced);

@@ -11,13 +11,18 @@
  * that program's own allocation calls. The includer defines, before
  * including this file:
  *
- *   static inline int alloc_get(void *ctx, void **objs, unsigned int n);
- *   static inline void alloc_put(void *ctx, void **objs, unsigned int n);
+ *   static __rte_always_inline int
+ *   alloc_get(void *ctx, void **objs, unsigned int n);
+ *   static __rte_always_inline void
+ *   alloc_put(void *ctx, void **objs, unsigned int n);
  *
  * (all-or-nothing, 0 on success), and gets bench_loops_impl. Compiling the
  * loops in place, rather than calling get/put through a pointer, keeps
  * DPDK's inline cache path inline and adds no call that the allocator
- * under test would not have in an application.
+ * under test would not have in an application. Hence always_inline: with
+ * plain inline, gcc 12 kept alloc_put() out of line in lfpool-bench (five
+ * loops call it) and inlined it in lfpool-bench-malloc, so every mempool
+ * put paid a call and a stack frame that no malloc put paid.
  */
 
 #include <string.h>

@@ -25,7 +25,7 @@
 
 #include "bench.h"
 
-static inline int
+static __rte_always_inline int
 alloc_get(void *ctx, void **objs, unsigned int n)
 {
 	int rc = rte_mempool_get_bulk(ctx, objs, n);
@@ -38,7 +38,7 @@ alloc_get(void *ctx, void **objs, unsigned int n)
 	return rc;
 }
 
-static inline void
+static __rte_always_inline void
 alloc_put(void *ctx, void **objs, unsigned int n)
 {
 #ifdef BENCH_TSAN

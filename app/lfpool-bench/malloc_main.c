@@ -21,7 +21,7 @@
 #include "lfp_malloc_family.h"
 #include "lfp_opt.h"
 
-static inline int
+static __rte_always_inline int
 alloc_get(void *ctx, void **objs, unsigned int n)
 {
 	size_t size = (size_t)(uintptr_t)ctx;
@@ -38,7 +38,7 @@ alloc_get(void *ctx, void **objs, unsigned int n)
 	return 0;
 }
 
-static inline void
+static __rte_always_inline void
 alloc_put(void *ctx, void **objs, unsigned int n)
 {
 	unsigned int i;

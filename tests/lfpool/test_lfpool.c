@@ -462,6 +462,7 @@ static CU_SuiteInfo suites[] = {
 	{"lfpool_concurrency", NULL, NULL, NULL, NULL, lt_concurrency_tests},
 	{"lfpool_telemetry", NULL, NULL, NULL, NULL, lt_telemetry_tests},
 	{"lfpool_contract", NULL, NULL, NULL, NULL, lt_contract_tests},
+	{"lfpool_mode", NULL, NULL, NULL, NULL, lt_mode_tests},
 	CU_SUITE_INFO_NULL,
 };
 

@@ -39,5 +39,6 @@
 extern CU_TestInfo lt_concurrency_tests[];
 extern CU_TestInfo lt_telemetry_tests[];
 extern CU_TestInfo lt_contract_tests[];
+extern CU_TestInfo lt_mode_tests[];
 
 #endif /* TEST_LFPOOL_H */

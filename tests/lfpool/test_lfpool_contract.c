@@ -631,6 +631,8 @@ test_heap_lock(void)
 	CU_ASSERT_FALSE(flag_get(&probe_state.done));
 #if LFP_STATS
 	CU_ASSERT(steals_so_far(mp) > steals);
+#else
+	RTE_SET_USED(steals);
 #endif
 	sem_post(&heap_resume);
 	pthread_join(probe, NULL);

@@ -19,6 +19,7 @@ static CU_SuiteInfo suites[] = {
 	{"lfpool_fence_contract", NULL, NULL, NULL, NULL, lt_contract_tests},
 	{"lfpool_fence_concurrency", NULL, NULL, NULL, NULL,
 		lt_concurrency_tests},
+	{"lfpool_fence_mode", NULL, NULL, NULL, NULL, lt_mode_tests},
 	CU_SUITE_INFO_NULL,
 };
 

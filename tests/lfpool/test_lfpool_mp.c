@@ -520,7 +520,8 @@ steal_counts_left(const struct rte_mempool *mp)
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		c = pool->caches[i];
 		if (c != NULL)
-			n += c->steal + (c->loaded == NULL) +
+			n += (c->steal & ~LFPOOL_STEAL_FENCED) +
+				(c->loaded == NULL) +
 				(c->previous == NULL);
 	}
 	return n;

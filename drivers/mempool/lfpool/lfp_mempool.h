@@ -90,10 +90,14 @@
  * sees the mark or [T3] sees busy. Where membarrier(2) is refused (seccomp,
  * old kernels), the process's caches are in fence mode, logged once: [O2]
  * is a full fence, which [T2]'s own fence pairs with; a thief without
- * membarrier steals only from fence-mode caches. A hit thus costs two
- * stores and a load on the cache's own line; the price is paid on the
- * starvation path: one membarrier per steal of any number of caches, and
- * none when the depot and every cache together could not make the get.
+ * membarrier steals only from fence-mode caches. The owner reads its mode
+ * in steal itself: a fence-mode cache keeps steal's top bit set, so its
+ * [O3] never reads 0, and the owner then fences and loads steal again,
+ * which decides; a membarrier-mode hit loads nothing but steal. A hit
+ * thus costs two stores and a load on the cache's own line; the price is
+ * paid on the starvation path: one membarrier per steal of any number of
+ * caches, and none when the depot and every cache together could not make
+ * the get.
  *
  * Counts: each cache (and the shared slot of cacheless threads) counts
  * the objects that left and entered the driver. get_count is puts less

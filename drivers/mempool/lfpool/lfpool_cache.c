@@ -15,8 +15,8 @@
  *
  * The owner never uses an atomic read-modify-write or a fence here (in
  * membarrier mode): it brackets each call with stores of busy, checks
- * steal once, and publishes its counts and counters with plain-cost
- * stores. Another thread may take the cache's magazines between two
+ * steal once (which also tells fence mode), and publishes its counts and
+ * counters with plain-cost stores. Another thread may take the cache's magazines between two
  * calls (lfpool_steal.c): the owner then sees steal set and serves that
  * one call from the depot.
  */
@@ -57,55 +57,89 @@ cache_of(struct lfpool *pool)
 	return c;
 }
 
-/*
- * The owner leaves the cache: a thief may take it from now on. A thief
- * that found the cache busy asked for its objects: hand them over first.
- */
+/* The owner is out of the cache: a thief may take it from now on. */
 static inline void
-cache_leave(struct lfpool *pool, struct lfpool_cache *c)
+cache_release(struct lfpool_cache *c)
 {
-	/* Relaxed: a request, not a synchronisation; the objects travel
-	 * through the depot's release/acquire CAS.
-	 */
-	if (unlikely(__atomic_load_n(&c->want, __ATOMIC_RELAXED)))
-		lfpool_cache_hand_over(pool, c);
 	/* Release: the magazines and counts as this call left them happen
 	 * before a thief's acquire load of busy in steal_take().
 	 */
 	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
 
+/* cache_leave() when a thief asked for the objects: hand them over. */
+static __rte_noinline int
+cache_leave_hand_over(struct lfpool *pool, struct lfpool_cache *c)
+{
+	lfpool_cache_hand_over(pool, c);
+	cache_release(c);
+	return 0;
+}
+
 /*
- * The owner enters its cache for one call: true when the cache is its
- * own until cache_leave(), false while a steal holds it (the call then
- * goes to the depot). The store of busy and the load of steal are one
- * side of an asymmetric Dekker pair; the thief's side is in
- * lfpool_steal().
+ * The owner leaves the cache; returns 0, the result of every call that
+ * got this far, so that callers end with it. A thief that found the
+ * cache busy asked for its objects: they are handed over first.
  */
-static inline bool
+static inline int
+cache_leave(struct lfpool *pool, struct lfpool_cache *c)
+{
+	/* Relaxed: a request, not a synchronisation; the objects travel
+	 * through the depot's release/acquire CAS.
+	 */
+	if (unlikely(__atomic_load_n(&c->want, __ATOMIC_RELAXED)))
+		return cache_leave_hand_over(pool, c);
+	cache_release(c);
+	return 0;
+}
+
+/*
+ * The owner enters its cache for one call. The store of busy and the load
+ * of steal are one side of an asymmetric Dekker pair; the thief's side is
+ * in lfpool_steal(). Returns 0 when the cache is the owner's until
+ * cache_leave(), else the steal it saw, which cache_enter_slow() judges.
+ */
+static inline uint16_t
 cache_enter(struct lfpool_cache *c)
 {
-	/* Relaxed: ordered before the load of steal by the barrier below. */
+	/* Relaxed: ordered before the load of steal by the thief's
+	 * membarrier() (below), or by the fence in cache_enter_slow().
+	 */
 	__atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
-	/* Relaxed: set once per process, before any cache is made. */
-	if (unlikely(__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED)))
+	/* Membarrier mode: the thief's membarrier() in steal_heavy_fence()
+	 * runs a full fence on this thread; the compiler must keep the
+	 * store before the load.
+	 */
+	rte_compiler_barrier();
+	/* Acquire: pairs with the release decrement of steal in
+	 * steal_leave(), so the thieves' new magazines are seen. A cache in
+	 * fence mode carries LFPOOL_STEAL_FENCED, so this load never lets
+	 * its owner in: a hit loads no mode.
+	 */
+	return __atomic_load_n(&c->steal, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * cache_enter() saw steal not 0: thieves are inside (the call goes to the
+ * depot: false), or the cache is in fence mode, whose full fence orders
+ * the store of busy before a second load of steal that decides.
+ */
+static bool
+cache_enter_slow(struct lfpool_cache *c, uint16_t seen)
+{
+	if (seen == LFPOOL_STEAL_FENCED) {
 		/* Fence mode: pairs with the thief's full fence in
-		 * steal_heavy_fence(), which cannot reach this thread.
+		 * steal_heavy_fence(), as its membarrier() does not serve
+		 * this process.
 		 */
 		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	else
-		/* Membarrier mode: the thief's membarrier() in
-		 * steal_heavy_fence() runs a full fence on this thread; the
-		 * compiler must keep the store before the load.
-		 */
-		rte_compiler_barrier();
-	/* Acquire: pairs with the release decrement of steal in
-	 * steal_leave(), so the thieves' new magazines are seen.
-	 */
-	if (likely(__atomic_load_n(&c->steal, __ATOMIC_ACQUIRE) == 0))
-		return true;
-	/* Release: as in cache_leave(); this call touched nothing. */
-	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+		/* Acquire: as in cache_enter(). */
+		if (__atomic_load_n(&c->steal, __ATOMIC_ACQUIRE) ==
+			LFPOOL_STEAL_FENCED)
+			return true;
+	}
+	/* This call touched nothing: out again, as in cache_leave(). */
+	cache_release(c);
 	return false;
 }
 
@@ -183,7 +217,7 @@ cache_put_slow(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
 	if (depot)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
 	cache_leave(pool, c);
-	/* Counted once a thief can take them (see lfpool_enqueue()). */
+	/* Counted once a thief can take them (see cache_put()). */
 	LFPOOL_COUNT_OBJS(&ctx, put_objs, total);
 	return 0;
 }
@@ -241,51 +275,18 @@ cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,
 	LFPOOL_COUNT_OBJS(&ctx, get_objs, n);
 	if (n > local)
 		LFPOOL_STAT_ADD(&ctx, cache_misses, 1);
-	cache_leave(pool, c);
-	return 0;
+	return cache_leave(pool, c);
 }
 
 /*
- * The depot paths: threads without a cache (shared counters), and an
- * owner whose cache a steal holds (its own counters).
+ * The depot paths: threads without a cache (c NULL: shared counters), and
+ * an owner out of its cache c while a steal holds it (its own counters).
  */
-static __rte_noinline int
-depot_put(struct lfpool_ctx *ctx, void *const *objs, unsigned int n)
-{
-	lfpool_depot_enqueue(ctx, objs, n);
-	LFPOOL_STAT_ADD(ctx, put_bulk, 1);
-	LFPOOL_COUNT_OBJS(ctx, put_objs, n);
-	return 0;
-}
-
-static __rte_noinline int
-depot_get(struct lfpool_ctx *ctx, const struct lfpool_cache *self, void **objs,
-	unsigned int n)
-{
-	struct lfpool_mag *chain;
-	/* objs is not touched before every object is secured: DPDK's
-	 * cache passes its own array and expects it intact on failure.
-	 */
-	int ret = lfpool_gather_or_steal(ctx, self, n, &chain);
-
-	/* Objects a dead process held in flight come back on adoption. */
-	if (ret < 0 && lfpool_recs_reclaim_lazily(ctx->pool) > 0)
-		ret = lfpool_gather_or_steal(ctx, self, n, &chain);
-	if (ret == 0) {
-		lfpool_chain_copy_out(ctx, chain, objs, n);
-		LFPOOL_STAT_ADD(ctx, get_bulk, 1);
-		LFPOOL_COUNT_OBJS(ctx, get_objs, n);
-	} else {
-		LFPOOL_STAT_ADD(ctx, get_fail_bulk, 1);
-		LFPOOL_STAT_ADD(ctx, get_fail_objs, n);
-		rte_errno = ENOBUFS;
-	}
-	return ret;
-}
-
 static inline struct lfpool_ctx
-uncached_ctx(struct lfpool *pool)
+depot_ctx(struct lfpool *pool, struct lfpool_cache *c)
 {
+	if (c != NULL)
+		return owner_ctx(pool, c);
 	return (struct lfpool_ctx){
 		.pool = pool,
 		.st = &pool->uncached,
@@ -294,29 +295,59 @@ uncached_ctx(struct lfpool *pool)
 	};
 }
 
-/*
- * The fast paths below touch the pool's read-only fields, the lcore's
- * entry in caches[], the first line of the cache and the magazine's slots:
- * no atomic read-modify-write, no fence, no store to a line another lcore
- * writes (a thief writes steal only while it steals).
- */
-int
-lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
+static __rte_noinline int
+depot_put(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
+	unsigned int n)
 {
-	struct lfpool *pool = mp->pool_data;
-	struct lfpool_cache *c = cache_of(pool);
-	struct lfpool_ctx ctx;
-	uint32_t cnt;
+	struct lfpool_ctx ctx = depot_ctx(pool, c);
 
-	if (unlikely(c == NULL)) {
-		ctx = uncached_ctx(pool);
-		return depot_put(&ctx, objs, n);
+	lfpool_depot_enqueue(&ctx, objs, n);
+	LFPOOL_STAT_ADD(&ctx, put_bulk, 1);
+	LFPOOL_COUNT_OBJS(&ctx, put_objs, n);
+	return 0;
+}
+
+/* Out of its cache, an owner may take from it as a thief does. */
+static __rte_noinline int
+depot_get(struct lfpool *pool, struct lfpool_cache *c, void **objs,
+	unsigned int n)
+{
+	struct lfpool_ctx ctx = depot_ctx(pool, c);
+	struct lfpool_mag *chain;
+	/* objs is not touched before every object is secured: DPDK's
+	 * cache passes its own array and expects it intact on failure.
+	 */
+	int ret = lfpool_gather_or_steal(&ctx, NULL, n, &chain);
+
+	/* Objects a dead process held in flight come back on adoption. */
+	if (ret < 0 && lfpool_recs_reclaim_lazily(pool) > 0)
+		ret = lfpool_gather_or_steal(&ctx, NULL, n, &chain);
+	if (ret == 0) {
+		lfpool_chain_copy_out(&ctx, chain, objs, n);
+		LFPOOL_STAT_ADD(&ctx, get_bulk, 1);
+		LFPOOL_COUNT_OBJS(&ctx, get_objs, n);
+	} else {
+		LFPOOL_STAT_ADD(&ctx, get_fail_bulk, 1);
+		LFPOOL_STAT_ADD(&ctx, get_fail_objs, n);
+		rte_errno = ENOBUFS;
 	}
-	if (unlikely(!cache_enter(c))) {
-		ctx = owner_ctx(pool, c);
-		return depot_put(&ctx, objs, n);
-	}
-	cnt = c->loaded_count;
+	return ret;
+}
+
+/*
+ * A put and a get inside the cache. These, cache_of() and cache_enter()
+ * are the hit path: they touch the pool's read-only fields, the lcore's
+ * entry in caches[], the first line of the cache and the magazine's
+ * slots; no atomic read-modify-write, no fence, no store to a line
+ * another lcore writes (a thief writes steal only while it steals). Every
+ * other way out is a tail call, so a hit needs no stack frame.
+ */
+static inline int
+cache_put(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
+	unsigned int n)
+{
+	uint32_t cnt = c->loaded_count;
+
 	if (unlikely(n > pool->cap - cnt))
 		return cache_put_slow(pool, c, objs, n);
 	lfpool_copy_in(pool, c->loaded, cnt, objs, n);
@@ -332,34 +363,90 @@ lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
 	return 0;
 }
 
-int
-lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+static inline int
+cache_get(struct lfpool *pool, struct lfpool_cache *c, void **objs,
+	unsigned int n)
 {
-	struct lfpool *pool = mp->pool_data;
-	struct lfpool_cache *c = cache_of(pool);
-	struct lfpool_ctx ctx;
-	uint32_t cnt;
+	uint32_t cnt = c->loaded_count;
 
-	if (unlikely(c == NULL)) {
-		ctx = uncached_ctx(pool);
-		return depot_get(&ctx, NULL, objs, n);
-	}
-	if (unlikely(!cache_enter(c))) {
-		/* Out of its cache, the owner may take from it as a
-		 * thief does.
-		 */
-		ctx = owner_ctx(pool, c);
-		return depot_get(&ctx, NULL, objs, n);
-	}
-	cnt = c->loaded_count;
 	if (unlikely(n > cnt))
 		return cache_get_slow(pool, c, objs, n);
 	lfpool_copy_out(pool, c->loaded, cnt, objs, n);
 	lfpool_set_count(&c->loaded_count, cnt - n);
 	LFPOOL_OWNER_STAT_ADD(c, get_bulk, 1);
 	LFPOOL_OWNER_COUNT_OBJS(c, get_objs, n);
-	cache_leave(pool, c);
-	return 0;
+	return cache_leave(pool, c);
+}
+
+/*
+ * More than one object: the copy loops out of line, so that a hit of one
+ * object, the usual call, needs no stack frame.
+ */
+static __rte_noinline int
+cache_put_bulk(struct lfpool *pool, struct lfpool_cache *c, void *const *objs,
+	unsigned int n)
+{
+	return cache_put(pool, c, objs, n);
+}
+
+static __rte_noinline int
+cache_get_bulk(struct lfpool *pool, struct lfpool_cache *c, void **objs,
+	unsigned int n)
+{
+	return cache_get(pool, c, objs, n);
+}
+
+/* cache_enter() saw steal set: the cache in fence mode, or the depot. */
+static __rte_noinline int
+cache_put_contended(struct lfpool *pool, struct lfpool_cache *c, uint16_t seen,
+	void *const *objs, unsigned int n)
+{
+	if (cache_enter_slow(c, seen))
+		return cache_put(pool, c, objs, n);
+	return depot_put(pool, c, objs, n);
+}
+
+static __rte_noinline int
+cache_get_contended(struct lfpool *pool, struct lfpool_cache *c, uint16_t seen,
+	void **objs, unsigned int n)
+{
+	if (cache_enter_slow(c, seen))
+		return cache_get(pool, c, objs, n);
+	return depot_get(pool, c, objs, n);
+}
+
+int
+lfpool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int n)
+{
+	struct lfpool *pool = mp->pool_data;
+	struct lfpool_cache *c = cache_of(pool);
+	uint16_t seen;
+
+	if (unlikely(c == NULL))
+		return depot_put(pool, NULL, objs, n);
+	seen = cache_enter(c);
+	if (unlikely(seen != 0))
+		return cache_put_contended(pool, c, seen, objs, n);
+	if (likely(n == 1))
+		return cache_put(pool, c, objs, 1);
+	return cache_put_bulk(pool, c, objs, n);
+}
+
+int
+lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	struct lfpool *pool = mp->pool_data;
+	struct lfpool_cache *c = cache_of(pool);
+	uint16_t seen;
+
+	if (unlikely(c == NULL))
+		return depot_get(pool, NULL, objs, n);
+	seen = cache_enter(c);
+	if (unlikely(seen != 0))
+		return cache_get_contended(pool, c, seen, objs, n);
+	if (likely(n == 1))
+		return cache_get(pool, c, objs, 1);
+	return cache_get_bulk(pool, c, objs, n);
 }
 
 /* --- lcore life cycle (lfpool_lcore.c's callbacks, serialised by EAL) --- */
@@ -414,6 +501,7 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 	struct lfpool *pool = mp->pool_data;
 	struct lfpool_cache *c = callback_cache(pool, lcore_id);
 	bool fresh = c == NULL;
+	uint8_t fenced;
 
 	if (fresh)
 		c = cache_alloc(pool, lcore_id);
@@ -427,10 +515,19 @@ lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp)
 	 */
 	if (__atomic_load_n(&c->owner, __ATOMIC_ACQUIRE) != 0)
 		return; /* Already set up: EAL never inits an lcore twice. */
+	/* Relaxed: set once per process, before any pool is made. */
+	fenced = __atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED);
 	/* Relaxed: published by the release store of owner. */
-	__atomic_store_n(&c->fenced,
-		__atomic_load_n(&lfpool_owner_fenced, __ATOMIC_RELAXED),
-		__ATOMIC_RELAXED);
+	__atomic_store_n(&c->fenced, fenced, __ATOMIC_RELAXED);
+	/* Relaxed: the same publication. An RMW, as thieves may still be
+	 * counting themselves in steal; the owner's copy of the mode.
+	 */
+	if (fenced)
+		__atomic_fetch_or(
+			&c->steal, LFPOOL_STEAL_FENCED, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&c->steal, (uint16_t)~LFPOOL_STEAL_FENCED,
+			__ATOMIC_RELAXED);
 	/* Release: the fields above happen before the owner's first use
 	 * (relaxed load in cache_of(), after the acquire load of the
 	 * pointer or by the same thread).

@@ -227,7 +227,8 @@ steal_enter(struct lfpool_ctx *ctx, struct lfpool_cache *c,
 		!__atomic_load_n(&c->fenced, __ATOMIC_RELAXED))
 		return false;
 	/* Relaxed: the heavy fence orders this store before the loads of
-	 * busy; at most as many thieves as threads, far below 2^16.
+	 * busy; at most as many thieves as threads, far below
+	 * LFPOOL_STEAL_FENCED (2^15).
 	 */
 	__atomic_fetch_add(&c->steal, 1, __ATOMIC_RELAXED);
 	rec_entered_set(ctx, c, true);

@@ -170,9 +170,10 @@
  *   The DPDK mempool cache of a dead secondary's lcore is not flushed by
  *   adoption (another process may use that lcore id by then): its objects
  *   are part of the count lost_to_dead_processes.
- * - A process records at most LFPOOL_NB_RECS (256) threads per pool at a
- *   time, and a thread at most 16 pools; beyond that, calls go unrecorded
- *   (logged once), and a kill may lose what they hold in flight.
+ * - A pool records 32 threads of other processes at a time (4 KiB; records
+ *   of gone processes are adopted when they run short), and a thread at
+ *   most 16 pools; beyond that, calls go unrecorded (logged once), and a
+ *   kill may lose what they hold in flight.
  * - Pools of more than 2^24 magazines (about 10^9 objects) are refused.
  * - A registered thread must call rte_thread_unregister() before it exits:
  *   that is when its caches are flushed. Until then its objects stay

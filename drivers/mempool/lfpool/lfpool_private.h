@@ -252,7 +252,7 @@ static_assert(offsetof(struct lfpool_cache, busy) / 4 !=
  * publication, and between an unpublication and the push that follows,
  * it is in none: what a kill there loses is the documented window.
  */
-#define LFPOOL_NB_RECS 256
+#define LFPOOL_NB_RECS 32
 /* Owner word of a record being adopted (no pid is 2^32 - 1). */
 #define LFPOOL_REC_ADOPTING UINT64_MAX
 

@@ -44,12 +44,12 @@ lfp_proc_stat_read(pid_t pid, char *state, uint64_t *start)
 		return -EIO;
 	buf[len] = '\0';
 	/* The command name (field 2) may hold spaces and ')': skip to the
-	 * last ')'; field 3 follows, and field 22 is 19 fields later.
+	 * last ')': the n-th space after it opens field n + 2.
 	 */
 	p = strrchr(buf, ')');
 	if (p == NULL || sscanf(p + 1, " %c", state) != 1)
 		return -EIO;
-	for (i = 0; i < 19 && p != NULL; i++)
+	for (i = 0; i < 20 && p != NULL; i++)
 		p = strchr(p + 1, ' ');
 	if (p == NULL || sscanf(p + 1, "%llu", &ticks) != 1)
 		return -EIO;
@@ -65,8 +65,8 @@ lfp_proc_stat_read(pid_t pid, char *state, uint64_t *start)
 static inline bool
 lfp_proc_alive(pid_t pid, uint32_t start_low)
 {
-	uint64_t start;
-	char state;
+	uint64_t start = 0;
+	char state = 0;
 	int ret;
 
 	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))

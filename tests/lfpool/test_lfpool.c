@@ -10,9 +10,11 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_errno.h>
@@ -20,6 +22,7 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include "lfp_proc.h"
 #include "lfp_test.h"
 #include "lfpool_private.h"
 #include "lfpool_test.h"
@@ -444,7 +447,38 @@ test_foreign_pool(void)
 	rte_mempool_free(mp);
 }
 
+/*
+ * The identity records keep of a process: its start time is field 22 of
+ * /proc/<pid>/stat, so a pid reused by a later process (another start
+ * time) reads as gone, and a live one as alive.
+ */
+static void
+test_proc_identity(void)
+{
+	char buf[1024], state, *p, *tok, *save = NULL;
+	uint64_t start = 0, field22 = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+	unsigned int field;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	/* Fields 3 on are the tokens after the command's last ')'. */
+	p = strrchr(buf, ')');
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL;
+		field++, tok = strtok_r(NULL, " ", &save))
+		if (field == 22)
+			field22 = strtoull(tok, NULL, 10);
+	CU_ASSERT_EQUAL(lfp_proc_stat_read(getpid(), &state, &start), 0);
+	CU_ASSERT(start != 0);
+	CU_ASSERT_EQUAL(start, field22);
+	CU_ASSERT_TRUE(lfp_proc_alive(getpid(), (uint32_t)start));
+	CU_ASSERT_FALSE(lfp_proc_alive(getpid(), (uint32_t)start + 1));
+}
+
 static CU_TestInfo basic_tests[] = {
+	{"proc_identity", test_proc_identity},
 	{"foreign_pool", test_foreign_pool},
 	LT_OPS_TESTS("bulk", test_bulk),
 	{"bad_input", test_bad_input},

@@ -52,7 +52,7 @@
  * reads the request as that call ends and gives its magazines to the
  * depot, and the starving get waits up to LFPOOL_STEAL_WAIT_US (1 ms,
  * about a time slice, so that an owner preempted in its call runs again)
- * for them before it returns -ENOBUFS, stealing again every 20 us: an
+ * for them before it returns -ENOBUFS, stealing again after 20, 40, 80 ... us: an
  * owner may read the request just before it is made and leave without
  * handing over (its load of want is not fenced against the thief's
  * store), and its cache is then idle. Objects in the cache of an owner

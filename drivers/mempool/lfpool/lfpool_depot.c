@@ -69,8 +69,8 @@ lfpool_stack_depth(const union lfpool_head *head)
 }
 
 void
-lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m,
-	struct lfpool_mag **pub)
+lfpool_stack_push(
+	union lfpool_head *head, struct lfpool_mag *m, struct lfpool_mag **pub)
 {
 	union lfpool_head old, new;
 
@@ -177,8 +177,8 @@ lfpool_partial_take(struct lfpool *pool, struct lfpool_mag **pub)
 
 /* pub as for lfpool_stack_push(): still holds m when this fails. */
 static bool
-partial_install(struct lfpool *pool, struct lfpool_mag *m,
-	struct lfpool_mag **pub)
+partial_install(
+	struct lfpool *pool, struct lfpool_mag *m, struct lfpool_mag **pub)
 {
 	union lfpool_partial expected = {.raw = 0}, desired;
 
@@ -361,8 +361,8 @@ lfpool_mag_put(struct lfpool_ctx *ctx, struct lfpool_mag *m)
 				held1);
 			continue;
 		}
-		lfpool_stack_push(m->count == 0 ? &pool->empty : &pool->full,
-			m, held0);
+		lfpool_stack_push(
+			m->count == 0 ? &pool->empty : &pool->full, m, held0);
 		m = p;
 		LFPOOL_REC_SET(ctx, held[0], m);
 		LFPOOL_REC_SET(ctx, held[1], NULL);

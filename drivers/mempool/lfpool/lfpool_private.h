@@ -247,17 +247,28 @@ static_assert(offsetof(struct lfpool_cache, busy) / 4 !=
  * lfpool_rec_publish() keeps in program order in the compiled code (a
  * kill lands between two instructions); the adopter reads it once the
  * owner is dead, so every store made before the kill is visible to it.
- * A magazine is in exactly one place at every instruction: the depot, a
- * cache slot, or one field of one record. Between a pop and its
- * publication, and between an unpublication and the push that follows,
- * it is in none: what a kill there loses is the documented window.
+ * A magazine is never in the depot or a cache slot and a record field at
+ * once, except while steal_slot names that slot (the adopter then leaves
+ * what the slot holds); it may be in two fields of one record (chain and
+ * held[1] while a gathered magazine is linked, chain and held[0] while it
+ * is given back), which the adopter gives back once. Between a pop and
+ * its publication, and between an unpublication and the push that
+ * follows, it is in none: what a kill there loses is the documented
+ * window.
  */
 #define LFPOOL_NB_RECS 32
-/* Owner word of a record being adopted (no pid is 2^32 - 1). */
-#define LFPOOL_REC_ADOPTING UINT64_MAX
+/*
+ * Owner word: start time (low 32 bits) << 32 | flags | pid (pids stay
+ * below 2^22). PARKED: its thread exited, the next thread of the same
+ * process takes it over, counters and all; ADOPTING: the process named
+ * is the adopter, at work on a dead owner's record.
+ */
+#define LFPOOL_REC_PARKED (UINT64_C(1) << 31)
+#define LFPOOL_REC_ADOPTING (UINT64_C(1) << 30)
+#define LFPOOL_REC_FLAGS (LFPOOL_REC_PARKED | LFPOOL_REC_ADOPTING)
 
 struct lfpool_rec {
-	/* 0 (free), lfpool_rec_self() of the owner, or ADOPTING: CAS. */
+	/* 0 (free) or an owner word (see above), changed by CAS. */
 	uint64_t owner;
 	/* Magazines gathered for a get, linked through next. */
 	struct lfpool_mag *chain;
@@ -265,7 +276,7 @@ struct lfpool_rec {
 	struct lfpool_mag *held[2];
 	/* A cache slot this thread emptied by CAS, not refilled yet. */
 	struct lfpool_mag **steal_slot;
-	uint32_t *steal_count;	       /* That slot's count. */
+	uint32_t *steal_count;		/* That slot's count. */
 	struct lfpool_mag *steal_empty; /* Its replacement, popped. */
 	/* Caches whose steal count holds an increment of this thread. */
 	uint64_t entered[RTE_MAX_LCORE / 64];
@@ -340,8 +351,8 @@ struct lfpool_ctx {
 	do { \
 		if ((ctx)->rec != NULL) { \
 			__atomic_signal_fence(__ATOMIC_SEQ_CST); \
-			__atomic_store_n(&(ctx)->rec->field, (v), \
-				__ATOMIC_RELAXED); \
+			__atomic_store_n( \
+				&(ctx)->rec->field, (v), __ATOMIC_RELAXED); \
 			__atomic_signal_fence(__ATOMIC_SEQ_CST); \
 		} \
 	} while (0)
@@ -436,7 +447,10 @@ lfpool_counter_add_(uint64_t *c, bool shared, uint64_t n, int order)
  * and this store orders the counts a thread made before it (its own
  * get_objs, or the get that handed it the object) before it; so a reader
  * that sees a put also sees the get it returns, and never counts an
- * object twice. Plain stores on x86, store-release on arm64.
+ * object twice. A cached put is counted after its owner leaves the cache,
+ * so a thief may take and count the object first: get_count is then low
+ * for an instant (clamped at 0), never high. Plain stores on x86,
+ * store-release on arm64.
  */
 #define LFPOOL_COUNT_OBJS(ctx, field, n) \
 	lfpool_counter_add_( \
@@ -471,8 +485,8 @@ lfpool_counter_add_(uint64_t *c, bool shared, uint64_t n, int order)
  */
 struct lfpool_mag *lfpool_stack_pop(union lfpool_head *head,
 	const struct lfpool *pool, struct lfpool_mag **pub);
-void lfpool_stack_push(union lfpool_head *head, struct lfpool_mag *m,
-	struct lfpool_mag **pub);
+void lfpool_stack_push(
+	union lfpool_head *head, struct lfpool_mag *m, struct lfpool_mag **pub);
 uint32_t lfpool_stack_depth(const union lfpool_head *head);
 struct lfpool_mag *lfpool_partial_take(
 	struct lfpool *pool, struct lfpool_mag **pub);

@@ -55,7 +55,14 @@ static uint64_t last_reclaim;
 static pid_t
 owner_pid(uint64_t owner)
 {
-	return (pid_t)(uint32_t)owner;
+	return (pid_t)(owner & (UINT32_MAX & ~LFPOOL_REC_FLAGS));
+}
+
+/* The process an owner word names, flags aside. */
+static uint64_t
+owner_id(uint64_t owner)
+{
+	return owner & ~LFPOOL_REC_FLAGS;
 }
 
 static uint32_t
@@ -70,9 +77,15 @@ self_compute(void)
 	uint64_t start = 0;
 	char state;
 
-	if (lfp_proc_stat_read(getpid(), &state, &start) < 0)
-		start = 0;
-	rec_self = (uint64_t)(uint32_t)start << 32 | (uint32_t)getpid();
+	/* Without its start time a process could pass for dead: it then
+	 * keeps no records (rec_self 0).
+	 */
+	if (lfp_proc_stat_read(getpid(), &state, &start) < 0 ||
+		(uint32_t)start == 0 ||
+		((uint32_t)getpid() & LFPOOL_REC_FLAGS) != 0)
+		rec_self = 0;
+	else
+		rec_self = (uint64_t)(uint32_t)start << 32 | (uint32_t)getpid();
 }
 
 /* A fork child is another process: its records are its own. */
@@ -83,10 +96,11 @@ self_after_fork(void)
 	memset(tls_recs, 0, sizeof(tls_recs));
 }
 
-/* --- Release: a thread that exits gives its records back --- */
+/* --- Release: a thread that exits parks its record --- */
 
+/* After adoption: the record is free for any process. */
 static void
-rec_release(struct lfpool_rec *rec)
+rec_free(struct lfpool_rec *rec)
 {
 	memset(rec->entered, 0, sizeof(rec->entered));
 	rec->got = 0;
@@ -103,6 +117,21 @@ rec_release(struct lfpool_rec *rec)
 	__atomic_store_n(&rec->owner, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * A thread exits between two calls: nothing is in flight, but its
+ * counters belong to its process (another thread may put what this one
+ * got), so the record stays the process's, parked, for its next thread.
+ */
+static void
+rec_park(struct lfpool_rec *rec)
+{
+	/* Release: this thread's counters happen before the acquire CAS
+	 * of the thread that takes the record over.
+	 */
+	__atomic_store_n(
+		&rec->owner, rec_self | LFPOOL_REC_PARKED, __ATOMIC_RELEASE);
+}
+
 /* Inside rte_mempool_walk(): the pool cannot be freed meanwhile. */
 static void
 release_if_live(struct rte_mempool *mp, void *arg)
@@ -111,7 +140,7 @@ release_if_live(struct rte_mempool *mp, void *arg)
 
 	if (lfpool_is_lfpool(mp) && mp->pool_data == t->pool &&
 		t->pool->gen == t->gen)
-		rec_release(t->rec);
+		rec_park(t->rec);
 }
 
 /* pthread key destructor: the thread exits between two calls. */
@@ -133,14 +162,16 @@ RTE_INIT(lfpool_rec_init)
 	self_compute();
 	pthread_atfork(NULL, NULL, self_after_fork);
 	if (pthread_key_create(&tls_key, tls_release) != 0)
-		LFPOOL_LOG(WARNING, "no thread key: records of exiting "
-				    "threads wait for adoption");
+		LFPOOL_LOG(WARNING,
+			"no thread key: records of exiting "
+			"threads wait for adoption");
 }
 
 /* --- Claim --- */
 
+/* A record whose owner word is from, taken by CAS; NULL if none. */
 static struct lfpool_rec *
-recs_claim(struct lfpool *pool)
+recs_take(struct lfpool *pool, uint64_t from)
 {
 	struct lfpool_rec *rec;
 	uint64_t expected;
@@ -148,18 +179,28 @@ recs_claim(struct lfpool *pool)
 
 	for (i = 0; i < LFPOOL_NB_RECS; i++) {
 		rec = &pool->recs[i];
-		expected = 0;
+		expected = from;
 		/* Relaxed: a peek; the CAS decides. Acquire on success:
-		 * pairs with the release in rec_release(), the record is
-		 * clear. Relaxed on failure: another thread's record.
+		 * pairs with the release in rec_free() or rec_park(), the
+		 * record is as its last owner left it. Relaxed on failure:
+		 * another thread's record.
 		 */
-		if (__atomic_load_n(&rec->owner, __ATOMIC_RELAXED) == 0 &&
+		if (__atomic_load_n(&rec->owner, __ATOMIC_RELAXED) == from &&
 			__atomic_compare_exchange_n(&rec->owner, &expected,
 				rec_self, false, __ATOMIC_ACQUIRE,
 				__ATOMIC_RELAXED))
 			return rec;
 	}
 	return NULL;
+}
+
+/* This process's parked record first (its counters go on), else a free one. */
+static struct lfpool_rec *
+recs_claim(struct lfpool *pool)
+{
+	struct lfpool_rec *rec = recs_take(pool, rec_self | LFPOOL_REC_PARKED);
+
+	return rec != NULL ? rec : recs_take(pool, 0);
 }
 
 /* A TLS entry for pool: free, or left by a freed pool at that address. */
@@ -217,7 +258,7 @@ lfpool_rec_get(struct lfpool *pool)
 {
 	unsigned int i;
 
-	if (likely(pool->creator == lfpool_token))
+	if (likely(pool->creator == lfpool_token) || rec_self == 0)
 		return NULL;
 	for (i = 0; i < TLS_POOLS; i++)
 		if (tls_recs[i].pool == pool && tls_recs[i].gen == pool->gen)
@@ -248,29 +289,59 @@ is_held(const struct lfpool_rec *rec, const struct lfpool_mag *m)
 			m == rec->steal_empty);
 }
 
+/* The lcore id of the cache that holds slot. */
+static unsigned int
+slot_cache(const struct lfpool *pool, struct lfpool_mag *const *slot)
+{
+	const struct lfpool_cache *c;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		c = pool->caches[i];
+		if (c != NULL && (slot == &c->loaded || slot == &c->previous))
+			return i;
+	}
+	return RTE_MAX_LCORE;
+}
+
 /*
- * The dead thread emptied a cache slot by CAS and did not refill it: put
- * its count in the magazine it took (held[0]), and a replacement in the
- * slot, so that the owner never finds a NULL slot once the steal counts
- * drop. Returns the magazine now in the slot (not to be given back).
+ * The dead thread was stealing from a slot (steal_slot set). If the slot
+ * is NULL and the thread holds its magazine (held[0]), the thread emptied
+ * it: put the count in that magazine and a replacement in the slot, so
+ * that the owner never finds a NULL slot once the steal counts drop. If
+ * the slot is NULL and no magazine is held, a live thief may be the one
+ * inside: leave the slot, and the dead thread's increment of that cache's
+ * steal count (*keep gets the cache's lcore id), which keeps the owner
+ * out for good rather than let it in to a NULL slot. Returns the
+ * magazine in the slot, which is not to be given back.
  */
 static struct lfpool_mag *
-steal_repair(struct lfpool *pool, struct lfpool_rec *rec)
+steal_repair(struct lfpool *pool, struct lfpool_rec *rec, unsigned int *keep)
 {
 	struct lfpool_mag **slot = rec->steal_slot, *cur, *repl;
-	uint32_t *count = rec->steal_count;
 	struct lfpool_mag *m = rec->held[0];
+	uint32_t *count = rec->steal_count;
+	uint32_t k;
 
-	/* Acquire: the slot as the last thief left it. */
+	/* Acquire: the slot as the last thief to store it left it (a live
+	 * one, or the dead one, whose stores the adopting CAS ordered).
+	 */
 	cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 	if (cur != NULL)
-		return cur; /* Refilled before the kill. */
-	/* Relaxed: no thread writes a count while its slot is NULL. */
-	if (__atomic_load_n(count, __ATOMIC_RELAXED) != 0) {
-		/* Killed before the count moved into m: move it now. */
-		m->count = __atomic_load_n(count, __ATOMIC_RELAXED);
-		lfpool_set_count(count, 0);
+		return cur;
+	if (m == NULL) {
+		*keep = slot_cache(pool, slot);
+		return NULL;
 	}
+	/* Relaxed: the steal counts keep the owner out and thieves skip a
+	 * NULL slot, so nobody else writes this count now.
+	 */
+	k = __atomic_load_n(count, __ATOMIC_RELAXED);
+	if (k != 0)
+		m->count = k; /* The count had not moved into m yet. */
+	else if (rec->steal_empty == NULL)
+		m->count = 0; /* Nothing to take: k was 0. */
+	lfpool_set_count(count, 0);
 	repl = rec->steal_empty != NULL ? rec->steal_empty :
 					  lfpool_mag_get_empty(pool, NULL);
 	if (repl == NULL) {
@@ -294,33 +365,48 @@ give_back(struct lfpool_ctx *ctx, struct lfpool_mag *m,
 		lfpool_mag_put(ctx, m);
 }
 
-/* What the dead thread held goes back; returns its objects out, net. */
+/*
+ * What the dead thread held goes back; returns its objects out, net.
+ * Every field is read into locals and cleared before it is acted on, so
+ * an adopter killed midway leaves a record that the next one adopts
+ * without giving anything back twice (it may lose what was in hand).
+ */
 static int64_t
-rec_recover(struct lfpool *pool, struct lfpool_rec *rec)
+rec_recover(struct lfpool *pool, struct lfpool_rec *r)
 {
 	struct lfpool_ctx ctx = {
 		.pool = pool, .st = &pool->uncached, .shared = true};
+	struct lfpool_rec rec = *r;
 	const struct lfpool_mag *in_slot = NULL;
+	unsigned int i, b, keep = RTE_MAX_LCORE;
 	struct lfpool_mag *m, *next;
-	unsigned int i, b;
 
-	if (rec->steal_slot != NULL)
-		in_slot = steal_repair(pool, rec);
-	for (m = rec->chain; m != NULL; m = next) {
+	memset(r->entered, 0, sizeof(r->entered));
+	r->got = 0;
+	r->put = 0;
+	r->chain = NULL;
+	r->held[0] = NULL;
+	r->held[1] = NULL;
+	r->steal_slot = NULL;
+	r->steal_empty = NULL;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (rec.steal_slot != NULL)
+		in_slot = steal_repair(pool, &rec, &keep);
+	for (m = rec.chain; m != NULL; m = next) {
 		next = lfpool_chain_next(m);
-		if (!is_held(rec, m))
+		if (!is_held(&rec, m))
 			give_back(&ctx, m, in_slot);
 	}
-	give_back(&ctx, rec->held[0], in_slot);
-	if (rec->held[1] != rec->held[0])
-		give_back(&ctx, rec->held[1], in_slot);
-	if (rec->steal_empty != rec->held[0] &&
-		rec->steal_empty != rec->held[1])
-		give_back(&ctx, rec->steal_empty, in_slot);
+	give_back(&ctx, rec.held[0], in_slot);
+	if (rec.held[1] != rec.held[0])
+		give_back(&ctx, rec.held[1], in_slot);
+	if (rec.steal_empty != rec.held[0] && rec.steal_empty != rec.held[1])
+		give_back(&ctx, rec.steal_empty, in_slot);
 	/* Last: with its slots whole again, the owner may take its cache. */
 	for (i = 0; i < RTE_MAX_LCORE / 64; i++)
 		for (b = 0; b < 64; b++)
-			if (rec->entered[i] & (UINT64_C(1) << b))
+			if ((rec.entered[i] & (UINT64_C(1) << b)) &&
+				i * 64 + b != keep)
 				/* Release: pairs with the owner's acquire
 				 * load of steal in cache_enter(), as in
 				 * steal_leave().
@@ -328,35 +414,43 @@ rec_recover(struct lfpool *pool, struct lfpool_rec *rec)
 				__atomic_fetch_sub(
 					&pool->caches[i * 64 + b]->steal, 1,
 					__ATOMIC_RELEASE);
-	return (int64_t)(rec->got - rec->put);
+	return (int64_t)(rec.got - rec.put);
 }
 
-/* Adopt every record of the dead process owner, from index first on. */
+/*
+ * Adopt every record of the dead process dead (parked ones, and ones a
+ * dead adopter had started on), from index first on.
+ */
 static unsigned int
-adopt_process(struct lfpool *pool, uint64_t owner, unsigned int first)
+adopt_process(struct lfpool *pool, uint64_t dead, unsigned int first)
 {
 	int64_t net = 0;
 	unsigned int i, n = 0;
-	uint64_t expected, lost;
+	uint64_t word, lost;
 
 	for (i = first; i < LFPOOL_NB_RECS; i++) {
-		expected = owner;
-		/* Acquire: the dead thread's last stores (its record's
-		 * fields) are read after this. Relaxed on failure: not this
-		 * process's record, or another adopter took it.
+		/* Relaxed: a candidate; the CAS decides. */
+		word = __atomic_load_n(&pool->recs[i].owner, __ATOMIC_RELAXED);
+		/* Acquire: orders the reads of the record after the CAS
+		 * against another adopter's release (a dead owner released
+		 * nothing: its stores are all visible once it is dead).
+		 * Relaxed on failure: someone else took it.
 		 */
-		if (!__atomic_compare_exchange_n(&pool->recs[i].owner,
-			    &expected, LFPOOL_REC_ADOPTING, false,
-			    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		if (word == 0 || owner_id(word) != dead ||
+			!__atomic_compare_exchange_n(&pool->recs[i].owner,
+				&word, rec_self | LFPOOL_REC_ADOPTING, false,
+				__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			continue;
 		net += rec_recover(pool, &pool->recs[i]);
-		rec_release(&pool->recs[i]);
+		rec_free(&pool->recs[i]);
 		n++;
 	}
 	if (n == 0)
 		return 0;
-	/* Objects moved between its threads cancel out; objects it got
-	 * from another process's puts make it low, not high.
+	/* Objects moved between its threads cancel out (their records are
+	 * the process's until it dies); objects it got from another
+	 * process's puts make it low, objects it handed to another process
+	 * to put make it high.
 	 */
 	lost = net > 0 ? (uint64_t)net : 0;
 	/* Relaxed: a statistic. */
@@ -365,10 +459,10 @@ adopt_process(struct lfpool *pool, uint64_t owner, unsigned int first)
 		LFPOOL_LOG(WARNING,
 			"%s: process %d is gone: %u records adopted, %" PRIu64
 			" objects it held are lost",
-			pool->mp->name, (int)owner_pid(owner), n, lost);
+			pool->mp->name, (int)owner_pid(dead), n, lost);
 	else
 		LFPOOL_LOG(DEBUG, "%s: process %d is gone: %u records adopted",
-			pool->mp->name, (int)owner_pid(owner), n);
+			pool->mp->name, (int)owner_pid(dead), n);
 	return n;
 }
 
@@ -376,20 +470,23 @@ unsigned int
 lfpool_recs_reclaim(struct rte_mempool *mp)
 {
 	struct lfpool *pool = mp->pool_data;
-	uint64_t owner, alive_owner = 0;
+	uint64_t id, alive = 0;
 	unsigned int i, n = 0;
 
+	/* An adopter names itself in the records it works on. */
+	if (rec_self == 0)
+		return 0;
 	for (i = 0; i < LFPOOL_NB_RECS; i++) {
 		/* Relaxed: a candidate; adopt_process() CASes it. */
-		owner = __atomic_load_n(&pool->recs[i].owner, __ATOMIC_RELAXED);
-		if (owner == 0 || owner == LFPOOL_REC_ADOPTING ||
-			owner == rec_self || owner == alive_owner)
+		id = owner_id(__atomic_load_n(
+			&pool->recs[i].owner, __ATOMIC_RELAXED));
+		if (id == 0 || id == owner_id(rec_self) || id == alive)
 			continue;
-		if (lfp_proc_alive(owner_pid(owner), owner_start(owner))) {
-			alive_owner = owner; /* Its next records too. */
+		if (lfp_proc_alive(owner_pid(id), owner_start(id))) {
+			alive = id; /* Its next records too. */
 			continue;
 		}
-		n += adopt_process(pool, owner, i);
+		n += adopt_process(pool, id, i);
 	}
 	return n;
 }

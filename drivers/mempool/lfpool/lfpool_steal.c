@@ -136,16 +136,24 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	/* Relaxed: a guess; the count is read again once m is ours. */
 	if (m == NULL || __atomic_load_n(count, __ATOMIC_RELAXED) == 0)
 		return 0;
+	/* The slot before the CAS, m only once it is ours: an adopter that
+	 * finds the slot NULL and no m cannot tell this thread's CAS from
+	 * a live thief's, and leaves the slot and this steal count alone.
+	 */
+	LFPOOL_REC_SET(ctx, steal_count, count);
+	LFPOOL_REC_SET(ctx, steal_slot, slot);
 	/* Acquire: same pairing, for the m we take. Relaxed on failure:
 	 * another thief took the slot; nothing is read through it.
 	 */
-	if (!__atomic_compare_exchange_n(
-		    slot, &m, NULL, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!__atomic_compare_exchange_n(slot, &m, NULL, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		LFPOOL_REC_SET(ctx, steal_slot, NULL);
 		return 0;
+	}
 	LFPOOL_REC_SET(ctx, held[0], m);
-	LFPOOL_REC_SET(ctx, steal_count, count);
-	LFPOOL_REC_SET(ctx, steal_slot, slot);
-	/* Relaxed: nobody writes the count while the slot is NULL. */
+	/* Relaxed: nobody writes the count while the slot is NULL (other
+	 * thieves skip it, the steal count keeps the owner out).
+	 */
 	k = __atomic_load_n(count, __ATOMIC_RELAXED);
 	/* m's own count before the cache's drops (an adopter relies on
 	 * one of the two holding k).
@@ -159,8 +167,11 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	if (e == NULL) {
 		/* Release: as below; the slot is as it was. */
 		__atomic_store_n(slot, m, __ATOMIC_RELEASE);
-		LFPOOL_REC_SET(ctx, steal_slot, NULL);
+		/* m first: while steal_slot is set, an adopter finds m in
+		 * the slot and leaves it there.
+		 */
 		LFPOOL_REC_SET(ctx, held[0], NULL);
+		LFPOOL_REC_SET(ctx, steal_slot, NULL);
 		return 0;
 	}
 	lfpool_set_count(count, 0);
@@ -169,8 +180,9 @@ steal_mag(struct lfpool_ctx *ctx, struct lfpool_mag **slot, uint32_t *count)
 	 * owner's next call.
 	 */
 	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
-	LFPOOL_REC_SET(ctx, steal_slot, NULL);
+	/* e first, for the same reason as m above. */
 	LFPOOL_REC_SET(ctx, steal_empty, NULL);
+	LFPOOL_REC_SET(ctx, steal_slot, NULL);
 	lfpool_mag_put(ctx, m);
 	return k;
 }
@@ -217,8 +229,8 @@ steal_leave(struct lfpool_ctx *ctx, struct lfpool_cache *c)
  * steal_leave().
  */
 static bool
-steal_enter(struct lfpool_ctx *ctx, struct lfpool_cache *c,
-	enum steal_mode mode)
+steal_enter(
+	struct lfpool_ctx *ctx, struct lfpool_cache *c, enum steal_mode mode)
 {
 	/* Relaxed: fenced is set before the owner's release of owner and
 	 * never changes; a fence-less owner needs membarrier here.
@@ -371,7 +383,8 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	 * without handing over: its cache is idle then, so steal again now
 	 * and then (the owner's load of want comes before its release of
 	 * busy, which a steal's acquire load of busy would see; no fence
-	 * orders the request against that load, hence the retry).
+	 * orders the request against that load, hence the retry, at 20,
+	 * 40, 80 ... us).
 	 */
 	now = rte_get_tsc_cycles();
 	deadline = now + rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
@@ -385,6 +398,8 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 		if (now >= next_steal) {
 			asked = false;
 			steal(ctx, self, need, &asked);
+			/* Backing off: each steal may interrupt every CPU. */
+			retry *= 2;
 			next_steal = now + retry;
 		}
 	} while (now < deadline);

@@ -298,7 +298,7 @@ make_flood(const struct flow *src, uint32_t slots, struct flow *dst)
 	return 0;
 }
 
-#define BENCH_TURNS 3
+#define BENCH_TURNS 5
 
 /*
  * Keep the turn of least CPU time; any failed turn (0 cycles) fails the
@@ -599,8 +599,10 @@ gw_bench_book(const struct gw_app *app)
 		goto out;
 	}
 	printf("book bench: %" PRIu64 " requests, %u symbols, one lcore "
-	       "(wall from the TSC; CPU from the thread's CPU clock)\n",
-		f.n, gw_symtab_count(t));
+	       "(wall from the TSC; CPU from the thread's CPU clock); "
+	       "SipHash of a burst: %s\n",
+		f.n, gw_symtab_count(t),
+		gw_sip_simd_name(gw_sip_simd_selected()));
 	print_run("typed pools", app->opt.pool_ops, f.n, tp[0].cycles,
 		tp[0].cpu_ns, hz);
 	print_run("former table", "public hash", f.n, tp[1].cycles,

@@ -254,7 +254,7 @@ unrest(struct gw_book *b, struct lfp_order_node *n)
 	fifo_unlink(l, n, leaves(o));
 	if (l->order_count == 0)
 		level_remove(b, l);
-	gw_ordmap_del(b->map, b->sym_idx, o->id);
+	gw_ordmap_del_node(b->map, b->sym_idx, n);
 	b->orders--;
 }
 
@@ -284,7 +284,7 @@ maker_filled(
 	struct lfp_order *m = n->order;
 
 	fifo_unlink(l, n, 0);
-	gw_ordmap_del(b->map, b->sym_idx, m->id);
+	gw_ordmap_del_node(b->map, b->sym_idx, n);
 	b->orders--;
 	m->state = LFP_TP_STATE_FILLED;
 	release(b, m, n);
@@ -492,15 +492,21 @@ gw_book_prefetch_burst(
 	void *const *books, const struct gw_msg *const *reqs, unsigned int n)
 {
 	struct lfp_order_node *node[GW_BOOK_PREFETCH_MAX];
+	struct gw_ordmap *maps[GW_BOOK_PREFETCH_MAX];
+	uint32_t syms[GW_BOOK_PREFETCH_MAX];
+	uint64_t ids[GW_BOOK_PREFETCH_MAX];
 	const struct gw_book *b;
 	const struct book_side *s;
 	unsigned int i;
 
 	n = RTE_MIN(n, (unsigned int)GW_BOOK_PREFETCH_MAX);
-	for (i = 0; i < n; i++)
-		gw_ordmap_prefetch(((const struct gw_book *)books[i])->map,
-			((const struct gw_book *)books[i])->sym_idx,
-			reqs[i]->order_id);
+	for (i = 0; i < n; i++) {
+		b = books[i];
+		maps[i] = b->map;
+		syms[i] = b->sym_idx;
+		ids[i] = reqs[i]->order_id;
+	}
+	gw_ordmap_prefetch_burst(maps, syms, ids, n);
 	for (i = 0; i < n; i++) {
 		b = books[i];
 		node[i] = NULL;
@@ -610,7 +616,7 @@ gw_book_purge(struct gw_book *b)
 			l = b->side[s].lv[i];
 			for (n = l->head; n != NULL; n = next) {
 				next = n->next;
-				gw_ordmap_del(b->map, b->sym_idx, n->order->id);
+				gw_ordmap_del_node(b->map, b->sym_idx, n);
 				release(b, n->order, n);
 				released++;
 			}

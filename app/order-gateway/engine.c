@@ -31,7 +31,7 @@ struct gw_symtab {
 	uint32_t n;
 	uint32_t mask;
 	/* Lookups hash symbols a client sends: keyed, as gw_ordmap. */
-	struct gw_sipkey key;
+	struct gw_sip13_pre sip;
 	uint64_t *symbols;
 	struct symtab_slot *slots;
 };
@@ -55,7 +55,7 @@ gw_symtab_shard(uint64_t symbol, uint32_t nshards)
 static inline uint32_t
 symtab_home(const struct gw_symtab *t, uint64_t symbol)
 {
-	return (uint32_t)gw_siphash13_u64(&t->key, symbol) & t->mask;
+	return (uint32_t)gw_siphash13_u64_pre(&t->sip, symbol) & t->mask;
 }
 
 static uint64_t
@@ -76,6 +76,7 @@ make_name(uint32_t i)
 struct gw_symtab *
 gw_symtab_create(uint32_t n, int socket)
 {
+	struct gw_sipkey key;
 	struct gw_symtab *t;
 	uint32_t i, h;
 	int rc;
@@ -89,12 +90,13 @@ gw_symtab_create(uint32_t n, int socket)
 		goto no_mem;
 	t->n = n;
 	t->mask = rte_align32pow2(n * 2) - 1;
-	rc = gw_sipkey_random(&t->key);
+	rc = gw_sipkey_random(&key);
 	if (rc < 0) {
 		gw_symtab_free(t);
 		rte_errno = -rc;
 		return NULL;
 	}
+	gw_sip13_prepare(&t->sip, &key);
 	t->symbols = rte_zmalloc_socket("gw_symtab_names",
 		n * sizeof(*t->symbols), RTE_CACHE_LINE_SIZE, socket);
 	t->slots = rte_zmalloc_socket("gw_symtab_slots",

@@ -34,13 +34,15 @@ struct slot {
 };
 
 /*
- * The last keys hashed and their home slots. A request hashes its key
+ * The last keys hashed and their home slots. A request looks its key up
  * three or four times (prefetch, peek, find, add or delete), and SipHash
- * costs more than the rest of a lookup: the memo makes that once. A key's
- * home never changes, so an entry never goes stale; entries indexed by
- * client-chosen bits may evict each other, which costs a hash, no more.
+ * costs more than the rest of a lookup: the memo makes that one hash, done
+ * with the burst's others in gw_ordmap_prefetch_burst(). A key's home never
+ * changes, so an entry never goes stale; entries indexed by client-chosen
+ * bits may evict each other, which costs a hash, no more. 256 entries
+ * (4 KB): a burst's keys rarely share one.
  */
-#define MEMO_SIZE 64 /* a burst's keys and then some; 1 KB */
+#define MEMO_SIZE 256
 
 struct memo {
 	uint64_t id;
@@ -54,6 +56,7 @@ struct gw_ordmap {
 	uint32_t capacity;
 	enum gw_ordmap_hash hash;
 	struct gw_sipkey key;
+	struct gw_sip13_pre sip; /* key, prepared */
 	uint64_t probes;
 	struct slot *slots;
 	struct memo memo[MEMO_SIZE];
@@ -67,11 +70,17 @@ unkeyed_mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* The home of (sym, id) from the SipHash of id. */
+static inline uint32_t
+keyed_home_of(const struct gw_ordmap *m, uint32_t sym, uint64_t sip)
+{
+	return (uint32_t)(sip + sym * SYM_STRIDE) & m->mask;
+}
+
 static inline uint32_t
 keyed_home(const struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
-	return (uint32_t)(gw_siphash13_u64(&m->key, id) + sym * SYM_STRIDE) &
-		m->mask;
+	return keyed_home_of(m, sym, gw_siphash13_u64_pre(&m->sip, id));
 }
 
 static inline uint32_t
@@ -169,6 +178,7 @@ gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
 			return NULL;
 		}
 	}
+	gw_sip13_prepare(&m->sip, &m->key);
 	memo_init(m);
 	return m;
 
@@ -230,6 +240,51 @@ gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 	rte_prefetch0(&m->slots[home(m, sym, id)]);
 }
 
+/* Do the keys of a burst all go to one keyed table? */
+static bool
+one_keyed_map(struct gw_ordmap *const *maps, unsigned int n)
+{
+	unsigned int i;
+
+	if (n == 0 || maps[0]->hash != GW_ORDMAP_KEYED)
+		return false;
+	for (i = 1; i < n; i++)
+		if (maps[i] != maps[0])
+			return false;
+	return true;
+}
+
+void
+gw_ordmap_prefetch_burst(struct gw_ordmap **maps, uint32_t *syms, uint64_t *ids,
+	unsigned int n)
+{
+	uint64_t sip[GW_ORDMAP_BURST_MAX];
+	struct gw_ordmap *m;
+	bool together;
+	unsigned int i;
+	uint32_t h;
+
+	n = RTE_MIN(n, (unsigned int)GW_ORDMAP_BURST_MAX);
+	/* A worker's books share its table: their keys are hashed side by
+	 * side in vector lanes, and kept for the lookups that follow.
+	 */
+	together = one_keyed_map(maps, n);
+	if (together)
+		gw_siphash13_u64_many(&maps[0]->sip, ids, sip, n);
+	for (i = 0; i < n; i++) {
+		m = maps[i];
+		if (m->hash != GW_ORDMAP_KEYED) {
+			rte_prefetch0(&m->slots[home(m, syms[i], ids[i])]);
+			continue;
+		}
+		h = together ? keyed_home_of(m, syms[i], sip[i]) :
+			       keyed_home(m, syms[i], ids[i]);
+		m->memo[(ids[i] + syms[i]) & (MEMO_SIZE - 1)] = (struct memo){
+			.id = ids[i], .sym = syms[i], .home = h};
+		rte_prefetch0(&m->slots[h]);
+	}
+}
+
 struct lfp_order_node *
 gw_ordmap_peek(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 {
@@ -263,6 +318,7 @@ gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 	}
 	m->slots[i] = (struct slot){
 		.id = id, .node = node, .sym = sym, .home = h};
+	node->user = h;
 	m->count++;
 	return 0;
 }
@@ -276,10 +332,10 @@ cyclic_between(uint32_t lo, uint32_t h, uint32_t hi)
 	return lo < h || h <= hi;
 }
 
-int
-gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
+static int
+del_from(struct gw_ordmap *m, uint32_t h, uint32_t sym, uint64_t id)
 {
-	uint32_t hole = probe(m, home(m, sym, id), sym, id);
+	uint32_t hole = probe(m, h, sym, id);
 	uint32_t j = hole;
 
 	if (m->slots[hole].node == NULL) {
@@ -304,6 +360,19 @@ gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
 	m->slots[hole].node = NULL;
 	m->count--;
 	return 0;
+}
+
+int
+gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id)
+{
+	return del_from(m, home(m, sym, id), sym, id);
+}
+
+int
+gw_ordmap_del_node(
+	struct gw_ordmap *m, uint32_t sym, const struct lfp_order_node *node)
+{
+	return del_from(m, (uint32_t)node->user & m->mask, sym, node->order->id);
 }
 
 uint32_t

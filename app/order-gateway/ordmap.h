@@ -72,7 +72,8 @@ struct lfp_order_node *gw_ordmap_find(
 	struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
 /**
- * Add a live order.
+ * Add a live order. The table keeps the key's home slot in node->user
+ * until the node is deleted, for gw_ordmap_del_node().
  *
  * @return
  *   0, -EEXIST if the key is present, -ENOSPC if the table holds
@@ -84,8 +85,32 @@ int gw_ordmap_add(struct gw_ordmap *m, uint32_t sym, uint64_t id,
 /** Remove a key; returns 0, or -ENOENT if absent (rte_errno set). */
 int gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id);
 
+/**
+ * Remove the entry of @p node (added with gw_ordmap_add() under @p sym and
+ * node->order->id) without hashing: its home slot is in node->user. A
+ * maker that trades or is purged long after its add is no longer among
+ * the recently hashed keys, and SipHash would cost more than the delete.
+ * Returns as gw_ordmap_del().
+ */
+int gw_ordmap_del_node(
+	struct gw_ordmap *m, uint32_t sym, const struct lfp_order_node *node);
+
 /** Start loading the slot where the search for the key begins. */
 void gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id);
+
+/** Most keys gw_ordmap_prefetch_burst() takes at once. */
+#define GW_ORDMAP_BURST_MAX 64
+
+/**
+ * gw_ordmap_prefetch() for the keys of a burst (key i in maps[i]), up to
+ * GW_ORDMAP_BURST_MAX. When they all go to one keyed table (a worker's
+ * books share one), their SipHashes are computed side by side
+ * (gw_siphash13_u64_many()), and every home is kept for the lookups that
+ * follow. The arrays are read only (not const: gcc 12 then warns about
+ * callers' arrays it cannot see filled).
+ */
+void gw_ordmap_prefetch_burst(struct gw_ordmap **maps, uint32_t *syms,
+	uint64_t *ids, unsigned int n);
 
 /**
  * The node of the key (as gw_ordmap_find()), without counting probes: a

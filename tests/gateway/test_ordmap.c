@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The lfpool authors
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,71 @@ test_ordmap_add_find_del(void)
 	gw_ordmap_free(m);
 }
 
+/* gw_ordmap_prefetch_burst() of 32 random keys, odd ones in @p odd. */
+static void
+prefetch_random_burst(struct gw_ordmap *m, struct gw_ordmap *odd, uint32_t keys)
+{
+	struct gw_ordmap *maps[32];
+	uint32_t syms[32], i, k;
+	uint64_t ids[32];
+
+	for (i = 0; i < RTE_DIM(maps); i++) {
+		k = rte_rand_max(keys);
+		maps[i] = i & 1 ? odd : m;
+		syms[i] = k & 3;
+		ids[i] = k >> 2;
+	}
+	gw_ordmap_prefetch_burst(maps, syms, ids, RTE_DIM(maps));
+}
+
+/*
+ * Every form of gw_siphash13_u64_many() this CPU has gives what the scalar
+ * one-word form gives, for every length around the vector widths.
+ */
+static void
+test_siphash_many(void)
+{
+	static const unsigned int lens[] = {0, 1, 3, 4, 5, 7, 8, 9, 15, 16,
+		17, 31, 32, 33, 64};
+	uint64_t in[64], out[64], want[64];
+	unsigned int simd, l, i, forms = 0;
+	struct gw_sip13_pre p;
+	struct gw_sipkey key;
+
+	CU_ASSERT_EQUAL_FATAL(gw_sipkey_random(&key), 0);
+	gw_sip13_prepare(&p, &key);
+	for (i = 0; i < RTE_DIM(in); i++) {
+		in[i] = rte_rand();
+		want[i] = gw_siphash13_u64(&key, in[i]);
+	}
+	for (simd = 0; simd < GW_SIP_SIMD_COUNT; simd++) {
+		if (gw_siphash13_u64_many_with(simd, &p, in, out, 0) ==
+			-ENOTSUP) {
+			printf("\n    %s: not on this CPU", gw_sip_simd_name(simd));
+			continue;
+		}
+		forms++;
+		for (l = 0; l < RTE_DIM(lens); l++) {
+			memset(out, 0, sizeof(out));
+			CU_ASSERT_EQUAL(gw_siphash13_u64_many_with(simd, &p, in,
+						out, lens[l]),
+				0);
+			for (i = 0; i < lens[l]; i++)
+				CU_ASSERT_EQUAL_FATAL(out[i], want[i]);
+			for (; i < RTE_DIM(out); i++)
+				CU_ASSERT_EQUAL_FATAL(out[i], 0);
+		}
+	}
+	CU_ASSERT(forms >= 1);
+	/* The selected form is one this CPU has. */
+	CU_ASSERT_EQUAL(gw_siphash13_u64_many_with(gw_sip_simd_selected(), &p,
+				in, out, RTE_DIM(in)),
+		0);
+	gw_siphash13_u64_many(&p, in, out, RTE_DIM(in));
+	CU_ASSERT_EQUAL(memcmp(out, want, sizeof(out)), 0);
+	printf("\n    selected: %s ", gw_sip_simd_name(gw_sip_simd_selected()));
+}
+
 /*
  * Random adds and deletes against a plain array, with a table kept near
  * its 1/2 load factor so probe runs wrap and backward shifts happen.
@@ -66,22 +132,37 @@ test_ordmap_random_against_array(void)
 	};
 	const uint32_t ops = 400000 / GW_TEST_SCALE;
 	struct gw_ordmap *m = gw_ordmap_create(CAP, SOCKET_ID_ANY);
+	struct gw_ordmap *other = gw_ordmap_create(CAP, SOCKET_ID_ANY);
 	struct lfp_order_node *node = calloc(KEYS, sizeof(*node));
+	struct lfp_order *order = calloc(KEYS, sizeof(*order));
 	bool *live = calloc(KEYS, sizeof(*live));
 	uint32_t i, k, n = 0, errors = 0;
 	uint64_t id;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(other);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(node);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(order);
+	for (k = 0; k < KEYS; k++) {
+		order[k].id = k >> 2;
+		node[k].order = &order[k];
+	}
 	rte_srand(7);
 	for (i = 0; i < ops; i++) {
+		/* Now and then a burst's hashes, kept in the memo: one table
+		 * (hashed together), or two (one by one).
+		 */
+		if (i % 32 == 0)
+			prefetch_random_burst(m, i % 64 == 0 ? other : m, KEYS);
 		k = rte_rand_max(KEYS);
 		/* Keys share ids across 4 symbols: (k & 3, k >> 2). */
 		id = k >> 2;
 		if (live[k]) {
 			errors += gw_ordmap_find(m, k & 3, id) != &node[k];
-			errors += gw_ordmap_del(m, k & 3, id) != 0;
+			/* By node (its home kept by the add), or by key. */
+			errors += (i & 1 ? gw_ordmap_del_node(m, k & 3, &node[k]) :
+					   gw_ordmap_del(m, k & 3, id)) != 0;
 			live[k] = false;
 			n--;
 		} else if (n < CAP) {
@@ -97,6 +178,8 @@ test_ordmap_random_against_array(void)
 		CU_ASSERT_PTR_EQUAL(gw_ordmap_find(m, k & 3, k >> 2),
 			live[k] ? &node[k] : NULL);
 	free(live);
+	free(order);
+	gw_ordmap_free(other);
 	free(node);
 	gw_ordmap_free(m);
 }
@@ -222,6 +305,7 @@ test_ordmap_flood_probes(void)
 
 CU_TestInfo gw_ordmap_tests[] = {
 	{"siphash_vectors", test_siphash_vectors},
+	{"siphash_many", test_siphash_many},
 	{"flood_probes", test_ordmap_flood_probes},
 	{"create_bad_args", test_ordmap_create_bad_args},
 	{"add_find_del", test_ordmap_add_find_del},

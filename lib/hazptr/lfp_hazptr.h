@@ -90,7 +90,13 @@
  *   provided the domains are still mapped: rte_eal_cleanup() unmaps them,
  *   so an application that calls it should call lfp_hp_process_release()
  *   first. Giving back means: slots cleared, retired nodes to the orphans
- *   (no reclaimer runs at exit), record free.
+ *   (no reclaimer runs at exit), record free. The destructor frees every
+ *   record of the process, as lfp_hp_process_release() does: a thread
+ *   still inside a protect, read or retire when another one calls exit()
+ *   is no longer protected (another process may reclaim its node and
+ *   claim its record), so it must not write to shared objects from then
+ *   on; stop such threads before exit(), or leave with _exit() and let
+ *   adoption take the records.
  * - A process that dies without that (SIGKILL, a crash, or cleanup without
  *   release) keeps its records until another process adopts them: register
  *   when no record is free, lfp_hp_barrier(), lfp_hp_domain_free(), every

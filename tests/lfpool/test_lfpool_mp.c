@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,7 @@ secondary_free(int argc, char **argv)
 /* Small magazines: a kill inside a pop's window loses at most 8. */
 #define DEAD_MAG_SIZE 8
 #define DEAD_BRIEF 300	/* Secondaries that exit normally. */
+#define DEAD_RELEASED 20 /* ... after lfp_mempool_process_release(). */
 #define DEAD_KILLED 20	/* Then secondaries killed at random moments. */
 #define DEAD_STOPPED 10 /* And secondaries stopped inside a pop, killed. */
 #define DEAD_MAX_HELD 256
@@ -219,7 +221,10 @@ sec_lookup(const char *arg, char *rest, size_t rest_len)
 	return rte_mempool_lookup(name);
 }
 
-/* argv[1]: pool. A few gets and puts, everything back, a normal exit. */
+/*
+ * argv[1]: "<pool>[,release]". A few gets and puts, everything back, then
+ * with "release" lfp_mempool_process_release(), a normal exit.
+ */
 static int
 secondary_brief(int argc, char **argv)
 {
@@ -227,7 +232,7 @@ secondary_brief(int argc, char **argv)
 	struct rte_mempool *mp;
 	void *objs[32];
 	unsigned int i, k;
-	char rest[8];
+	char rest[16];
 
 	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
 		return 40;
@@ -236,6 +241,8 @@ secondary_brief(int argc, char **argv)
 		if (rte_mempool_get_bulk(mp, objs, k) == 0)
 			rte_mempool_put_bulk(mp, objs, k);
 	}
+	if (strcmp(rest, "release") == 0 && lfp_mempool_process_release() < 0)
+		return 41;
 	return 0;
 }
 
@@ -451,12 +458,14 @@ test_life_cycle(void)
 /* --- Dead secondaries: nothing lost but what they held --- */
 
 static void
-spawn_brief(struct rte_mempool *mp, unsigned int count)
+spawn_brief(struct rte_mempool *mp, unsigned int count, bool release)
 {
 	unsigned int i, failed = 0;
+	char arg[64];
 
+	snprintf(arg, sizeof(arg), "%s%s", mp->name, release ? ",release" : "");
 	for (i = 0; i < count; i++)
-		failed += lfp_test_run_secondary("brief", mp->name) != 0;
+		failed += lfp_test_run_secondary("brief", arg) != 0;
 	CU_ASSERT_EQUAL(failed, 0);
 }
 
@@ -581,10 +590,21 @@ test_dead_secondaries(void)
 	objs = calloc(DEAD_POOL_SIZE, sizeof(*objs));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
 
-	/* 300 normal exits: more than there are records, so the later
-	 * ones find the records of the gone ones and adopt them.
+	/* Exits after lfp_mempool_process_release(): nothing is left for
+	 * adoption.
 	 */
-	spawn_brief(mp, DEAD_BRIEF);
+	spawn_brief(mp, DEAD_RELEASED, true);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	printf("\n    %u exits after a release: %" PRIu64
+	       " records in use, %" PRIu64 " lost",
+		DEAD_RELEASED, st.records_in_use, st.lost_to_dead_processes);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT_EQUAL(st.lost_to_dead_processes, 0);
+
+	/* 300 normal exits without it: more than there are records, so the
+	 * later ones find the records of the gone ones and adopt them.
+	 */
+	spawn_brief(mp, DEAD_BRIEF, false);
 	CU_ASSERT(lfp_mempool_reclaim(mp) >= 0);
 	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
 	printf("\n    %u exits: %" PRIu64 " records in use, %" PRIu64 " lost\n",
@@ -637,6 +657,102 @@ test_dead_secondaries(void)
 	/* Not freed: the dead secondaries' objects are out of it for good,
 	 * and DPDK's free would wait for none of them; EAL releases it.
 	 */
+}
+
+/*
+ * argv[1]: "<pool>,<release 0|1>". Gets and puts through this lcore's DPDK
+ * cache, which keeps objects, then maybe lfp_mempool_process_release().
+ */
+static int
+secondary_cached(int argc, char **argv)
+{
+	struct rte_mempool *mp;
+	void *objs[20];
+	char rest[16];
+
+	if (argc < 2 || (mp = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
+		return 40;
+	if (rte_mempool_get_bulk(mp, objs, RTE_DIM(objs)) != 0)
+		return 42;
+	rte_mempool_put_bulk(mp, objs, RTE_DIM(objs));
+	if (strcmp(rest, "1") == 0 && lfp_mempool_process_release() < 0)
+		return 41;
+	return 0;
+}
+
+/* Objects in the DPDK caches of lcores this process does not run. */
+static unsigned int
+others_cached(const struct rte_mempool *mp)
+{
+	unsigned int lcore_id, n = 0;
+
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+		if (!rte_lcore_is_enabled(lcore_id))
+			n += mp->local_cache[lcore_id].len;
+	return n;
+}
+
+/*
+ * A secondary leaves objects in its lcore's DPDK cache when it exits;
+ * lfp_mempool_process_release() before its exit hands them back, and its
+ * records with them.
+ */
+static void
+test_exit_release(void)
+{
+	const unsigned int size = 512;
+	struct lfp_mempool_stats st;
+	unsigned int stuck, lcore_id;
+	struct rte_mempool *mp;
+	uint64_t lost_before;
+	char arg[64];
+	void **objs;
+
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(__func__, "needs hugepages");
+		return;
+	}
+	mp = lt_pool_create("lt_mp_exit", LT_OPS_LFPOOL, size, 32, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	objs = calloc(size, sizeof(*objs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(objs);
+
+	/* Without the release: its cache keeps objects out of reach. */
+	snprintf(arg, sizeof(arg), "%s,0", mp->name);
+	CU_ASSERT_EQUAL(lfp_test_run_secondary("cached", arg), 0);
+	stuck = others_cached(mp);
+	CU_ASSERT(stuck > 0);
+	CU_ASSERT_EQUAL(drain_all(mp, objs, size), size - stuck);
+	rte_mempool_generic_put(mp, objs, size - stuck, NULL);
+	/* Its record waits for adoption, which counts the cached objects
+	 * as lost; the test then flushes that cache itself.
+	 */
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	CU_ASSERT(st.records_in_use >= 1);
+	CU_ASSERT(lfp_mempool_reclaim(mp) >= 1);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT_EQUAL(st.lost_to_dead_processes, stuck);
+	lost_before = st.lost_to_dead_processes;
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+		if (!rte_lcore_is_enabled(lcore_id))
+			rte_mempool_cache_flush(&mp->local_cache[lcore_id], mp);
+
+	/* With it: everything back, no record left, nothing lost. */
+	snprintf(arg, sizeof(arg), "%s,1", mp->name);
+	CU_ASSERT_EQUAL(lfp_test_run_secondary("cached", arg), 0);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	printf("\n    without a release %u objects stayed in its cache; with "
+	       "one %u, %" PRIu64 " records in use, %" PRIu64 " lost ",
+		stuck, others_cached(mp), st.records_in_use,
+		st.lost_to_dead_processes - lost_before);
+	CU_ASSERT_EQUAL(others_cached(mp), 0);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT_EQUAL(st.lost_to_dead_processes, lost_before);
+	CU_ASSERT_EQUAL(drain_all(mp, objs, size), size);
+	rte_mempool_generic_put(mp, objs, size, NULL);
+	free(objs);
+	rte_mempool_free(mp);
 }
 
 /*
@@ -734,6 +850,7 @@ static CU_TestInfo mp_tests[] = {
 	{"life_cycle", test_life_cycle},
 	{"dead_secondaries", test_dead_secondaries},
 	{"dead_thieves", test_dead_thieves},
+	{"exit_release", test_exit_release},
 	CU_TEST_INFO_NULL,
 };
 
@@ -749,6 +866,7 @@ static const struct lfp_test_secondary secondaries[] = {
 	{"brief", secondary_brief},
 	{"doomed", secondary_doomed},
 	{"drain", secondary_drain},
+	{"cached", secondary_cached},
 	{NULL, NULL},
 };
 

@@ -169,7 +169,8 @@
  *   mempool caches); lcores of a secondary process never use a driver cache.
  *   The DPDK mempool cache of a dead secondary's lcore is not flushed by
  *   adoption (another process may use that lcore id by then): its objects
- *   are part of the count lost_to_dead_processes.
+ *   are part of the count lost_to_dead_processes. A secondary that exits
+ *   normally flushes its own with lfp_mempool_process_release().
  * - A pool records 32 threads of other processes at a time (4 KiB; records
  *   of gone processes are adopted when they run short), and a thread at
  *   most 16 pools; beyond that, calls go unrecorded (logged once), and a
@@ -199,6 +200,8 @@
  *                                          | concurrent with get/put
  *   lfp_mempool_reclaim (adoption)         | -   (one adopter per dead
  *                                          | process's record, by CAS)
+ *   lfp_mempool_process_release            | -   for other processes; no
+ *                                          | get/put of its own process
  *   lfp_mempool_set_test_hook              | -   (test only)
  */
 
@@ -346,6 +349,29 @@ int lfp_mempool_stats_get(const struct rte_mempool *mp,
  *   an lfpool pool or is not populated yet.
  */
 int lfp_mempool_reclaim(struct rte_mempool *mp);
+
+/**
+ * Give back what this process holds in every lfpool pool, for a process
+ * that is done with them: the DPDK mempool caches of its lcores (its EAL
+ * lcores and registered threads) are flushed into the pools, and the
+ * records of its threads are released as adoption would release them
+ * once it is gone, what it took and did not return being counted in
+ * lost_to_dead_processes (a WARNING when any). A secondary calls it before
+ * rte_eal_cleanup(): exit handlers run after it, when the pools' memory is
+ * unmapped, and DPDK has no hook before. Without it, the records wait for
+ * adoption, and the objects in its lcores' DPDK caches stay there until a
+ * process runs those lcore ids again.
+ *
+ * Call it when no other thread of this process is inside, or will enter,
+ * a get or put on an lfpool pool (their lcore caches are flushed by this
+ * thread). A thread of this process that calls the driver afterwards
+ * claims a new record. Not lock-free (it walks the mempool list); never
+ * blocks another process's get or put.
+ *
+ * @return
+ *   Records released (>= 0).
+ */
+int lfp_mempool_process_release(void);
 
 /**
  * Test hook: called inside the depot's stack pop, after the head is read

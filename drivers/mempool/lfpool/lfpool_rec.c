@@ -5,16 +5,19 @@
 /*
  * Records of the threads of processes other than the pool's creator
  * (secondaries): what each holds in flight (lfpool_private.h), claimed on
- * a thread's first cacheless call on a pool, released when the thread
+ * a thread's first cacheless call on a pool, parked when the thread
  * exits, and adopted by any process once the owner is gone (exited, or
  * killed at any instruction): the adopter refills a cache slot the dead
  * thread had emptied, gives every magazine it held back to the depot,
  * drops its steal counts, and counts what the dead process took out and
  * did not return as lost_to_dead_processes, with a WARNING naming it.
  *
- * A process that exits normally does not release its records at exit:
- * exit handlers run after rte_eal_cleanup(), when shared memory may be
- * unmapped. Its records are adopted like a dead process's, the next time
+ * A process done with the pools releases its own the same way, with
+ * lfp_mempool_process_release() before rte_eal_cleanup(), after flushing
+ * its lcores' DPDK caches. Exit handlers cannot do it for it: they run
+ * after rte_eal_cleanup(), which unmaps shared memory, and DPDK 22.11 and
+ * 24.11 offer a driver no hook before that. Records of a process that
+ * did not release them are adopted like a dead process's, the next time
  * a record is short, a cacheless get fails, or lfp_mempool_reclaim() runs.
  *
  * Control path (claim, release, adoption) only; the data path publishes
@@ -24,12 +27,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_mempool.h>
 
 #include "lfp_proc.h"
@@ -38,11 +43,15 @@
 /* This process as records name it: start time << 32 | pid. */
 static uint64_t rec_self;
 
+/* Bumped by lfp_mempool_process_release(): older TLS entries are void. */
+static uint32_t rec_epoch;
+
 /* The records this thread holds, by pool (and the pool's life). */
 #define TLS_POOLS 16
 struct tls_rec {
 	const struct lfpool *pool;
 	uint64_t gen;
+	uint32_t epoch;
 	struct lfpool_rec *rec;
 };
 static __thread struct tls_rec tls_recs[TLS_POOLS];
@@ -247,6 +256,8 @@ rec_claim_for(struct lfpool *pool)
 	}
 	t->pool = pool;
 	t->gen = pool->gen;
+	/* Relaxed: a process-local generation, compared only. */
+	t->epoch = __atomic_load_n(&rec_epoch, __ATOMIC_RELAXED);
 	t->rec = rec;
 	/* Any non-NULL value: the destructor runs at thread exit. */
 	pthread_setspecific(tls_key, tls_recs);
@@ -258,10 +269,15 @@ lfpool_rec_get(struct lfpool *pool)
 {
 	unsigned int i;
 
+	uint32_t epoch;
+
 	if (likely(pool->creator == lfpool_token) || rec_self == 0)
 		return NULL;
+	/* Relaxed: see rec_claim_for(). */
+	epoch = __atomic_load_n(&rec_epoch, __ATOMIC_RELAXED);
 	for (i = 0; i < TLS_POOLS; i++)
-		if (tls_recs[i].pool == pool && tls_recs[i].gen == pool->gen)
+		if (tls_recs[i].pool == pool && tls_recs[i].gen == pool->gen &&
+			tls_recs[i].epoch == epoch)
 			return tls_recs[i].rec;
 	return rec_claim_for(pool);
 }
@@ -419,11 +435,13 @@ rec_recover(struct lfpool *pool, struct lfpool_rec *r)
 
 /*
  * Adopt every record of the dead process dead (parked ones, and ones a
- * dead adopter had started on), from index first on.
+ * dead adopter had started on), from index first on; or, with dead this
+ * process, release its own.
  */
 static unsigned int
 adopt_process(struct lfpool *pool, uint64_t dead, unsigned int first)
 {
+	bool self = dead == owner_id(rec_self);
 	int64_t net = 0;
 	unsigned int i, n = 0;
 	uint64_t word, lost;
@@ -455,7 +473,15 @@ adopt_process(struct lfpool *pool, uint64_t dead, unsigned int first)
 	lost = net > 0 ? (uint64_t)net : 0;
 	/* Relaxed: a statistic. */
 	__atomic_fetch_add(&pool->lost_to_dead, lost, __ATOMIC_RELAXED);
-	if (lost > 0)
+	if (self && lost > 0)
+		LFPOOL_LOG(WARNING,
+			"%s: process %d released %u records; %" PRIu64
+			" objects it took are not back",
+			pool->mp->name, (int)owner_pid(dead), n, lost);
+	else if (self)
+		LFPOOL_LOG(DEBUG, "%s: process %d released %u records",
+			pool->mp->name, (int)owner_pid(dead), n);
+	else if (lost > 0)
 		LFPOOL_LOG(WARNING,
 			"%s: process %d is gone: %u records adopted, %" PRIu64
 			" objects it held are lost",
@@ -513,4 +539,50 @@ lfp_mempool_reclaim(struct rte_mempool *mp)
 		return -EINVAL;
 	}
 	return (int)lfpool_recs_reclaim(mp);
+}
+
+/* --- Release of this process's share, before rte_eal_cleanup() --- */
+
+/* An lcore id this process runs: an EAL lcore or a registered thread. */
+static bool
+lcore_is_ours(unsigned int lcore_id)
+{
+	enum rte_lcore_role_t role = rte_eal_lcore_role(lcore_id);
+
+	return role == ROLE_RTE || role == ROLE_SERVICE || role == ROLE_NON_EAL;
+}
+
+/* Inside rte_mempool_walk(): the pool cannot be freed meanwhile. */
+static void
+release_pool(struct rte_mempool *mp, void *arg)
+{
+	unsigned int *released = arg, lcore_id;
+
+	if (!lfpool_is_lfpool(mp) || mp->pool_data == NULL)
+		return;
+	/* The caches first: their flush puts through this thread's record,
+	 * which the release then settles with the others.
+	 */
+	if (mp->cache_size != 0)
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+			if (lcore_is_ours(lcore_id))
+				rte_mempool_cache_flush(
+					&mp->local_cache[lcore_id], mp);
+	if (rec_self != 0)
+		*released += adopt_process(mp->pool_data, owner_id(rec_self), 0);
+}
+
+int
+lfp_mempool_process_release(void)
+{
+	unsigned int released = 0;
+
+	rte_mempool_walk(release_pool, &released);
+	/* Relaxed: read by this process's threads on their next cacheless
+	 * call, which then claim a record anew (the precondition says there
+	 * is none).
+	 */
+	__atomic_fetch_add(&rec_epoch, 1, __ATOMIC_RELAXED);
+	memset(tls_recs, 0, sizeof(tls_recs));
+	return (int)released;
 }

@@ -463,9 +463,12 @@ adopt_process(struct lfpool *pool, uint64_t dead, unsigned int first)
 		/* Acquire: orders the reads of the record after the CAS
 		 * against another adopter's release (a dead owner released
 		 * nothing: its stores are all visible once it is dead).
-		 * Relaxed on failure: someone else took it.
+		 * Relaxed on failure: someone else took it. Releasing its
+		 * own, a process skips the records its threads are adopting
+		 * from a dead one: the adopter is alive and finishes them.
 		 */
 		if (word == 0 || owner_id(word) != dead ||
+			(self && (word & LFPOOL_REC_ADOPTING)) ||
 			!__atomic_compare_exchange_n(&pool->recs[i].owner,
 				&word, rec_self | LFPOOL_REC_ADOPTING, false,
 				__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))

@@ -680,6 +680,51 @@ secondary_cached(int argc, char **argv)
 	return 0;
 }
 
+static struct rte_mempool *joined_pool;
+
+/* A thread that puts and gets without a cache, then waits for its exit. */
+static void *
+joined_thread(void *arg)
+{
+	pthread_barrier_t *b = arg;
+	void *obj;
+
+	if (rte_mempool_generic_get(joined_pool, &obj, 1, NULL) == 0)
+		rte_mempool_generic_put(joined_pool, &obj, 1, NULL);
+	pthread_barrier_wait(&b[0]);
+	pthread_barrier_wait(&b[1]);
+	return NULL;
+}
+
+/*
+ * argv[1]: pool. A thread holds a record through
+ * lfp_mempool_process_release() and exits after it: its exit must not
+ * park the record the release freed.
+ */
+static int
+secondary_joined(int argc, char **argv)
+{
+	pthread_barrier_t b[2];
+	pthread_t thread;
+	char rest[8];
+	int released;
+
+	if (argc < 2 ||
+		(joined_pool = sec_lookup(argv[1], rest, sizeof(rest))) == NULL)
+		return 40;
+	pthread_barrier_init(&b[0], NULL, 2);
+	pthread_barrier_init(&b[1], NULL, 2);
+	if (pthread_create(&thread, NULL, joined_thread, b) != 0)
+		return 42;
+	pthread_barrier_wait(&b[0]);
+	released = lfp_mempool_process_release();
+	pthread_barrier_wait(&b[1]);
+	pthread_join(thread, NULL);
+	pthread_barrier_destroy(&b[0]);
+	pthread_barrier_destroy(&b[1]);
+	return released >= 1 ? 0 : 41;
+}
+
 /* Objects in the DPDK caches of lcores this process does not run. */
 static unsigned int
 others_cached(const struct rte_mempool *mp)
@@ -752,6 +797,32 @@ test_exit_release(void)
 	CU_ASSERT_EQUAL(drain_all(mp, objs, size), size);
 	rte_mempool_generic_put(mp, objs, size, NULL);
 	free(objs);
+	rte_mempool_free(mp);
+}
+
+/*
+ * A thread of a secondary that exits after lfp_mempool_process_release()
+ * leaves no record behind: its exit would otherwise park the record the
+ * release freed, which another process may hold by then.
+ */
+static void
+test_release_then_thread_exit(void)
+{
+	struct lfp_mempool_stats st;
+	struct rte_mempool *mp;
+
+	if (!lfp_test_have_hugepages()) {
+		lfp_test_skip(__func__, "needs hugepages");
+		return;
+	}
+	mp = lt_pool_create("lt_mp_joined", LT_OPS_LFPOOL, 256, 32, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
+	CU_ASSERT_EQUAL(lfp_test_run_secondary("joined", mp->name), 0);
+	CU_ASSERT_EQUAL(lfp_mempool_stats_get(mp, &st, NULL), 0);
+	printf("\n    records in use after the secondary: %" PRIu64 " ",
+		st.records_in_use);
+	CU_ASSERT_EQUAL(st.records_in_use, 0);
+	CU_ASSERT_EQUAL(st.lost_to_dead_processes, 0);
 	rte_mempool_free(mp);
 }
 
@@ -851,6 +922,7 @@ static CU_TestInfo mp_tests[] = {
 	{"dead_secondaries", test_dead_secondaries},
 	{"dead_thieves", test_dead_thieves},
 	{"exit_release", test_exit_release},
+	{"release_then_thread_exit", test_release_then_thread_exit},
 	CU_TEST_INFO_NULL,
 };
 
@@ -867,6 +939,7 @@ static const struct lfp_test_secondary secondaries[] = {
 	{"doomed", secondary_doomed},
 	{"drain", secondary_drain},
 	{"cached", secondary_cached},
+	{"joined", secondary_joined},
 	{NULL, NULL},
 };
 

@@ -362,10 +362,14 @@ int lfp_mempool_reclaim(struct rte_mempool *mp);
  * adoption, and the objects in its lcores' DPDK caches stay there until a
  * process runs those lcore ids again.
  *
- * Call it when no other thread of this process is inside, or will enter,
- * a get or put on an lfpool pool (their lcore caches are flushed by this
- * thread). A thread of this process that calls the driver afterwards
- * claims a new record. Not lock-free (it walks the mempool list); never
+ * Call it when no other thread of this process is inside a get or put on
+ * an lfpool pool or will enter one before the call returns (their lcore
+ * caches are flushed by this thread): stop service lcores first. The
+ * caches flushed are those of every lcore id this process has enabled or
+ * registered, so none of them may be run by another process meanwhile (as
+ * DPDK's multi-process rules ask anyway). A thread of this process that
+ * calls the driver after it returns (ordered after it, by the
+ * application) claims a new record; one that exits leaves no record. Not lock-free (it walks the mempool list); never
  * blocks another process's get or put.
  *
  * @return

@@ -152,6 +152,19 @@ release_if_live(struct rte_mempool *mp, void *arg)
 		rec_park(t->rec);
 }
 
+/*
+ * Is the TLS entry t from before lfp_mempool_process_release()? Its record
+ * was freed then, and may be another thread's or process's by now.
+ */
+static bool
+tls_stale(const struct tls_rec *t)
+{
+	/* Relaxed: a process-local generation, compared only; the release
+	 * happens before this thread's next call (its precondition).
+	 */
+	return t->epoch != __atomic_load_n(&rec_epoch, __ATOMIC_RELAXED);
+}
+
 /* pthread key destructor: the thread exits between two calls. */
 static void
 tls_release(void *value)
@@ -161,7 +174,8 @@ tls_release(void *value)
 	RTE_SET_USED(value);
 	for (i = 0; i < TLS_POOLS; i++)
 		if (tls_recs[i].pool != NULL) {
-			rte_mempool_walk(release_if_live, &tls_recs[i]);
+			if (!tls_stale(&tls_recs[i]))
+				rte_mempool_walk(release_if_live, &tls_recs[i]);
 			tls_recs[i].pool = NULL;
 		}
 }
@@ -219,7 +233,8 @@ tls_slot(const struct lfpool *pool)
 	unsigned int i;
 
 	for (i = 0; i < TLS_POOLS; i++)
-		if (tls_recs[i].pool == NULL || tls_recs[i].pool == pool)
+		if (tls_recs[i].pool == NULL || tls_recs[i].pool == pool ||
+			tls_stale(&tls_recs[i]))
 			return &tls_recs[i];
 	return NULL;
 }
@@ -269,15 +284,11 @@ lfpool_rec_get(struct lfpool *pool)
 {
 	unsigned int i;
 
-	uint32_t epoch;
-
 	if (likely(pool->creator == lfpool_token) || rec_self == 0)
 		return NULL;
-	/* Relaxed: see rec_claim_for(). */
-	epoch = __atomic_load_n(&rec_epoch, __ATOMIC_RELAXED);
 	for (i = 0; i < TLS_POOLS; i++)
 		if (tls_recs[i].pool == pool && tls_recs[i].gen == pool->gen &&
-			tls_recs[i].epoch == epoch)
+			!tls_stale(&tls_recs[i]))
 			return tls_recs[i].rec;
 	return rec_claim_for(pool);
 }
@@ -452,9 +463,12 @@ adopt_process(struct lfpool *pool, uint64_t dead, unsigned int first)
 		/* Acquire: orders the reads of the record after the CAS
 		 * against another adopter's release (a dead owner released
 		 * nothing: its stores are all visible once it is dead).
-		 * Relaxed on failure: someone else took it.
+		 * Relaxed on failure: someone else took it. Releasing its
+		 * own, a process skips the records its threads are adopting
+		 * from a dead one: the adopter is alive and finishes them.
 		 */
 		if (word == 0 || owner_id(word) != dead ||
+			(self && (word & LFPOOL_REC_ADOPTING)) ||
 			!__atomic_compare_exchange_n(&pool->recs[i].owner,
 				&word, rec_self | LFPOOL_REC_ADOPTING, false,
 				__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))

@@ -111,24 +111,38 @@ v4_rol(__m256i x, const int b)
 		_mm256_slli_epi64(x, b), _mm256_srli_epi64(x, 64 - b));
 }
 
+/*
+ * The body of a many_<simd>() function: LANES words per step in vectors
+ * of type VEC with the lane operations given, the tail one by one.
+ */
+#define SIP13_MANY(VEC, LANES, ADD, XOR, ROL, SET1, LOAD, STORE, p, in, out, \
+	n) \
+	do { \
+		VEC v0, v1, v2, v3, m; \
+		unsigned int i; \
+\
+		for (i = 0; i + (LANES) <= (n); i += (LANES)) { \
+			v0 = SET1((p)->v[0]); \
+			v1 = SET1((p)->v[1]); \
+			v2 = SET1((p)->v[2]); \
+			v3 = SET1((p)->v[3]); \
+			m = LOAD(&(in)[i]); \
+			GW_SIP13_FROM_PREPARED( \
+				ADD, XOR, ROL, SET1, v0, v1, v2, v3, m); \
+			STORE(&(out)[i], v0); \
+		} \
+		many_scalar(p, &(in)[i], &(out)[i], (n) - i); \
+	} while (0)
+
+#define V4_LOAD(a) _mm256_loadu_si256((const void *)(a))
+#define V4_STORE(a, v) _mm256_storeu_si256((void *)(a), v)
+
 static TARGET_AVX2 void
 many_avx2(const struct gw_sip13_pre *p, const uint64_t *in, uint64_t *out,
 	unsigned int n)
 {
-	__m256i v0, v1, v2, v3, m;
-	unsigned int i;
-
-	for (i = 0; i + 4 <= n; i += 4) {
-		v0 = V4_SET1(p->v[0]);
-		v1 = V4_SET1(p->v[1]);
-		v2 = V4_SET1(p->v[2]);
-		v3 = V4_SET1(p->v[3]);
-		m = _mm256_loadu_si256((const void *)&in[i]);
-		GW_SIP13_FROM_PREPARED(
-			V4_ADD, V4_XOR, v4_rol, V4_SET1, v0, v1, v2, v3, m);
-		_mm256_storeu_si256((void *)&out[i], v0);
-	}
-	many_scalar(p, &in[i], &out[i], n - i);
+	SIP13_MANY(__m256i, 4, V4_ADD, V4_XOR, v4_rol, V4_SET1, V4_LOAD,
+		V4_STORE, p, in, out, n);
 }
 
 /* Lane operations of 8 x 64 bits. */
@@ -136,25 +150,15 @@ many_avx2(const struct gw_sip13_pre *p, const uint64_t *in, uint64_t *out,
 #define V8_XOR _mm512_xor_si512
 #define V8_ROL _mm512_rol_epi64
 #define V8_SET1(x) _mm512_set1_epi64((long long)(x))
+#define V8_LOAD(a) _mm512_loadu_si512(a)
+#define V8_STORE(a, v) _mm512_storeu_si512(a, v)
 
 static TARGET_AVX512 void
 many_avx512(const struct gw_sip13_pre *p, const uint64_t *in, uint64_t *out,
 	unsigned int n)
 {
-	__m512i v0, v1, v2, v3, m;
-	unsigned int i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		v0 = V8_SET1(p->v[0]);
-		v1 = V8_SET1(p->v[1]);
-		v2 = V8_SET1(p->v[2]);
-		v3 = V8_SET1(p->v[3]);
-		m = _mm512_loadu_si512(&in[i]);
-		GW_SIP13_FROM_PREPARED(
-			V8_ADD, V8_XOR, V8_ROL, V8_SET1, v0, v1, v2, v3, m);
-		_mm512_storeu_si512(&out[i], v0);
-	}
-	many_scalar(p, &in[i], &out[i], n - i);
+	SIP13_MANY(__m512i, 8, V8_ADD, V8_XOR, V8_ROL, V8_SET1, V8_LOAD,
+		V8_STORE, p, in, out, n);
 }
 
 static bool

@@ -369,8 +369,9 @@ int lfp_mempool_reclaim(struct rte_mempool *mp);
  * registered, so none of them may be run by another process meanwhile (as
  * DPDK's multi-process rules ask anyway). A thread of this process that
  * calls the driver after it returns (ordered after it, by the
- * application) claims a new record; one that exits leaves no record. Not lock-free (it walks the mempool list); never
- * blocks another process's get or put.
+ * application) claims a new record; one that exits leaves no record. Not
+ * lock-free (it walks the mempool list); never blocks another process's
+ * get or put.
  *
  * @return
  *   Records released (>= 0).

@@ -55,8 +55,7 @@ struct gw_ordmap {
 	uint32_t count;
 	uint32_t capacity;
 	enum gw_ordmap_hash hash;
-	struct gw_sipkey key;
-	struct gw_sip13_pre sip; /* key, prepared */
+	struct gw_sip13_pre sip; /* the key, prepared */
 	uint64_t probes;
 	struct slot *slots;
 	struct memo memo[MEMO_SIZE];
@@ -147,6 +146,7 @@ struct gw_ordmap *
 gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
 	const struct gw_sipkey *key)
 {
+	struct gw_sipkey drawn = {{0, 0}};
 	struct gw_ordmap *m;
 	uint32_t slots;
 	int rc;
@@ -169,16 +169,16 @@ gw_ordmap_create_hashed(uint32_t capacity, int socket, enum gw_ordmap_hash hash,
 	m->capacity = capacity;
 	m->hash = hash;
 	if (hash == GW_ORDMAP_KEYED && key != NULL)
-		m->key = *key;
+		drawn = *key;
 	else if (hash == GW_ORDMAP_KEYED) {
-		rc = gw_sipkey_random(&m->key);
+		rc = gw_sipkey_random(&drawn);
 		if (rc < 0) {
 			gw_ordmap_free(m);
 			rte_errno = -rc;
 			return NULL;
 		}
 	}
-	gw_sip13_prepare(&m->sip, &m->key);
+	gw_sip13_prepare(&m->sip, &drawn);
 	memo_init(m);
 	return m;
 
@@ -232,12 +232,6 @@ static inline uint32_t
 probe(struct gw_ordmap *m, uint32_t h, uint32_t sym, uint64_t id)
 {
 	return probe_from(m, h, sym, id, &m->probes);
-}
-
-void
-gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id)
-{
-	rte_prefetch0(&m->slots[home(m, sym, id)]);
 }
 
 /* Do the keys of a burst all go to one keyed table? */

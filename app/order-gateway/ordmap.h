@@ -95,16 +95,14 @@ int gw_ordmap_del(struct gw_ordmap *m, uint32_t sym, uint64_t id);
 int gw_ordmap_del_node(
 	struct gw_ordmap *m, uint32_t sym, const struct lfp_order_node *node);
 
-/** Start loading the slot where the search for the key begins. */
-void gw_ordmap_prefetch(struct gw_ordmap *m, uint32_t sym, uint64_t id);
-
 /** Most keys gw_ordmap_prefetch_burst() takes at once. */
 #define GW_ORDMAP_BURST_MAX 64
 
 /**
- * gw_ordmap_prefetch() for the keys of a burst (key i in maps[i]), up to
- * GW_ORDMAP_BURST_MAX. When they all go to one keyed table (a worker's
- * books share one), their SipHashes are computed side by side
+ * Start loading the slot where the search for each key of a burst begins
+ * (key i in maps[i]), up to GW_ORDMAP_BURST_MAX. When they all go to one
+ * keyed table (a worker's books share one), their SipHashes are computed
+ * side by side
  * (gw_siphash13_u64_many()), and every home is kept for the lookups that
  * follow. The arrays are read only (not const: gcc 12 then warns about
  * callers' arrays it cannot see filled).

@@ -499,6 +499,117 @@ test_get_count_bound(void)
 	rte_mempool_free(h.mp);
 }
 
+/* --- Gets while another lcore puts back (mbuf_autotest's refcnt test) --- */
+
+#define REFILL_POOL_SIZE 64
+#define REFILL_ROUNDS (5000 / LT_SCALE)
+/* References per object, 1 to this many, as in DPDK's test. */
+#define REFILL_MAX_REFS 128
+/* DPDK's default ring, as in DPDK's test: its pace matters here. Under
+ * ThreadSanitizer HTS, as in test_get_count_bound().
+ */
+#if defined(__SANITIZE_THREAD__)
+#define REFILL_RING_FLAGS (RING_F_MP_HTS_ENQ | RING_F_MC_HTS_DEQ)
+#else
+#define REFILL_RING_FLAGS 0
+#endif
+
+/* Drops the references handed over; the last one puts the object back. */
+static int
+refill_putter(void *arg)
+{
+	struct handoff *h = arg;
+	void *obj;
+
+	for (;;) {
+		while (rte_ring_dequeue(h->ring, &obj) != 0)
+			rte_pause();
+		if (obj == NULL)
+			break;
+		/* Acq_rel: the last drop sees every earlier one, as an mbuf's
+		 * refcnt does.
+		 */
+		if (__atomic_sub_fetch((uint64_t *)obj, 1, __ATOMIC_ACQ_REL) ==
+			0)
+			rte_mempool_put(h->mp, obj);
+	}
+	lt_flag_set(&h->done);
+	return 0;
+}
+
+/* One round: every object of the pool got once, each of its references
+ * handed over; returns the gets that failed (the round stops there).
+ */
+static unsigned int
+refill_round(struct handoff *h, uint32_t *rnd)
+{
+	unsigned int k, refs;
+	void *obj;
+
+	for (k = 0; k < REFILL_POOL_SIZE; k++) {
+		if (rte_mempool_get(h->mp, &obj) != 0)
+			return 1;
+		refs = 1 + lt_rand(rnd) % REFILL_MAX_REFS;
+		/* Relaxed: the ring's enqueue publishes it. */
+		__atomic_store_n((uint64_t *)obj, refs, __ATOMIC_RELAXED);
+		while (refs-- > 0)
+			while (rte_ring_enqueue(h->ring, obj) != 0)
+				rte_pause();
+	}
+	return 0;
+}
+
+/*
+ * The shape of DPDK's test_refcnt_mbuf(): in a cache-0 pool of 64, one
+ * lcore gets one object at a time and hands references to it to another
+ * lcore, whose last drop puts it back. At the k-th get of a round at most
+ * k objects are out, so each of a round's 64 gets must succeed, although
+ * the objects come back into the other lcore's cache while its owner goes
+ * in and out of calls. Each round ends with every object counted.
+ */
+static void
+test_get_while_put(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = 8};
+	unsigned int round, wait, fails = 0, miscounts = 0;
+	struct handoff h = {0};
+	uint32_t rnd = 2026;
+	struct lt_job job;
+
+	if (contract_skip("get_while_put"))
+		return;
+	h.mp = lt_pool_create(
+		"lt_refill", LT_OPS_LFPOOL, REFILL_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h.mp);
+	h.ring = rte_ring_create("lt_refill",
+		REFILL_POOL_SIZE * REFILL_MAX_REFS, SOCKET_ID_ANY,
+		REFILL_RING_FLAGS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h.ring);
+	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, rte_get_next_lcore(-1, 1, 0),
+				      refill_putter, &h),
+		0);
+	for (round = 0; round < REFILL_ROUNDS; round++) {
+		fails += refill_round(&h, &rnd);
+		while (!rte_ring_empty(h.ring))
+			rte_pause();
+		/* The last put may still be under way. */
+		for (wait = 0; wait < 1000 && rte_mempool_avail_count(h.mp) !=
+				REFILL_POOL_SIZE; wait++)
+			rte_delay_us_block(10);
+		miscounts += rte_mempool_avail_count(h.mp) != REFILL_POOL_SIZE;
+	}
+	while (rte_ring_enqueue(h.ring, NULL) != 0)
+		rte_pause();
+	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	printf("\n    %u rounds of %u gets: %u failed, %u miscounted\n",
+		REFILL_ROUNDS, REFILL_POOL_SIZE, fails, miscounts);
+	CU_ASSERT_EQUAL(fails, 0);
+	CU_ASSERT_EQUAL(miscounts, 0);
+	rte_ring_free(h.ring);
+	CU_ASSERT_EQUAL(lt_check_all_present(h.mp), 0);
+	rte_mempool_free(h.mp);
+}
+
 /* --- A thread stopped inside DPDK's heap lock --- */
 
 /*
@@ -866,6 +977,7 @@ CU_TestInfo lt_contract_tests[] = {
 	{"conservation", test_conservation},
 	{"conservation_stopped", test_conservation_stopped},
 	{"get_count_bound", test_get_count_bound},
+	{"get_while_put", test_get_while_put},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,
 };

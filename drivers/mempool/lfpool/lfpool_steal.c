@@ -223,6 +223,18 @@ steal_leave(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 	__atomic_fetch_sub(&c->steal, 1, __ATOMIC_RELEASE);
 }
 
+/* Whether a thief in this mode can keep c's owner out: a fence-less
+ * owner needs membarrier. fenced is set before the owner's release of
+ * owner and never changes (relaxed).
+ */
+static bool
+cache_stealable(const struct lfpool_cache *c, enum steal_mode mode)
+{
+	/* Relaxed: see above. */
+	return mode == STEAL_MODE_MEMBARRIER ||
+		__atomic_load_n(&c->fenced, __ATOMIC_RELAXED);
+}
+
 /*
  * Enter c as a thief; false when this process cannot fence its owner.
  * The record's bit follows the increment, for the reason given at
@@ -232,11 +244,7 @@ static bool
 steal_enter(
 	struct lfpool_ctx *ctx, struct lfpool_cache *c, enum steal_mode mode)
 {
-	/* Relaxed: fenced is set before the owner's release of owner and
-	 * never changes; a fence-less owner needs membarrier here.
-	 */
-	if (mode != STEAL_MODE_MEMBARRIER &&
-		!__atomic_load_n(&c->fenced, __ATOMIC_RELAXED))
+	if (!cache_stealable(c, mode))
 		return false;
 	/* Relaxed: the heavy fence orders this store before the loads of
 	 * busy; at most as many thieves as threads, far below
@@ -249,17 +257,17 @@ steal_enter(
 
 /*
  * Take what the entered caches hold whose owners are out; ask the others
- * to hand their objects over as their call ends (*asked).
+ * to hand their objects over as their call ends.
  */
 static unsigned int
 steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
-	unsigned int nb, bool only_fenced, bool *asked)
+	unsigned int nb, bool only_fenced)
 {
 	unsigned int i, moved = 0;
 	uint32_t k;
 
 	for (i = 0; i < nb; i++) {
-		/* Relaxed: see steal_enter(). */
+		/* Relaxed: see cache_stealable(). */
 		if (only_fenced &&
 			!__atomic_load_n(&in[i]->fenced, __ATOMIC_RELAXED)) {
 			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
@@ -270,7 +278,6 @@ steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
 			 * cache_leave() reads it.
 			 */
 			__atomic_store_n(&in[i]->want, 1, __ATOMIC_RELAXED);
-			*asked = true;
 			LFPOOL_STAT_ADD(ctx, steal_fails, 1);
 		} else {
 			k = steal_cache(ctx, in[i]);
@@ -296,42 +303,68 @@ cache_guess(const struct lfpool_cache *c, bool *busy)
 		__atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
 }
 
-/*
- * Enter the caches that seem to hold objects, idle-looking ones first,
- * until they seem to hold need; returns how many were entered, 0 when
- * even all of them and the depot could not make need.
- */
-static unsigned int
-steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	enum steal_mode mode, unsigned int need, struct lfpool_cache **in)
-{
-	uint64_t total = lfpool_depot_count(ctx->pool), guess = 0;
+/* One look at a cache: what steal_pick() decides on. */
+struct steal_view {
 	struct lfpool_cache *c;
-	unsigned int nb = 0, pass, i;
 	uint32_t objs;
 	bool busy;
+};
+
+/*
+ * Look once at every cache but self that a thief in this mode can take
+ * from and that seems to hold objects; returns how many, and adds what
+ * they seem to hold to *total. Once, because an owner flips busy with
+ * every call: two looks at one cache can see it idle, then busy, and a
+ * choice made on both would pass it by.
+ */
+static unsigned int
+steal_look(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	enum steal_mode mode, struct steal_view *view, uint64_t *total)
+{
+	struct lfpool_cache *c;
+	unsigned int nb = 0, i;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		/* Acquire: pairs with the release in lfpool_lcore_init(). */
 		c = __atomic_load_n(&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
-		if (c != NULL && c != self)
-			total += cache_guess(c, &busy);
+		if (c == NULL || c == self || !cache_stealable(c, mode))
+			continue;
+		view[nb].c = c;
+		view[nb].objs = cache_guess(c, &view[nb].busy);
+		if (view[nb].objs == 0)
+			continue;
+		*total += view[nb].objs;
+		nb++;
 	}
-	if (total < need)
-		return 0; /* No steal could make it: no fence, no storm. */
+	return nb;
+}
+
+/*
+ * Enter the caches that seem to hold objects, idle-looking ones first,
+ * until they seem to hold need; returns how many were entered. *exists
+ * tells whether the depot and those caches seemed to hold need at all:
+ * if not, no steal could make it (no fence, no storm, no wait).
+ */
+static unsigned int
+steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+	enum steal_mode mode, unsigned int need, struct lfpool_cache **in,
+	bool *exists)
+{
+	struct steal_view view[RTE_MAX_LCORE];
+	uint64_t total = lfpool_depot_count(ctx->pool), guess = 0;
+	unsigned int nb_view, nb = 0, pass, i;
+
+	nb_view = steal_look(ctx, self, mode, view, &total);
+	*exists = total >= need;
+	if (!*exists)
+		return 0;
 	for (pass = 0; pass < 2 && guess < need; pass++)
-		for (i = 0; i < RTE_MAX_LCORE && guess < need; i++) {
-			/* Acquire: as above. */
-			c = __atomic_load_n(
-				&ctx->pool->caches[i], __ATOMIC_ACQUIRE);
-			if (c == NULL || c == self)
+		for (i = 0; i < nb_view && guess < need; i++) {
+			if (view[i].busy != (pass == 1) ||
+				!steal_enter(ctx, view[i].c, mode))
 				continue;
-			objs = cache_guess(c, &busy);
-			if (busy != (pass == 1) || objs == 0 ||
-				!steal_enter(ctx, c, mode))
-				continue;
-			in[nb++] = c;
-			guess += objs;
+			in[nb++] = view[i].c;
+			guess += view[i].objs;
 		}
 	return nb;
 }
@@ -339,28 +372,29 @@ steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 /*
  * One heavy fence for every cache entered, then take what they hold.
  * Every cache is owned by threads of the pool's creator: a thief of
- * that process fences it alone (private expedited).
+ * that process fences it alone (private expedited). Returns whether the
+ * objects seemed to exist (steal_pick()): worth waiting for if so.
  */
-static unsigned int
+static bool
 steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
-	unsigned int need, bool *asked)
+	unsigned int need)
 {
 	struct lfpool_cache *in[RTE_MAX_LCORE];
 	enum steal_mode mode = mode_get();
-	bool any_fast = false, only_fenced;
+	bool any_fast = false, only_fenced, exists;
 	unsigned int nb, i, moved;
 
-	nb = steal_pick(ctx, self, mode, need, in);
+	nb = steal_pick(ctx, self, mode, need, in, &exists);
 	if (nb == 0)
-		return 0;
+		return exists;
 	for (i = 0; i < nb; i++)
-		/* Relaxed: see steal_enter(). */
+		/* Relaxed: see cache_stealable(). */
 		any_fast |= !__atomic_load_n(&in[i]->fenced, __ATOMIC_RELAXED);
 	only_fenced = !steal_heavy_fence(
 		ctx, lfpool_token == ctx->pool->creator, any_fast);
-	moved = steal_take(ctx, in, nb, only_fenced, asked);
+	moved = steal_take(ctx, in, nb, only_fenced);
 	LFPOOL_STAT_ADD(ctx, stolen_objs, moved);
-	return moved;
+	return true;
 }
 
 int
@@ -368,23 +402,24 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	unsigned int need, struct lfpool_mag **chain)
 {
 	uint64_t now, deadline, retry, next_steal;
-	bool asked = false;
 
 	if (lfpool_depot_gather(ctx, need, chain) == 0)
 		return 0;
-	steal(ctx, self, need, &asked);
+	if (!steal(ctx, self, need))
+		return -ENOBUFS; /* Not there to be had: fail at once. */
 	if (lfpool_depot_gather(ctx, need, chain) == 0)
 		return 0;
-	if (!asked)
-		return -ENOBUFS;
-	/* Owners inside a call hand their objects over as it ends, within
-	 * nanoseconds unless they were preempted: wait for them. An owner
-	 * may also have read want just before this thread set it, and left
-	 * without handing over: its cache is idle then, so steal again now
-	 * and then (the owner's load of want comes before its release of
-	 * busy, which a steal's acquire load of busy would see; no fence
-	 * orders the request against that load, hence the retry, at 20,
-	 * 40, 80 ... us).
+	/* The objects seemed to be there, and are not in the depot yet.
+	 * Owners inside a call hand theirs over as it ends, within
+	 * nanoseconds unless they were preempted. Others were between two
+	 * looks: an owner that read want just before this thread set it
+	 * (its load of want comes before its release of busy, which a
+	 * steal's acquire load of busy would see; no fence orders the
+	 * request against that load), an owner whose busy flipped, a
+	 * magazine that another thread held for an instant (a merge in the
+	 * depot, a hand-over). So wait, and steal again now and then (at
+	 * 20, 40, 80 ... us): giving up at once would refuse objects that
+	 * get_count counts and that nobody holds.
 	 */
 	now = rte_get_tsc_cycles();
 	deadline = now + rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
@@ -396,8 +431,7 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 			return 0;
 		now = rte_get_tsc_cycles();
 		if (now >= next_steal) {
-			asked = false;
-			steal(ctx, self, need, &asked);
+			steal(ctx, self, need);
 			/* Backing off: each steal may interrupt every CPU. */
 			retry *= 2;
 			next_steal = now + retry;

@@ -50,12 +50,16 @@
  * rte_mempool_cache_flush() the flushed objects are obtainable by all.
  * An owner found inside a call is asked to hand its objects over: it
  * reads the request as that call ends and gives its magazines to the
- * depot, and the starving get waits up to LFPOOL_STEAL_WAIT_US (1 ms,
- * about a time slice, so that an owner preempted in its call runs again)
- * for them before it returns -ENOBUFS, stealing again after 20, 40, 80 ... us: an
- * owner may read the request just before it is made and leave without
- * handing over (its load of want is not fenced against the thief's
- * store), and its cache is then idle. Objects in the cache of an owner
+ * depot, and the starving get waits up to LFPOOL_STEAL_WAIT_US (20 ms,
+ * a few time slices of a loaded scheduler, so that an owner preempted in
+ * its call runs again) for them before it returns -ENOBUFS, stealing
+ * again after 20, 40, 80 ... us. It waits too when no owner was inside a
+ * call but the objects are not in the depot yet (a magazine another
+ * thread held for an instant, an owner whose busy flipped): it fails at
+ * once only when the depot and the caches it can steal from seem to
+ * hold less than it needs. An owner may read the request just before it
+ * is made and leave without handing over (its load of want is not
+ * fenced against the thief's store), and its cache is then idle. Objects in the cache of an owner
  * stopped *inside* a call stay out of reach until it resumes: they are
  * in flight, as in any driver. A process where membarrier(2) is refused
  * can steal only from fence-mode caches, so a secondary under such a

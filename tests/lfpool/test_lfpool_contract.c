@@ -429,7 +429,11 @@ handoff_getter(void *arg)
 	return 0;
 }
 
-/* Takes them over, untags them and puts them back one at a time. */
+/*
+ * Takes references over and drops them; the last drop puts the object
+ * back, one at a time. The getter above hands over one reference (its
+ * tag of 1), test_get_while_put() several, as mbufs' refcnt goes.
+ */
 static int
 handoff_putter(void *arg)
 {
@@ -441,9 +445,12 @@ handoff_putter(void *arg)
 			rte_pause();
 		if (obj == NULL)
 			break;
-		/* Relaxed: see handoff_getter(). */
-		__atomic_store_n((uint64_t *)obj, 0, __ATOMIC_RELAXED);
-		rte_mempool_put(h->mp, obj);
+		/* Acq_rel: the last drop sees every earlier one, as an mbuf's
+		 * refcnt does; the tag is 0 again once the object is put.
+		 */
+		if (__atomic_sub_fetch((uint64_t *)obj, 1, __ATOMIC_ACQ_REL) ==
+			0)
+			rte_mempool_put(h->mp, obj);
 	}
 	lt_flag_set(&h->done);
 	return 0;
@@ -514,29 +521,6 @@ test_get_count_bound(void)
 #define REFILL_RING_FLAGS 0
 #endif
 
-/* Drops the references handed over; the last one puts the object back. */
-static int
-refill_putter(void *arg)
-{
-	struct handoff *h = arg;
-	void *obj;
-
-	for (;;) {
-		while (rte_ring_dequeue(h->ring, &obj) != 0)
-			rte_pause();
-		if (obj == NULL)
-			break;
-		/* Acq_rel: the last drop sees every earlier one, as an mbuf's
-		 * refcnt does.
-		 */
-		if (__atomic_sub_fetch((uint64_t *)obj, 1, __ATOMIC_ACQ_REL) ==
-			0)
-			rte_mempool_put(h->mp, obj);
-	}
-	lt_flag_set(&h->done);
-	return 0;
-}
-
 /* One round: every object of the pool got once, each of its references
  * handed over; returns the gets that failed (the round stops there).
  */
@@ -586,7 +570,7 @@ test_get_while_put(void)
 		REFILL_RING_FLAGS);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h.ring);
 	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, rte_get_next_lcore(-1, 1, 0),
-				      refill_putter, &h),
+				      handoff_putter, &h),
 		0);
 	for (round = 0; round < REFILL_ROUNDS; round++) {
 		fails += refill_round(&h, &rnd);

@@ -402,6 +402,7 @@ struct handoff {
 	uint32_t sampled; /* Set by the main lcore: enough samples. */
 	uint32_t done;
 	uint64_t errors;
+	uint64_t dropped; /* References the putter is done with. */
 };
 
 /* Gets one object at a time, tags it and hands it over, until the main
@@ -451,6 +452,10 @@ handoff_putter(void *arg)
 		if (__atomic_sub_fetch((uint64_t *)obj, 1, __ATOMIC_ACQ_REL) ==
 			0)
 			rte_mempool_put(h->mp, obj);
+		/* Release: the put happens before the acquire load of a
+		 * waiter that sees this drop counted.
+		 */
+		__atomic_fetch_add(&h->dropped, 1, __ATOMIC_RELEASE);
 	}
 	lt_flag_set(&h->done);
 	return 0;
@@ -522,10 +527,11 @@ test_get_count_bound(void)
 #endif
 
 /* One round: every object of the pool got once, each of its references
- * handed over; returns the gets that failed (the round stops there).
+ * handed over (*sent counts them); returns the gets that failed (the
+ * round stops there).
  */
 static unsigned int
-refill_round(struct handoff *h, uint32_t *rnd)
+refill_round(struct handoff *h, uint32_t *rnd, uint64_t *sent)
 {
 	unsigned int k, refs;
 	void *obj;
@@ -534,6 +540,7 @@ refill_round(struct handoff *h, uint32_t *rnd)
 		if (rte_mempool_get(h->mp, &obj) != 0)
 			return 1;
 		refs = 1 + lt_rand(rnd) % REFILL_MAX_REFS;
+		*sent += refs;
 		/* Relaxed: the ring's enqueue publishes it. */
 		__atomic_store_n((uint64_t *)obj, refs, __ATOMIC_RELAXED);
 		while (refs-- > 0)
@@ -555,8 +562,9 @@ static void
 test_get_while_put(void)
 {
 	struct lfp_mempool_config cfg = {.mag_size = 8};
-	unsigned int round, wait, fails = 0, miscounts = 0;
+	unsigned int round, fails = 0, miscounts = 0;
 	struct handoff h = {0};
+	uint64_t sent = 0;
 	uint32_t rnd = 2026;
 	struct lt_job job;
 
@@ -573,13 +581,12 @@ test_get_while_put(void)
 				      handoff_putter, &h),
 		0);
 	for (round = 0; round < REFILL_ROUNDS; round++) {
-		fails += refill_round(&h, &rnd);
-		while (!rte_ring_empty(h.ring))
+		fails += refill_round(&h, &rnd, &sent);
+		/* Acquire: pairs with the putter's release of each drop, so
+		 * every put of the round is complete.
+		 */
+		while (__atomic_load_n(&h.dropped, __ATOMIC_ACQUIRE) != sent)
 			rte_pause();
-		/* The last put may still be under way. */
-		for (wait = 0; wait < 1000 && rte_mempool_avail_count(h.mp) !=
-				REFILL_POOL_SIZE; wait++)
-			rte_delay_us_block(10);
 		miscounts += rte_mempool_avail_count(h.mp) != REFILL_POOL_SIZE;
 	}
 	while (rte_ring_enqueue(h.ring, NULL) != 0)
@@ -592,6 +599,109 @@ test_get_while_put(void)
 	rte_ring_free(h.ring);
 	CU_ASSERT_EQUAL(lt_check_all_present(h.mp), 0);
 	rte_mempool_free(h.mp);
+}
+
+/* --- A waiting get whose objects go to another get --- */
+
+#define GONE_POOL_SIZE 64
+#define GONE_HELD 48 /* The main lcore's; the other 16 are free. */
+#define GONE_STALL_US 2000
+
+struct gone {
+	struct rte_mempool *mp;
+	unsigned int lcore_id; /* The worker the hook stalls. */
+	uint32_t armed, stalled, go;
+	int ret;
+	void *objs[GONE_POOL_SIZE - GONE_HELD]; /* The worker's take. */
+};
+
+/* Stalls the worker in its first depot pop once armed: it is inside a
+ * get, with objects in its cache that a thief can see.
+ */
+static void
+gone_hook(const struct rte_mempool *mp, void *arg)
+{
+	struct gone *g = arg;
+	uint32_t one = 1;
+
+	RTE_SET_USED(mp);
+	/* Relaxed: the exchange below decides who stalls. */
+	if (rte_lcore_id() != g->lcore_id ||
+		!__atomic_load_n(&g->armed, __ATOMIC_RELAXED) ||
+		!__atomic_compare_exchange_n(&g->armed, &one, 0, false,
+			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	lt_flag_set(&g->stalled);
+	rte_delay_us_block(GONE_STALL_US);
+}
+
+/* Parks 8 objects in its cache, then takes all 16 free ones at once and
+ * keeps them (the main lcore puts them back).
+ */
+static int
+gone_worker(void *arg)
+{
+	struct gone *g = arg;
+
+	if (rte_mempool_get_bulk(g->mp, g->objs, 8) != 0)
+		return -1;
+	rte_mempool_put_bulk(g->mp, g->objs, 8);
+	lt_flag_set(&g->armed);
+	lt_flag_wait(&g->go);
+	g->ret = rte_mempool_get_bulk(g->mp, g->objs, RTE_DIM(g->objs));
+	return 0;
+}
+
+/*
+ * A get that waits for an owner inside its call, while that call takes
+ * every free object: the get fails once two looks find nothing, not at
+ * the end of LFPOOL_STEAL_WAIT_US (it waited the whole bound before).
+ */
+static void
+test_objects_gone(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = 8};
+	void *held[GONE_HELD], *objs[9];
+	struct gone g = {0};
+	uint64_t t0, waited_us;
+	struct lt_job job;
+	int ret;
+
+	if (contract_skip("objects_gone"))
+		return;
+	g.mp = lt_pool_create(
+		"lt_gone", LT_OPS_LFPOOL, GONE_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g.mp);
+	CU_ASSERT_EQUAL_FATAL(
+		rte_mempool_generic_get(g.mp, held, GONE_HELD, NULL), 0);
+	g.lcore_id = rte_get_next_lcore(-1, 1, 0);
+	lfp_mempool_set_test_hook(gone_hook, &g);
+	CU_ASSERT_EQUAL_FATAL(
+		lt_launch(&job, g.lcore_id, gone_worker, &g), 0);
+	lt_flag_wait(&g.armed);
+	lt_flag_set(&g.go);
+	lt_flag_wait(&g.stalled);
+	/* 16 objects seem free (8 in the depot, 8 in the worker's cache,
+	 * whose owner is inside its get): this get waits, and the worker's
+	 * get takes all 16.
+	 */
+	t0 = rte_get_tsc_cycles();
+	ret = rte_mempool_generic_get(g.mp, objs, RTE_DIM(objs), NULL);
+	waited_us = (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
+	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	lfp_mempool_set_test_hook(NULL, NULL);
+	printf("\n    get of 9: %d after %" PRIu64 " us (stall %u us, bound %u us)\n",
+		ret, waited_us, GONE_STALL_US, LFPOOL_STEAL_WAIT_US);
+	CU_ASSERT_EQUAL(g.ret, 0);
+	if (g.ret == 0)
+		rte_mempool_generic_put(g.mp, g.objs, RTE_DIM(g.objs), NULL);
+	if (ret == 0)
+		rte_mempool_generic_put(g.mp, objs, RTE_DIM(objs), NULL);
+	CU_ASSERT_NOT_EQUAL(ret, 0);
+	CU_ASSERT(waited_us < LFPOOL_STEAL_WAIT_US);
+	rte_mempool_generic_put(g.mp, held, GONE_HELD, NULL);
+	CU_ASSERT_EQUAL(lt_check_all_present(g.mp), 0);
+	rte_mempool_free(g.mp);
 }
 
 /* --- A thread stopped inside DPDK's heap lock --- */
@@ -962,6 +1072,7 @@ CU_TestInfo lt_contract_tests[] = {
 	{"conservation_stopped", test_conservation_stopped},
 	{"get_count_bound", test_get_count_bound},
 	{"get_while_put", test_get_while_put},
+	{"objects_gone", test_objects_gone},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,
 };

@@ -143,16 +143,28 @@ cache_enter_slow(struct lfpool_cache *c, uint16_t seen)
 	return false;
 }
 
+/*
+ * Swap loaded and previous. prev_count is stored before loaded_count, and
+ * a thief's look loads them the other way round (cache_guess()): a look
+ * in the middle of a put's swap (loaded_count falls to 0, prev_count
+ * rises to the capacity) sees the objects twice rather than not at all.
+ * A get's swap can still look empty for an instant: its owner is inside
+ * a get, taking those objects.
+ */
 static void
 cache_swap(struct lfpool_cache *c)
 {
 	struct lfpool_mag *m = c->loaded;
-	uint32_t n = c->loaded_count;
+	uint32_t n = c->loaded_count, p = c->prev_count;
 
 	c->loaded = c->previous;
-	lfpool_set_count(&c->loaded_count, c->prev_count);
 	c->previous = m;
 	lfpool_set_count(&c->prev_count, n);
+	/* Release: pairs with the acquire load of loaded_count in
+	 * cache_guess(), so a look that sees the new loaded_count sees the
+	 * new prev_count too.
+	 */
+	__atomic_store_n(&c->loaded_count, p, __ATOMIC_RELEASE);
 }
 
 /* Hand a cache magazine to the depot with its true count. */

@@ -544,12 +544,14 @@ void lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c);
  * 0.75 ms x (1 + log2 CPUs), 1.5 ms on 2 CPUs, and a preempted thread
  * waits for the slices of the tasks ahead of it. With 1 ms, DPDK's
  * mbuf_autotest failed in 2 of 378 runs next to a CPU hog on 2 vCPUs;
- * with 20 ms, none of 400 (2026-12-03). A get waits only when the
- * objects seem to be there, and a stopped owner is the only one that
- * makes it wait that long.
+ * with 20 ms, none of 400 (2026-12-03). A get waits only while the
+ * objects seem to be there: an owner stopped inside its call makes it
+ * wait that long; objects that went to other gets end the wait at the
+ * second look that misses them.
  */
 #define LFPOOL_STEAL_WAIT_US 20000
 #define LFPOOL_STEAL_RETRY_US 20
+#define LFPOOL_STEAL_RETRY_MAX_US 1000
 /* This process's caches use a full fence (no membarrier). */
 extern uint8_t lfpool_owner_fenced;
 

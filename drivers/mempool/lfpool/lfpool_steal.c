@@ -224,8 +224,9 @@ steal_leave(struct lfpool_ctx *ctx, struct lfpool_cache *c)
 }
 
 /* Whether a thief in this mode can keep c's owner out: a fence-less
- * owner needs membarrier. fenced is set before the owner's release of
- * owner and never changes (relaxed).
+ * owner needs membarrier. fenced is this process's mode, stored before
+ * the release of caches[] that made the cache visible (a re-init stores
+ * the same value), hence relaxed.
  */
 static bool
 cache_stealable(const struct lfpool_cache *c, enum steal_mode mode)
@@ -294,13 +295,20 @@ steal_take(struct lfpool_ctx *ctx, struct lfpool_cache *const *in,
 static uint32_t
 cache_guess(const struct lfpool_cache *c, bool *busy)
 {
-	/* Relaxed: a guess that picks the caches to enter; the slots are
-	 * read again once the protocol keeps the owner out.
+	uint32_t loaded;
+
+	/* Relaxed: a guess that picks the caches to enter and tells
+	 * whether waiting is worth it; the slots are read again once the
+	 * protocol keeps the owner out.
 	 */
 	*busy = __atomic_load_n(&c->busy, __ATOMIC_RELAXED);
-	/* Relaxed: same. */
-	return __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED) +
-		__atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
+	/* Acquire: pairs with the release store in cache_swap(), which
+	 * stores prev_count first: loaded_count is loaded first, so a put's
+	 * swap is not missed.
+	 */
+	loaded = __atomic_load_n(&c->loaded_count, __ATOMIC_ACQUIRE);
+	/* Relaxed: ordered after the load above by its acquire. */
+	return loaded + __atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
 }
 
 /* One look at a cache: what steal_pick() decides on. */
@@ -351,10 +359,15 @@ steal_pick(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	bool *exists)
 {
 	struct steal_view view[RTE_MAX_LCORE];
-	uint64_t total = lfpool_depot_count(ctx->pool), guess = 0;
+	uint64_t total = 0, guess = 0;
 	unsigned int nb_view, nb = 0, pass, i;
 
+	/* The caches before the depot: objects move from caches to the
+	 * depot (the push before the count drops), so a move between the
+	 * two reads is seen twice rather than missed.
+	 */
 	nb_view = steal_look(ctx, self, mode, view, &total);
+	total += lfpool_depot_count(ctx->pool);
 	*exists = total >= need;
 	if (!*exists)
 		return 0;
@@ -397,11 +410,24 @@ steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	return true;
 }
 
+/* Gather only when the depot seems to hold need: a failed gather holds
+ * the depot's magazines for an instant and hides them from other gets.
+ */
+static int
+gather_if_there(struct lfpool_ctx *ctx, unsigned int need,
+	struct lfpool_mag **chain)
+{
+	if (lfpool_depot_count(ctx->pool) < need)
+		return -ENOBUFS;
+	return lfpool_depot_gather(ctx, need, chain);
+}
+
 int
 lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	unsigned int need, struct lfpool_mag **chain)
 {
-	uint64_t now, deadline, retry, next_steal;
+	uint64_t now, deadline, retry, retry_max, next_steal;
+	unsigned int misses = 0;
 
 	if (lfpool_depot_gather(ctx, need, chain) == 0)
 		return 0;
@@ -418,22 +444,26 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	 * request against that load), an owner whose busy flipped, a
 	 * magazine that another thread held for an instant (a merge in the
 	 * depot, a hand-over). So wait, and steal again now and then (at
-	 * 20, 40, 80 ... us): giving up at once would refuse objects that
-	 * get_count counts and that nobody holds.
+	 * 20, 40, 80 ... us, then every LFPOOL_STEAL_RETRY_MAX_US). Two
+	 * looks in a row that find too little end it: the objects went to
+	 * other gets, and a get that cannot succeed fails soon.
 	 */
 	now = rte_get_tsc_cycles();
 	deadline = now + rte_get_tsc_hz() * LFPOOL_STEAL_WAIT_US / US_PER_S;
 	retry = rte_get_tsc_hz() * LFPOOL_STEAL_RETRY_US / US_PER_S;
+	retry_max = rte_get_tsc_hz() * LFPOOL_STEAL_RETRY_MAX_US / US_PER_S;
 	next_steal = now + retry;
 	do {
 		rte_pause();
-		if (lfpool_depot_gather(ctx, need, chain) == 0)
+		if (gather_if_there(ctx, need, chain) == 0)
 			return 0;
 		now = rte_get_tsc_cycles();
 		if (now >= next_steal) {
-			steal(ctx, self, need);
+			misses = steal(ctx, self, need) ? 0 : misses + 1;
+			if (misses == 2)
+				break;
 			/* Backing off: each steal may interrupt every CPU. */
-			retry *= 2;
+			retry = RTE_MIN(retry * 2, retry_max);
 			next_steal = now + retry;
 		}
 	} while (now < deadline);

@@ -57,10 +57,12 @@
  * call but the objects are not in the depot yet (a magazine another
  * thread held for an instant, an owner whose busy flipped): it fails at
  * once only when the depot and the caches it can steal from seem to
- * hold less than it needs. An owner may read the request just before it
- * is made and leave without handing over (its load of want is not
- * fenced against the thief's store), and its cache is then idle. Objects in the cache of an owner
- * stopped *inside* a call stay out of reach until it resumes: they are
+ * hold less than it needs, and stops waiting when two looks in a row
+ * find too little (the objects went to other gets). An owner may read
+ * the request just before it is made and leave without handing over
+ * (its load of want is not fenced against the thief's store), and its
+ * cache is then idle. Objects in the cache of an owner stopped *inside*
+ * a call stay out of reach until it resumes: they are
  * in flight, as in any driver. A process where membarrier(2) is refused
  * can steal only from fence-mode caches, so a secondary under such a
  * seccomp profile does not reach the primary's caches.

@@ -16,9 +16,9 @@
  * The owner never uses an atomic read-modify-write or a fence here (in
  * membarrier mode): it brackets each call with stores of busy, checks
  * steal once (which also tells fence mode), and publishes its counts and
- * counters with plain-cost stores. Another thread may take the cache's magazines between two
- * calls (lfpool_steal.c): the owner then sees steal set and serves that
- * one call from the depot.
+ * counters with plain-cost stores. Another thread may take the cache's
+ * magazines between two calls (lfpool_steal.c): the owner then sees
+ * steal set and serves that one call from the depot.
  */
 
 #include <errno.h>

@@ -676,8 +676,7 @@ test_objects_gone(void)
 		rte_mempool_generic_get(g.mp, held, GONE_HELD, NULL), 0);
 	g.lcore_id = rte_get_next_lcore(-1, 1, 0);
 	lfp_mempool_set_test_hook(gone_hook, &g);
-	CU_ASSERT_EQUAL_FATAL(
-		lt_launch(&job, g.lcore_id, gone_worker, &g), 0);
+	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, g.lcore_id, gone_worker, &g), 0);
 	lt_flag_wait(&g.armed);
 	lt_flag_set(&g.go);
 	lt_flag_wait(&g.stalled);
@@ -690,7 +689,8 @@ test_objects_gone(void)
 	waited_us = (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
 	CU_ASSERT_EQUAL(lt_wait(&job), 0);
 	lfp_mempool_set_test_hook(NULL, NULL);
-	printf("\n    get of 9: %d after %" PRIu64 " us (stall %u us, bound %u us)\n",
+	printf("\n    get of 9: %d after %" PRIu64
+	       " us (stall %u us, bound %u us)\n",
 		ret, waited_us, GONE_STALL_US, LFPOOL_STEAL_WAIT_US);
 	CU_ASSERT_EQUAL(g.ret, 0);
 	if (g.ret == 0)
@@ -702,6 +702,141 @@ test_objects_gone(void)
 	rte_mempool_generic_put(g.mp, held, GONE_HELD, NULL);
 	CU_ASSERT_EQUAL(lt_check_all_present(g.mp), 0);
 	rte_mempool_free(g.mp);
+}
+
+/* --- Two lcores starving at once --- */
+
+#define PAIR_POOL_SIZE 64
+#define PAIR_MAIN_CACHED 16  /* Objects in the main lcore's cache. */
+#define PAIR_WORKER_CACHED 8 /* In the worker's. */
+#define PAIR_DEPOT 16	     /* Two full magazines in the depot. */
+/* Each asks for its cache, the depot and one more: only one can have it. */
+#define PAIR_MAIN_GET (PAIR_MAIN_CACHED + PAIR_DEPOT + 1)
+#define PAIR_WORKER_GET (PAIR_WORKER_CACHED + PAIR_DEPOT + 1)
+#define PAIR_MEET_US 1000000
+
+struct pair {
+	struct rte_mempool *mp;
+	unsigned int worker;
+	uint32_t armed;	  /* Bit 0: main lcore, bit 1: worker, to meet. */
+	uint32_t arrived; /* How many met in the hook. */
+	uint32_t ready, go;
+	int ret;
+	uint64_t waited_us;
+	void *objs[PAIR_WORKER_GET];
+};
+
+/* Holds each lcore in its first depot pop until the other is in one
+ * too: both are then inside a get, with objects in their caches.
+ */
+static void
+pair_hook(const struct rte_mempool *mp, void *arg)
+{
+	struct pair *p = arg;
+	unsigned int lcore = rte_lcore_id();
+	uint32_t bit;
+	uint64_t deadline;
+
+	RTE_SET_USED(mp);
+	if (lcore != p->worker && lcore != rte_get_main_lcore())
+		return;
+	bit = lcore == p->worker ? 2 : 1;
+	/* Relaxed: the RMW alone decides who meets, once per lcore. */
+	if (!(__atomic_fetch_and(&p->armed, ~bit, __ATOMIC_RELAXED) & bit))
+		return;
+	/* Relaxed: a rendezvous; the objects travel through the pool. */
+	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_RELAXED);
+	deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * PAIR_MEET_US / US_PER_S;
+	/* Relaxed: as above. */
+	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < 2 &&
+		rte_get_tsc_cycles() < deadline)
+		rte_pause();
+}
+
+static uint64_t
+us_since(uint64_t t0)
+{
+	return (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
+}
+
+/* Parks the objects it was given in its cache, then starves. */
+static int
+pair_worker(void *arg)
+{
+	struct pair *p = arg;
+	uint64_t t0;
+
+	rte_mempool_generic_put(p->mp, p->objs, PAIR_WORKER_CACHED, NULL);
+	lt_flag_set(&p->ready);
+	lt_flag_wait(&p->go);
+	t0 = rte_get_tsc_cycles();
+	p->ret = rte_mempool_generic_get(p->mp, p->objs, PAIR_WORKER_GET, NULL);
+	p->waited_us = us_since(t0);
+	return 0;
+}
+
+/*
+ * The main lcore and a worker each ask for more than their cache and the
+ * depot hold, inside their gets at the same time: each asks the other to
+ * hand over. One get must succeed, and neither may wait for the bound
+ * (each waited LFPOOL_STEAL_WAIT_US for the other before a waiting owner
+ * handed its own objects over).
+ */
+static void
+test_starving_pair(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = 8};
+	void *all[PAIR_POOL_SIZE], **objs = all;
+	unsigned int held, wins;
+	struct pair p = {.armed = 3};
+	uint64_t t0, waited_us;
+	struct lt_job job;
+	int ret;
+
+	if (contract_skip("starving_pair"))
+		return;
+	p.mp = lt_pool_create(
+		"lt_pair", LT_OPS_LFPOOL, PAIR_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.mp);
+	CU_ASSERT_EQUAL_FATAL(
+		rte_mempool_generic_get(p.mp, all, PAIR_POOL_SIZE, NULL), 0);
+	/* Into the main lcore's cache, full previous going to the depot
+	 * once loaded and previous are full: 16 there, 16 in the depot.
+	 */
+	rte_mempool_generic_put(
+		p.mp, objs, PAIR_MAIN_CACHED + PAIR_DEPOT, NULL);
+	objs += PAIR_MAIN_CACHED + PAIR_DEPOT;
+	memcpy(p.objs, objs, PAIR_WORKER_CACHED * sizeof(*objs));
+	objs += PAIR_WORKER_CACHED;
+	held = PAIR_POOL_SIZE - (unsigned int)(objs - all);
+	p.worker = rte_get_next_lcore(-1, 1, 0);
+	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, p.worker, pair_worker, &p), 0);
+	lt_flag_wait(&p.ready);
+	lfp_mempool_set_test_hook(pair_hook, &p);
+	lt_flag_set(&p.go);
+	t0 = rte_get_tsc_cycles();
+	ret = rte_mempool_generic_get(p.mp, all, PAIR_MAIN_GET, NULL);
+	waited_us = us_since(t0);
+	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	lfp_mempool_set_test_hook(NULL, NULL);
+	printf("\n    main get of %u: %d after %" PRIu64
+	       " us; worker get of %u: %d after %" PRIu64
+	       " us (met: %u, bound %u us)\n",
+		PAIR_MAIN_GET, ret, waited_us, PAIR_WORKER_GET, p.ret,
+		p.waited_us, p.arrived, LFPOOL_STEAL_WAIT_US);
+	CU_ASSERT_EQUAL(p.arrived, 2);
+	wins = (ret == 0) + (p.ret == 0);
+	CU_ASSERT_EQUAL(wins, 1);
+	CU_ASSERT(waited_us < LFPOOL_STEAL_WAIT_US);
+	CU_ASSERT(p.waited_us < LFPOOL_STEAL_WAIT_US);
+	if (ret == 0)
+		rte_mempool_generic_put(p.mp, all, PAIR_MAIN_GET, NULL);
+	if (p.ret == 0)
+		rte_mempool_generic_put(p.mp, p.objs, PAIR_WORKER_GET, NULL);
+	rte_mempool_generic_put(p.mp, objs, held, NULL);
+	CU_ASSERT_EQUAL(lt_check_all_present(p.mp), 0);
+	rte_mempool_free(p.mp);
 }
 
 /* --- A thread stopped inside DPDK's heap lock --- */
@@ -1073,6 +1208,7 @@ CU_TestInfo lt_contract_tests[] = {
 	{"get_count_bound", test_get_count_bound},
 	{"get_while_put", test_get_while_put},
 	{"objects_gone", test_objects_gone},
+	{"starving_pair", test_starving_pair},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,
 };

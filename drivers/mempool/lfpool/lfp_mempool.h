@@ -49,8 +49,9 @@
  * get or put, whether the pool has a DPDK cache or not; and after
  * rte_mempool_cache_flush() the flushed objects are obtainable by all.
  * An owner found inside a call is asked to hand its objects over: it
- * reads the request as that call ends and gives its magazines to the
- * depot, and the starving get waits up to LFPOOL_STEAL_WAIT_US (20 ms,
+ * reads the request as that call ends, or while it waits inside a get of
+ * its own (two lcores starving at once would otherwise wait for each
+ * other), and gives its magazines to the depot; the starving get waits up to LFPOOL_STEAL_WAIT_US (20 ms,
  * a few time slices of a loaded scheduler, so that an owner preempted in
  * its call runs again) for them before it returns -ENOBUFS, stealing
  * again after 20, 40, 80 ... us. It waits too when no owner was inside a
@@ -277,8 +278,9 @@ struct lfp_mempool_stats {
 	uint64_t steal_fails;
 	uint64_t stolen_objs; /**< Objects moved to the depot by steals. */
 	/**
-	 * Calls of this lcore that ended by handing its cache to the depot,
-	 * asked by a thief that found it inside the call.
+	 * Calls of this lcore that handed its cache to the depot, asked by a
+	 * thief that found it inside the call (as the call ended, or while
+	 * the call waited for objects itself).
 	 */
 	uint64_t hand_overs;
 	uint64_t membarriers; /**< membarrier(2) calls issued by steals. */

@@ -530,13 +530,17 @@ void lfpool_steal_init(void);
  * lfpool_depot_gather(), and when the depot is short, objects from other
  * caches than self (NULL: none is the caller's): taken from those whose
  * owner is out of a call, handed over by the others as their call ends,
- * waited for LFPOOL_STEAL_WAIT_US at most. All or nothing: -ENOBUFS.
+ * waited for LFPOOL_STEAL_WAIT_US at most. need is what the chain must
+ * hold beyond self's objects; self's owner, asked while it waits, hands
+ * them over and then gathers them too. All or nothing: -ENOBUFS.
  */
-int lfpool_gather_or_steal(struct lfpool_ctx *ctx,
-	const struct lfpool_cache *self, unsigned int need,
-	struct lfpool_mag **chain);
-/* Owner, at the end of a call a thief asked it to: empty the cache. */
-void lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c);
+int lfpool_gather_or_steal(struct lfpool_ctx *ctx, struct lfpool_cache *self,
+	unsigned int need, struct lfpool_mag **chain);
+/*
+ * Owner, at the end of a call a thief asked it to, or while waiting
+ * inside one: empty the cache into the depot; returns the objects moved.
+ */
+uint32_t lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c);
 /*
  * How long a starving get waits for owners inside a call, and how often
  * it steals again meanwhile. Long enough for an owner preempted in its

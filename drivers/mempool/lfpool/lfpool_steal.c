@@ -415,16 +415,33 @@ steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
  * the depot's magazines for an instant and hides them from other gets.
  */
 static int
-gather_if_there(struct lfpool_ctx *ctx, unsigned int need,
-	struct lfpool_mag **chain)
+gather_if_there(
+	struct lfpool_ctx *ctx, unsigned int need, struct lfpool_mag **chain)
 {
 	if (lfpool_depot_count(ctx->pool) < need)
 		return -ENOBUFS;
 	return lfpool_depot_gather(ctx, need, chain);
 }
 
+/*
+ * A waiting owner that a thief asked hands its own objects over, and
+ * then needs them from the depot too: else two lcores starving at once
+ * would each wait for the other (an owner hands over as its call ends,
+ * and a waiting owner's call does not end). Returns the objects it
+ * handed over. Only self's owner writes want to 0, so a request set
+ * after the load below is seen at the next one.
+ */
+static uint32_t
+hand_over_if_wanted(struct lfpool *pool, struct lfpool_cache *self)
+{
+	/* Relaxed: a request, as in cache_leave(). */
+	if (self == NULL || !__atomic_load_n(&self->want, __ATOMIC_RELAXED))
+		return 0;
+	return lfpool_cache_hand_over(pool, self);
+}
+
 int
-lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
+lfpool_gather_or_steal(struct lfpool_ctx *ctx, struct lfpool_cache *self,
 	unsigned int need, struct lfpool_mag **chain)
 {
 	uint64_t now, deadline, retry, retry_max, next_steal;
@@ -456,6 +473,7 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	next_steal = now + retry;
 	do {
 		rte_pause();
+		need += hand_over_if_wanted(ctx->pool, self);
 		if (gather_if_there(ctx, need, chain) == 0)
 			return 0;
 		now = rte_get_tsc_cycles();
@@ -471,7 +489,7 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, const struct lfpool_cache *self,
 	return lfpool_depot_gather(ctx, need, chain);
 }
 
-void
+uint32_t
 lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c)
 {
 	struct lfpool_ctx ctx = {.pool = pool, .st = &c->st, .shared = false};
@@ -483,5 +501,5 @@ lfpool_cache_hand_over(struct lfpool *pool, struct lfpool_cache *c)
 	__atomic_store_n(&c->want, 0, __ATOMIC_RELAXED);
 	moved = steal_cache(&ctx, c);
 	LFPOOL_STAT_ADD(&ctx, hand_overs, moved > 0);
-	RTE_SET_USED(moved);
+	return moved;
 }

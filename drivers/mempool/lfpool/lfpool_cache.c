@@ -585,29 +585,23 @@ lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp)
 	__atomic_store_n(&c->owner, 0, __ATOMIC_RELEASE);
 }
 
-uint64_t
-lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches)
+/* Caches owned by a thread now (statistics: a snapshot). */
+uint32_t
+lfpool_caches_owned(const struct lfpool *pool)
 {
 	const struct lfpool_cache *c;
-	uint64_t sum = 0;
 	uint32_t nb = 0;
 	unsigned int i;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		/* Acquire: pairs with the release in lfpool_lcore_init(). */
 		c = __atomic_load_n(&pool->caches[i], __ATOMIC_ACQUIRE);
-		if (c == NULL)
-			continue;
-		/* Relaxed: snapshots of owner-written counts. */
-		sum += __atomic_load_n(&c->loaded_count, __ATOMIC_RELAXED);
-		/* Relaxed: same. */
-		sum += __atomic_load_n(&c->prev_count, __ATOMIC_RELAXED);
 		/* Relaxed: statistics only. */
-		nb += __atomic_load_n(&c->owner, __ATOMIC_RELAXED) != 0;
+		if (c != NULL &&
+			__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != 0)
+			nb++;
 	}
-	if (nb_caches != NULL)
-		*nb_caches = nb;
-	return sum;
+	return nb;
 }
 
 /* Control path (pool free): release the caches; magazines are slabs'. */

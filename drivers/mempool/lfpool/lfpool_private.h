@@ -520,7 +520,7 @@ int lfpool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n);
 /* A live pool's lcore life cycle: lcore_id gets or gives up its cache. */
 void lfpool_lcore_init(unsigned int lcore_id, struct rte_mempool *mp);
 void lfpool_lcore_uninit(unsigned int lcore_id, struct rte_mempool *mp);
-uint64_t lfpool_caches_count(const struct lfpool *pool, uint32_t *nb_caches);
+uint32_t lfpool_caches_owned(const struct lfpool *pool);
 void lfpool_caches_free(struct lfpool *pool);
 
 /* lfpool_steal.c: taking objects out of other lcores' caches. */

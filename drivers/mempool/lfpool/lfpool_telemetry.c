@@ -97,7 +97,7 @@ fill_info(struct rte_mempool *mp, struct rte_tel_data *d)
 		return -EINVAL;
 	pool = mp->pool_data;
 	if (pool != NULL)
-		lfpool_caches_count(pool, &nb_caches);
+		nb_caches = lfpool_caches_owned(pool);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
 	rte_tel_data_add_dict_string(

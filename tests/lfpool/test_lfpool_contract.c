@@ -839,6 +839,215 @@ test_starving_pair(void)
 	rte_mempool_free(p.mp);
 }
 
+/* --- A waiting owner that can hand over only part of its cache --- */
+
+#define HALF_POOL_SIZE 64
+#define HALF_MAG 8
+#define HALF_MAIN_LOADED 4 /* The main lcore's loaded; previous is full. */
+#define HALF_MAIN_CACHED (HALF_MAIN_LOADED + HALF_MAG)
+#define HALF_WORKER_CACHED (2 * HALF_MAG) /* Loaded and previous full. */
+#define HALF_GET (HALF_MAIN_CACHED + 1)
+#define HALF_MAX_EMPTIES 128
+#define HALF_STEP_US 1000000
+
+enum half_stage {
+	HALF_IDLE,
+	HALF_ARMED,    /* The worker's next pop runs the scenario. */
+	HALF_DRAINING, /* The worker empties the empty stack. */
+	HALF_DRAINED,  /* One empty magazine left: the main lcore's pop. */
+	HALF_DONE,
+};
+
+struct half {
+	struct rte_mempool *mp;
+	struct lfpool_cache *main_cache, *worker_cache;
+	unsigned int worker;
+	uint32_t stage;
+	uint32_t in_hook, ready, go;
+	uint8_t main_popped; /* The main lcore popped in HALF_DRAINED. */
+	uint32_t timed_out;
+	uint32_t loaded_after, prev_after; /* Main's counts after its turn. */
+	unsigned int nb_empties;
+	struct lfpool_mag *empties[HALF_MAX_EMPTIES];
+	void *objs[HALF_WORKER_CACHED + 1];
+};
+
+/* Wait for *v == want, false (and timed_out) after HALF_STEP_US. */
+static bool
+half_wait(struct half *h, const uint8_t *v, uint8_t want)
+{
+	uint64_t deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * HALF_STEP_US / US_PER_S;
+
+	/* Acquire: pairs with the release store of main_popped; relaxed
+	 * would do for want (a request), acquire costs nothing here.
+	 */
+	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) != want) {
+		if (rte_get_tsc_cycles() >= deadline) {
+			lt_flag_set(&h->timed_out);
+			return false;
+		}
+		rte_pause();
+	}
+	return true;
+}
+
+/*
+ * On the worker, inside its put (busy, its cache full, just before it
+ * pops an empty magazine): once the main lcore's steal asked it for its
+ * objects, leave one empty magazine in the depot, ask the main lcore for
+ * its own, and let it hand over: its loaded takes the last empty one, so
+ * its full previous stays where it is.
+ */
+static void
+half_worker_turn(struct half *h)
+{
+	struct lfpool *pool = h->mp->pool_data;
+	struct lfpool_ctx ctx = {
+		.pool = pool, .st = &pool->uncached, .shared = true};
+	struct lfpool_mag *m;
+	unsigned int i;
+
+	lt_flag_set(&h->in_hook);
+	if (!half_wait(h, &h->worker_cache->want, 1))
+		goto out;
+	/* Release: the hook reads the stage with acquire. */
+	__atomic_store_n(&h->stage, HALF_DRAINING, __ATOMIC_RELEASE);
+	while (h->nb_empties < HALF_MAX_EMPTIES &&
+		(m = lfpool_mag_get_empty(pool, NULL)) != NULL)
+		h->empties[h->nb_empties++] = m;
+	if (h->nb_empties == 0 || h->nb_empties == HALF_MAX_EMPTIES) {
+		lt_flag_set(&h->timed_out);
+		goto out;
+	}
+	lfpool_mag_put(&ctx, h->empties[--h->nb_empties]);
+	/* Release: as above. */
+	__atomic_store_n(&h->stage, HALF_DRAINED, __ATOMIC_RELEASE);
+	/* Relaxed: a thief's request, as in steal_take(). */
+	__atomic_store_n(&h->main_cache->want, 1, __ATOMIC_RELAXED);
+	if (!half_wait(h, &h->main_popped, 1))
+		goto out;
+	/* The main lcore is in its hand-over; its next steal of this cache,
+	 * after the hand-over, asks again.
+	 */
+	/* Relaxed: this lcore's own request flag, as the owner clears it. */
+	__atomic_store_n(&h->worker_cache->want, 0, __ATOMIC_RELAXED);
+	if (!half_wait(h, &h->worker_cache->want, 1))
+		goto out;
+	/* Relaxed: snapshots, as statistics read them. */
+	h->loaded_after = __atomic_load_n(
+		&h->main_cache->loaded_count, __ATOMIC_RELAXED);
+	/* Relaxed: as above. */
+	h->prev_after = __atomic_load_n(
+		&h->main_cache->prev_count, __ATOMIC_RELAXED);
+out:
+	/* Release: as above. */
+	__atomic_store_n(&h->stage, HALF_DONE, __ATOMIC_RELEASE);
+	for (i = 0; i < h->nb_empties; i++)
+		lfpool_mag_put(&ctx, h->empties[i]);
+}
+
+static void
+half_hook(const struct rte_mempool *mp, void *arg)
+{
+	struct half *h = arg;
+	/* Acquire: pairs with the release stores of the stage. */
+	uint32_t stage = __atomic_load_n(&h->stage, __ATOMIC_ACQUIRE);
+
+	RTE_SET_USED(mp);
+	if (rte_lcore_id() == rte_get_main_lcore()) {
+		if (stage == HALF_DRAINED)
+			/* Release: pairs with the acquire in half_wait(). */
+			__atomic_store_n(&h->main_popped, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	if (rte_lcore_id() == h->worker && stage == HALF_ARMED)
+		half_worker_turn(h);
+}
+
+/* Fills its cache, then one more put pops an empty magazine: the hook. */
+static int
+half_worker(void *arg)
+{
+	struct half *h = arg;
+
+	rte_mempool_generic_put(h->mp, h->objs, HALF_WORKER_CACHED, NULL);
+	lt_flag_set(&h->ready);
+	lt_flag_wait(&h->go);
+	rte_mempool_generic_put(h->mp, h->objs + HALF_WORKER_CACHED, 1, NULL);
+	return 0;
+}
+
+/*
+ * The main lcore starves with its loaded partly filled and its previous
+ * full; asked while it waits, it hands over loaded but finds no empty
+ * magazine for previous, which stays. The get must still return every
+ * object it asked for, once each (what it handed over, gathered back,
+ * plus previous swapped in), and no object may be lost or doubled.
+ */
+static void
+test_partial_hand_over(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = HALF_MAG};
+	void *all[HALF_POOL_SIZE], **objs = all, *got[HALF_GET];
+	struct half *h;
+	struct lt_objmap map;
+	struct lfpool *pool;
+	struct lt_job job;
+	unsigned int held;
+	int ret;
+
+	if (contract_skip("partial_hand_over"))
+		return;
+	h = calloc(1, sizeof(*h));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	h->mp = lt_pool_create(
+		"lt_half", LT_OPS_LFPOOL, HALF_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h->mp);
+	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(h->mp, &map), 0);
+	pool = h->mp->pool_data;
+	h->worker = rte_get_next_lcore(-1, 1, 0);
+	h->main_cache = pool->caches[rte_get_main_lcore()];
+	h->worker_cache = pool->caches[h->worker];
+	CU_ASSERT_EQUAL_FATAL(
+		rte_mempool_generic_get(h->mp, all, HALF_POOL_SIZE, NULL), 0);
+	/* loaded fills, swaps with the empty previous, fills again. */
+	rte_mempool_generic_put(h->mp, objs, HALF_MAIN_CACHED, NULL);
+	objs += HALF_MAIN_CACHED;
+	CU_ASSERT_EQUAL(h->main_cache->loaded_count, HALF_MAIN_LOADED);
+	CU_ASSERT_EQUAL(h->main_cache->prev_count, HALF_MAG);
+	CU_ASSERT_EQUAL(lfpool_depot_count(pool), 0);
+	memcpy(h->objs, objs, sizeof(h->objs));
+	objs += RTE_DIM(h->objs);
+	held = HALF_POOL_SIZE - (unsigned int)(objs - all);
+	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, h->worker, half_worker, h), 0);
+	lt_flag_wait(&h->ready);
+	h->stage = HALF_ARMED;
+	lfp_mempool_set_test_hook(half_hook, h);
+	lt_flag_set(&h->go);
+	lt_flag_wait(&h->in_hook);
+	ret = rte_mempool_generic_get(h->mp, got, HALF_GET, NULL);
+	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	lfp_mempool_set_test_hook(NULL, NULL);
+	printf("\n    get of %u: %d; main's cache after its hand-over: "
+	       "loaded %u, previous %u%s\n",
+		HALF_GET, ret, h->loaded_after, h->prev_after,
+		h->timed_out ? " (a step timed out)" : "");
+	CU_ASSERT_FALSE(h->timed_out);
+	CU_ASSERT_EQUAL(h->loaded_after, 0);
+	CU_ASSERT_EQUAL(h->prev_after, HALF_MAG);
+	CU_ASSERT_EQUAL(ret, 0);
+	if (ret == 0) {
+		CU_ASSERT_EQUAL(lt_check_distinct(&map, got, HALF_GET), 0);
+		rte_mempool_generic_put(h->mp, got, HALF_GET, NULL);
+	}
+	rte_mempool_generic_put(h->mp, objs, held, NULL);
+	CU_ASSERT_EQUAL(lt_check_all_present(h->mp), 0);
+	lt_objmap_free(&map);
+	rte_mempool_free(h->mp);
+	free(h);
+}
+
 /* --- A thread stopped inside DPDK's heap lock --- */
 
 /*
@@ -1209,6 +1418,7 @@ CU_TestInfo lt_contract_tests[] = {
 	{"get_while_put", test_get_while_put},
 	{"objects_gone", test_objects_gone},
 	{"starving_pair", test_starving_pair},
+	{"partial_hand_over", test_partial_hand_over},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,
 };

@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -713,21 +714,26 @@ test_objects_gone(void)
 /* Each asks for its cache, the depot and one more: only one can have it. */
 #define PAIR_MAIN_GET (PAIR_MAIN_CACHED + PAIR_DEPOT + 1)
 #define PAIR_WORKER_GET (PAIR_WORKER_CACHED + PAIR_DEPOT + 1)
+/* A cacheless thread with them: what the depot and one cache cannot make. */
+#define PAIR_ANY_GET (PAIR_WORKER_CACHED + PAIR_DEPOT + 1)
 #define PAIR_MEET_US 1000000
 
 struct pair {
 	struct rte_mempool *mp;
 	unsigned int worker;
-	uint32_t armed;	  /* Bit 0: main lcore, bit 1: worker, to meet. */
+	/* Bit 0: main lcore, bit 1: worker, bit 2: cacheless, to meet. */
+	uint32_t armed;
 	uint32_t arrived; /* How many met in the hook. */
+	uint32_t meet;	  /* How many are to meet. */
 	uint32_t ready, go;
-	int ret;
-	uint64_t waited_us;
+	int ret, ret_any;
+	uint64_t waited_us, waited_any_us;
 	void *objs[PAIR_WORKER_GET];
+	void *objs_any[PAIR_ANY_GET];
 };
 
-/* Holds each lcore in its first depot pop until the other is in one
- * too: both are then inside a get, with objects in their caches.
+/* Holds each thread in its first depot pop until the others are in one
+ * too: all are then inside a get, the lcores with objects in their caches.
  */
 static void
 pair_hook(const struct rte_mempool *mp, void *arg)
@@ -738,9 +744,14 @@ pair_hook(const struct rte_mempool *mp, void *arg)
 	uint64_t deadline;
 
 	RTE_SET_USED(mp);
-	if (lcore != p->worker && lcore != rte_get_main_lcore())
+	if (lcore == p->worker)
+		bit = 2;
+	else if (lcore == rte_get_main_lcore())
+		bit = 1;
+	else if (lcore == LCORE_ID_ANY)
+		bit = 4;
+	else
 		return;
-	bit = lcore == p->worker ? 2 : 1;
 	/* Relaxed: the RMW alone decides who meets, once per lcore. */
 	if (!(__atomic_fetch_and(&p->armed, ~bit, __ATOMIC_RELAXED) & bit))
 		return;
@@ -748,10 +759,12 @@ pair_hook(const struct rte_mempool *mp, void *arg)
 	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_RELAXED);
 	deadline = rte_get_tsc_cycles() +
 		rte_get_tsc_hz() * PAIR_MEET_US / US_PER_S;
-	/* Relaxed: as above. */
-	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < 2 &&
+	/* Relaxed: as above. Yielding: the cacheless thread may share this
+	 * lcore's CPU, and could not arrive while this one spins.
+	 */
+	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < p->meet &&
 		rte_get_tsc_cycles() < deadline)
-		rte_pause();
+		sched_yield();
 }
 
 static uint64_t
@@ -776,26 +789,41 @@ pair_worker(void *arg)
 	return 0;
 }
 
+/* A thread without a cache that starves with them. */
+static void *
+pair_cacheless(void *arg)
+{
+	struct pair *p = arg;
+	uint64_t t0;
+
+	lt_flag_wait(&p->go);
+	t0 = rte_get_tsc_cycles();
+	p->ret_any = rte_mempool_generic_get(
+		p->mp, p->objs_any, PAIR_ANY_GET, NULL);
+	p->waited_any_us = us_since(t0);
+	return NULL;
+}
+
 /*
  * The main lcore and a worker each ask for more than their cache and the
  * depot hold, inside their gets at the same time: each asks the other to
  * hand over. One get must succeed, and neither may wait for the bound
  * (each waited LFPOOL_STEAL_WAIT_US for the other before a waiting owner
- * handed its own objects over).
+ * handed its own objects over). With cacheless, a thread without a cache
+ * starves with them, asking both: still one of the three succeeds.
  */
 static void
-test_starving_pair(void)
+starving_case(bool cacheless)
 {
 	struct lfp_mempool_config cfg = {.mag_size = 8};
 	void *all[PAIR_POOL_SIZE], **objs = all;
 	unsigned int held, wins;
-	struct pair p = {.armed = 3};
+	struct pair p = {.armed = cacheless ? 7 : 3, .meet = cacheless + 2};
 	uint64_t t0, waited_us;
 	struct lt_job job;
+	pthread_t any;
 	int ret;
 
-	if (contract_skip("starving_pair"))
-		return;
 	p.mp = lt_pool_create(
 		"lt_pair", LT_OPS_LFPOOL, PAIR_POOL_SIZE, 0, &cfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.mp);
@@ -813,23 +841,36 @@ test_starving_pair(void)
 	p.worker = rte_get_next_lcore(-1, 1, 0);
 	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, p.worker, pair_worker, &p), 0);
 	lt_flag_wait(&p.ready);
+	if (cacheless)
+		CU_ASSERT_EQUAL_FATAL(
+			pthread_create(&any, NULL, pair_cacheless, &p), 0);
 	lfp_mempool_set_test_hook(pair_hook, &p);
 	lt_flag_set(&p.go);
 	t0 = rte_get_tsc_cycles();
 	ret = rte_mempool_generic_get(p.mp, all, PAIR_MAIN_GET, NULL);
 	waited_us = us_since(t0);
 	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	if (cacheless)
+		CU_ASSERT_EQUAL(pthread_join(any, NULL), 0);
 	lfp_mempool_set_test_hook(NULL, NULL);
 	printf("\n    main get of %u: %d after %" PRIu64
 	       " us; worker get of %u: %d after %" PRIu64
 	       " us (met: %u, bound %u us)\n",
 		PAIR_MAIN_GET, ret, waited_us, PAIR_WORKER_GET, p.ret,
 		p.waited_us, p.arrived, LFPOOL_STEAL_WAIT_US);
-	CU_ASSERT_EQUAL(p.arrived, 2);
-	wins = (ret == 0) + (p.ret == 0);
+	if (cacheless)
+		printf("    cacheless get of %u: %d after %" PRIu64 " us\n",
+			PAIR_ANY_GET, p.ret_any, p.waited_any_us);
+	CU_ASSERT_EQUAL(p.arrived, p.meet);
+	wins = (ret == 0) + (p.ret == 0) + (cacheless && p.ret_any == 0);
 	CU_ASSERT_EQUAL(wins, 1);
-	CU_ASSERT(waited_us < LFPOOL_STEAL_WAIT_US);
-	CU_ASSERT(p.waited_us < LFPOOL_STEAL_WAIT_US);
+	/* With cacheless, three threads spin on two CPUs here: a wait then
+	 * lasts what the scheduler gives the other thread of its CPU.
+	 */
+	CU_ASSERT(cacheless || waited_us < LFPOOL_STEAL_WAIT_US);
+	CU_ASSERT(cacheless || p.waited_us < LFPOOL_STEAL_WAIT_US);
+	if (cacheless && p.ret_any == 0)
+		rte_mempool_generic_put(p.mp, p.objs_any, PAIR_ANY_GET, NULL);
 	if (ret == 0)
 		rte_mempool_generic_put(p.mp, all, PAIR_MAIN_GET, NULL);
 	if (p.ret == 0)
@@ -837,6 +878,22 @@ test_starving_pair(void)
 	rte_mempool_generic_put(p.mp, objs, held, NULL);
 	CU_ASSERT_EQUAL(lt_check_all_present(p.mp), 0);
 	rte_mempool_free(p.mp);
+}
+
+static void
+test_starving_pair(void)
+{
+	if (contract_skip("starving_pair"))
+		return;
+	starving_case(false);
+}
+
+static void
+test_starving_three(void)
+{
+	if (contract_skip("starving_three"))
+		return;
+	starving_case(true);
 }
 
 /* --- A waiting owner that can hand over only part of its cache --- */
@@ -1418,6 +1475,7 @@ CU_TestInfo lt_contract_tests[] = {
 	{"get_while_put", test_get_while_put},
 	{"objects_gone", test_objects_gone},
 	{"starving_pair", test_starving_pair},
+	{"starving_three", test_starving_three},
 	{"partial_hand_over", test_partial_hand_over},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,

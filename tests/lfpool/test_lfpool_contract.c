@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -713,21 +714,26 @@ test_objects_gone(void)
 /* Each asks for its cache, the depot and one more: only one can have it. */
 #define PAIR_MAIN_GET (PAIR_MAIN_CACHED + PAIR_DEPOT + 1)
 #define PAIR_WORKER_GET (PAIR_WORKER_CACHED + PAIR_DEPOT + 1)
+/* A cacheless thread with them: what the depot and one cache cannot make. */
+#define PAIR_ANY_GET (PAIR_WORKER_CACHED + PAIR_DEPOT + 1)
 #define PAIR_MEET_US 1000000
 
 struct pair {
 	struct rte_mempool *mp;
 	unsigned int worker;
-	uint32_t armed;	  /* Bit 0: main lcore, bit 1: worker, to meet. */
+	/* Bit 0: main lcore, bit 1: worker, bit 2: cacheless, to meet. */
+	uint32_t armed;
 	uint32_t arrived; /* How many met in the hook. */
+	uint32_t meet;	  /* How many are to meet. */
 	uint32_t ready, go;
-	int ret;
-	uint64_t waited_us;
+	int ret, ret_any;
+	uint64_t waited_us, waited_any_us;
 	void *objs[PAIR_WORKER_GET];
+	void *objs_any[PAIR_ANY_GET];
 };
 
-/* Holds each lcore in its first depot pop until the other is in one
- * too: both are then inside a get, with objects in their caches.
+/* Holds each thread in its first depot pop until the others are in one
+ * too: all are then inside a get, the lcores with objects in their caches.
  */
 static void
 pair_hook(const struct rte_mempool *mp, void *arg)
@@ -738,9 +744,14 @@ pair_hook(const struct rte_mempool *mp, void *arg)
 	uint64_t deadline;
 
 	RTE_SET_USED(mp);
-	if (lcore != p->worker && lcore != rte_get_main_lcore())
+	if (lcore == p->worker)
+		bit = 2;
+	else if (lcore == rte_get_main_lcore())
+		bit = 1;
+	else if (lcore == LCORE_ID_ANY)
+		bit = 4;
+	else
 		return;
-	bit = lcore == p->worker ? 2 : 1;
 	/* Relaxed: the RMW alone decides who meets, once per lcore. */
 	if (!(__atomic_fetch_and(&p->armed, ~bit, __ATOMIC_RELAXED) & bit))
 		return;
@@ -748,10 +759,12 @@ pair_hook(const struct rte_mempool *mp, void *arg)
 	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_RELAXED);
 	deadline = rte_get_tsc_cycles() +
 		rte_get_tsc_hz() * PAIR_MEET_US / US_PER_S;
-	/* Relaxed: as above. */
-	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < 2 &&
+	/* Relaxed: as above. Yielding: the cacheless thread may share this
+	 * lcore's CPU, and could not arrive while this one spins.
+	 */
+	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < p->meet &&
 		rte_get_tsc_cycles() < deadline)
-		rte_pause();
+		sched_yield();
 }
 
 static uint64_t
@@ -776,26 +789,41 @@ pair_worker(void *arg)
 	return 0;
 }
 
+/* A thread without a cache that starves with them. */
+static void *
+pair_cacheless(void *arg)
+{
+	struct pair *p = arg;
+	uint64_t t0;
+
+	lt_flag_wait(&p->go);
+	t0 = rte_get_tsc_cycles();
+	p->ret_any = rte_mempool_generic_get(
+		p->mp, p->objs_any, PAIR_ANY_GET, NULL);
+	p->waited_any_us = us_since(t0);
+	return NULL;
+}
+
 /*
  * The main lcore and a worker each ask for more than their cache and the
  * depot hold, inside their gets at the same time: each asks the other to
  * hand over. One get must succeed, and neither may wait for the bound
  * (each waited LFPOOL_STEAL_WAIT_US for the other before a waiting owner
- * handed its own objects over).
+ * handed its own objects over). With cacheless, a thread without a cache
+ * starves with them, asking both: still one of the three succeeds.
  */
 static void
-test_starving_pair(void)
+starving_case(bool cacheless)
 {
 	struct lfp_mempool_config cfg = {.mag_size = 8};
 	void *all[PAIR_POOL_SIZE], **objs = all;
 	unsigned int held, wins;
-	struct pair p = {.armed = 3};
+	struct pair p = {.armed = cacheless ? 7 : 3, .meet = cacheless + 2};
 	uint64_t t0, waited_us;
 	struct lt_job job;
+	pthread_t any;
 	int ret;
 
-	if (contract_skip("starving_pair"))
-		return;
 	p.mp = lt_pool_create(
 		"lt_pair", LT_OPS_LFPOOL, PAIR_POOL_SIZE, 0, &cfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.mp);
@@ -813,23 +841,36 @@ test_starving_pair(void)
 	p.worker = rte_get_next_lcore(-1, 1, 0);
 	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, p.worker, pair_worker, &p), 0);
 	lt_flag_wait(&p.ready);
+	if (cacheless)
+		CU_ASSERT_EQUAL_FATAL(
+			pthread_create(&any, NULL, pair_cacheless, &p), 0);
 	lfp_mempool_set_test_hook(pair_hook, &p);
 	lt_flag_set(&p.go);
 	t0 = rte_get_tsc_cycles();
 	ret = rte_mempool_generic_get(p.mp, all, PAIR_MAIN_GET, NULL);
 	waited_us = us_since(t0);
 	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	if (cacheless)
+		CU_ASSERT_EQUAL(pthread_join(any, NULL), 0);
 	lfp_mempool_set_test_hook(NULL, NULL);
 	printf("\n    main get of %u: %d after %" PRIu64
 	       " us; worker get of %u: %d after %" PRIu64
 	       " us (met: %u, bound %u us)\n",
 		PAIR_MAIN_GET, ret, waited_us, PAIR_WORKER_GET, p.ret,
 		p.waited_us, p.arrived, LFPOOL_STEAL_WAIT_US);
-	CU_ASSERT_EQUAL(p.arrived, 2);
-	wins = (ret == 0) + (p.ret == 0);
+	if (cacheless)
+		printf("    cacheless get of %u: %d after %" PRIu64 " us\n",
+			PAIR_ANY_GET, p.ret_any, p.waited_any_us);
+	CU_ASSERT_EQUAL(p.arrived, p.meet);
+	wins = (ret == 0) + (p.ret == 0) + (cacheless && p.ret_any == 0);
 	CU_ASSERT_EQUAL(wins, 1);
-	CU_ASSERT(waited_us < LFPOOL_STEAL_WAIT_US);
-	CU_ASSERT(p.waited_us < LFPOOL_STEAL_WAIT_US);
+	/* With cacheless, three threads spin on two CPUs here: a wait then
+	 * lasts what the scheduler gives the other thread of its CPU.
+	 */
+	CU_ASSERT(cacheless || waited_us < LFPOOL_STEAL_WAIT_US);
+	CU_ASSERT(cacheless || p.waited_us < LFPOOL_STEAL_WAIT_US);
+	if (cacheless && p.ret_any == 0)
+		rte_mempool_generic_put(p.mp, p.objs_any, PAIR_ANY_GET, NULL);
 	if (ret == 0)
 		rte_mempool_generic_put(p.mp, all, PAIR_MAIN_GET, NULL);
 	if (p.ret == 0)
@@ -837,6 +878,231 @@ test_starving_pair(void)
 	rte_mempool_generic_put(p.mp, objs, held, NULL);
 	CU_ASSERT_EQUAL(lt_check_all_present(p.mp), 0);
 	rte_mempool_free(p.mp);
+}
+
+static void
+test_starving_pair(void)
+{
+	if (contract_skip("starving_pair"))
+		return;
+	starving_case(false);
+}
+
+static void
+test_starving_three(void)
+{
+	if (contract_skip("starving_three"))
+		return;
+	starving_case(true);
+}
+
+/* --- A waiting owner that can hand over only part of its cache --- */
+
+#define HALF_POOL_SIZE 64
+#define HALF_MAG 8
+#define HALF_MAIN_LOADED 4 /* The main lcore's loaded; previous is full. */
+#define HALF_MAIN_CACHED (HALF_MAIN_LOADED + HALF_MAG)
+#define HALF_WORKER_CACHED (2 * HALF_MAG) /* Loaded and previous full. */
+#define HALF_GET (HALF_MAIN_CACHED + 1)
+#define HALF_MAX_EMPTIES 128
+#define HALF_STEP_US 1000000
+
+enum half_stage {
+	HALF_IDLE,
+	HALF_ARMED,    /* The worker's next pop runs the scenario. */
+	HALF_DRAINING, /* The worker empties the empty stack. */
+	HALF_DRAINED,  /* One empty magazine left: the main lcore's pop. */
+	HALF_DONE,
+};
+
+struct half {
+	struct rte_mempool *mp;
+	struct lfpool_cache *main_cache, *worker_cache;
+	unsigned int worker;
+	uint32_t stage;
+	uint32_t in_hook, ready, go;
+	uint8_t main_popped; /* The main lcore popped in HALF_DRAINED. */
+	uint32_t timed_out;
+	uint32_t loaded_after, prev_after; /* Main's counts after its turn. */
+	unsigned int nb_empties;
+	struct lfpool_mag *empties[HALF_MAX_EMPTIES];
+	void *objs[HALF_WORKER_CACHED + 1];
+};
+
+/* Wait for *v == want, false (and timed_out) after HALF_STEP_US. */
+static bool
+half_wait(struct half *h, const uint8_t *v, uint8_t want)
+{
+	uint64_t deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * HALF_STEP_US / US_PER_S;
+
+	/* Acquire: pairs with the release store of main_popped; relaxed
+	 * would do for want (a request), acquire costs nothing here.
+	 */
+	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) != want) {
+		if (rte_get_tsc_cycles() >= deadline) {
+			lt_flag_set(&h->timed_out);
+			return false;
+		}
+		rte_pause();
+	}
+	return true;
+}
+
+/*
+ * On the worker, inside its put (busy, its cache full, just before it
+ * pops an empty magazine): once the main lcore's steal asked it for its
+ * objects, leave one empty magazine in the depot, ask the main lcore for
+ * its own, and let it hand over: its loaded takes the last empty one, so
+ * its full previous stays where it is.
+ */
+static void
+half_worker_turn(struct half *h)
+{
+	struct lfpool *pool = h->mp->pool_data;
+	struct lfpool_ctx ctx = {
+		.pool = pool, .st = &pool->uncached, .shared = true};
+	struct lfpool_mag *m;
+	unsigned int i;
+
+	lt_flag_set(&h->in_hook);
+	if (!half_wait(h, &h->worker_cache->want, 1))
+		goto out;
+	/* Release: the hook reads the stage with acquire. */
+	__atomic_store_n(&h->stage, HALF_DRAINING, __ATOMIC_RELEASE);
+	while (h->nb_empties < HALF_MAX_EMPTIES &&
+		(m = lfpool_mag_get_empty(pool, NULL)) != NULL)
+		h->empties[h->nb_empties++] = m;
+	if (h->nb_empties == 0 || h->nb_empties == HALF_MAX_EMPTIES) {
+		lt_flag_set(&h->timed_out);
+		goto out;
+	}
+	lfpool_mag_put(&ctx, h->empties[--h->nb_empties]);
+	/* Release: as above. */
+	__atomic_store_n(&h->stage, HALF_DRAINED, __ATOMIC_RELEASE);
+	/* Relaxed: a thief's request, as in steal_take(). */
+	__atomic_store_n(&h->main_cache->want, 1, __ATOMIC_RELAXED);
+	if (!half_wait(h, &h->main_popped, 1))
+		goto out;
+	/* The main lcore is in its hand-over; its next steal of this cache,
+	 * after the hand-over, asks again.
+	 */
+	/* Relaxed: this lcore's own request flag, as the owner clears it. */
+	__atomic_store_n(&h->worker_cache->want, 0, __ATOMIC_RELAXED);
+	if (!half_wait(h, &h->worker_cache->want, 1))
+		goto out;
+	/* Relaxed: snapshots, as statistics read them. */
+	h->loaded_after = __atomic_load_n(
+		&h->main_cache->loaded_count, __ATOMIC_RELAXED);
+	/* Relaxed: as above. */
+	h->prev_after = __atomic_load_n(
+		&h->main_cache->prev_count, __ATOMIC_RELAXED);
+out:
+	/* Release: as above. */
+	__atomic_store_n(&h->stage, HALF_DONE, __ATOMIC_RELEASE);
+	for (i = 0; i < h->nb_empties; i++)
+		lfpool_mag_put(&ctx, h->empties[i]);
+}
+
+static void
+half_hook(const struct rte_mempool *mp, void *arg)
+{
+	struct half *h = arg;
+	/* Acquire: pairs with the release stores of the stage. */
+	uint32_t stage = __atomic_load_n(&h->stage, __ATOMIC_ACQUIRE);
+
+	RTE_SET_USED(mp);
+	if (rte_lcore_id() == rte_get_main_lcore()) {
+		if (stage == HALF_DRAINED)
+			/* Release: pairs with the acquire in half_wait(). */
+			__atomic_store_n(&h->main_popped, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	if (rte_lcore_id() == h->worker && stage == HALF_ARMED)
+		half_worker_turn(h);
+}
+
+/* Fills its cache, then one more put pops an empty magazine: the hook. */
+static int
+half_worker(void *arg)
+{
+	struct half *h = arg;
+
+	rte_mempool_generic_put(h->mp, h->objs, HALF_WORKER_CACHED, NULL);
+	lt_flag_set(&h->ready);
+	lt_flag_wait(&h->go);
+	rte_mempool_generic_put(h->mp, h->objs + HALF_WORKER_CACHED, 1, NULL);
+	return 0;
+}
+
+/*
+ * The main lcore starves with its loaded partly filled and its previous
+ * full; asked while it waits, it hands over loaded but finds no empty
+ * magazine for previous, which stays. The get must still return every
+ * object it asked for, once each (what it handed over, gathered back,
+ * plus previous swapped in), and no object may be lost or doubled.
+ */
+static void
+test_partial_hand_over(void)
+{
+	struct lfp_mempool_config cfg = {.mag_size = HALF_MAG};
+	void *all[HALF_POOL_SIZE], **objs = all, *got[HALF_GET];
+	struct half *h;
+	struct lt_objmap map;
+	struct lfpool *pool;
+	struct lt_job job;
+	unsigned int held;
+	int ret;
+
+	if (contract_skip("partial_hand_over"))
+		return;
+	h = calloc(1, sizeof(*h));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	h->mp = lt_pool_create(
+		"lt_half", LT_OPS_LFPOOL, HALF_POOL_SIZE, 0, &cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h->mp);
+	CU_ASSERT_EQUAL_FATAL(lt_objmap_build(h->mp, &map), 0);
+	pool = h->mp->pool_data;
+	h->worker = rte_get_next_lcore(-1, 1, 0);
+	h->main_cache = pool->caches[rte_get_main_lcore()];
+	h->worker_cache = pool->caches[h->worker];
+	CU_ASSERT_EQUAL_FATAL(
+		rte_mempool_generic_get(h->mp, all, HALF_POOL_SIZE, NULL), 0);
+	/* loaded fills, swaps with the empty previous, fills again. */
+	rte_mempool_generic_put(h->mp, objs, HALF_MAIN_CACHED, NULL);
+	objs += HALF_MAIN_CACHED;
+	CU_ASSERT_EQUAL(h->main_cache->loaded_count, HALF_MAIN_LOADED);
+	CU_ASSERT_EQUAL(h->main_cache->prev_count, HALF_MAG);
+	CU_ASSERT_EQUAL(lfpool_depot_count(pool), 0);
+	memcpy(h->objs, objs, sizeof(h->objs));
+	objs += RTE_DIM(h->objs);
+	held = HALF_POOL_SIZE - (unsigned int)(objs - all);
+	CU_ASSERT_EQUAL_FATAL(lt_launch(&job, h->worker, half_worker, h), 0);
+	lt_flag_wait(&h->ready);
+	h->stage = HALF_ARMED;
+	lfp_mempool_set_test_hook(half_hook, h);
+	lt_flag_set(&h->go);
+	lt_flag_wait(&h->in_hook);
+	ret = rte_mempool_generic_get(h->mp, got, HALF_GET, NULL);
+	CU_ASSERT_EQUAL(lt_wait(&job), 0);
+	lfp_mempool_set_test_hook(NULL, NULL);
+	printf("\n    get of %u: %d; main's cache after its hand-over: "
+	       "loaded %u, previous %u%s\n",
+		HALF_GET, ret, h->loaded_after, h->prev_after,
+		h->timed_out ? " (a step timed out)" : "");
+	CU_ASSERT_FALSE(h->timed_out);
+	CU_ASSERT_EQUAL(h->loaded_after, 0);
+	CU_ASSERT_EQUAL(h->prev_after, HALF_MAG);
+	CU_ASSERT_EQUAL(ret, 0);
+	if (ret == 0) {
+		CU_ASSERT_EQUAL(lt_check_distinct(&map, got, HALF_GET), 0);
+		rte_mempool_generic_put(h->mp, got, HALF_GET, NULL);
+	}
+	rte_mempool_generic_put(h->mp, objs, held, NULL);
+	CU_ASSERT_EQUAL(lt_check_all_present(h->mp), 0);
+	lt_objmap_free(&map);
+	rte_mempool_free(h->mp);
+	free(h);
 }
 
 /* --- A thread stopped inside DPDK's heap lock --- */
@@ -1209,6 +1475,8 @@ CU_TestInfo lt_contract_tests[] = {
 	{"get_while_put", test_get_while_put},
 	{"objects_gone", test_objects_gone},
 	{"starving_pair", test_starving_pair},
+	{"starving_three", test_starving_three},
+	{"partial_hand_over", test_partial_hand_over},
 	{"heap_lock", test_heap_lock},
 	CU_TEST_INFO_NULL,
 };

@@ -48,25 +48,25 @@
  * caches, can be obtained by any thread once the others are not inside a
  * get or put, whether the pool has a DPDK cache or not; and after
  * rte_mempool_cache_flush() the flushed objects are obtainable by all.
- * An owner found inside a call is asked to hand its objects over: it
- * reads the request as that call ends, or while it waits inside a get of
- * its own (two lcores starving at once would otherwise wait for each
- * other), and gives its magazines to the depot; the starving get waits up to LFPOOL_STEAL_WAIT_US (20 ms,
- * a few time slices of a loaded scheduler, so that an owner preempted in
- * its call runs again) for them before it returns -ENOBUFS, stealing
- * again after 20, 40, 80 ... us. It waits too when no owner was inside a
- * call but the objects are not in the depot yet (a magazine another
- * thread held for an instant, an owner whose busy flipped): it fails at
- * once only when the depot and the caches it can steal from seem to
- * hold less than it needs, and stops waiting when two looks in a row
- * find too little (the objects went to other gets). An owner may read
- * the request just before it is made and leave without handing over
- * (its load of want is not fenced against the thief's store), and its
- * cache is then idle. Objects in the cache of an owner stopped *inside*
- * a call stay out of reach until it resumes: they are
- * in flight, as in any driver. A process where membarrier(2) is refused
- * can steal only from fence-mode caches, so a secondary under such a
- * seccomp profile does not reach the primary's caches.
+ * An owner found inside a call is asked to hand its objects over: it reads
+ * the request as that call ends, or while it waits inside a get of its own
+ * (two lcores starving at once would otherwise wait for each other), and
+ * gives its magazines to the depot; the starving get waits up to
+ * LFPOOL_STEAL_WAIT_US (20 ms, a few time slices of a loaded scheduler, so
+ * that an owner preempted in its call runs again) for them before it returns
+ * -ENOBUFS, stealing again after 20, 40, 80 ... us. It waits too when no
+ * owner was inside a call but the objects are not in the depot yet (a
+ * magazine another thread held for an instant, an owner whose busy flipped):
+ * it fails at once only when the depot and the caches it can steal from seem
+ * to hold less than it needs, and stops waiting when two looks in a row find
+ * too little (the objects went to other gets). An owner may read the request
+ * just before it is made and leave without handing over (its load of want is
+ * not fenced against the thief's store), and its cache is then idle. Objects
+ * in the cache of an owner stopped *inside* a call stay out of reach until
+ * it resumes: they are in flight, as in any driver. A process where
+ * membarrier(2) is refused can steal only from fence-mode caches, so a
+ * secondary under such a seccomp profile does not reach the primary's
+ * caches.
  *
  * The steal protocol is an asymmetric Dekker pair (liburcu's memb flavour
  * and folly's asymmetric fences rest on the same pairing):

@@ -250,7 +250,9 @@ cache_take(const struct lfpool *pool, struct lfpool_cache *c, void **objs,
 /*
  * More than loaded holds: previous (if full), then depot magazines, each
  * replacing the emptied loaded one. Every object is secured before objs
- * is written, so a failure leaves the cache and objs as they were.
+ * is written, so a failure leaves objs as it was, and the cache too
+ * unless a thief asked for it while this get waited (then it is in the
+ * depot, and the chain holds what was handed over: need grew by it).
  */
 static __rte_noinline int
 cache_get_slow(struct lfpool *pool, struct lfpool_cache *c, void **objs,

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <linux/membarrier.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,7 +30,6 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
-#include <rte_pause.h>
 
 #include "lfpool_private.h"
 
@@ -472,7 +472,10 @@ lfpool_gather_or_steal(struct lfpool_ctx *ctx, struct lfpool_cache *self,
 	retry_max = rte_get_tsc_hz() * LFPOOL_STEAL_RETRY_MAX_US / US_PER_S;
 	next_steal = now + retry;
 	do {
-		rte_pause();
+		/* The owners it waits for may share this CPU (a cacheless
+		 * thread inherits its creator's affinity): yield, not spin.
+		 */
+		sched_yield();
 		need += hand_over_if_wanted(ctx->pool, self);
 		if (gather_if_there(ctx, need, chain) == 0)
 			return 0;

@@ -80,10 +80,11 @@
  *        pairs with [T5]); if not 0:       [T3] load busy (acquire, pairs
  *        leave, serve the call from the         with [O5]); if set: skip
  *        depot                             [T4] per slot: CAS it to NULL,
- *   [O4] the call, plain accesses               take its magazine, store
- *   [O5] if want: hand the cache over          an empty one (release);
- *        busy = 0            (release)          if busy: set want
- *                                          [T5] steal -= 1 (release RMW)
+ *   [O4] the call, plain accesses; a get        take its magazine, store
+ *        that waits for objects hands the       an empty one (release);
+ *        cache over when it sees want           if busy: set want
+ *   [O5] if want: hand the cache over      [T5] steal -= 1 (release RMW)
+ *        busy = 0            (release)
  *
  * Thieves exclude each other slot by slot ([T4]), so a thief stopped
  * in the middle holds up at most the one magazine it is taking, and an

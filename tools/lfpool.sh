@@ -365,24 +365,28 @@ stage_debian13() {
 cmd_test() {
 	install_missing
 	setup_hugepages
-	local status=0
+	local status=0 t=$SECONDS
 
 	log "1/5 release build, whole suite"
 	build build -Dfuzz=true
 	run_suites build "1/5 release" "${all_suites[@]}" || status=1
+	log "1/5 release stage: $((SECONDS - t)) s"; t=$SECONDS
 
 	log "2/5 AddressSanitizer + UndefinedBehaviorSanitizer build, concurrent suites"
 	build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suites build-asan "2/5 ASan+UBSan" "${concurrent_suites[@]}" || status=1
+	log "2/5 ASan+UBSan stage: $((SECONDS - t)) s"; t=$SECONDS
 
 	log "3/5 ThreadSanitizer build, concurrent suites"
 	build build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run_suites build-tsan "3/5 TSan" "${concurrent_suites[@]}" || status=1
+	log "3/5 TSan stage: $((SECONDS - t)) s"; t=$SECONDS
 
 	log "4/5 Debian packages: build, lintian, install, test what they installed"
 	debian_packages "4/5 Debian packages" || status=1
+	log "4/5 Debian packages stage: $((SECONDS - t)) s"
 
 	log "5/5 Debian 13 / DPDK 24.11 root, whole suite (LFP_SKIP_DEBIAN13=1 skips)"
 	stage_debian13 || case $? in

@@ -602,6 +602,13 @@ test_get_while_put(void)
 	rte_mempool_free(h.mp);
 }
 
+/* Microseconds since the TSC read t0. */
+static uint64_t
+us_since(uint64_t t0)
+{
+	return (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
+}
+
 /* --- A waiting get whose objects go to another get --- */
 
 #define GONE_POOL_SIZE 64
@@ -687,7 +694,7 @@ test_objects_gone(void)
 	 */
 	t0 = rte_get_tsc_cycles();
 	ret = rte_mempool_generic_get(g.mp, objs, RTE_DIM(objs), NULL);
-	waited_us = (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
+	waited_us = us_since(t0);
 	CU_ASSERT_EQUAL(lt_wait(&job), 0);
 	lfp_mempool_set_test_hook(NULL, NULL);
 	printf("\n    get of 9: %d after %" PRIu64
@@ -765,12 +772,6 @@ pair_hook(const struct rte_mempool *mp, void *arg)
 	while (__atomic_load_n(&p->arrived, __ATOMIC_RELAXED) < p->meet &&
 		rte_get_tsc_cycles() < deadline)
 		sched_yield();
-}
-
-static uint64_t
-us_since(uint64_t t0)
-{
-	return (rte_get_tsc_cycles() - t0) * US_PER_S / rte_get_tsc_hz();
 }
 
 /* Parks the objects it was given in its cache, then starves. */

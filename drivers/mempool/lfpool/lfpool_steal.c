@@ -12,10 +12,9 @@
  * busy, a compiler barrier and an acquire load of steal. The thief counts
  * itself in steal, then issues the heavy side of the pair: membarrier(2),
  * which runs a full fence on every CPU running a thread of the owning
- * processes. So
- * either the owner's load sees steal set (it then serves that call from
- * the depot), or the thief's load sees busy set (it leaves that cache
- * alone), never neither. Where membarrier is not available this process's
+ * processes. So either the owner's load sees steal set (it then serves
+ * that call from the depot), or the thief's load sees busy set (it
+ * leaves that cache alone), never neither. Where membarrier is not available this process's
  * caches are in fence mode: their owners issue a full fence between the
  * store and the load, which the thief's own full fence pairs with.
  */
